@@ -1,0 +1,355 @@
+//! DOCX → paragraphs and grids, with zip + quick-xml.
+//!
+//! Streams `word/document.xml` once. Top-level `w:tbl` elements become grids on their `w:tblGrid` columns, with
+//! `w:gridSpan`, `w:gridBefore` and `w:vMerge` (a missing `w:val` means continue) resolved into merges, so a
+//! merged cell is one anchor. A cell's paragraphs are joined with newlines; text split across runs is joined.
+//! Tracked insertions are read, deletions (`w:delText`) are not. Nested tables are read as text of their cell.
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::{ImportError, bound_text, limits};
+use crate::raw::{Addressing, Grid, InputKind, Paragraph, RawDocument};
+
+pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
+    let mut archive = super::open_zip(name, bytes)?;
+    let Some(xml) = super::read_part(name, &mut archive, "word/document.xml")? else {
+        return Err(ImportError::NotADocument {
+            path: name.to_string(),
+            hint: "word/document.xml is missing",
+        });
+    };
+    let property_title = super::read_part(name, &mut archive, "docProps/core.xml")
+        .ok()
+        .flatten()
+        .and_then(|core| core_title(&core));
+    let (paragraphs, grids) = parse_document(name, &xml)?;
+    Ok(RawDocument {
+        kind: InputKind::Docx,
+        paragraphs,
+        grids,
+        property_title,
+    })
+}
+
+#[derive(Default)]
+struct TcBuilder {
+    text: String,
+    span: u32,
+    vmerge: VMerge,
+}
+
+#[derive(Default, Clone, Copy, PartialEq)]
+enum VMerge {
+    #[default]
+    None,
+    Restart,
+    Continue,
+}
+
+#[derive(Default)]
+struct TableBuilder {
+    grid_cols: u32,
+    rows: Vec<(u32, Vec<TcBuilder>)>,
+}
+
+fn attr(e: &BytesStart, name: &str) -> Option<String> {
+    e.try_get_attribute(name).ok().flatten().and_then(|a| {
+        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .ok()
+            .map(|v| v.into_owned())
+    })
+}
+
+fn parse_document(name: &str, xml: &str) -> Result<(Vec<Paragraph>, Vec<Grid>), ImportError> {
+    let mut reader = Reader::from_str(xml);
+    let mut paragraphs = Vec::new();
+    let mut grids = Vec::new();
+
+    let mut depth = 0usize;
+    let mut tbl_depth = 0usize;
+    let mut table: Option<TableBuilder> = None;
+    let mut in_t = false;
+    let mut para = String::new();
+    let mut para_count = 0usize;
+    let mut table_count = 0usize;
+
+    let corrupt = |e: &dyn std::fmt::Display| ImportError::Corrupt {
+        path: name.to_string(),
+        detail: format!("word/document.xml is not well-formed XML ({e})"),
+    };
+
+    loop {
+        let event = reader.read_event().map_err(|e| corrupt(&e))?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let is_start = matches!(event, Event::Start(_));
+                if is_start {
+                    depth += 1;
+                    if depth > limits::MAX_XML_DEPTH {
+                        return Err(ImportError::Limit {
+                            path: name.to_string(),
+                            limit: format!(
+                                "XML nesting deeper than {} levels",
+                                limits::MAX_XML_DEPTH
+                            ),
+                        });
+                    }
+                }
+                let local = e.local_name();
+                match local.as_ref() {
+                    "tbl" if is_start => {
+                        tbl_depth += 1;
+                        if tbl_depth == 1 {
+                            flush_paragraph(&mut para, &mut paragraphs, &mut para_count);
+                            table = Some(TableBuilder::default());
+                        }
+                    }
+                    "gridCol" if tbl_depth == 1 => {
+                        if let Some(t) = table.as_mut() {
+                            t.grid_cols += 1;
+                        }
+                    }
+                    "tr" if tbl_depth == 1 && is_start => {
+                        if let Some(t) = table.as_mut() {
+                            t.rows.push((0, Vec::new()));
+                        }
+                    }
+                    "gridBefore" if tbl_depth == 1 => {
+                        let n = attr(e, "w:val")
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(0u32);
+                        if let Some((before, _)) = table.as_mut().and_then(|t| t.rows.last_mut()) {
+                            *before = n.min(1000);
+                        }
+                    }
+                    "tc" if tbl_depth == 1 && is_start => {
+                        if let Some(row) = table.as_mut().and_then(|t| t.rows.last_mut()) {
+                            row.1.push(TcBuilder {
+                                span: 1,
+                                ..TcBuilder::default()
+                            });
+                        }
+                    }
+                    "gridSpan" if tbl_depth == 1 => {
+                        let n = attr(e, "w:val")
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(1u32);
+                        if let Some(tc) = current_tc(&mut table) {
+                            tc.span = n.clamp(1, 1000);
+                        }
+                    }
+                    "vMerge" if tbl_depth == 1 => {
+                        let restart = attr(e, "w:val").is_some_and(|v| v == "restart");
+                        if let Some(tc) = current_tc(&mut table) {
+                            tc.vmerge = if restart {
+                                VMerge::Restart
+                            } else {
+                                VMerge::Continue
+                            };
+                        }
+                    }
+                    "t" if is_start => in_t = true,
+                    "tab" => push_text(&mut table, tbl_depth, &mut para, "\t"),
+                    "br" | "cr" => push_text(&mut table, tbl_depth, &mut para, "\n"),
+                    "p" if !is_start => {
+                        // An empty paragraph still separates lines inside a cell.
+                        end_paragraph(
+                            &mut table,
+                            tbl_depth,
+                            &mut para,
+                            &mut paragraphs,
+                            &mut para_count,
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            Event::End(ref e) => {
+                depth = depth.saturating_sub(1);
+                match e.local_name().as_ref() {
+                    "t" => in_t = false,
+                    "p" => end_paragraph(
+                        &mut table,
+                        tbl_depth,
+                        &mut para,
+                        &mut paragraphs,
+                        &mut para_count,
+                    ),
+                    "tbl" => {
+                        tbl_depth = tbl_depth.saturating_sub(1);
+                        if tbl_depth == 0
+                            && let Some(t) = table.take()
+                        {
+                            table_count += 1;
+                            grids.push(build_grid(t, table_count));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(ref t) if in_t => {
+                let text = t.xml10_content();
+                push_text(&mut table, tbl_depth, &mut para, &text);
+            }
+            Event::GeneralRef(ref r) if in_t => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c.to_string()),
+                    _ => quick_xml::escape::resolve_predefined_entity(&r.xml10_content())
+                        .map(str::to_string),
+                };
+                if let Some(s) = resolved {
+                    push_text(&mut table, tbl_depth, &mut para, &s);
+                }
+            }
+            Event::CData(ref c) if in_t => {
+                let text = c.xml10_content();
+                push_text(&mut table, tbl_depth, &mut para, &text);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    flush_paragraph(&mut para, &mut paragraphs, &mut para_count);
+    Ok((paragraphs, grids))
+}
+
+fn current_tc(table: &mut Option<TableBuilder>) -> Option<&mut TcBuilder> {
+    table.as_mut()?.rows.last_mut()?.1.last_mut()
+}
+
+fn push_text(table: &mut Option<TableBuilder>, tbl_depth: usize, para: &mut String, text: &str) {
+    if tbl_depth >= 1 {
+        if let Some(tc) = current_tc(table)
+            && tc.text.len() < limits::MAX_CELL_TEXT
+        {
+            tc.text.push_str(text);
+        }
+    } else if para.len() < limits::MAX_CELL_TEXT {
+        para.push_str(text);
+    }
+}
+
+fn end_paragraph(
+    table: &mut Option<TableBuilder>,
+    tbl_depth: usize,
+    para: &mut String,
+    paragraphs: &mut Vec<Paragraph>,
+    count: &mut usize,
+) {
+    if tbl_depth >= 1 {
+        if let Some(tc) = current_tc(table) {
+            tc.text.push('\n');
+        }
+    } else {
+        flush_paragraph(para, paragraphs, count);
+    }
+}
+
+fn flush_paragraph(para: &mut String, paragraphs: &mut Vec<Paragraph>, count: &mut usize) {
+    *count += 1;
+    let text = std::mem::take(para);
+    if !text.trim().is_empty() {
+        paragraphs.push(Paragraph {
+            text: bound_text(text),
+            origin: format!("第{count}段"),
+        });
+    }
+}
+
+fn build_grid(t: TableBuilder, index: usize) -> Grid {
+    let widest = t
+        .rows
+        .iter()
+        .map(|(before, cells)| before + cells.iter().map(|c| c.span).sum::<u32>())
+        .max()
+        .unwrap_or(0);
+    let cols = widest.max(t.grid_cols).min(limits::MAX_SHEET_CELLS as u32);
+    let rows = t.rows.len() as u32;
+    let mut grid = Grid::new(Addressing::DocTable { index }, rows, cols);
+    for (r, (before, cells)) in t.rows.into_iter().enumerate() {
+        let r = r as u32;
+        let mut c = before;
+        for tc in cells {
+            let span = tc.span;
+            if tc.vmerge == VMerge::Continue && r > 0 {
+                // The cell continues the merge above it: every grid column it spans joins that anchor.
+                let anchor = grid.anchor_of(r - 1, c);
+                for k in 0..span {
+                    if let Some(cell) = grid.get_mut(r, c + k) {
+                        cell.merged_into = Some(anchor);
+                    }
+                }
+            } else {
+                if let Some(cell) = grid.get_mut(r, c) {
+                    cell.text = tc.text.trim_end_matches('\n').to_string();
+                }
+                if span > 1 {
+                    grid.merge(r, c, r, c + span - 1);
+                }
+            }
+            c += span;
+        }
+    }
+    grid
+}
+
+fn core_title(core: &str) -> Option<String> {
+    let mut reader = Reader::from_str(core);
+    let mut in_title = false;
+    let mut title = String::new();
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == "title" => in_title = true,
+            Event::End(e) if e.local_name().as_ref() == "title" => break,
+            Event::Text(t) if in_title => title.push_str(&t.xml10_content()),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let title = title.trim().to_string();
+    (!title.is_empty()).then_some(title)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+    #[test]
+    fn spans_and_vertical_merges_resolve_to_one_anchor() {
+        let xml = format!(
+            r#"<w:document {W}><w:body><w:p><w:r><w:t>标题</w:t></w:r><w:r><w:t xml:space="preserve">续 &amp; 完</w:t></w:r></w:p>
+            <w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>
+            <w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>商业</w:t></w:r></w:p><w:p><w:r><w:t>企业</w:t></w:r></w:p></w:tc>
+                  <w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>总计</w:t></w:r></w:p></w:tc></w:tr>
+            <w:tr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>2</w:t></w:r></w:p></w:tc>
+                  <w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr>
+            </w:tbl></w:body></w:document>"#
+        );
+        let (paras, grids) = parse_document("t.docx", &xml).unwrap();
+        assert_eq!(paras.len(), 1);
+        assert_eq!(paras[0].text, "标题续 & 完");
+        let g = &grids[0];
+        assert_eq!((g.rows, g.cols), (2, 3));
+        assert_eq!(g.get(0, 0).unwrap().text, "商业\n企业");
+        assert_eq!(g.anchor_of(0, 1), (0, 0));
+        assert_eq!(g.anchor_of(1, 2), (0, 2));
+        assert_eq!(g.visible_text(1, 2), "总计");
+        assert_eq!(g.get(1, 1).unwrap().text, "2");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let xml = format!(
+            "<w:document {W}>{}{}</w:document>",
+            "<a>".repeat(10_000),
+            "</a>".repeat(10_000)
+        );
+        assert!(matches!(
+            parse_document("deep.docx", &xml),
+            Err(ImportError::Limit { .. })
+        ));
+    }
+}

@@ -1,0 +1,432 @@
+//! Import: bytes → [`RawDocument`] → (shared [`recognize`](crate::recognize)) → [`Report`].
+//!
+//! This module sniffs what a file really is (its bytes win over its extension), applies the size limits, and
+//! dispatches to one module per format. A format module only turns bytes into paragraphs and grids with
+//! merges resolved; all label matching and number parsing happen once, in the recogniser.
+
+mod docx;
+mod xlsx;
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::model::Report;
+use crate::raw::{InputKind, RawDocument};
+
+/// Limits that keep hostile input bounded in time and memory.
+pub mod limits {
+    /// The largest input file read, in bytes.
+    pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+    /// The most entries a zip container may have.
+    pub const MAX_ZIP_ENTRIES: usize = 10_000;
+    /// The largest total declared uncompressed size of a zip container.
+    pub const MAX_ZIP_INFLATED: u64 = 512 * 1024 * 1024;
+    /// The largest compression ratio accepted for a big zip entry (zip bombs compress far better).
+    pub const MAX_ZIP_RATIO: u64 = 200;
+    /// One XML part's largest inflated size.
+    pub const MAX_XML_PART: u64 = 256 * 1024 * 1024;
+    /// The deepest XML element nesting accepted.
+    pub const MAX_XML_DEPTH: usize = 512;
+    /// The most cells of one sheet that are scanned.
+    pub const MAX_SHEET_CELLS: u64 = 4_000_000;
+    /// The longest text kept from one cell, in bytes.
+    pub const MAX_CELL_TEXT: usize = 64 * 1024;
+}
+
+/// Why a file could not be read. Every message names the file and says what to do.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ImportError {
+    #[error("{path}: cannot read the file: {source}")]
+    #[diagnostic(code(gongkai::io), help("check that the file exists and can be read"))]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+
+    #[error("{path}: the file is empty")]
+    #[diagnostic(
+        code(gongkai::empty),
+        help("the file has no content: export or download it again")
+    )]
+    Empty { path: String },
+
+    #[error("{path}: {what} is an old binary format that gongkai does not read")]
+    #[diagnostic(code(gongkai::old_binary), help("{advice}"))]
+    OldBinary {
+        path: String,
+        what: &'static str,
+        advice: &'static str,
+    },
+
+    #[error("{path}: the file is password-protected (encrypted)")]
+    #[diagnostic(
+        code(gongkai::encrypted),
+        help("remove the password in Word/WPS/Excel (文件 › 信息 › 保护) and save it again")
+    )]
+    Encrypted { path: String },
+
+    #[error("{path}: the file is damaged or truncated: {detail}")]
+    #[diagnostic(
+        code(gongkai::corrupt),
+        help("download the file again, or open it in Word/WPS/Excel and save it again")
+    )]
+    Corrupt { path: String, detail: String },
+
+    #[error("{path}: the file is a zip archive but not a Word or Excel document")]
+    #[diagnostic(
+        code(gongkai::not_a_document),
+        help("gongkai reads .docx, .xlsx and .xls files; {hint}")
+    )]
+    NotADocument { path: String, hint: &'static str },
+
+    #[error("{path}: this is not a format gongkai reads ({what})")]
+    #[diagnostic(code(gongkai::unsupported), help("{advice}"))]
+    Unsupported {
+        path: String,
+        what: String,
+        advice: &'static str,
+    },
+
+    #[error("{path}: the file exceeds a safety limit: {limit}")]
+    #[diagnostic(
+        code(gongkai::limit),
+        help("a report is a few hundred kilobytes; check that this is the right file")
+    )]
+    Limit { path: String, limit: String },
+}
+
+impl ImportError {
+    /// The file the error is about.
+    pub fn path(&self) -> &str {
+        match self {
+            ImportError::Io { path, .. }
+            | ImportError::Empty { path }
+            | ImportError::OldBinary { path, .. }
+            | ImportError::Encrypted { path }
+            | ImportError::Corrupt { path, .. }
+            | ImportError::NotADocument { path, .. }
+            | ImportError::Unsupported { path, .. }
+            | ImportError::Limit { path, .. } => path,
+        }
+    }
+
+    /// A short stable code for machine output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImportError::Io { .. } => "io",
+            ImportError::Empty { .. } => "empty",
+            ImportError::OldBinary { .. } => "old-binary",
+            ImportError::Encrypted { .. } => "encrypted",
+            ImportError::Corrupt { .. } => "corrupt",
+            ImportError::NotADocument { .. } => "not-a-document",
+            ImportError::Unsupported { .. } => "unsupported",
+            ImportError::Limit { .. } => "limit",
+        }
+    }
+}
+
+/// File extensions gongkai looks at when given a folder.
+pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "docx", "docm", "doc", "wps", "et"];
+
+/// Read a report file into the model.
+///
+/// # Errors
+/// An [`ImportError`] when the file cannot be read as a report container (missing, empty, old binary format,
+/// encrypted, damaged, over a limit). A readable file whose content is not a standard report is not an
+/// error: it yields a report whose missing tables the structure rules report.
+///
+/// # Examples
+/// ```no_run
+/// let report = gongkai::import::read(std::path::Path::new("fixtures/xlsx/clean-one-sheet.xlsx")).unwrap();
+/// let diagnostics = gongkai::lint::check(&report);
+/// ```
+pub fn read(path: &Path) -> Result<Report, ImportError> {
+    let name = path.display().to_string();
+    let bytes = read_bounded(path, &name)?;
+    read_bytes(&name, &bytes)
+}
+
+fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, ImportError> {
+    let io = |source| ImportError::Io {
+        path: name.to_string(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len > limits::MAX_FILE_BYTES {
+        return Err(ImportError::Limit {
+            path: name.to_string(),
+            limit: format!(
+                "{len} bytes, more than {} MiB",
+                limits::MAX_FILE_BYTES / 1024 / 1024
+            ),
+        });
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limits::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    Ok(bytes)
+}
+
+/// Read a report from bytes; `name` is used in messages and as the report's path.
+///
+/// # Errors
+/// As [`read`].
+pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Report, ImportError> {
+    let raw = read_raw(name, bytes)?;
+    Ok(crate::recognize::recognize(name, raw))
+}
+
+/// Read the raw paragraphs and grids of a file, without recognising them.
+///
+/// # Errors
+/// As [`read`].
+pub fn read_raw(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if bytes.is_empty() {
+        return Err(ImportError::Empty {
+            path: name.to_string(),
+        });
+    }
+    match sniff(bytes) {
+        Sniffed::Zip => {
+            let kind = zip_kind(name, bytes)?;
+            match kind {
+                InputKind::Docx => docx::read(name, bytes),
+                _ => xlsx::read(name, bytes, InputKind::Xlsx),
+            }
+        }
+        Sniffed::Cfb => {
+            if contains_utf16(bytes, "EncryptedPackage") {
+                return Err(ImportError::Encrypted {
+                    path: name.to_string(),
+                });
+            }
+            if contains_utf16(bytes, "WordDocument") {
+                let (what, advice) = if ext == "wps" {
+                    (
+                        ".wps (WPS 文字 binary)",
+                        "open it in WPS and save it as .docx (文件 › 另存为 › Word 文件 *.docx)",
+                    )
+                } else {
+                    (
+                        ".doc (Word 97-2003)",
+                        "open it in Word or WPS and save it as .docx (文件 › 另存为 › Word 文档 *.docx)",
+                    )
+                };
+                return Err(ImportError::OldBinary {
+                    path: name.to_string(),
+                    what,
+                    advice,
+                });
+            }
+            if contains_utf16(bytes, "Workbook") || contains_utf16(bytes, "Book") {
+                return xlsx::read(name, bytes, InputKind::Xls).map_err(|e| match e {
+                    ImportError::Corrupt { .. } if ext == "et" => ImportError::OldBinary {
+                        path: name.to_string(),
+                        what: ".et (WPS 表格 binary)",
+                        advice: "open it in WPS and save it as .xlsx (文件 › 另存为 › Excel 文件 *.xlsx)",
+                    },
+                    other => other,
+                });
+            }
+            Err(ImportError::Unsupported {
+                path: name.to_string(),
+                what: "an OLE compound file that holds no Word document or workbook".into(),
+                advice: "save the report as .docx or .xlsx",
+            })
+        }
+        Sniffed::Rtf => Err(ImportError::Unsupported {
+            path: name.to_string(),
+            what: "RTF".into(),
+            advice: "open it in Word or WPS and save it as .docx",
+        }),
+        Sniffed::Pdf => Err(ImportError::Unsupported {
+            path: name.to_string(),
+            what: "PDF".into(),
+            advice: "gongkai reads the source document, not the PDF: use the .docx or .xlsx the report was made from",
+        }),
+        Sniffed::Markup => Err(ImportError::Unsupported {
+            path: name.to_string(),
+            what: "an HTML or XML page, not a Word or Excel file".into(),
+            advice: "open it in Word/WPS/Excel and save it as .docx or .xlsx",
+        }),
+        Sniffed::Other => Err(ImportError::Unsupported {
+            path: name.to_string(),
+            what: if ext.is_empty() {
+                "unknown content".into()
+            } else {
+                format!("unknown content in a .{ext} file")
+            },
+            advice: "gongkai reads .docx, .xlsx and .xls files",
+        }),
+    }
+}
+
+enum Sniffed {
+    Zip,
+    Cfb,
+    Rtf,
+    Pdf,
+    Markup,
+    Other,
+}
+
+fn sniff(bytes: &[u8]) -> Sniffed {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        Sniffed::Zip
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Sniffed::Cfb
+    } else if bytes.starts_with(b"{\\rtf") {
+        Sniffed::Rtf
+    } else if bytes.starts_with(b"%PDF") {
+        Sniffed::Pdf
+    } else {
+        let head = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let first = head.iter().find(|b| !b.is_ascii_whitespace());
+        if first == Some(&b'<') {
+            Sniffed::Markup
+        } else {
+            Sniffed::Other
+        }
+    }
+}
+
+fn contains_utf16(haystack: &[u8], needle: &str) -> bool {
+    let pattern: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    haystack
+        .windows(pattern.len())
+        .any(|w| w == pattern.as_slice())
+}
+
+/// Open a zip, enforce the container limits, and tell a Word document from a workbook.
+fn zip_kind(name: &str, bytes: &[u8]) -> Result<InputKind, ImportError> {
+    let archive = open_zip(name, bytes)?;
+    let names: Vec<String> = archive
+        .file_names_raw()
+        .map(|n| String::from_utf8_lossy(n).to_ascii_lowercase())
+        .collect();
+    if names.iter().any(|n| n == "word/document.xml") {
+        Ok(InputKind::Docx)
+    } else if names.iter().any(|n| n == "xl/workbook.xml") {
+        Ok(InputKind::Xlsx)
+    } else if names.iter().any(|n| n == "mimetype") {
+        Err(ImportError::NotADocument {
+            path: name.to_string(),
+            hint: "this is an OpenDocument file: save it as .docx or .xlsx",
+        })
+    } else {
+        Err(ImportError::NotADocument {
+            path: name.to_string(),
+            hint: "this zip holds neither word/document.xml nor xl/workbook.xml",
+        })
+    }
+}
+
+/// Open a zip archive over bytes and check its entry count, declared sizes and compression ratios.
+pub(crate) fn open_zip<'a>(
+    name: &str,
+    bytes: &'a [u8],
+) -> Result<zip::ZipArchive<std::io::Cursor<&'a [u8]>>, ImportError> {
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| ImportError::Corrupt {
+            path: name.to_string(),
+            detail: format!("not a readable zip ({e})"),
+        })?;
+    if archive.len() > limits::MAX_ZIP_ENTRIES {
+        return Err(ImportError::Limit {
+            path: name.to_string(),
+            limit: format!(
+                "{} zip entries, more than {}",
+                archive.len(),
+                limits::MAX_ZIP_ENTRIES
+            ),
+        });
+    }
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|e| ImportError::Corrupt {
+            path: name.to_string(),
+            detail: format!("zip entry {i}: {e}"),
+        })?;
+        if entry.encrypted() {
+            return Err(ImportError::Encrypted {
+                path: name.to_string(),
+            });
+        }
+        let size = entry.size();
+        total = total.saturating_add(size);
+        if size > 1024 * 1024 && size / entry.compressed_size().max(1) > limits::MAX_ZIP_RATIO {
+            return Err(ImportError::Limit {
+                path: name.to_string(),
+                limit: format!(
+                    "zip entry inflates {}×, a zip bomb",
+                    size / entry.compressed_size().max(1)
+                ),
+            });
+        }
+    }
+    if total > limits::MAX_ZIP_INFLATED {
+        return Err(ImportError::Limit {
+            path: name.to_string(),
+            limit: format!(
+                "zip inflates to {} MiB, more than {} MiB",
+                total / 1024 / 1024,
+                limits::MAX_ZIP_INFLATED / 1024 / 1024
+            ),
+        });
+    }
+    Ok(archive)
+}
+
+/// Read one zip entry as UTF-8 text, bounded by [`limits::MAX_XML_PART`]. Part names are matched
+/// case-insensitively (WPS and Office spell some differently). `Ok(None)` when the part is absent.
+pub(crate) fn read_part(
+    name: &str,
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    part: &str,
+) -> Result<Option<String>, ImportError> {
+    let Some(index) = archive
+        .file_names_raw()
+        .position(|n| n.eq_ignore_ascii_case(part.as_bytes()))
+    else {
+        return Ok(None);
+    };
+    let corrupt = |e: &dyn std::fmt::Display| ImportError::Corrupt {
+        path: name.to_string(),
+        detail: format!("{part}: {e}"),
+    };
+    let entry = archive.by_index(index).map_err(|e| corrupt(&e))?;
+    let mut buf = Vec::new();
+    entry
+        .take(limits::MAX_XML_PART + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| corrupt(&e))?;
+    if buf.len() as u64 > limits::MAX_XML_PART {
+        return Err(ImportError::Limit {
+            path: name.to_string(),
+            limit: format!(
+                "{part} inflates past {} MiB",
+                limits::MAX_XML_PART / 1024 / 1024
+            ),
+        });
+    }
+    String::from_utf8(buf).map(Some).map_err(|e| corrupt(&e))
+}
+
+/// Cut an over-long cell text at a character boundary.
+pub(crate) fn bound_text(mut text: String) -> String {
+    if text.len() > limits::MAX_CELL_TEXT {
+        let mut cut = limits::MAX_CELL_TEXT;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+    }
+    text
+}

@@ -1,0 +1,336 @@
+//! Lint: rules over a [`Report`] → [`Diagnostic`]s, and the application of the fixes they carry.
+//!
+//! Every rule is a `const RULE: Rule` in its own file under `rules/`, listed once in [`rules::ALL`]. A rule reads
+//! the model only; it never parses text or opens files. Each problem is reported once: sum rules skip cells that
+//! a value rule already reports.
+
+pub mod rules;
+
+use serde::Serialize;
+
+use crate::layout::TableId;
+use crate::model::{Origin, Report};
+use crate::normalize::{Parsed, format_number};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in output and configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Whether applying a fix can change a reported number (UX.md, fixes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// Changes no reported number: applied by `gongkai fix`.
+    Safe,
+    /// Changes a number: applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// What fixes a rule can offer, as listed by `gongkai rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    Safe,
+    Unsafe,
+}
+
+/// A text in both languages of the tool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+    /// The text in the chosen language.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// The language of messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// One change a fix makes: the cell under `key` gets the text `to`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Edit {
+    pub key: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// A fix carried by a diagnostic.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fix {
+    pub safety: Safety,
+    pub title: Text,
+    pub edits: Vec<Edit>,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: Text,
+    pub help: Option<Text>,
+    /// The canonical key of the cell the finding is about, if it is about one.
+    pub key: Option<String>,
+    pub table: Option<TableId>,
+    /// Where in the source the finding points.
+    pub origin: Option<Origin>,
+    /// A short label drawn under the cell.
+    pub label: Option<Text>,
+    pub fix: Option<Fix>,
+}
+
+/// A lint rule: its identity, its documentation and its check.
+pub struct Rule {
+    /// Stable code; never reused.
+    pub code: &'static str,
+    /// Kebab-case name.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line, Chinese.
+    pub summary: &'static str,
+    /// One line, English.
+    pub summary_en: &'static str,
+    /// What it does, why, an example and fix safety: what `gongkai rule CODE` prints.
+    pub explain: &'static str,
+    pub fix: FixAvailability,
+    pub check: fn(&Report, &mut Sink),
+}
+
+/// Collects a rule's findings, stamping them with the rule's identity.
+pub struct Sink<'r> {
+    rule: &'r Rule,
+    out: Vec<Diagnostic>,
+}
+
+impl Sink<'_> {
+    /// Report a finding.
+    pub fn push(&mut self, finding: Finding) {
+        self.out.push(Diagnostic {
+            code: self.rule.code,
+            name: self.rule.name,
+            severity: finding.severity.unwrap_or(self.rule.severity),
+            message: finding.message,
+            help: finding.help,
+            key: finding.key,
+            table: finding.table,
+            origin: finding.origin,
+            label: finding.label,
+            fix: finding.fix,
+        });
+    }
+}
+
+/// What a rule reports; the sink adds the rule's code, name and default severity.
+#[derive(Debug, Clone, Default)]
+pub struct Finding {
+    pub message: Text,
+    pub help: Option<Text>,
+    pub key: Option<String>,
+    pub table: Option<TableId>,
+    pub origin: Option<Origin>,
+    pub label: Option<Text>,
+    pub fix: Option<Fix>,
+    /// Overrides the rule's default severity for this finding.
+    pub severity: Option<Severity>,
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::new("", "")
+    }
+}
+
+impl Finding {
+    /// A finding about one cell of the model.
+    pub fn at_cell(report: &Report, key: &str, message: Text) -> Finding {
+        let cell = report.cell(key);
+        Finding {
+            message,
+            key: Some(key.to_string()),
+            table: crate::layout::key_spec(key).map(|k| k.table),
+            origin: cell.map(|c| c.origin),
+            ..Finding::default()
+        }
+    }
+}
+
+/// Which rules to run.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Codes or code prefixes to run; empty means all.
+    pub select: Vec<String>,
+    /// Codes or code prefixes to skip.
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    fn wants(&self, rule: &Rule) -> bool {
+        let matches = |p: &String| rule.code.starts_with(p.as_str()) || rule.name == p;
+        (self.select.is_empty() || self.select.iter().any(matches))
+            && !self.ignore.iter().any(matches)
+    }
+}
+
+/// Run every rule over a report.
+///
+/// ```no_run
+/// let report = gongkai::import::read(std::path::Path::new("report.xlsx")).unwrap();
+/// for d in gongkai::lint::check(&report) {
+///     println!("{} {}", d.code, d.message.zh);
+/// }
+/// ```
+pub fn check(report: &Report) -> Vec<Diagnostic> {
+    check_with(report, &Selection::default())
+}
+
+/// Run the selected rules over a report. Diagnostics come in source order (table, row, column), then by code.
+pub fn check_with(report: &Report, selection: &Selection) -> Vec<Diagnostic> {
+    let mut all = Vec::new();
+    for rule in rules::ALL {
+        if !selection.wants(rule) {
+            continue;
+        }
+        let mut sink = Sink {
+            rule,
+            out: Vec::new(),
+        };
+        (rule.check)(report, &mut sink);
+        all.extend(sink.out);
+    }
+    all.sort_by_key(|d| {
+        let o = d.origin.map(|o| (o.grid, o.row, o.col));
+        (o.is_some(), o, d.code)
+    });
+    all
+}
+
+/// Find a rule by code or name.
+pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
+    rules::ALL
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// Apply the fixes of `diagnostics` to a copy of `report`: safe fixes always, unsafe ones when asked. Returns the
+/// fixed report and the edits applied, in order. A cell edited by one fix is not edited again by another.
+pub fn apply_fixes(
+    report: &Report,
+    diagnostics: &[Diagnostic],
+    unsafe_fixes: bool,
+) -> (Report, Vec<Edit>) {
+    let mut fixed = report.clone();
+    let mut applied: Vec<Edit> = Vec::new();
+    for fix in diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
+        if fix.safety == Safety::Unsafe && !unsafe_fixes {
+            continue;
+        }
+        for edit in &fix.edits {
+            if applied.iter().any(|e| e.key == edit.key) {
+                continue;
+            }
+            if let Some(cell) = fixed.cells.get_mut(&edit.key) {
+                cell.raw = edit.to.clone();
+                cell.parsed = crate::normalize::parse_value(&edit.to);
+                cell.number_as_text = false;
+                applied.push(edit.clone());
+            }
+        }
+    }
+    (fixed, applied)
+}
+
+// ------------------------------------------------------------------ helpers shared by rules
+
+/// A cell value as the sum rules read it (FORMAT.md §2 policy).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Read {
+    /// A number, or 0 for a blank or placeholder.
+    Value(f64),
+    /// The cell is absent, holds text, or holds what a value rule reports (negative, fractional): the sum
+    /// that needs it is skipped so the problem is reported once.
+    Skip,
+}
+
+/// Read a count cell for a sum.
+pub fn read_count(report: &Report, key: &str) -> Read {
+    match report.cell(key).map(|c| &c.parsed) {
+        Some(Parsed::Number { value, .. }) if *value >= 0.0 && value.fract() == 0.0 => {
+            Read::Value(*value)
+        }
+        Some(Parsed::Blank | Parsed::Placeholder) => Read::Value(0.0),
+        _ => Read::Skip,
+    }
+}
+
+/// True when the cell is blank or a placeholder.
+pub fn is_blankish(report: &Report, key: &str) -> bool {
+    matches!(
+        report.cell(key).map(|c| &c.parsed),
+        Some(Parsed::Blank | Parsed::Placeholder)
+    )
+}
+
+/// Sum the parts of a relation; `None` when any part is skipped.
+pub fn sum_parts(report: &Report, parts: &[String]) -> Option<f64> {
+    parts
+        .iter()
+        .try_fold(0.0, |acc, k| match read_count(report, k) {
+            Read::Value(v) => Some(acc + v),
+            Read::Skip => None,
+        })
+}
+
+/// The address of a cell for messages, in the chosen language.
+pub fn address_of(report: &Report, key: &str, lang: Lang) -> String {
+    report.cell(key).map_or_else(String::new, |c| match lang {
+        Lang::Zh => report.address(c.origin),
+        Lang::En => report.address_en(c.origin),
+    })
+}
+
+/// The raw text of a cell, or empty.
+pub fn raw_of(report: &Report, key: &str) -> String {
+    report.cell(key).map_or_else(String::new, |c| c.raw.clone())
+}
+
+/// Format a number for a message.
+pub fn num(v: f64) -> String {
+    format_number(v)
+}

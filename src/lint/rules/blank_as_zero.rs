@@ -1,0 +1,106 @@
+//! V205: blank or placeholder cells read as 0.
+
+use std::collections::BTreeMap;
+
+use super::blank_total_with_parts;
+use crate::layout::{self, TableId, ValueKind};
+use crate::lint::{
+    Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, is_blankish,
+};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "V205",
+    name: "blank-as-zero",
+    severity: Severity::Info,
+    summary: "空白或“/”“—”“无”的单元格按 0 处理",
+    summary_en: "Blank cells and /, —, 无 are read as 0",
+    explain: "## What it does\n\
+Reports, once per table, the value cells left blank or filled with `/`, `—`, `-`, `无`, which gongkai reads as 0 \
+(FORMAT.md §2, I-CELL-BLANK-AS-ZERO). A table with no number at all is V207's finding instead, and a blank total \
+whose parts are not all 0 is V206's.\n\n\
+## Why\n\
+Most reports write 0; a blank is ambiguous (nothing happened, or not filled in) and is read as missing data by \
+other tools.\n\n\
+## Example\n\
+表三 with the zero cells left empty.\n\n\
+## Fix\n\
+Safe: write 0 in each such cell (the value the rules already used).",
+    fix: FixAvailability::Safe,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    let mut by_table: BTreeMap<TableId, Vec<&String>> = BTreeMap::new();
+    let mut has_number: BTreeMap<TableId, bool> = BTreeMap::new();
+    for (key, cell) in &report.cells {
+        let Some(spec) = layout::key_spec(key) else {
+            continue;
+        };
+        if cell.number().is_some() {
+            has_number.insert(spec.table, true);
+        }
+        if spec.kind != ValueKind::SignedCount
+            && is_blankish(report, key)
+            && !blank_total_with_parts(report, key)
+        {
+            by_table.entry(spec.table).or_default().push(key);
+        }
+    }
+    for (table, keys) in by_table {
+        if !has_number.get(&table).copied().unwrap_or(false) {
+            continue; // an empty table: V207
+        }
+        let Some(first) = keys.first() else { continue };
+        let n = keys.len();
+        let mut f = Finding::at_cell(
+            report,
+            first,
+            Text::new(
+                format!(
+                    "{}有 {n} 个单元格为空白或“/”“—”“无”，已按 0 处理",
+                    table.zh()
+                ),
+                format!(
+                    "{n} cells of {} are blank or hold /, — or 无; they were read as 0",
+                    table.en()
+                ),
+            ),
+        );
+        f.help = Some(Text::new(
+            "没有发生的栏目填 0",
+            "write 0 where there was nothing to report",
+        ));
+        f.label = Some(Text::new("按 0 处理", "read as 0"));
+        f.fix = Some(Fix {
+            safety: Safety::Safe,
+            title: Text::new("空白处填 0", "write 0 in the blank cells"),
+            edits: keys
+                .into_iter()
+                .map(|k| Edit {
+                    key: k.clone(),
+                    from: report.cells[k].raw.clone(),
+                    to: "0".into(),
+                })
+                .collect(),
+        });
+        sink.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn passes_fails_and_fixes() {
+        let mut r = clean_report();
+        assert!(run(&r, "V205").is_empty());
+        set(&mut r, "t3.new_received.natural_person", "");
+        set(&mut r, "t3.carried_over.natural_person", "—");
+        let d = run(&r, "V205");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.zh.contains("2 个"));
+        assert_fix_clears(&r, "V205");
+    }
+}

@@ -1,0 +1,104 @@
+//! V206: a total left blank although its parts are not all 0.
+
+use std::collections::HashSet;
+
+use super::relations;
+use crate::layout;
+use crate::lint::{
+    Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, address_of,
+    is_blankish, num, sum_parts,
+};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "V206",
+    name: "blank-total",
+    severity: Severity::Error,
+    summary: "合计栏目空白，但其组成部分不为 0",
+    summary_en: "A total is blank although its parts are not all 0",
+    explain: "## What it does\n\
+Reports a total cell (表三 总计 column, 表三 (七)总计 row, 表四 总计) that is blank or `/` while the cells it totals \
+add up to more than 0 (FORMAT.md §2, E-CELL-TOTAL-BLANK).\n\n\
+## Why\n\
+A blank total reads as 0 and contradicts its parts. Seen in real reports: the Shanghai 2019 report left the 总计 \
+column blank in every result row.\n\n\
+## Example\n\
+予以公开: 258, 12, —, —, 1, 1, *(blank)*.\n\n\
+## Fix\n\
+Unsafe: write the sum of the parts.",
+    fix: FixAvailability::Unsafe,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    let mut done = HashSet::new();
+    for rel in relations(report) {
+        if !is_blankish(report, &rel.total) || done.contains(&rel.total) {
+            continue;
+        }
+        let Some(sum) = sum_parts(report, &rel.parts) else {
+            continue;
+        };
+        if sum <= 0.0 {
+            continue;
+        }
+        done.insert(rel.total.clone());
+        let label = layout::key_spec(&rel.total).map_or(rel.total.as_str(), |s| s.label.as_str());
+        let addr = address_of(report, &rel.total, crate::lint::Lang::Zh);
+        let mut f = Finding::at_cell(
+            report,
+            &rel.total,
+            Text::new(
+                format!("「{label}」为空白，但其组成部分之和为 {}", num(sum)),
+                format!("「{label}」 is blank, but its parts add up to {}", num(sum)),
+            ),
+        );
+        f.help = Some(Text::new(
+            format!(
+                "在 {addr} 填写合计 {}（gongkai fix --unsafe-fixes 可自动填写）",
+                num(sum)
+            ),
+            format!(
+                "write the total {} (gongkai fix --unsafe-fixes does it)",
+                num(sum)
+            ),
+        ));
+        f.label = Some(Text::new(
+            format!("空白，应为 {}", num(sum)),
+            format!("blank, should be {}", num(sum)),
+        ));
+        f.fix = Some(Fix {
+            safety: Safety::Unsafe,
+            title: Text::new(
+                format!("填写合计 {}", num(sum)),
+                format!("write the total {}", num(sum)),
+            ),
+            edits: vec![Edit {
+                key: rel.total.clone(),
+                from: report.cells[&rel.total].raw.clone(),
+                to: num(sum),
+            }],
+        });
+        sink.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn passes_fails_and_fixes() {
+        let mut r = clean_report();
+        set(&mut r, "t3.result.granted.total", "");
+        assert!(
+            run(&r, "V206").is_empty(),
+            "blank total with zero parts is V205's"
+        );
+        set(&mut r, "t3.result.granted.natural_person", "3");
+        let d = run(&r, "V206");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].key.as_deref(), Some("t3.result.granted.total"));
+        assert_fix_clears(&r, "V206");
+    }
+}

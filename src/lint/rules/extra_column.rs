@@ -1,0 +1,54 @@
+//! S104: a table has a value column the format does not have.
+
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::{Note, Report};
+
+pub const RULE: Rule = Rule {
+    code: "S104",
+    name: "extra-column",
+    severity: Severity::Warning,
+    summary: "统计表有标准格式之外的列",
+    summary_en: "A table has a column the standard format does not have",
+    explain: "## What it does\n\
+Reports a column inside a national table whose header is none of the format's, such as a 法人小计 column added \
+to 表三.\n\n\
+## Why\n\
+The official 表三 has no 法人小计 column (FORMAT.md §1.3); an extra column shifts every number to its right in \
+readers that expect the standard layout. gongkai reads the standard columns by their labels and ignores the extra one.\n\n\
+## Example\n\
+表三 with 自然人 | 商业企业 | … | 其他 | 小计 | 总计.\n\n\
+## Fix\n\
+None: delete the column.",
+    fix: FixAvailability::None,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    for note in &report.notes {
+        if let Note::ExtraColumn {
+            table,
+            label,
+            origin,
+        } = note
+        {
+            sink.push(Finding {
+                message: Text::new(
+                    format!("{}有标准格式之外的列「{}」", table.zh(), label),
+                    format!(
+                        "{} has a column 「{}」 that the standard format does not have",
+                        table.en(),
+                        label
+                    ),
+                ),
+                help: Some(Text::new(
+                    "删除该列，使用标准格式的列",
+                    "delete the column and keep the standard ones",
+                )),
+                table: Some(*table),
+                origin: Some(*origin),
+                label: Some(Text::new("多余的列", "extra column")),
+                ..Finding::default()
+            });
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! S102: a row of a found table is missing.
+
+use super::{t3_rows, table_origin};
+use crate::layout::{self, FormatVersion, TableId};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "S102",
+    name: "missing-row",
+    severity: Severity::Error,
+    summary: "统计表缺少标准格式中的行",
+    summary_en: "A table lacks a row of the standard format",
+    explain: "## What it does\n\
+For each table that was found, reports every row of the national format whose label does not appear in it \
+(for 表三 the 25 rows of the 2021 format, or the 23 of the 2019 trial format).\n\n\
+## Why\n\
+Dropping a row (漏报栏目) loses its numbers and breaks the sums the format states.\n\n\
+## Example\n\
+表三 without the row `3.补正后申请内容仍不明确`.\n\n\
+## Fix\n\
+None: add the row with its numbers (0 where there were none).",
+    fix: FixAvailability::None,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    let mut missing: Vec<(TableId, String)> = Vec::new();
+    if report.tables.contains_key(&TableId::T2) {
+        let (rows, prefix) = match report.format {
+            FormatVersion::Trial2019 => (layout::T2_TRIAL, "t2v19"),
+            _ => (layout::T2_2021, "t2"),
+        };
+        for row in rows {
+            let stem = format!("{prefix}.{}.{}.", row.block_key, row.row_key);
+            if !report.cells.keys().any(|k| k.starts_with(&stem)) {
+                missing.push((TableId::T2, format!("{} › {}", row.block, row.label)));
+            }
+        }
+    }
+    if report.tables.contains_key(&TableId::T3) {
+        for row in t3_rows(report) {
+            let stem = format!("t3.{}.", row.key);
+            // `result.other` is a prefix of `result.other_total`: compare whole key segments.
+            if !report
+                .cells
+                .keys()
+                .any(|k| k.starts_with(&stem) && layout::key_spec(k).is_some())
+            {
+                missing.push((TableId::T3, row.label.to_string()));
+            }
+        }
+    }
+    if report.tables.contains_key(&TableId::T4)
+        && !report.cells.keys().any(|k| k.starts_with("t4."))
+    {
+        missing.push((TableId::T4, "数据行".to_string()));
+    }
+    for (table, label) in missing {
+        sink.push(Finding {
+            message: Text::new(
+                format!("{}缺少「{}」行", table.zh(), label),
+                format!("{} lacks the row 「{}」", table.en(), label),
+            ),
+            help: Some(Text::new(
+                "按标准格式补上该行；没有数据的栏目填 0",
+                "add the row of the standard format; write 0 where there is nothing to report",
+            )),
+            table: Some(table),
+            origin: table_origin(report, table),
+            ..Finding::default()
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn passes_and_fails() {
+        let mut r = clean_report();
+        assert!(run(&r, "S102").is_empty());
+        r.cells
+            .retain(|k, _| !k.starts_with("t3.result.unable.unclear_after_correction."));
+        let d = run(&r, "S102");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.zh.contains("补正后申请内容仍不明确"));
+    }
+}

@@ -1,0 +1,267 @@
+//! The rule registry: one file per rule, one line per rule in [`ALL`].
+//!
+//! Codes by family: `S1xx` structure, `V2xx` values, `C3xx` consistency, `F4xx` format version, `M5xx`
+//! metadata. Codes are never reused; a retired rule keeps its code out of circulation.
+
+mod amount_unit;
+mod blank_as_zero;
+mod blank_total;
+mod empty_table;
+mod extra_column;
+mod in_force_below_made;
+mod invalid_amount;
+mod label_variant;
+mod missing_column;
+mod missing_row;
+mod missing_table;
+mod new_format_before_2021;
+mod not_a_count;
+mod number_format;
+mod result_sum;
+mod row_total;
+mod t3_balance;
+mod t4_total;
+mod trial_format_after_2021;
+mod unknown_row;
+mod year_missing;
+
+use super::Rule;
+use crate::layout::{self, FormatVersion, SumRelation, T3Row, TableId};
+use crate::model::{Origin, Report};
+
+/// Every rule, in code order.
+pub static ALL: &[&Rule] = &[
+    &missing_table::RULE,
+    &missing_row::RULE,
+    &missing_column::RULE,
+    &extra_column::RULE,
+    &unknown_row::RULE,
+    &label_variant::RULE,
+    &not_a_count::RULE,
+    &invalid_amount::RULE,
+    &amount_unit::RULE,
+    &number_format::RULE,
+    &blank_as_zero::RULE,
+    &blank_total::RULE,
+    &empty_table::RULE,
+    &t3_balance::RULE,
+    &result_sum::RULE,
+    &row_total::RULE,
+    &t4_total::RULE,
+    &in_force_below_made::RULE,
+    &trial_format_after_2021::RULE,
+    &new_format_before_2021::RULE,
+    &year_missing::RULE,
+];
+
+/// The table-3 rows of the report's format version.
+fn t3_rows(report: &Report) -> &'static [T3Row] {
+    match report.format {
+        FormatVersion::Trial2019 => &layout::T3_ROWS_TRIAL,
+        _ => &layout::T3_ROWS_2021,
+    }
+}
+
+/// Every sum relation the format states, for the report's version.
+fn relations(report: &Report) -> Vec<SumRelation> {
+    let rows = t3_rows(report);
+    let mut v = layout::t3_row_totals(rows);
+    v.extend(layout::t3_result_sums(rows));
+    v.extend(layout::t4_group_sums());
+    v
+}
+
+/// True when `key` is a total left blank although its parts add up to more than 0: `V206` reports it, so
+/// the sum rules leave it alone.
+fn blank_total_with_parts(report: &Report, key: &str) -> bool {
+    super::is_blankish(report, key)
+        && relations(report)
+            .iter()
+            .filter(|r| r.total == key)
+            .any(|r| super::sum_parts(report, &r.parts).is_some_and(|s| s > 0.0))
+}
+
+/// Where to point for a finding about a whole table: its header.
+fn table_origin(report: &Report, table: TableId) -> Option<Origin> {
+    report.tables.get(&table).map(|t| Origin {
+        grid: t.grid,
+        row: t.header_row,
+        col: 0,
+    })
+}
+
+/// Keys of the report's cells in one table.
+fn table_keys(report: &Report, table: TableId) -> impl Iterator<Item = &String> {
+    let prefix = match table {
+        TableId::T2 => "t2",
+        TableId::T3 => "t3.",
+        TableId::T4 => "t4.",
+    };
+    report.cells.keys().filter(move |k| k.starts_with(prefix))
+}
+
+/// The finding for a total that is not the sum of its parts, with the unsafe fix that writes the sum. `None`
+/// when the relation holds, a cell is missing, a part is reported by a value rule, or the total is blank.
+fn total_mismatch(
+    report: &Report,
+    rel: &SumRelation,
+    parts_zh: &str,
+    parts_en: &str,
+) -> Option<super::Finding> {
+    use super::{Edit, Finding, Fix, Read, Safety, Text, address_of, num, read_count, sum_parts};
+    if super::is_blankish(report, &rel.total) {
+        return None; // V205 or V206
+    }
+    let Read::Value(total) = read_count(report, &rel.total) else {
+        return None;
+    };
+    let sum = sum_parts(report, &rel.parts)?;
+    if (total - sum).abs() < 1e-9 {
+        return None;
+    }
+    let label = layout::key_spec(&rel.total).map_or(rel.total.as_str(), |s| s.label.as_str());
+    let addr = address_of(report, &rel.total, super::Lang::Zh);
+    let addr_en = address_of(report, &rel.total, super::Lang::En);
+    let mut f = Finding::at_cell(
+        report,
+        &rel.total,
+        Text::new(
+            format!(
+                "「{label}」为 {}，不等于{parts_zh}之和 {}",
+                num(total),
+                num(sum)
+            ),
+            format!(
+                "「{label}」 is {}, not the sum of {parts_en}, {}",
+                num(total),
+                num(sum)
+            ),
+        ),
+    );
+    f.help = Some(Text::new(
+        format!(
+            "核对各项；若各项无误，将 {addr} 改为 {}（gongkai fix --unsafe-fixes 可自动修改）",
+            num(sum)
+        ),
+        format!(
+            "check the parts; if they are right, change {addr_en} to {} (gongkai fix --unsafe-fixes does it)",
+            num(sum)
+        ),
+    ));
+    f.label = Some(Text::new(
+        format!("{} ≠ {}", num(total), num(sum)),
+        format!("{} ≠ {}", num(total), num(sum)),
+    ));
+    f.fix = Some(Fix {
+        safety: Safety::Unsafe,
+        title: Text::new(format!("改为 {}", num(sum)), format!("write {}", num(sum))),
+        edits: vec![Edit {
+            key: rel.total.clone(),
+            from: super::raw_of(report, &rel.total),
+            to: num(sum),
+        }],
+    });
+    Some(f)
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Small reports built in memory for rule tests.
+    use std::collections::BTreeMap;
+
+    use crate::layout::{self, FormatVersion, TableId};
+    use crate::lint::{Diagnostic, Selection, apply_fixes, check_with};
+    use crate::model::{Cell, Meta, Origin, Report, TableLocation};
+    use crate::normalize::parse_value;
+    use crate::raw::{Addressing, Grid, InputKind};
+
+    /// A 2021 report for 2023 whose every cell holds `0`.
+    pub fn clean_report() -> Report {
+        let mut cells = BTreeMap::new();
+        let mut grid = Grid::new(
+            Addressing::Sheet {
+                sheet: "Sheet1".into(),
+                row0: 0,
+                col0: 0,
+            },
+            200,
+            2,
+        );
+        for (i, spec) in layout::KEYS_2021.iter().enumerate() {
+            if let Some(g) = grid.get_mut(i as u32, 0) {
+                g.text = spec.key.clone();
+            }
+            cells.insert(
+                spec.key.clone(),
+                Cell {
+                    raw: "0".into(),
+                    parsed: parse_value("0"),
+                    origin: Origin {
+                        grid: 0,
+                        row: i as u32,
+                        col: 1,
+                    },
+                    number_as_text: false,
+                },
+            );
+        }
+        let mut tables = BTreeMap::new();
+        for t in [TableId::T2, TableId::T3, TableId::T4] {
+            tables.insert(
+                t,
+                TableLocation {
+                    grid: 0,
+                    header_row: 0,
+                },
+            );
+        }
+        Report {
+            path: "test.xlsx".into(),
+            input: InputKind::Xlsx,
+            format: FormatVersion::V2021,
+            meta: Meta {
+                year: Some(2023),
+                ..Meta::default()
+            },
+            sections: Vec::new(),
+            cells,
+            tables,
+            notes: Vec::new(),
+            grids: vec![grid],
+        }
+    }
+
+    /// Set a cell's text.
+    pub fn set(report: &mut Report, key: &str, text: &str) {
+        let cell = report
+            .cells
+            .get_mut(key)
+            .unwrap_or_else(|| panic!("no cell {key}"));
+        cell.raw = text.to_string();
+        cell.parsed = parse_value(text);
+    }
+
+    /// Run one rule.
+    pub fn run(report: &Report, code: &str) -> Vec<Diagnostic> {
+        check_with(
+            report,
+            &Selection {
+                select: vec![code.to_string()],
+                ignore: Vec::new(),
+            },
+        )
+    }
+
+    /// Apply the rule's fixes (unsafe included) and run it again: it must then be silent.
+    pub fn assert_fix_clears(report: &Report, code: &str) {
+        let found = run(report, code);
+        assert!(!found.is_empty(), "{code} found nothing to fix");
+        let (fixed, edits) = apply_fixes(report, &found, true);
+        assert!(!edits.is_empty(), "{code} carried no edit");
+        let after = run(&fixed, code);
+        assert!(
+            after.is_empty(),
+            "{code} still fires after its fix: {after:?}"
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! V201: a count cell holds something other than a non-negative integer.
+
+use crate::layout::{self, ValueKind};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
+use crate::normalize::Parsed;
+
+pub const RULE: Rule = Rule {
+    code: "V201",
+    name: "not-a-count",
+    severity: Severity::Error,
+    summary: "数量栏目应为非负整数",
+    summary_en: "A count cell must hold a non-negative whole number",
+    explain: "## What it does\n\
+Reports a count cell (all of 表三 and 表四, and every 表二 cell but the fee amount) that holds text, a negative \
+number or a fraction. Blanks and `/`, `—`, `无` are not reported here (see V205).\n\n\
+## Why\n\
+The cells count documents, decisions and applications (FORMAT.md §2, E-VAL-INT). The sum rules skip a cell \
+reported here, so each problem is reported once.\n\n\
+## Example\n\
+`若干`, `-1`, `2.5` in 表三.\n\n\
+## Fix\n\
+None: write the count.",
+    fix: FixAvailability::None,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    for (key, cell) in &report.cells {
+        let Some(spec) = layout::key_spec(key) else {
+            continue;
+        };
+        let problem = match (&cell.parsed, spec.kind) {
+            (Parsed::Text, ValueKind::Count | ValueKind::SignedCount) => {
+                Some(("不是数字", "is not a number"))
+            }
+            (Parsed::Number { value, .. }, ValueKind::Count) if *value < 0.0 => {
+                Some(("是负数", "is negative"))
+            }
+            (Parsed::Number { value, .. }, ValueKind::Count | ValueKind::SignedCount)
+                if value.fract() != 0.0 =>
+            {
+                Some(("不是整数", "is not a whole number"))
+            }
+            _ => None,
+        };
+        if let Some((zh, en)) = problem {
+            let mut f = Finding::at_cell(
+                report,
+                key,
+                Text::new(
+                    format!("「{}」填写的「{}」{}", spec.label, cell.raw, zh),
+                    format!("「{}」 holds 「{}」, which {}", spec.label, cell.raw, en),
+                ),
+            );
+            f.help = Some(Text::new(
+                "填写非负整数；没有发生的填 0",
+                "write a whole number of 0 or more; 0 where there was none",
+            ));
+            f.label = Some(Text::new(
+                format!("应为非负整数，不是「{}」", cell.raw),
+                "must be a whole number ≥ 0",
+            ));
+            sink.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn passes_and_fails() {
+        let mut r = clean_report();
+        assert!(run(&r, "V201").is_empty());
+        set(&mut r, "t3.new_received.natural_person", "若干");
+        set(&mut r, "t4.review.upheld", "-1");
+        set(&mut r, "t2.art20_1.rules.made", "1.5");
+        set(&mut r, "t2.art20_8.admin_fees.amount_wan_yuan", "1.5");
+        let d = run(&r, "V201");
+        assert_eq!(d.len(), 3, "{d:?}");
+    }
+}

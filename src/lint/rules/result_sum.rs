@@ -1,0 +1,52 @@
+//! C302: 表三 (七)总计 ≠ the sum of the result rows.
+
+use super::{t3_rows, total_mismatch};
+use crate::layout;
+use crate::lint::{FixAvailability, Rule, Severity, Sink};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "C302",
+    name: "t3-result-sum",
+    severity: Severity::Error,
+    summary: "表三（七）总计 不等于各项办理结果之和",
+    summary_en: "Table 3: (七)总计 is not the sum of the result rows",
+    explain: "## What it does\n\
+For each column of 表三, checks that (七)总计 equals (一)予以公开 + (二)部分公开 + the 8 rows of (三)不予公开 + the 3 of \
+(四)无法提供 + the 5 of (五)不予处理 + the 3 of (六)其他处理 (one row in the 2019 trial format) (FORMAT.md §2, \
+E-T3-RESULT-SUM).\n\n\
+## Why\n\
+Every processed application falls into exactly one result row (部分公开 is counted only as 部分公开), so the \
+total is exact.\n\n\
+## Example\n\
+自然人: 予以公开 5 + 不予公开 1 = 6, but (七)总计 says 7.\n\n\
+## Fix\n\
+Unsafe: write the sum in (七)总计.",
+    fix: FixAvailability::Unsafe,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    for rel in layout::t3_result_sums(t3_rows(report)) {
+        if let Some(f) = total_mismatch(report, &rel, "各项办理结果", "the result rows") {
+            sink.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn passes_fails_and_fixes() {
+        let mut r = clean_report();
+        set(&mut r, "t3.result.granted.legal.other", "2");
+        set(&mut r, "t3.result.other.other.legal.other", "1");
+        set(&mut r, "t3.result.total.legal.other", "3");
+        assert!(run(&r, "C302").is_empty());
+        set(&mut r, "t3.result.total.legal.other", "4");
+        assert_eq!(run(&r, "C302").len(), 1);
+        assert_fix_clears(&r, "C302");
+    }
+}

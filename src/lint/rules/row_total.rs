@@ -1,0 +1,65 @@
+//! C303: 表三 总计 column ≠ 自然人 + the five 法人或其他组织 columns.
+
+use super::{t3_rows, total_mismatch};
+use crate::layout;
+use crate::lint::{FixAvailability, Rule, Severity, Sink};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "C303",
+    name: "t3-row-total",
+    severity: Severity::Error,
+    summary: "表三 总计 不等于 自然人 与 法人或其他组织 各列之和",
+    summary_en: "Table 3: 总计 is not the sum of the applicant columns",
+    explain: "## What it does\n\
+For each of the 25 rows of 表三, checks that the 总计 column equals 自然人 + 商业企业 + 科研机构 + 社会公益组织 + \
+法律服务机构 + 其他 (FORMAT.md §2, E-T3-ROW-TOTAL).\n\n\
+## Why\n\
+总计 is the total of 申请人情况; a mismatch means a typo in one of the cells.\n\n\
+## Example\n\
+一、本年新收: 3 | 0 | 0 | 0 | 0 | 0 | **4**.\n\n\
+## Fix\n\
+Unsafe: write the sum in 总计 (`gongkai fix --unsafe-fixes`). Check the parts first: the typo may be in them.",
+    fix: FixAvailability::Unsafe,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    for rel in layout::t3_row_totals(t3_rows(report)) {
+        if let Some(f) = total_mismatch(
+            report,
+            &rel,
+            "自然人与法人或其他组织各列",
+            "the applicant columns",
+        ) {
+            sink.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn passes_fails_and_fixes() {
+        let mut r = clean_report();
+        set(&mut r, "t3.new_received.natural_person", "3");
+        set(&mut r, "t3.new_received.total", "3");
+        assert!(run(&r, "C303").is_empty());
+        set(&mut r, "t3.new_received.total", "4");
+        let d = run(&r, "C303");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].key.as_deref(), Some("t3.new_received.total"));
+        assert_fix_clears(&r, "C303");
+    }
+
+    #[test]
+    fn text_in_a_part_is_reported_once() {
+        let mut r = clean_report();
+        set(&mut r, "t3.new_received.natural_person", "若干");
+        set(&mut r, "t3.new_received.total", "4");
+        assert!(run(&r, "C303").is_empty());
+        assert_eq!(run(&r, "V201").len(), 1);
+    }
+}

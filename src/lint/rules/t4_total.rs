@@ -1,0 +1,54 @@
+//! C304: 表四 总计 ≠ 结果维持 + 结果纠正 + 其他结果 + 尚未审结.
+
+use super::total_mismatch;
+use crate::layout;
+use crate::lint::{FixAvailability, Rule, Severity, Sink};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "C304",
+    name: "t4-group-total",
+    severity: Severity::Error,
+    summary: "表四 总计 不等于 结果维持、结果纠正、其他结果、尚未审结 之和",
+    summary_en: "Table 4: a 总计 is not the sum of its four results",
+    explain: "## What it does\n\
+For each group of 表四 (行政复议; 行政诉讼 › 未经复议直接起诉; 行政诉讼 › 复议后起诉), checks that 总计 = 结果维持 + \
+结果纠正 + 其他结果 + 尚未审结 (FORMAT.md §2, E-T4-SUM).\n\n\
+## Why\n\
+Each case has exactly one of the four outcomes.\n\n\
+## Example\n\
+行政复议: 1 | 0 | 0 | 1 | **3**.\n\n\
+## Fix\n\
+Unsafe: write the sum in 总计. No rule ties 表四 to 表三 or 表二: the review organ may be another body.",
+    fix: FixAvailability::Unsafe,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    for rel in layout::t4_group_sums() {
+        if let Some(f) = total_mismatch(
+            report,
+            &rel,
+            "结果维持、结果纠正、其他结果、尚未审结",
+            "its four results",
+        ) {
+            sink.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn passes_fails_and_fixes() {
+        let mut r = clean_report();
+        set(&mut r, "t4.review.upheld", "1");
+        set(&mut r, "t4.review.total", "1");
+        assert!(run(&r, "C304").is_empty());
+        set(&mut r, "t4.review.total", "3");
+        assert_eq!(run(&r, "C304").len(), 1);
+        assert_fix_clears(&r, "C304");
+    }
+}

@@ -1,0 +1,46 @@
+//! S105: a row with numbers whose label is not a row of the format.
+
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::{Note, Report};
+
+pub const RULE: Rule = Rule {
+    code: "S105",
+    name: "unknown-row",
+    severity: Severity::Warning,
+    summary: "统计表中有无法识别的行",
+    summary_en: "A table has a row whose label is not in the standard format",
+    explain: "## What it does\n\
+Reports a row inside 表三 that holds numbers but whose label matches no row of the format, even after dropping \
+its numbering and accepting known variants.\n\n\
+## Why\n\
+Its numbers are not counted anywhere, and the row the clerk meant is probably reported missing (S102).\n\n\
+## Example\n\
+`(三)不予公开小计` with numbers: the 2021 format has no subtotal rows.\n\n\
+## Fix\n\
+None: use the standard row labels.",
+    fix: FixAvailability::None,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    for note in &report.notes {
+        if let Note::UnknownRow {
+            table,
+            label,
+            origin,
+        } = note
+        {
+            sink.push(Finding {
+                message: Text::new(
+                    format!("{}中的行「{}」不是标准格式的行，其数字未被读取", table.zh(), label),
+                    format!("the row 「{}」 of {} is not a row of the standard format; its numbers were not read", label, table.en()),
+                ),
+                help: Some(Text::new("改用标准格式的行标题，或删除该行", "use the standard row label, or delete the row")),
+                table: Some(*table),
+                origin: Some(*origin),
+                label: Some(Text::new("无法识别的行标题", "unrecognised row label")),
+                ..Finding::default()
+            });
+        }
+    }
+}

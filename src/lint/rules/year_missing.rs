@@ -1,0 +1,40 @@
+//! M501: the report year could not be found.
+
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "M501",
+    name: "year-missing",
+    severity: Severity::Warning,
+    summary: "未能确定报告年度",
+    summary_en: "The report year could not be found",
+    explain: "## What it does\n\
+Warns when neither the title (`…2023年度政府信息公开工作年度报告`) nor the statistics-period sentence \
+(`本报告中所列数据统计期限为2023年1月1日至12月31日`) gives the report year.\n\n\
+## Why\n\
+The year decides which format applies (F401, F402) and the publication deadline.\n\n\
+## Example\n\
+A template whose title still reads `政府信息公开工作年度报告格式模板`.\n\n\
+## Fix\n\
+None: put the year in the title.",
+    fix: FixAvailability::None,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    if report.meta.year.is_some() || report.tables.is_empty() {
+        return;
+    }
+    sink.push(Finding {
+        message: Text::new(
+            "未能确定报告年度：标题和统计期限中都没有年份",
+            "the report year was found neither in the title nor in the statistics period",
+        ),
+        help: Some(Text::new(
+            "标题应写明年度，如「XX局2023年度政府信息公开工作年度报告」",
+            "name the year in the title, e.g. 「XX局2023年度政府信息公开工作年度报告」",
+        )),
+        ..Finding::default()
+    });
+}

@@ -1,0 +1,194 @@
+//! The one report model every importer produces and every rule, fix and exporter reads.
+//!
+//! A [`Report`] holds the metadata, the sections' text, and every value cell keyed by its canonical key
+//! (FORMAT.md §10), each cell keeping its raw text and its origin in the source file. It also keeps the source
+//! grids the tables were read from, so a diagnostic can draw the row it points at. It knows nothing of file
+//! formats or rules.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::layout::{self, FormatVersion, TableId};
+use crate::normalize::Parsed;
+use crate::raw::{Grid, InputKind};
+
+/// Where a value came from: a position in one of the report's source grids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// Index into [`Report::grids`].
+    pub grid: usize,
+    pub row: u32,
+    pub col: u32,
+}
+
+/// One value cell of a national table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    /// The text as written in the source.
+    pub raw: String,
+    /// What the text means under the blank/number policy of FORMAT.md §2.
+    pub parsed: Parsed,
+    pub origin: Origin,
+    /// The source stored it as text although it is a number (spreadsheets only).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub number_as_text: bool,
+}
+
+impl Cell {
+    /// The number the cell holds, if it holds one.
+    pub fn number(&self) -> Option<f64> {
+        self.parsed.number()
+    }
+}
+
+/// A section of the report text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    /// The canonical section key (`overview`, …), when the heading was recognised.
+    pub key: &'static str,
+    /// The heading as written.
+    pub heading: String,
+    /// The body text, paragraphs joined by newlines.
+    pub text: String,
+    /// Where the heading is.
+    pub origin: String,
+}
+
+/// Report metadata.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub agency: Option<String>,
+    pub year: Option<i32>,
+    /// The date line (落款) or publication date, as `YYYY-MM-DD`.
+    pub published: Option<String>,
+}
+
+/// Something the recogniser noticed that a structure rule reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Note {
+    /// A label matched the format only after accepting a known variant or dropping its numbering.
+    LabelVariant {
+        table: TableId,
+        found: String,
+        expected: String,
+        origin: Origin,
+    },
+    /// A value column the format does not have (e.g. a 法人小计 column in 表三).
+    ExtraColumn {
+        table: TableId,
+        label: String,
+        origin: Origin,
+    },
+    /// A row with numbers whose label matches no row of the format.
+    UnknownRow {
+        table: TableId,
+        label: String,
+        origin: Origin,
+    },
+}
+
+/// Where a national table was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TableLocation {
+    pub grid: usize,
+    /// The first row of the table's header.
+    pub header_row: u32,
+}
+
+/// One report, in the national model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The file as the user named it.
+    pub path: String,
+    pub input: InputKind,
+    pub format: FormatVersion,
+    pub meta: Meta,
+    pub sections: Vec<Section>,
+    /// Every value cell found, by canonical key.
+    pub cells: BTreeMap<String, Cell>,
+    /// Where each table was found.
+    pub tables: BTreeMap<TableId, TableLocation>,
+    pub notes: Vec<Note>,
+    /// The source grids, for drawing a diagnostic's row.
+    #[serde(skip)]
+    pub grids: Vec<Grid>,
+}
+
+impl Report {
+    /// The cell under a key.
+    pub fn cell(&self, key: &str) -> Option<&Cell> {
+        self.cells.get(key)
+    }
+
+    /// The number under a key, if the cell exists and holds a number.
+    pub fn number(&self, key: &str) -> Option<f64> {
+        self.cells.get(key).and_then(Cell::number)
+    }
+
+    /// The user-facing address of a cell's origin (`表三!I12`, `表3 第12行第9列`).
+    pub fn address(&self, origin: Origin) -> String {
+        self.grids
+            .get(origin.grid)
+            .map_or_else(String::new, |g| g.address(origin.row, origin.col))
+    }
+
+    /// The address in English wording.
+    pub fn address_en(&self, origin: Origin) -> String {
+        self.grids
+            .get(origin.grid)
+            .map_or_else(String::new, |g| g.address_en(origin.row, origin.col))
+    }
+
+    /// The canonical values as exported by `convert … .json`: every 2021 key with its number or null, in
+    /// layout order.
+    pub fn values(&self) -> serde_json::Map<String, serde_json::Value> {
+        keyed_values(self, layout::KEYS_2021.iter().map(|k| k.key.as_str()))
+    }
+
+    /// The trial-format cells that have no 2021 counterpart (`t2v19.…`, `t3.result.other_total.…`).
+    pub fn trial_values(&self) -> serde_json::Map<String, serde_json::Value> {
+        let keys = layout::KEYS_TRIAL_ONLY
+            .iter()
+            .map(|k| k.key.as_str())
+            .filter(|k| self.cells.contains_key(*k));
+        keyed_values(self, keys)
+    }
+
+    /// The model as the JSON document `convert -o FILE.json` writes.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut doc = serde_json::json!({
+            "format": self.format,
+            "input": self.input,
+            "meta": self.meta,
+            "sections": self.sections,
+            "values": self.values(),
+        });
+        let trial = self.trial_values();
+        if !trial.is_empty()
+            && let Some(obj) = doc.as_object_mut()
+        {
+            obj.insert("trial_values".into(), serde_json::Value::Object(trial));
+        }
+        doc
+    }
+}
+
+fn keyed_values<'a>(
+    report: &Report,
+    keys: impl Iterator<Item = &'a str>,
+) -> serde_json::Map<String, serde_json::Value> {
+    keys.map(|k| {
+        let v = report.number(k).and_then(|n| {
+            if n.fract() == 0.0 && n.abs() < 9e15 {
+                Some(serde_json::Value::from(n as i64))
+            } else {
+                serde_json::Number::from_f64(n).map(serde_json::Value::Number)
+            }
+        });
+        (k.to_string(), v.unwrap_or(serde_json::Value::Null))
+    })
+    .collect()
+}

@@ -1,0 +1,290 @@
+//! Text and number normalisation shared by every importer and the recogniser.
+//!
+//! Owns the one label normaliser of FORMAT.md §5.2 and the one cell-value parser of FORMAT.md §2
+//! (blank/placeholder policy, full-width digits, thousands separators, unit suffixes). Importers must not
+//! compare labels or parse numbers themselves: they hand raw text to the recogniser, which calls this.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalise a label or heading for comparison (FORMAT.md §5.2).
+///
+/// NFKC, full-width brackets and punctuation to ASCII, every kind of whitespace deleted, quotation marks
+/// deleted, and the bracket pairs `〔〕[]【】` folded to `[]`.
+///
+/// ```
+/// assert_eq!(gongkai::normalize::label("3.危及“三安全一稳定”"), "3.危及三安全一稳定");
+/// assert_eq!(gongkai::normalize::label("第二十条第（一）项"), "第二十条第(一)项");
+/// assert_eq!(gongkai::normalize::label("商业\n企业"), "商业企业");
+/// ```
+pub fn label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.nfkc() {
+        match ch {
+            c if c.is_whitespace() => {}
+            '“' | '”' | '"' | '\'' | '‘' | '’' | '「' | '」' => {}
+            '（' => out.push('('),
+            '）' => out.push(')'),
+            '，' => out.push(','),
+            '：' => out.push(':'),
+            '〔' | '【' | '[' => out.push('['),
+            '〕' | '】' | ']' => out.push(']'),
+            '、' | '．' => out.push(if ch == '．' { '.' } else { '、' }),
+            c => out.push(c),
+        }
+    }
+    // `第二十条第一项` is the same block as `第二十条第(一)项`.
+    if let Some(rest) = out.strip_prefix("第二十条第")
+        && let Some(num) = rest.strip_suffix('项')
+        && !num.starts_with('(')
+        && num.chars().count() == 1
+    {
+        return format!("第二十条第({num})项");
+    }
+    out
+}
+
+/// A label with its leading enumerator removed: `(三)不予公开` → `不予公开`, `1.属于国家秘密` → `属于国家秘密`,
+/// `一、本年新收…` → `本年新收…`. Used to accept labels whose numbering was dropped or changed.
+pub fn label_core(normalized: &str) -> &str {
+    let s = normalized;
+    // (一) … (十)
+    if let Some(rest) = s.strip_prefix('(')
+        && let Some(close) = rest.find(')')
+        && rest[..close].chars().all(is_chinese_numeral)
+        && close > 0
+    {
+        return &rest[close + 1..];
+    }
+    // 一、 … 十、
+    let numeral_len: usize = s
+        .chars()
+        .take_while(|c| is_chinese_numeral(*c))
+        .map(char::len_utf8)
+        .sum();
+    if numeral_len > 0 && s[numeral_len..].starts_with('、') {
+        return &s[numeral_len + '、'.len_utf8()..];
+    }
+    // 1. 1、
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        let rest = &s[digits..];
+        if let Some(r) = rest.strip_prefix('.').or_else(|| rest.strip_prefix('、')) {
+            return r;
+        }
+    }
+    s
+}
+
+fn is_chinese_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
+}
+
+/// What a value cell holds, after the policy of FORMAT.md §2.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Parsed {
+    /// Empty or whitespace only (including the U+3000 spaces WPS templates leave in cells).
+    Blank,
+    /// `/`, `—`, `－`, `-`, `无` and similar: "nothing to report", read as 0 by the rules.
+    Placeholder,
+    /// A number. `clean` is false when the text needed normalising (full-width digits, thousands separators,
+    /// a number stored as text in a spreadsheet, a unit suffix); `unit` is the suffix that was stripped.
+    Number {
+        value: f64,
+        clean: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+    },
+    /// Anything else: text where a number belongs.
+    Text,
+}
+
+impl Parsed {
+    /// The number this cell holds, if any.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Parsed::Number { value, .. } => Some(*value),
+            _ => None,
+        }
+    }
+}
+
+const PLACEHOLDERS: &[&str] = &[
+    "/", "-", "—", "－", "–", "--", "——", "—-", "无", "/无", "\\", "空",
+];
+const UNITS: &[&str] = &["万元", "元", "件", "个", "项", "人次", "次", "宗", "人"];
+
+/// Parse the text of a value cell.
+///
+/// ```
+/// use gongkai::normalize::{parse_value, Parsed};
+/// assert_eq!(parse_value("12").number(), Some(12.0));
+/// assert_eq!(parse_value("１，２３４").number(), Some(1234.0));
+/// assert_eq!(parse_value("　　"), Parsed::Blank);
+/// assert_eq!(parse_value("—"), Parsed::Placeholder);
+/// assert_eq!(parse_value("若干"), Parsed::Text);
+/// ```
+pub fn parse_value(raw: &str) -> Parsed {
+    let text: String = raw.nfkc().filter(|c| !c.is_whitespace()).collect();
+    if text.is_empty() {
+        return Parsed::Blank;
+    }
+    if PLACEHOLDERS.contains(&text.as_str()) {
+        return Parsed::Placeholder;
+    }
+    let mut body = text.as_str();
+    let mut unit = None;
+    for u in UNITS {
+        if let Some(stripped) = body.strip_suffix(u)
+            && !stripped.is_empty()
+        {
+            body = stripped;
+            unit = Some((*u).to_string());
+            break;
+        }
+    }
+    match parse_number(body) {
+        Some((value, plain)) => {
+            let clean = plain && unit.is_none() && text == raw;
+            Parsed::Number { value, clean, unit }
+        }
+        None => Parsed::Text,
+    }
+}
+
+/// A decimal number with an optional sign and thousands separators. Returns the value and whether it was
+/// written plainly (no separators, no plus sign).
+fn parse_number(s: &str) -> Option<(f64, bool)> {
+    let (sign, digits) = match s.as_bytes().first()? {
+        b'+' => (1.0, &s[1..]),
+        b'-' => (-1.0, &s[1..]),
+        _ => (1.0, s),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut plain = !s.starts_with('+');
+    let mut cleaned = String::with_capacity(digits.len());
+    let mut seen_dot = false;
+    let mut group_len = 0usize;
+    let mut seen_sep = false;
+    for (i, ch) in digits.chars().enumerate() {
+        match ch {
+            '0'..='9' => {
+                cleaned.push(ch);
+                group_len += 1;
+            }
+            ',' if !seen_dot && i > 0 => {
+                // Thousands separator: groups after the first one are exactly three digits.
+                if seen_sep && group_len != 3 {
+                    return None;
+                }
+                seen_sep = true;
+                plain = false;
+                group_len = 0;
+            }
+            '.' if !seen_dot => {
+                if seen_sep && group_len != 3 {
+                    return None;
+                }
+                seen_dot = true;
+                seen_sep = false;
+                group_len = 0;
+                cleaned.push('.');
+            }
+            _ => return None,
+        }
+    }
+    if seen_sep && group_len != 3 {
+        return None;
+    }
+    if cleaned.ends_with('.') || cleaned.starts_with('.') {
+        return None;
+    }
+    let value: f64 = cleaned.parse().ok()?;
+    value.is_finite().then_some((sign * value, plain))
+}
+
+/// Format a number the way a clerk writes it: integers without a decimal point.
+pub fn format_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        let s = format!("{value:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_fold_brackets_and_quotes() {
+        assert_eq!(
+            label("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"),
+            "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
+        );
+        assert_eq!(label("国办函〔2020〕109号"), label("国办函[2020]109号"));
+        assert_eq!(label("第二十条第一项"), "第二十条第(一)项");
+        assert_eq!(label(" 规　章 "), "规章");
+    }
+
+    #[test]
+    fn core_strips_enumerators() {
+        assert_eq!(label_core("(三)不予公开"), "不予公开");
+        assert_eq!(
+            label_core("一、本年新收政府信息公开申请数量"),
+            "本年新收政府信息公开申请数量"
+        );
+        assert_eq!(label_core("3.其他"), "其他");
+        assert_eq!(label_core("12、其他"), "其他");
+        assert_eq!(label_core("其他"), "其他");
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(
+            parse_value("0"),
+            Parsed::Number {
+                value: 0.0,
+                clean: true,
+                unit: None
+            }
+        );
+        assert_eq!(parse_value("333.45").number(), Some(333.45));
+        assert_eq!(parse_value("+1036").number(), Some(1036.0));
+        assert_eq!(parse_value("-1").number(), Some(-1.0));
+        assert_eq!(parse_value("1,234,567").number(), Some(1234567.0));
+        assert_eq!(parse_value("12,34"), Parsed::Text);
+        assert_eq!(
+            parse_value("251000元"),
+            Parsed::Number {
+                value: 251000.0,
+                clean: false,
+                unit: Some("元".into())
+            }
+        );
+        assert_eq!(
+            parse_value("３"),
+            Parsed::Number {
+                value: 3.0,
+                clean: false,
+                unit: None
+            }
+        );
+        assert_eq!(parse_value("无"), Parsed::Placeholder);
+        assert_eq!(parse_value("1.2.3"), Parsed::Text);
+        assert_eq!(parse_value("."), Parsed::Text);
+        assert_eq!(parse_value("元"), Parsed::Text);
+    }
+
+    #[test]
+    fn formats_numbers() {
+        assert_eq!(format_number(3.0), "3");
+        assert_eq!(format_number(333.45), "333.45");
+    }
+}

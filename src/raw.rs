@@ -1,0 +1,236 @@
+//! The raw document: what an importer hands to the recogniser.
+//!
+//! Paragraphs and grids of cell texts, each cell knowing where it came from (sheet + A1, or DOCX
+//! table/row/column). Merged cells are resolved here: every position covered by a merge knows its anchor, so
+//! a merged value is counted once. Nothing here knows what a report is; that is the recogniser's job.
+
+use serde::Serialize;
+
+/// The kind of file a report was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputKind {
+    Xlsx,
+    Xls,
+    Docx,
+}
+
+impl InputKind {
+    /// The file extension, as users name the format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::Xlsx => "xlsx",
+            InputKind::Xls => "xls",
+            InputKind::Docx => "docx",
+        }
+    }
+}
+
+/// How a grid's cells are named to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Addressing {
+    /// A worksheet: `表三!I12`. `row0`/`col0` are the absolute position of the grid's first cell.
+    Sheet { sheet: String, row0: u32, col0: u32 },
+    /// A table in a document, numbered from 1 in document order: `表3 第12行第9列`.
+    DocTable { index: usize },
+}
+
+/// One position of a grid.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GridCell {
+    /// The text as shown (for a spreadsheet number, its plain decimal form).
+    pub text: String,
+    /// The number a spreadsheet stored as a number (not as text), when it did.
+    pub typed_number: Option<f64>,
+    /// For a position covered by a merged cell: the merge's top-left position. `None` for anchors.
+    pub merged_into: Option<(u32, u32)>,
+}
+
+/// A rectangular table of cells: a worksheet's used range or one DOCX table on its column grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    pub addressing: Addressing,
+    pub rows: u32,
+    pub cols: u32,
+    cells: Vec<GridCell>,
+}
+
+impl Grid {
+    /// An empty grid of the given size.
+    pub fn new(addressing: Addressing, rows: u32, cols: u32) -> Self {
+        let len = rows as usize * cols as usize;
+        Grid {
+            addressing,
+            rows,
+            cols,
+            cells: vec![GridCell::default(); len],
+        }
+    }
+
+    fn index(&self, row: u32, col: u32) -> Option<usize> {
+        (row < self.rows && col < self.cols)
+            .then(|| row as usize * self.cols as usize + col as usize)
+    }
+
+    /// The cell at a position, if it is inside the grid.
+    pub fn get(&self, row: u32, col: u32) -> Option<&GridCell> {
+        self.index(row, col).and_then(|i| self.cells.get(i))
+    }
+
+    /// Mutable access for importers.
+    pub fn get_mut(&mut self, row: u32, col: u32) -> Option<&mut GridCell> {
+        self.index(row, col).and_then(|i| self.cells.get_mut(i))
+    }
+
+    /// The text at a position, following a merge to its anchor: what a reader sees there.
+    pub fn visible_text(&self, row: u32, col: u32) -> &str {
+        match self.get(row, col) {
+            Some(GridCell {
+                merged_into: Some((r, c)),
+                ..
+            }) => self.get(*r, *c).map_or("", |a| a.text.as_str()),
+            Some(cell) => &cell.text,
+            None => "",
+        }
+    }
+
+    /// The anchor position of whatever cell covers `(row, col)`.
+    pub fn anchor_of(&self, row: u32, col: u32) -> (u32, u32) {
+        match self.get(row, col) {
+            Some(GridCell {
+                merged_into: Some(a),
+                ..
+            }) => *a,
+            _ => (row, col),
+        }
+    }
+
+    /// Mark the rectangle `(r1,c1)..=(r2,c2)` as one merged cell anchored at its top-left corner. The rectangle is
+    /// clipped to the grid; a 1×1 merge changes nothing.
+    pub fn merge(&mut self, r1: u32, c1: u32, r2: u32, c2: u32) {
+        let r2 = r2.min(self.rows.saturating_sub(1));
+        let c2 = c2.min(self.cols.saturating_sub(1));
+        for r in r1..=r2 {
+            for c in c1..=c2 {
+                if (r, c) != (r1, c1)
+                    && let Some(cell) = self.get_mut(r, c)
+                {
+                    cell.merged_into = Some((r1, c1));
+                }
+            }
+        }
+    }
+
+    /// The user-facing address of a position: `表三!I12` or `表3 第12行第9列`.
+    pub fn address(&self, row: u32, col: u32) -> String {
+        match &self.addressing {
+            Addressing::Sheet { sheet, row0, col0 } => {
+                format!("{}!{}", sheet, a1(row0 + row, col0 + col))
+            }
+            Addressing::DocTable { index } => format!("表{index} 第{}行第{}列", row + 1, col + 1),
+        }
+    }
+
+    /// The address of a position in English (`--lang en`).
+    pub fn address_en(&self, row: u32, col: u32) -> String {
+        match &self.addressing {
+            Addressing::Sheet { .. } => self.address(row, col),
+            Addressing::DocTable { index } => {
+                format!("table {index} row {} column {}", row + 1, col + 1)
+            }
+        }
+    }
+
+    /// The row number the user sees in the margin (Excel row number, or the table row counted from 1).
+    pub fn display_row(&self, row: u32) -> usize {
+        match &self.addressing {
+            Addressing::Sheet { row0, .. } => (row0 + row) as usize + 1,
+            Addressing::DocTable { .. } => row as usize + 1,
+        }
+    }
+
+    /// A short name of the grid: the sheet name or `表3`.
+    pub fn name(&self) -> String {
+        match &self.addressing {
+            Addressing::Sheet { sheet, .. } => sheet.clone(),
+            Addressing::DocTable { index } => format!("表{index}"),
+        }
+    }
+}
+
+/// Column letters for a 0-based column: 0 → A, 26 → AA.
+pub fn column_letters(mut col: u32) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// An A1 reference for a 0-based position.
+///
+/// ```
+/// assert_eq!(gongkai::raw::a1(11, 8), "I12");
+/// ```
+pub fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", column_letters(col), row + 1)
+}
+
+/// A paragraph of running text outside the tables.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Paragraph {
+    pub text: String,
+    /// Where it is: `第12段` for a document, `Sheet!A1` for a cell of text in a workbook.
+    pub origin: String,
+}
+
+/// Everything an importer read from one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawDocument {
+    pub kind: InputKind,
+    pub paragraphs: Vec<Paragraph>,
+    pub grids: Vec<Grid>,
+    /// The document's title property (docProps/core.xml), if set.
+    pub property_title: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn merges_point_to_anchor() {
+        let mut g = Grid::new(Addressing::DocTable { index: 3 }, 3, 3);
+        g.get_mut(0, 0).unwrap().text = "总计".into();
+        g.merge(0, 0, 1, 1);
+        assert_eq!(g.visible_text(1, 1), "总计");
+        assert_eq!(g.anchor_of(1, 0), (0, 0));
+        assert_eq!(g.anchor_of(2, 2), (2, 2));
+        assert_eq!(g.address(11, 8), "表3 第12行第9列");
+        let s = Grid::new(
+            Addressing::Sheet {
+                sheet: "表三".into(),
+                row0: 3,
+                col0: 1,
+            },
+            20,
+            10,
+        );
+        assert_eq!(s.address(8, 7), "表三!I12");
+    }
+}

@@ -1,0 +1,862 @@
+//! Recognise a [`RawDocument`] as a report: find tables 2, 3 and 4 by their labels wherever they are, key every
+//! value cell, detect the format version, map the trial layout onto the 2021 model, and read the title, year,
+//! sections and date line.
+//!
+//! This is the only place where labels are matched and cell texts become numbers, for every input format.
+//! It never fails: what it cannot recognise becomes a [`Note`] or a missing key, which the structure rules
+//! report.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::layout::{self, FormatVersion, T2Row, T3Row, TableId};
+use crate::model::{Cell, Meta, Note, Origin, Report, Section, TableLocation};
+use crate::normalize::{self, Parsed};
+use crate::raw::{Addressing, Grid, RawDocument};
+
+/// Normalised visible text of every position of a grid.
+struct Norm {
+    cols: u32,
+    text: Vec<String>,
+}
+
+impl Norm {
+    fn new(grid: &Grid) -> Self {
+        let mut text = Vec::with_capacity(grid.rows as usize * grid.cols as usize);
+        for r in 0..grid.rows {
+            for c in 0..grid.cols {
+                let (ar, ac) = grid.anchor_of(r, c);
+                if (ar, ac) != (r, c) && ar <= r && (ar < r || ac < c) {
+                    // Covered by a merge whose anchor was normalised already.
+                    let i = ar as usize * grid.cols as usize + ac as usize;
+                    let t = text.get(i).cloned().unwrap_or_default();
+                    text.push(t);
+                } else {
+                    text.push(normalize::label(grid.visible_text(r, c)));
+                }
+            }
+        }
+        Norm {
+            cols: grid.cols,
+            text,
+        }
+    }
+    fn at(&self, r: u32, c: u32) -> &str {
+        if c >= self.cols {
+            return "";
+        }
+        self.text
+            .get(r as usize * self.cols as usize + c as usize)
+            .map_or("", String::as_str)
+    }
+}
+
+/// What the recogniser is building.
+struct Builder<'a> {
+    grids: &'a [Grid],
+    norms: Vec<Norm>,
+    cells: BTreeMap<String, Cell>,
+    used: HashSet<(usize, u32, u32)>,
+    notes: Vec<Note>,
+    tables: BTreeMap<TableId, TableLocation>,
+    /// Rows of each grid that belong to a recognised table: `(grid, first, last)`.
+    regions: Vec<(usize, u32, u32)>,
+}
+
+/// Turn a raw document into the report model. Never fails; see the module docs.
+pub fn recognize(path: &str, raw: RawDocument) -> Report {
+    let norms = raw.grids.iter().map(Norm::new).collect();
+    let mut b = Builder {
+        grids: &raw.grids,
+        norms,
+        cells: BTreeMap::new(),
+        used: HashSet::new(),
+        notes: Vec::new(),
+        tables: BTreeMap::new(),
+        regions: Vec::new(),
+    };
+    b.find_table3();
+    b.find_table4();
+    b.find_table2();
+    let format = detect_version(&b.cells);
+    if format == FormatVersion::Trial2019 {
+        map_trial(&mut b.cells);
+    }
+    let lines = b.text_lines(&raw);
+    let (meta, sections) = read_text(&lines, raw.property_title.as_deref());
+    let Builder {
+        cells,
+        notes,
+        tables,
+        ..
+    } = b;
+    Report {
+        path: path.to_string(),
+        input: raw.kind,
+        format,
+        meta,
+        sections,
+        cells,
+        tables,
+        notes,
+        grids: raw.grids,
+    }
+}
+
+const T3_HEADER_WORDS: &[&str] = &["申请人情况", "法人或其他组织"];
+
+impl Builder<'_> {
+    fn cell_at(&mut self, gi: usize, r: u32, c: u32) -> Cell {
+        let grid = &self.grids[gi];
+        let (ar, ac) = grid.anchor_of(r, c);
+        let origin = Origin {
+            grid: gi,
+            row: ar,
+            col: ac,
+        };
+        if !self.used.insert((gi, ar, ac)) {
+            // A merged cell is counted once: the second key that lands on it reads a blank.
+            return Cell {
+                raw: String::new(),
+                parsed: Parsed::Blank,
+                origin: Origin {
+                    grid: gi,
+                    row: r,
+                    col: c,
+                },
+                number_as_text: false,
+            };
+        }
+        let gc = grid.get(ar, ac).cloned().unwrap_or_default();
+        let parsed = match gc.typed_number {
+            Some(value) => Parsed::Number {
+                value,
+                clean: true,
+                unit: None,
+            },
+            None => normalize::parse_value(&gc.text),
+        };
+        let number_as_text = gc.typed_number.is_none()
+            && matches!(grid.addressing, Addressing::Sheet { .. })
+            && parsed.number().is_some();
+        Cell {
+            raw: gc.text,
+            parsed,
+            origin,
+            number_as_text,
+        }
+    }
+
+    fn insert(&mut self, key: String, gi: usize, r: u32, c: u32) {
+        if !self.cells.contains_key(&key) {
+            let cell = self.cell_at(gi, r, c);
+            self.cells.insert(key, cell);
+        }
+    }
+
+    // ---------------------------------------------------------------- table 3
+
+    fn find_table3(&mut self) {
+        let mut best: Option<(usize, T3Found)> = None;
+        for gi in 0..self.grids.len() {
+            let grid = &self.grids[gi];
+            for r in 0..grid.rows {
+                for c in 0..grid.cols {
+                    if grid.anchor_of(r, c) == (r, c) && self.norms[gi].at(r, c) == "自然人" {
+                        let found = self.scan_table3(gi, r, c);
+                        if best
+                            .as_ref()
+                            .is_none_or(|(_, b)| found.rows.len() > b.rows.len())
+                        {
+                            best = Some((gi, found));
+                        }
+                    }
+                }
+            }
+        }
+        let Some((gi, found)) = best else { return };
+        if found.rows.is_empty() {
+            return;
+        }
+        self.tables.insert(
+            TableId::T3,
+            TableLocation {
+                grid: gi,
+                header_row: found.header_row,
+            },
+        );
+        self.regions.push((gi, found.header_row, found.last_row));
+        self.notes.extend(found.notes);
+        for (r, row_key) in found.rows {
+            for (ci, col) in found.cols.iter().enumerate() {
+                if let Some(c) = col {
+                    self.insert(layout::t3_key(row_key, ci), gi, r, *c);
+                }
+            }
+        }
+    }
+
+    fn scan_table3(&self, gi: usize, hr: u32, hc: u32) -> T3Found {
+        let grid = &self.grids[gi];
+        let norm = &self.norms[gi];
+        let header_rows = hr.saturating_sub(1)..=(hr + 2).min(grid.rows.saturating_sub(1));
+        let find = |label: &str, after: u32| -> Option<(u32, u32)> {
+            header_rows.clone().find_map(|r| {
+                ((after + 1)..grid.cols.min(after + 16))
+                    .find(|&c| norm.at(r, c) == label)
+                    .map(|c| (r, c))
+            })
+        };
+        let mut cols: [Option<u32>; 7] = [None; 7];
+        cols[0] = Some(hc);
+        let mut header_bottom = hr;
+        for (i, col) in layout::T3_COLS.iter().enumerate().skip(1).take(5) {
+            if let Some((r, c)) = find(col.label, hc) {
+                cols[i] = Some(c);
+                header_bottom = header_bottom.max(r);
+            }
+        }
+        let last_legal = cols[1..6].iter().flatten().max().copied().unwrap_or(hc);
+        if let Some((r, c)) = find("总计", last_legal) {
+            cols[layout::T3_TOTAL_COL] = Some(c);
+            header_bottom = header_bottom.max(r);
+        }
+        // Vertically merged headers show their text on every row they span; the header ends where they do.
+        while header_bottom + 1 < grid.rows && norm.at(header_bottom + 1, hc) == "自然人" {
+            header_bottom += 1;
+        }
+        let mut notes = Vec::new();
+        let right = cols.iter().flatten().max().copied().unwrap_or(hc);
+        let mapped: HashSet<u32> = cols.iter().flatten().copied().collect();
+        let known: HashSet<&str> = layout::T3_COLS
+            .iter()
+            .map(|c| c.label)
+            .chain(T3_HEADER_WORDS.iter().copied())
+            .collect();
+        for c in (hc + 1)..grid.cols.min(right + 2) {
+            if mapped.contains(&c) {
+                continue;
+            }
+            // An unmapped column with a header of its own (not a merge of a known one) is an extra column.
+            let header = (hr..=header_bottom).rev().find_map(|r| {
+                let t = norm.at(r, c);
+                (!t.is_empty() && grid.anchor_of(r, c) == (r, c) && !known.contains(t))
+                    .then_some((r, t))
+            });
+            if let Some((r, t)) = header {
+                notes.push(Note::ExtraColumn {
+                    table: TableId::T3,
+                    label: t.to_string(),
+                    origin: Origin {
+                        grid: gi,
+                        row: r,
+                        col: c,
+                    },
+                });
+            }
+        }
+
+        let value_cols: Vec<u32> = cols.iter().flatten().copied().collect();
+        let mut rows = Vec::new();
+        let mut seen = HashSet::new();
+        let mut last_row = header_bottom;
+        let mut misses = 0;
+        for r in (header_bottom + 1)..grid.rows {
+            let path = label_path(norm, r, hc);
+            let has_numbers = value_cols.iter().any(|&c| {
+                normalize::parse_value(grid.visible_text(r, c))
+                    .number()
+                    .is_some()
+            });
+            match match_t3_row(&path) {
+                Some((row, variant)) if seen.insert(row.key) => {
+                    if let Some(found) = variant {
+                        notes.push(Note::LabelVariant {
+                            table: TableId::T3,
+                            found,
+                            expected: row.label.to_string(),
+                            origin: Origin {
+                                grid: gi,
+                                row: r,
+                                col: hc.saturating_sub(1),
+                            },
+                        });
+                    }
+                    rows.push((r, row.key));
+                    last_row = r;
+                    misses = 0;
+                    if row.key == "carried_forward" {
+                        break;
+                    }
+                }
+                _ => {
+                    if path.iter().any(|p| is_boundary(p)) {
+                        break;
+                    }
+                    if has_numbers && !path.is_empty() {
+                        notes.push(Note::UnknownRow {
+                            table: TableId::T3,
+                            label: path.last().cloned().unwrap_or_default(),
+                            origin: Origin {
+                                grid: gi,
+                                row: r,
+                                col: hc.saturating_sub(1),
+                            },
+                        });
+                    }
+                    misses += 1;
+                    if misses > 6 {
+                        break;
+                    }
+                }
+            }
+        }
+        T3Found {
+            header_row: hr.saturating_sub(usize::from(
+                norm.at(hr.saturating_sub(1), hc) == "申请人情况",
+            ) as u32),
+            last_row,
+            cols,
+            rows,
+            notes,
+        }
+    }
+
+    // ---------------------------------------------------------------- table 4
+
+    fn find_table4(&mut self) {
+        for gi in 0..self.grids.len() {
+            let grid = &self.grids[gi];
+            for r in 0..grid.rows {
+                for c in 0..grid.cols {
+                    if grid.anchor_of(r, c) == (r, c)
+                        && self.norms[gi].at(r, c) == "行政复议"
+                        && !self.in_region(gi, r)
+                        && self.scan_table4(gi, r, c)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    fn scan_table4(&mut self, gi: usize, hr: u32, hc: u32) -> bool {
+        let grid = &self.grids[gi];
+        let norm = &self.norms[gi];
+        let leaf = |t: &str| {
+            layout::T4_COLS
+                .iter()
+                .find(|(_, l)| *l == t)
+                .map(|(k, _)| *k)
+        };
+        let last_header = (hr + 1..=(hr + 3).min(grid.rows.saturating_sub(1)))
+            .filter(|&r| (hc..grid.cols).any(|c| leaf(norm.at(r, c)).is_some()))
+            .max();
+        let Some(hb) = last_header else { return false };
+        let value_row = hb + 1;
+        let mut found: Vec<(String, u32)> = Vec::new();
+        let mut seen_anchor = HashSet::new();
+        let mut order = 0usize;
+        for c in hc..grid.cols {
+            let Some(col_key) = (hr + 1..=hb).rev().find_map(|r| leaf(norm.at(r, c))) else {
+                continue;
+            };
+            if !seen_anchor.insert(grid.anchor_of(hb, c)) {
+                continue;
+            }
+            let above: Vec<&str> = (hr..=hb).map(|r| norm.at(r, c)).collect();
+            let group = if above.contains(&"未经复议直接起诉") {
+                "litigation_direct"
+            } else if above.contains(&"复议后起诉") {
+                "litigation_after_review"
+            } else if above.contains(&"行政复议") {
+                "review"
+            } else {
+                // No group header above: fall back on the order of the format (5 columns a group).
+                layout::T4_GROUPS.get(order / 5).map_or("review", |g| g.key)
+            };
+            order += 1;
+            found.push((layout::t4_key(group, col_key), c));
+        }
+        if found.len() < 5 {
+            return false;
+        }
+        self.tables.insert(
+            TableId::T4,
+            TableLocation {
+                grid: gi,
+                header_row: hr,
+            },
+        );
+        self.regions
+            .push((gi, hr, value_row.min(grid.rows.saturating_sub(1))));
+        if value_row < grid.rows {
+            for (key, c) in found {
+                self.insert(key, gi, value_row, c);
+            }
+        }
+        true
+    }
+
+    // ---------------------------------------------------------------- table 2
+
+    fn find_table2(&mut self) {
+        let mut first: Option<TableLocation> = None;
+        let mut last_row = 0;
+        for gi in 0..self.grids.len() {
+            let grid = &self.grids[gi];
+            for r in 0..grid.rows {
+                if self.in_region(gi, r) {
+                    continue;
+                }
+                for c in 0..grid.cols {
+                    if grid.anchor_of(r, c) != (r, c) {
+                        continue;
+                    }
+                    let Some(row_key) = t2_row_key(self.norms[gi].at(r, c)) else {
+                        continue;
+                    };
+                    let Some(hr) = self.t2_header_row(gi, r, c) else {
+                        continue;
+                    };
+                    if self.read_t2_row(gi, r, c, hr, row_key) {
+                        if first.is_none_or(|f| f.grid == gi && hr < f.header_row) {
+                            first = Some(TableLocation {
+                                grid: gi,
+                                header_row: hr.saturating_sub(1),
+                            });
+                        }
+                        if first.is_some_and(|f| f.grid == gi) {
+                            last_row = last_row.max(r);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(loc) = first {
+            self.tables.insert(TableId::T2, loc);
+            self.regions.push((loc.grid, loc.header_row, last_row));
+        }
+    }
+
+    /// The header row of a table-2 block: the nearest row above whose label column says 信息内容, or whose cells
+    /// to the right hold a known header.
+    fn t2_header_row(&self, gi: usize, r: u32, c: u32) -> Option<u32> {
+        let norm = &self.norms[gi];
+        let grid = &self.grids[gi];
+        (r.saturating_sub(4)..r).rev().find(|&hr| {
+            norm.at(hr, c) == "信息内容"
+                || ((c + 1)..grid.cols).any(|cc| t2_field(norm.at(hr, cc)).is_some())
+        })
+    }
+
+    fn read_t2_row(&mut self, gi: usize, r: u32, c: u32, hr: u32, row_key: &str) -> bool {
+        let grid = &self.grids[gi];
+        let mut any = false;
+        let mut seen = HashSet::new();
+        let mut fields = Vec::new();
+        for cc in (c + 1)..grid.cols {
+            let anchor = grid.anchor_of(hr, cc);
+            if !seen.insert(anchor) {
+                continue;
+            }
+            let header = self.norms[gi].at(hr, cc).to_string();
+            if let Some(f) = t2_field(&header) {
+                fields.push((cc, header, f));
+            }
+        }
+        for (cc, header, (trial, field, variant)) in fields {
+            let rows: &[T2Row] = if trial {
+                layout::T2_TRIAL
+            } else {
+                layout::T2_2021
+            };
+            let Some(row) = rows.iter().find(|row| {
+                row.row_key == row_key && row.fields.iter().any(|f| f.key == field.key)
+            }) else {
+                continue;
+            };
+            if let Some(expected) = variant {
+                let origin = Origin {
+                    grid: gi,
+                    row: hr,
+                    col: cc,
+                };
+                let note = Note::LabelVariant {
+                    table: TableId::T2,
+                    found: header,
+                    expected: expected.to_string(),
+                    origin,
+                };
+                if !self.notes.contains(&note) {
+                    self.notes.push(note);
+                }
+            }
+            let prefix = if trial { "t2v19" } else { "t2" };
+            self.insert(
+                format!("{prefix}.{}.{}.{}", row.block_key, row.row_key, field.key),
+                gi,
+                r,
+                cc,
+            );
+            any = true;
+        }
+        any
+    }
+
+    fn in_region(&self, gi: usize, r: u32) -> bool {
+        self.regions
+            .iter()
+            .any(|&(g, a, b)| g == gi && (a..=b).contains(&r))
+    }
+
+    /// Text lines outside the recognised tables, in document order.
+    fn text_lines(&self, raw: &RawDocument) -> Vec<(String, String)> {
+        let mut lines: Vec<(String, String)> = raw
+            .paragraphs
+            .iter()
+            .map(|p| (p.text.clone(), p.origin.clone()))
+            .collect();
+        for (gi, grid) in self.grids.iter().enumerate() {
+            if raw.kind == crate::raw::InputKind::Docx {
+                break;
+            }
+            for r in 0..grid.rows {
+                if self.in_region(gi, r) {
+                    continue;
+                }
+                for c in 0..grid.cols {
+                    if grid.anchor_of(r, c) == (r, c)
+                        && let Some(cell) = grid.get(r, c)
+                        && cell.typed_number.is_none()
+                        && !cell.text.trim().is_empty()
+                    {
+                        lines.push((cell.text.clone(), grid.address(r, c)));
+                    }
+                }
+            }
+        }
+        lines
+    }
+}
+
+struct T3Found {
+    header_row: u32,
+    last_row: u32,
+    cols: [Option<u32>; 7],
+    rows: Vec<(u32, &'static str)>,
+    notes: Vec<Note>,
+}
+
+/// The distinct label texts of a row, left of the value columns, in order.
+fn label_path(norm: &Norm, r: u32, first_value_col: u32) -> Vec<String> {
+    let mut path: Vec<String> = Vec::new();
+    for c in 0..first_value_col {
+        let t = norm.at(r, c);
+        if t.is_empty() || normalize::parse_value(t).number().is_some() {
+            continue;
+        }
+        if path.last().is_none_or(|l| l != t) {
+            path.push(t.to_string());
+        }
+    }
+    path
+}
+
+/// Labels that end table 3 when met: the next section or table 4.
+fn is_boundary(label: &str) -> bool {
+    label == "行政复议"
+        || label == "行政诉讼"
+        || layout::SECTIONS
+            .iter()
+            .any(|(_, h)| normalize::label(h) == label && !h.starts_with("三"))
+}
+
+struct T3Index {
+    exact: HashMap<String, &'static T3Row>,
+    core: HashMap<String, &'static T3Row>,
+}
+
+static T3_INDEX: std::sync::LazyLock<T3Index> = std::sync::LazyLock::new(|| {
+    let mut exact = HashMap::new();
+    let mut core = HashMap::new();
+    for row in layout::T3_ROWS_2021
+        .iter()
+        .chain(layout::T3_ROWS_TRIAL.iter())
+    {
+        let n = normalize::label(row.label);
+        core.entry(normalize::label_core(&n).to_string())
+            .or_insert(row);
+        exact.entry(n).or_insert(row);
+    }
+    T3Index { exact, core }
+});
+
+/// Match a row's label path to a table-3 row. The second value is the label as found when it is a variant of
+/// the official wording (not merely renumbered).
+fn match_t3_row(path: &[String]) -> Option<(&'static T3Row, Option<String>)> {
+    let leaf = path.last()?;
+    if let Some(row) = T3_INDEX.exact.get(leaf) {
+        return Some((row, None));
+    }
+    let core = normalize::label_core(leaf);
+    if let Some(row) = T3_INDEX.core.get(core) {
+        return Some((row, None));
+    }
+    // A shortened label (`(二)部分公开` without its counting note) or one with a suffix.
+    if core.chars().count() >= 4 {
+        for (official_core, row) in &T3_INDEX.core {
+            if official_core.starts_with(core)
+                || core.starts_with(official_core.as_str()) && official_core.chars().count() >= 4
+            {
+                return Some((row, Some(leaf.clone())));
+            }
+        }
+    }
+    None
+}
+
+/// The table-2 row key for a row label.
+fn t2_row_key(label: &str) -> Option<&'static str> {
+    layout::T2_2021
+        .iter()
+        .chain(layout::T2_TRIAL.iter())
+        .find(|row| {
+            normalize::label(row.label) == label
+                || row
+                    .label_variants
+                    .iter()
+                    .any(|v| normalize::label(v) == label)
+        })
+        .map(|row| row.row_key)
+}
+
+/// Match a table-2 column header: `(is_trial, field, Some(expected) when a variant)`.
+fn t2_field(header: &str) -> Option<(bool, layout::T2Field, Option<&'static str>)> {
+    if header.is_empty() {
+        return None;
+    }
+    for (trial, rows) in [(false, layout::T2_2021), (true, layout::T2_TRIAL)] {
+        for row in rows {
+            for f in row.fields {
+                if normalize::label(f.header) == header {
+                    return Some((trial, *f, None));
+                }
+            }
+        }
+    }
+    for row in layout::T2_2021 {
+        for f in row.fields {
+            if f.variants.iter().any(|v| normalize::label(v) == header) {
+                return Some((false, *f, Some(f.header)));
+            }
+        }
+    }
+    None
+}
+
+/// Decide the format version from the cells found (FORMAT.md §4.5).
+fn detect_version(cells: &BTreeMap<String, Cell>) -> FormatVersion {
+    let trial = cells
+        .keys()
+        .filter(|k| k.starts_with("t2v19.") || k.starts_with("t3.result.other_total."))
+        .count();
+    let modern = cells
+        .keys()
+        .filter(|k| {
+            (k.starts_with("t2.") && !k.starts_with("t2v19.")) || k.starts_with("t3.result.other.")
+        })
+        .count();
+    if trial > modern {
+        FormatVersion::Trial2019
+    } else if modern > 0 || !cells.is_empty() {
+        FormatVersion::V2021
+    } else {
+        FormatVersion::Unknown
+    }
+}
+
+/// Give trial-format cells their 2021 keys where the meaning carries over (FORMAT.md §4.6). Cells without a
+/// 2021 counterpart stay under their trial keys; 2021 cells the trial format lacks stay absent (null).
+fn map_trial(cells: &mut BTreeMap<String, Cell>) {
+    const MAP: &[(&str, &str)] = &[
+        ("t2v19.art20_1.rules.new_made", "t2.art20_1.rules.made"),
+        (
+            "t2v19.art20_1.normative_docs.new_made",
+            "t2.art20_1.normative_docs.made",
+        ),
+        (
+            "t2v19.art20_5.licensing.decisions",
+            "t2.art20_5.licensing.decisions",
+        ),
+        (
+            "t2v19.art20_6.penalty.decisions",
+            "t2.art20_6.penalty.decisions",
+        ),
+        (
+            "t2v19.art20_6.coercion.decisions",
+            "t2.art20_6.coercion.decisions",
+        ),
+    ];
+    for (from, to) in MAP {
+        if let Some(cell) = cells.get(*from).cloned() {
+            cells.entry((*to).to_string()).or_insert(cell);
+        }
+    }
+}
+
+// -------------------------------------------------------------------- text
+
+fn read_text(lines: &[(String, String)], property_title: Option<&str>) -> (Meta, Vec<Section>) {
+    let mut meta = Meta::default();
+    let title = lines
+        .iter()
+        .take(12)
+        .map(|(t, _)| t.trim())
+        .find(|t| t.contains("年度报告") && t.chars().count() < 80)
+        .or(property_title.filter(|t| t.contains("报告")));
+    if let Some(title) = title {
+        let flat: String = title.split_whitespace().collect();
+        meta.year = year_in(&flat);
+        meta.agency = agency_in(&flat);
+        meta.title = Some(flat);
+    }
+    if meta.year.is_none() {
+        meta.year = lines
+            .iter()
+            .find_map(|(t, _)| t.split("统计期限为").nth(1).and_then(year_in));
+    }
+    meta.published = lines.iter().rev().take(8).find_map(|(t, _)| date_line(t));
+
+    let mut sections: Vec<Section> = Vec::new();
+    for (text, origin) in lines {
+        if let Some(key) = section_key(text) {
+            sections.push(Section {
+                key,
+                heading: text.trim().to_string(),
+                text: String::new(),
+                origin: origin.clone(),
+            });
+        } else if let Some(s) = sections.last_mut()
+            && date_line(text).is_none()
+        {
+            if !s.text.is_empty() {
+                s.text.push('\n');
+            }
+            s.text.push_str(text.trim());
+        }
+    }
+    (meta, sections)
+}
+
+/// The section a heading line opens, if it is one of the six (or a known variant).
+pub fn section_key(text: &str) -> Option<&'static str> {
+    let n = normalize::label(text);
+    if n.chars().count() > 40 {
+        return None;
+    }
+    layout::SECTIONS
+        .iter()
+        .chain(layout::SECTION_VARIANTS.iter())
+        .find(|(_, h)| normalize::label(h) == n)
+        .map(|(k, _)| *k)
+}
+
+/// The first plausible 4-digit year followed by 年.
+fn year_in(text: &str) -> Option<i32> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(5).find_map(|w| {
+        let digits: String = w[..4].iter().collect();
+        (w[4] == '年' && w[..4].iter().all(char::is_ascii_digit))
+            .then(|| digits.parse::<i32>().ok())
+            .flatten()
+            .filter(|y| (1990..=2100).contains(y))
+    })
+}
+
+/// The agency named in a title: the text around the year, before 政府信息公开工作.
+fn agency_in(title: &str) -> Option<String> {
+    let stem = title.split("政府信息公开").next()?;
+    let chars: Vec<char> = stem.chars().collect();
+    let year_at = chars
+        .windows(5)
+        .position(|w| w[..4].iter().all(char::is_ascii_digit) && w[4] == '年');
+    let agency: String = match year_at {
+        Some(i) => {
+            let mut rest = &chars[i + 5..];
+            if rest.first() == Some(&'度') {
+                rest = &rest[1..];
+            }
+            chars[..i].iter().chain(rest.iter()).collect()
+        }
+        None => stem.to_string(),
+    };
+    let agency = agency
+        .trim_matches(|c: char| c.is_whitespace() || c == '《' || c == '》')
+        .to_string();
+    (!agency.is_empty()).then_some(agency)
+}
+
+/// A date line `2024年1月30日` as `2024-01-30`.
+fn date_line(text: &str) -> Option<String> {
+    let t: String = normalize::label(text);
+    let (y, rest) = t.split_once('年')?;
+    let (m, rest) = rest.split_once('月')?;
+    let d = rest.strip_suffix('日')?;
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    ((1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles() {
+        assert_eq!(
+            year_in("乌鲁木齐市人民政府外事办公室2023年度政府信息公开工作年度报告"),
+            Some(2023)
+        );
+        assert_eq!(
+            agency_in("乌鲁木齐市人民政府外事办公室2023年度政府信息公开工作年度报告").as_deref(),
+            Some("乌鲁木齐市人民政府外事办公室")
+        );
+        assert_eq!(
+            agency_in("2023年上海市政府信息公开工作年度报告").as_deref(),
+            Some("上海市")
+        );
+        assert_eq!(date_line("2024年1月30日").as_deref(), Some("2024-01-30"));
+        assert_eq!(date_line("二〇二四年"), None);
+    }
+
+    #[test]
+    fn rows_match_with_and_without_numbering() {
+        let p = |s: &str| vec![normalize::label(s)];
+        assert_eq!(
+            match_t3_row(&p("3.危及三安全一稳定")).unwrap().0.key,
+            "result.denied.security_stability"
+        );
+        assert_eq!(
+            match_t3_row(&p("予以公开")).unwrap().0.key,
+            "result.granted"
+        );
+        let (row, variant) = match_t3_row(&p("（二）部分公开")).unwrap();
+        assert_eq!(row.key, "result.partially_granted");
+        assert!(variant.is_some());
+        assert_eq!(
+            match_t3_row(&p("（六）其他处理")).unwrap().0.key,
+            "result.other_total"
+        );
+        assert!(match_t3_row(&p("合计说明")).is_none());
+    }
+
+    #[test]
+    fn sections() {
+        assert_eq!(
+            section_key("五、信息公开工作存在的主要问题及改进情况"),
+            Some("problems")
+        );
+        assert_eq!(section_key("一、本年新收政府信息公开申请数量"), None);
+    }
+}

@@ -1,0 +1,362 @@
+//! Render diagnostics: miette's graphical report with the table row drawn as text (the bad cell underlined and
+//! named by its real address), one-line concise output, and the versioned JSON document.
+//!
+//! Rendering reads the report and its diagnostics; it never changes them and never prints: callers get strings.
+
+use std::fmt;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+use serde_json::{Value, json};
+use unicode_width::UnicodeWidthStr;
+
+use crate::import::ImportError;
+use crate::lint::{Diagnostic, Lang, Severity};
+use crate::model::{Origin, Report};
+
+/// How to draw diagnostics.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub lang: Lang,
+    pub color: bool,
+    /// Terminal width for wrapping.
+    pub width: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            lang: Lang::Zh,
+            color: false,
+            width: 120,
+        }
+    }
+}
+
+/// One row of a source grid drawn as a line of text, named after the cell it points at.
+struct RowSource {
+    name: String,
+    text: String,
+    /// 0-based line number to show in the gutter (the spreadsheet row or table row, minus one).
+    line: usize,
+}
+
+impl SourceCode for RowSource {
+    fn read_span<'a>(
+        &'a self,
+        _span: &SourceSpan,
+        _before: usize,
+        _after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            self.text.as_bytes(),
+            SourceSpan::new(0.into(), self.text.len()),
+            self.line,
+            0,
+            1,
+        )))
+    }
+}
+
+impl fmt::Debug for RowSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RowSource")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+const MAX_CELL_WIDTH: usize = 28;
+const WINDOW: u32 = 5;
+
+fn cell_display(text: &str) -> String {
+    let flat: String = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .to_string();
+    if flat.width() <= MAX_CELL_WIDTH {
+        return flat;
+    }
+    let mut out = String::new();
+    for ch in flat.chars() {
+        if out.width() + unicode_width::UnicodeWidthChar::width(ch).unwrap_or(1) >= MAX_CELL_WIDTH {
+            break;
+        }
+        out.push(ch);
+    }
+    out.push('…');
+    out
+}
+
+/// Draw the row of `origin` as `label │ v │ v │ …`, returning the line and the byte span of the target cell.
+fn draw_row(report: &Report, origin: Origin) -> Option<(String, usize, usize)> {
+    let grid = report.grids.get(origin.grid)?;
+    let r = origin.row;
+    let mut cols: Vec<u32> = (0..grid.cols)
+        .filter(|&c| grid.anchor_of(r, c) == (r, c) || c == origin.col)
+        .collect();
+    if cols.len() > 2 * WINDOW as usize + 2 {
+        let first_label = cols
+            .iter()
+            .copied()
+            .find(|&c| !grid.visible_text(r, c).trim().is_empty());
+        cols.retain(|&c| Some(c) == first_label || c.abs_diff(origin.col) <= WINDOW);
+    }
+    let mut line = String::new();
+    let mut span = (0, 1);
+    let mut prev: Option<u32> = None;
+    for c in cols {
+        if let Some(p) = prev {
+            line.push_str(if c > p + 1 && grid.anchor_of(r, p + 1) == (r, p + 1) {
+                " │ … │ "
+            } else {
+                " │ "
+            });
+        }
+        let shown = cell_display(if c == origin.col {
+            grid.visible_text(r, c)
+        } else {
+            &grid.get(r, c)?.text
+        });
+        let shown = if shown.is_empty() {
+            " ".to_string()
+        } else {
+            shown
+        };
+        if c == origin.col {
+            span = (line.len(), shown.len());
+        }
+        line.push_str(&shown);
+        prev = Some(c);
+    }
+    line.push_str(" │");
+    Some((line, span.0, span.1))
+}
+
+fn severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn handler(opts: &Options) -> GraphicalReportHandler {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .without_primary_span_start()
+        .with_links(false)
+        .with_width(opts.width)
+}
+
+/// The graphical rendering of one diagnostic, with the offending row drawn when the finding points at a cell.
+pub fn full(report: &Report, d: &Diagnostic, opts: &Options) -> String {
+    let lang = opts.lang;
+    let mut diag = MietteDiagnostic::new(format!("{} {}", d.code, d.message.get(lang)))
+        .with_severity(severity(d.severity));
+    if let Some(help) = &d.help {
+        diag = diag.with_help(help.get(lang).to_string());
+    }
+    let mut out = String::new();
+    let drawn = d
+        .origin
+        .and_then(|o| draw_row(report, o).map(|row| (o, row)));
+    let rendered = match drawn {
+        Some((origin, (text, start, len))) => {
+            let address = match lang {
+                Lang::Zh => report.address(origin),
+                Lang::En => report.address_en(origin),
+            };
+            let label = d.label.as_ref().map(|l| l.get(lang).to_string());
+            diag = diag.with_label(LabeledSpan::new_primary_with_span(
+                label,
+                SourceSpan::new(start.into(), len),
+            ));
+            let line = report
+                .grids
+                .get(origin.grid)
+                .map_or(0, |g| g.display_row(origin.row).saturating_sub(1));
+            let source = RowSource {
+                name: format!("{} › {}", report.path, address),
+                text,
+                line,
+            };
+            let with_source = miette::Report::new(diag).with_source_code(source);
+            handler(opts).render_report(&mut out, with_source.as_ref())
+        }
+        None => {
+            let named = miette::Report::new(diag);
+            let r = handler(opts).render_report(&mut out, named.as_ref());
+            if r.is_ok() && !out.contains(&report.path) {
+                out = format!("{}:\n{out}", report.path);
+            }
+            r
+        }
+    };
+    if rendered.is_err() {
+        out = concise(report, d, lang);
+    }
+    out
+}
+
+/// The graphical rendering of a file that could not be read.
+pub fn full_error(err: &ImportError, opts: &Options) -> String {
+    let mut out = String::new();
+    if handler(opts).render_report(&mut out, err).is_err() {
+        out = err.to_string();
+    }
+    out
+}
+
+/// One line: `path › 表三!I12: C303 [error] message`.
+pub fn concise(report: &Report, d: &Diagnostic, lang: Lang) -> String {
+    let place = match d.origin {
+        Some(o) => format!(
+            "{} › {}",
+            report.path,
+            match lang {
+                Lang::Zh => report.address(o),
+                Lang::En => report.address_en(o),
+            }
+        ),
+        None => report.path.clone(),
+    };
+    format!(
+        "{place}: {} [{}] {}",
+        d.code,
+        d.severity.as_str(),
+        d.message.get(lang)
+    )
+}
+
+/// One line for an unreadable file.
+pub fn concise_error(err: &ImportError) -> String {
+    format!("{}: E000 [error] {}", err.path(), err)
+}
+
+/// The JSON object of one diagnostic.
+pub fn json_diagnostic(report: &Report, d: &Diagnostic, lang: Lang) -> Value {
+    let address = d.origin.map(|o| match lang {
+        Lang::Zh => report.address(o),
+        Lang::En => report.address_en(o),
+    });
+    let fix = d.fix.as_ref().map(|f| {
+        json!({
+            "safety": f.safety,
+            "title": f.title.get(lang),
+            "edits": f.edits.iter().map(|e| json!({
+                "key": e.key,
+                "address": report.cell(&e.key).map(|c| report.address(c.origin)),
+                "from": e.from,
+                "to": e.to,
+            })).collect::<Vec<_>>(),
+        })
+    });
+    json!({
+        "code": d.code,
+        "name": d.name,
+        "severity": d.severity,
+        "message": d.message.get(lang),
+        "help": d.help.as_ref().map(|h| h.get(lang)),
+        "location": {
+            "key": d.key,
+            "table": d.table.map(|t| t.zh()),
+            "address": address,
+        },
+        "fix": fix,
+    })
+}
+
+/// The outcome of checking one file, as the JSON and summary writers need it.
+pub enum FileResult {
+    Checked {
+        report: Box<Report>,
+        diagnostics: Vec<Diagnostic>,
+    },
+    Unreadable(ImportError),
+}
+
+/// Counts for the summary line and the JSON summary.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub unreadable: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub fixable: usize,
+}
+
+impl Summary {
+    /// Count the results of a run.
+    pub fn of(results: &[FileResult]) -> Summary {
+        let mut s = Summary {
+            files: results.len(),
+            ..Summary::default()
+        };
+        for r in results {
+            match r {
+                FileResult::Unreadable(_) => s.unreadable += 1,
+                FileResult::Checked { diagnostics, .. } => {
+                    for d in diagnostics {
+                        match d.severity {
+                            Severity::Error => s.errors += 1,
+                            Severity::Warning => s.warnings += 1,
+                            Severity::Info => s.infos += 1,
+                        }
+                        if d.fix.is_some() {
+                            s.fixable += 1;
+                        }
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    /// The closing line of the default output.
+    pub fn line(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!(
+                "检查了 {} 个文件：{} 个错误，{} 个警告，{} 条提示；{} 个文件无法读取；{} 项可自动修复",
+                self.files, self.errors, self.warnings, self.infos, self.unreadable, self.fixable
+            ),
+            Lang::En => format!(
+                "checked {} files: {} errors, {} warnings, {} infos; {} unreadable; {} fixable",
+                self.files, self.errors, self.warnings, self.infos, self.unreadable, self.fixable
+            ),
+        }
+    }
+}
+
+/// The whole JSON document of a run (`--output-format json`).
+pub fn json_document(results: &[FileResult], lang: Lang) -> Value {
+    let files: Vec<Value> = results
+        .iter()
+        .map(|r| match r {
+            FileResult::Checked { report, diagnostics } => json!({
+                "path": report.path,
+                "input": report.input,
+                "format": report.format,
+                "diagnostics": diagnostics.iter().map(|d| json_diagnostic(report, d, lang)).collect::<Vec<_>>(),
+            }),
+            FileResult::Unreadable(err) => json!({
+                "path": err.path(),
+                "input": Value::Null,
+                "format": Value::Null,
+                "error": { "code": err.code(), "message": err.to_string(), "help": miette::Diagnostic::help(err).map(|h| h.to_string()) },
+                "diagnostics": [],
+            }),
+        })
+        .collect();
+    json!({ "version": 1, "files": files, "summary": Summary::of(results) })
+}
