@@ -699,12 +699,35 @@ pub static KEYS_TRIAL_ONLY: LazyLock<Vec<KeySpec>> = LazyLock::new(|| {
     v
 });
 
+static KEY_INDEX: LazyLock<std::collections::HashMap<&'static str, &'static KeySpec>> =
+    LazyLock::new(|| {
+        KEYS_2021
+            .iter()
+            .chain(KEYS_TRIAL_ONLY.iter())
+            .map(|k| (k.key.as_str(), k))
+            .collect()
+    });
+
 /// What any key means, 2021 or trial.
 pub fn key_spec(key: &str) -> Option<&'static KeySpec> {
-    KEYS_2021
-        .iter()
-        .chain(KEYS_TRIAL_ONLY.iter())
-        .find(|k| k.key == key)
+    KEY_INDEX.get(key).copied()
+}
+
+/// Every sum relation the format states: 表三 row totals and result sums, 表四 group totals.
+pub fn relations(format: FormatVersion) -> &'static [SumRelation] {
+    static V2021: LazyLock<Vec<SumRelation>> = LazyLock::new(|| all_relations(&T3_ROWS_2021));
+    static TRIAL: LazyLock<Vec<SumRelation>> = LazyLock::new(|| all_relations(&T3_ROWS_TRIAL));
+    match format {
+        FormatVersion::Trial2019 => &TRIAL,
+        _ => &V2021,
+    }
+}
+
+fn all_relations(rows: &[T3Row]) -> Vec<SumRelation> {
+    let mut v = t3_row_totals(rows);
+    v.extend(t3_result_sums(rows));
+    v.extend(t4_group_sums());
+    v
 }
 
 /// A sum the format states: `total` must equal the sum of `parts`.

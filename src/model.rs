@@ -22,6 +22,13 @@ pub struct Origin {
     pub col: u32,
 }
 
+impl Origin {
+    /// A sort key that puts cells in the order a reader meets them.
+    pub fn source_order(&self) -> (usize, u32, u32) {
+        (self.grid, self.row, self.col)
+    }
+}
+
 /// One value cell of a national table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cell {

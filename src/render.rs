@@ -93,49 +93,81 @@ fn cell_display(text: &str) -> String {
     out
 }
 
-/// Draw the row of `origin` as `label │ v │ v │ …`, returning the line and the byte span of the target cell.
-fn draw_row(report: &Report, origin: Origin) -> Option<(String, usize, usize)> {
+/// Draw the row of `origin` as `label │ v │ v │ …`, with the row above as context when the row has no label of
+/// its own (表四's value row under its headers). Returns the text, the byte span of the target cell and the index
+/// of the first line drawn.
+fn draw_row(report: &Report, origin: Origin) -> Option<(String, usize, usize, u32)> {
     let grid = report.grids.get(origin.grid)?;
     let r = origin.row;
     let mut cols: Vec<u32> = (0..grid.cols)
         .filter(|&c| grid.anchor_of(r, c) == (r, c) || c == origin.col)
         .collect();
+    // Drop the empty columns right of the table (another table on the same sheet may be wider).
+    while cols.len() > 1
+        && cols
+            .last()
+            .is_some_and(|&c| c != origin.col && grid.visible_text(r, c).trim().is_empty())
+    {
+        cols.pop();
+    }
+    let first = cols
+        .iter()
+        .copied()
+        .find(|&c| !grid.visible_text(r, c).trim().is_empty());
+    let labelled = first.is_some_and(|c| {
+        crate::normalize::parse_value(grid.visible_text(r, c)) == crate::normalize::Parsed::Text
+    });
     if cols.len() > 2 * WINDOW as usize + 2 {
-        let first_label = cols
-            .iter()
-            .copied()
-            .find(|&c| !grid.visible_text(r, c).trim().is_empty());
-        cols.retain(|&c| Some(c) == first_label || c.abs_diff(origin.col) <= WINDOW);
+        cols.retain(|&c| (labelled && Some(c) == first) || c.abs_diff(origin.col) <= WINDOW);
     }
-    let mut line = String::new();
+    let mut rows = Vec::new();
+    if !labelled && r > 0 {
+        rows.push(r - 1);
+    }
+    rows.push(r);
+    let texts: Vec<Vec<String>> = rows
+        .iter()
+        .map(|&row| {
+            cols.iter()
+                .map(|&c| {
+                    let shown = if row == r && c != origin.col && grid.anchor_of(r, c) != (r, c) {
+                        String::new()
+                    } else {
+                        cell_display(grid.visible_text(row, c))
+                    };
+                    if shown.is_empty() {
+                        " ".to_string()
+                    } else {
+                        shown
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = (0..cols.len())
+        .map(|i| texts.iter().map(|t| t[i].width()).max().unwrap_or(1))
+        .collect();
+    let mut text = String::new();
     let mut span = (0, 1);
-    let mut prev: Option<u32> = None;
-    for c in cols {
-        if let Some(p) = prev {
-            line.push_str(if c > p + 1 && grid.anchor_of(r, p + 1) == (r, p + 1) {
-                " │ … │ "
-            } else {
-                " │ "
-            });
+    for (li, line) in texts.iter().enumerate() {
+        if li > 0 {
+            text.push('\n');
         }
-        let shown = cell_display(if c == origin.col {
-            grid.visible_text(r, c)
-        } else {
-            &grid.get(r, c)?.text
-        });
-        let shown = if shown.is_empty() {
-            " ".to_string()
-        } else {
-            shown
-        };
-        if c == origin.col {
-            span = (line.len(), shown.len());
+        for (i, cell) in line.iter().enumerate() {
+            if i > 0 {
+                let gap = cols[i] > cols[i - 1] + 1
+                    && (cols[i - 1] + 1..cols[i]).any(|c| grid.anchor_of(r, c) == (r, c));
+                text.push_str(if gap { " │ … │ " } else { " │ " });
+            }
+            if rows[li] == r && cols[i] == origin.col {
+                span = (text.len(), cell.len());
+            }
+            text.push_str(cell);
+            text.push_str(&" ".repeat(widths[i].saturating_sub(cell.width())));
         }
-        line.push_str(&shown);
-        prev = Some(c);
+        text.push_str(" │");
     }
-    line.push_str(" │");
-    Some((line, span.0, span.1))
+    Some((text, span.0, span.1, rows[0]))
 }
 
 fn severity(s: Severity) -> miette::Severity {
@@ -171,7 +203,7 @@ pub fn full(report: &Report, d: &Diagnostic, opts: &Options) -> String {
         .origin
         .and_then(|o| draw_row(report, o).map(|row| (o, row)));
     let rendered = match drawn {
-        Some((origin, (text, start, len))) => {
+        Some((origin, (text, start, len, first_row))) => {
             let address = match lang {
                 Lang::Zh => report.address(origin),
                 Lang::En => report.address_en(origin),
@@ -184,7 +216,7 @@ pub fn full(report: &Report, d: &Diagnostic, opts: &Options) -> String {
             let line = report
                 .grids
                 .get(origin.grid)
-                .map_or(0, |g| g.display_row(origin.row).saturating_sub(1));
+                .map_or(0, |g| g.display_row(first_row).saturating_sub(1));
             let source = RowSource {
                 name: format!("{} › {}", report.path, address),
                 text,
@@ -205,15 +237,22 @@ pub fn full(report: &Report, d: &Diagnostic, opts: &Options) -> String {
     if rendered.is_err() {
         out = concise(report, d, lang);
     }
+    out.push('\n');
     out
 }
 
 /// The graphical rendering of a file that could not be read.
 pub fn full_error(err: &ImportError, opts: &Options) -> String {
+    let mut diag =
+        MietteDiagnostic::new(format!("E000 {err}")).with_severity(miette::Severity::Error);
+    if let Some(help) = miette::Diagnostic::help(err) {
+        diag = diag.with_help(help.to_string());
+    }
     let mut out = String::new();
-    if handler(opts).render_report(&mut out, err).is_err() {
+    if handler(opts).render_report(&mut out, &diag).is_err() {
         out = err.to_string();
     }
+    out.push('\n');
     out
 }
 
@@ -240,7 +279,7 @@ pub fn concise(report: &Report, d: &Diagnostic, lang: Lang) -> String {
 
 /// One line for an unreadable file.
 pub fn concise_error(err: &ImportError) -> String {
-    format!("{}: E000 [error] {}", err.path(), err)
+    format!("{}: E000 [error] {}", err.path(), err.reason())
 }
 
 /// The JSON object of one diagnostic.
@@ -353,7 +392,7 @@ pub fn json_document(results: &[FileResult], lang: Lang) -> Value {
                 "path": err.path(),
                 "input": Value::Null,
                 "format": Value::Null,
-                "error": { "code": err.code(), "message": err.to_string(), "help": miette::Diagnostic::help(err).map(|h| h.to_string()) },
+                "error": { "code": err.code(), "message": err.reason(), "help": miette::Diagnostic::help(err).map(|h| h.to_string()) },
                 "diagnostics": [],
             }),
         })

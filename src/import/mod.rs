@@ -110,6 +110,13 @@ impl ImportError {
         }
     }
 
+    /// The message without the leading file name.
+    pub fn reason(&self) -> String {
+        let full = self.to_string();
+        full.strip_prefix(&format!("{}: ", self.path()))
+            .map_or(full.clone(), str::to_string)
+    }
+
     /// A short stable code for machine output.
     pub fn code(&self) -> &'static str {
         match self {

@@ -47,7 +47,8 @@ fn check(report: &Report, sink: &mut Sink) {
             by_table.entry(spec.table).or_default().push(key);
         }
     }
-    for (table, keys) in by_table {
+    for (table, mut keys) in by_table {
+        keys.sort_by_key(|k| report.cells[*k].origin.source_order());
         if !has_number.get(&table).copied().unwrap_or(false) {
             continue; // an empty table: V207
         }

@@ -33,6 +33,7 @@ Unsafe: write the sum of the parts.",
 fn check(report: &Report, sink: &mut Sink) {
     let mut done = HashSet::new();
     for rel in relations(report) {
+        let rel = rel.clone();
         if !is_blankish(report, &rel.total) || done.contains(&rel.total) {
             continue;
         }

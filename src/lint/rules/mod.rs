@@ -63,12 +63,8 @@ fn t3_rows(report: &Report) -> &'static [T3Row] {
 }
 
 /// Every sum relation the format states, for the report's version.
-fn relations(report: &Report) -> Vec<SumRelation> {
-    let rows = t3_rows(report);
-    let mut v = layout::t3_row_totals(rows);
-    v.extend(layout::t3_result_sums(rows));
-    v.extend(layout::t4_group_sums());
-    v
+fn relations(report: &Report) -> &'static [SumRelation] {
+    layout::relations(report.format)
 }
 
 /// True when `key` is a total left blank although its parts add up to more than 0: `V206` reports it, so
@@ -115,6 +111,9 @@ fn total_mismatch(
     let Read::Value(total) = read_count(report, &rel.total) else {
         return None;
     };
+    if rel.parts.iter().any(|p| blank_total_with_parts(report, p)) {
+        return None; // a part is a blank total: V206
+    }
     let sum = sum_parts(report, &rel.parts)?;
     if (total - sum).abs() < 1e-9 {
         return None;

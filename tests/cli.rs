@@ -1,0 +1,280 @@
+//! The real binary: arguments, exit codes, output formats, and that inputs are never changed.
+
+use assert_cmd::cargo_bin_cmd;
+use serde_json::Value;
+
+fn gongkai() -> assert_cmd::Command {
+    let mut cmd = cargo_bin_cmd!("gongkai");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_clean_report_exits_0() {
+    let out = gongkai()
+        .args(["check", "fixtures/xlsx/clean-one-sheet.xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("0 个错误"));
+}
+
+#[test]
+fn an_error_draws_the_row_and_names_the_cell() {
+    let out = gongkai()
+        .args(["check", "fixtures/xlsx/row-total-off-by-one.xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("fixtures/xlsx/row-total-off-by-one.xlsx › 年报!K25"),
+        "{text}"
+    );
+    assert!(text.contains("C303"), "{text}");
+    assert!(text.contains("一、本年新收政府信息公开申"), "{text}");
+    assert!(text.contains("gongkai fix --unsafe-fixes"), "{text}");
+}
+
+#[test]
+fn docx_addresses_name_table_row_and_column() {
+    let out = gongkai()
+        .args([
+            "check",
+            "--output-format",
+            "concise",
+            "fixtures/docx/result-sum-wrong.docx",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains("result-sum-wrong.docx › 表2 第27行第4列: C302 [error]"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn english_messages() {
+    let out = gongkai()
+        .args([
+            "check",
+            "--lang",
+            "en",
+            "--output-format",
+            "concise",
+            "fixtures/docx/result-sum-wrong.docx",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains("table 2 row 27 column 4: C302 [error]"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("not the sum of the result rows"));
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let out = gongkai()
+        .args([
+            "check",
+            "--output-format",
+            "json",
+            "fixtures/xlsx/row-total-off-by-one.xlsx",
+            "fixtures/bad/empty.xlsx",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    let d = &doc["files"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "C303");
+    assert_eq!(d["name"], "t3-row-total");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["location"]["key"], "t3.new_received.total");
+    assert_eq!(d["location"]["table"], "表三");
+    assert_eq!(d["location"]["address"], "年报!K25");
+    assert_eq!(d["fix"]["safety"], "unsafe");
+    assert_eq!(d["fix"]["edits"][0]["to"], "16");
+    assert_eq!(doc["files"][1]["error"]["code"], "empty");
+    assert_eq!(doc["summary"]["unreadable"], 1);
+    assert_eq!(doc["summary"]["files"], 2);
+}
+
+#[test]
+fn a_folder_is_checked_whole_and_bad_files_do_not_stop_it() {
+    let out = gongkai()
+        .args(["check", "--output-format", "concise", "fixtures"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("old-binary-word.doc: E000 [error]"), "{text}");
+    assert!(text.contains("zip-not-a-document.docx: E000"), "{text}");
+    assert!(text.contains("t4-total-wrong.xlsx"), "{text}");
+    assert!(text.contains("6 个文件无法读取"), "{text}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    gongkai()
+        .args(["check", "no/such/file.xlsx"])
+        .assert()
+        .code(2);
+    gongkai()
+        .args([
+            "check",
+            "--output-format",
+            "xml",
+            "fixtures/xlsx/clean-one-sheet.xlsx",
+        ])
+        .assert()
+        .code(2);
+    gongkai()
+        .args([
+            "check",
+            "--select",
+            "Z999",
+            "fixtures/xlsx/clean-one-sheet.xlsx",
+        ])
+        .assert()
+        .code(2);
+    gongkai().args(["rule", "X1"]).assert().code(2);
+    gongkai().assert().code(2);
+}
+
+#[test]
+fn select_and_ignore_and_fail_level() {
+    let out = gongkai()
+        .args([
+            "check",
+            "--ignore",
+            "C3",
+            "fixtures/xlsx/row-total-off-by-one.xlsx",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = gongkai()
+        .args([
+            "check",
+            "--fail-level",
+            "warning",
+            "fixtures/docx/label-variants.docx",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = gongkai()
+        .args(["check", "fixtures/docx/label-variants.docx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn rules_and_rule() {
+    let out = gongkai().arg("rules").output().unwrap();
+    assert!(stdout(&out).contains("C303  t3-row-total"));
+    let out = gongkai().args(["rule", "C301"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("## What it does"));
+    let out = gongkai().args(["rule", "t3-balance"]).output().unwrap();
+    assert!(stdout(&out).contains("C301"));
+}
+
+#[test]
+fn convert_writes_the_model_and_never_overwrites_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("r.json");
+    let out_str = out_path.to_str().unwrap();
+    gongkai()
+        .args([
+            "convert",
+            "fixtures/docx/clean-python-docx.docx",
+            "-o",
+            out_str,
+        ])
+        .assert()
+        .code(0);
+    let doc: Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
+    assert_eq!(doc["format"], "2021");
+    assert_eq!(doc["meta"]["year"], 2023);
+    assert_eq!(doc["meta"]["agency"], "乌鲁木齐市人民政府外事办公室");
+    assert_eq!(doc["values"].as_object().unwrap().len(), 200);
+    gongkai()
+        .args([
+            "convert",
+            "fixtures/docx/clean-python-docx.docx",
+            "-o",
+            out_str,
+        ])
+        .assert()
+        .code(2);
+    gongkai()
+        .args([
+            "convert",
+            "fixtures/docx/clean-python-docx.docx",
+            "-o",
+            out_str,
+            "--force",
+        ])
+        .assert()
+        .code(0);
+    gongkai()
+        .args([
+            "convert",
+            "fixtures/bad/truncated.docx",
+            "-o",
+            dir.path().join("t.json").to_str().unwrap(),
+        ])
+        .assert()
+        .code(1);
+    assert!(!dir.path().join("t.json").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn inputs_are_never_modified() {
+    let files: Vec<_> = [
+        "fixtures/xlsx/row-total-off-by-one.xlsx",
+        "fixtures/docx/clean-python-docx.docx",
+        "fixtures/xls/clean-one-sheet-libreoffice.xls",
+    ]
+    .iter()
+    .map(|f| (f.to_string(), std::fs::read(f).unwrap()))
+    .collect();
+    let dir = tempfile::tempdir().unwrap();
+    for (f, _) in &files {
+        gongkai().args(["check", f]).output().unwrap();
+        gongkai()
+            .args(["check", "--output-format", "json", f])
+            .output()
+            .unwrap();
+        gongkai()
+            .args([
+                "convert",
+                f,
+                "-o",
+                dir.path().join("x.json").to_str().unwrap(),
+                "--force",
+            ])
+            .output()
+            .unwrap();
+    }
+    for (f, bytes) in files {
+        assert_eq!(std::fs::read(&f).unwrap(), bytes, "{f} changed");
+    }
+}
