@@ -17,25 +17,16 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             files_under(&p, out);
-        } else if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("docx" | "xlsx" | "xls")
-        ) {
+        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("docx" | "xlsx" | "xls")) {
             out.push(p);
         }
     }
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let dirs: Vec<PathBuf> = if args.is_empty() {
-        vec![PathBuf::from("fixtures")]
-    } else {
-        args.iter().map(PathBuf::from).collect()
-    };
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let dirs: Vec<PathBuf> =
+        if args.is_empty() { vec![PathBuf::from("fixtures")] } else { args.iter().map(PathBuf::from).collect() };
     let mut paths = Vec::new();
     for d in &dirs {
         files_under(d, &mut paths);

@@ -66,12 +66,7 @@ pub struct T2Row {
 }
 
 const fn field(header: &'static str, key: &'static str, kind: ValueKind) -> T2Field {
-    T2Field {
-        header,
-        variants: &[],
-        key,
-        kind,
-    }
+    T2Field { header, variants: &[], key, kind }
 }
 
 const ART20_1_2021: &[T2Field] = &[
@@ -82,16 +77,10 @@ const ART20_1_2021: &[T2Field] = &[
         kind: ValueKind::Count,
     },
     T2Field {
-        header: "本年废止件数",
-        variants: &["本年废止数量"],
-        key: "repealed",
-        kind: ValueKind::Count,
+        header: "本年废止件数", variants: &["本年废止数量"], key: "repealed", kind: ValueKind::Count
     },
     T2Field {
-        header: "现行有效件数",
-        variants: &["现行有效数量"],
-        key: "in_force",
-        kind: ValueKind::Count,
+        header: "现行有效件数", variants: &["现行有效数量"], key: "in_force", kind: ValueKind::Count
     },
 ];
 const DECISIONS_2021: &[T2Field] = &[T2Field {
@@ -102,11 +91,7 @@ const DECISIONS_2021: &[T2Field] = &[T2Field {
 }];
 const FEES_2021: &[T2Field] = &[T2Field {
     header: "本年收费金额(单位:万元)",
-    variants: &[
-        "本年收费金额(万元)",
-        "本年收费金额",
-        "本年收费金额(单位:元)",
-    ],
+    variants: &["本年收费金额(万元)", "本年收费金额", "本年收费金额(单位:元)"],
     key: "amount_wan_yuan",
     kind: ValueKind::Amount,
 }];
@@ -177,10 +162,8 @@ const FEES_TRIAL: &[T2Field] = &[
     field("上一年项目数量", "prev_items", ValueKind::Count),
     field("本年增/减", "delta_items", ValueKind::SignedCount),
 ];
-const PROCUREMENT_TRIAL: &[T2Field] = &[
-    field("采购项目数量", "projects", ValueKind::Count),
-    field("采购总金额", "total_amount", ValueKind::Amount),
-];
+const PROCUREMENT_TRIAL: &[T2Field] =
+    &[field("采购项目数量", "projects", ValueKind::Count), field("采购总金额", "total_amount", ValueKind::Amount)];
 
 /// Table 2 of the 2019 trial format: 22 value cells, keyed `t2v19.…` (FORMAT.md §4.2).
 pub static T2_TRIAL: &[T2Row] = &[
@@ -261,41 +244,13 @@ pub struct T3Col {
 
 /// The seven value columns of table 3, in data order (FORMAT.md §1.3).
 pub static T3_COLS: &[T3Col] = &[
-    T3Col {
-        key: "natural_person",
-        label: "自然人",
-        parent: None,
-    },
-    T3Col {
-        key: "legal.commercial",
-        label: "商业企业",
-        parent: Some("法人或其他组织"),
-    },
-    T3Col {
-        key: "legal.research",
-        label: "科研机构",
-        parent: Some("法人或其他组织"),
-    },
-    T3Col {
-        key: "legal.public_interest",
-        label: "社会公益组织",
-        parent: Some("法人或其他组织"),
-    },
-    T3Col {
-        key: "legal.legal_services",
-        label: "法律服务机构",
-        parent: Some("法人或其他组织"),
-    },
-    T3Col {
-        key: "legal.other",
-        label: "其他",
-        parent: Some("法人或其他组织"),
-    },
-    T3Col {
-        key: "total",
-        label: "总计",
-        parent: None,
-    },
+    T3Col { key: "natural_person", label: "自然人", parent: None },
+    T3Col { key: "legal.commercial", label: "商业企业", parent: Some("法人或其他组织") },
+    T3Col { key: "legal.research", label: "科研机构", parent: Some("法人或其他组织") },
+    T3Col { key: "legal.public_interest", label: "社会公益组织", parent: Some("法人或其他组织") },
+    T3Col { key: "legal.legal_services", label: "法律服务机构", parent: Some("法人或其他组织") },
+    T3Col { key: "legal.other", label: "其他", parent: Some("法人或其他组织") },
+    T3Col { key: "total", label: "总计", parent: None },
 ];
 
 /// The index of the 总计 column in [`T3_COLS`].
@@ -323,25 +278,14 @@ pub struct T3Row {
     pub role: T3Role,
 }
 
-const fn t3(
-    key: &'static str,
-    label: &'static str,
-    group: Option<&'static str>,
-    role: T3Role,
-) -> T3Row {
-    T3Row {
-        key,
-        label,
-        group,
-        role,
-    }
+const fn t3(key: &'static str, label: &'static str, group: Option<&'static str>, role: T3Role) -> T3Row {
+    T3Row { key, label, group, role }
 }
 
 /// The label of the merged row header over the result rows.
 pub const T3_RESULTS_HEADER: &str = "三、本年度办理结果";
 /// The header cell of table 3 that states the 勾稽关系.
-pub const T3_BALANCE_NOTE: &str =
-    "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)";
+pub const T3_BALANCE_NOTE: &str = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)";
 
 macro_rules! t3_rows {
     ($other:expr) => {
@@ -488,12 +432,7 @@ pub static T3_ROWS_2021: LazyLock<Vec<T3Row>> = LazyLock::new(|| {
             Some("(六)其他处理"),
             T3Role::Result,
         ),
-        t3(
-            "result.other.other",
-            "3.其他",
-            Some("(六)其他处理"),
-            T3Role::Result,
-        ),
+        t3("result.other.other", "3.其他", Some("(六)其他处理"), T3Role::Result),
     ];
     expand(t3_rows!(t3("", "", None, T3Role::Result)), other)
 });
@@ -501,12 +440,7 @@ pub static T3_ROWS_2021: LazyLock<Vec<T3Row>> = LazyLock::new(|| {
 /// The rows of table 3 in the trial format: 23 rows; `(六)其他处理` is one row (FORMAT.md §4.3), kept under the
 /// synthetic key `result.other_total`.
 pub static T3_ROWS_TRIAL: LazyLock<Vec<T3Row>> = LazyLock::new(|| {
-    let other: &[T3Row] = &[t3(
-        "result.other_total",
-        "(六)其他处理",
-        None,
-        T3Role::Result,
-    )];
+    let other: &[T3Row] = &[t3("result.other_total", "(六)其他处理", None, T3Role::Result)];
     expand(t3_rows!(t3("", "", None, T3Role::Result)), other)
 });
 
@@ -533,21 +467,9 @@ pub struct T4Group {
 
 /// The three groups of table 4, left to right.
 pub static T4_GROUPS: &[T4Group] = &[
-    T4Group {
-        key: "review",
-        label: "行政复议",
-        parent: None,
-    },
-    T4Group {
-        key: "litigation_direct",
-        label: "未经复议直接起诉",
-        parent: Some("行政诉讼"),
-    },
-    T4Group {
-        key: "litigation_after_review",
-        label: "复议后起诉",
-        parent: Some("行政诉讼"),
-    },
+    T4Group { key: "review", label: "行政复议", parent: None },
+    T4Group { key: "litigation_direct", label: "未经复议直接起诉", parent: Some("行政诉讼") },
+    T4Group { key: "litigation_after_review", label: "复议后起诉", parent: Some("行政诉讼") },
 ];
 
 /// The five columns of each table-4 group, in order; the last is the group's 总计.
@@ -691,22 +613,12 @@ pub static KEYS_2021: LazyLock<Vec<KeySpec>> = LazyLock::new(|| {
 /// Keys that only the trial format has: its table 2 (`t2v19.…`) and the single `(六)其他处理` row.
 pub static KEYS_TRIAL_ONLY: LazyLock<Vec<KeySpec>> = LazyLock::new(|| {
     let mut v = t2_specs(T2_TRIAL, "t2v19");
-    v.extend(
-        t3_specs(&T3_ROWS_TRIAL)
-            .into_iter()
-            .filter(|k| k.key.starts_with("t3.result.other_total.")),
-    );
+    v.extend(t3_specs(&T3_ROWS_TRIAL).into_iter().filter(|k| k.key.starts_with("t3.result.other_total.")));
     v
 });
 
 static KEY_INDEX: LazyLock<std::collections::HashMap<&'static str, &'static KeySpec>> =
-    LazyLock::new(|| {
-        KEYS_2021
-            .iter()
-            .chain(KEYS_TRIAL_ONLY.iter())
-            .map(|k| (k.key.as_str(), k))
-            .collect()
-    });
+    LazyLock::new(|| KEYS_2021.iter().chain(KEYS_TRIAL_ONLY.iter()).map(|k| (k.key.as_str(), k)).collect());
 
 /// What any key means, 2021 or trial.
 pub fn key_spec(key: &str) -> Option<&'static KeySpec> {
@@ -752,11 +664,7 @@ pub fn t3_result_sums(rows: &[T3Row]) -> Vec<SumRelation> {
     (0..T3_COLS.len())
         .map(|c| SumRelation {
             total: t3_key("result.total", c),
-            parts: rows
-                .iter()
-                .filter(|r| r.role == T3Role::Result)
-                .map(|r| t3_key(r.key, c))
-                .collect(),
+            parts: rows.iter().filter(|r| r.role == T3Role::Result).map(|r| t3_key(r.key, c)).collect(),
         })
         .collect()
 }
@@ -767,10 +675,7 @@ pub fn t4_group_sums() -> Vec<SumRelation> {
         .iter()
         .map(|g| SumRelation {
             total: t4_key(g.key, "total"),
-            parts: T4_COLS[..4]
-                .iter()
-                .map(|(ck, _)| t4_key(g.key, ck))
-                .collect(),
+            parts: T4_COLS[..4].iter().map(|(ck, _)| t4_key(g.key, ck)).collect(),
         })
         .collect()
 }
@@ -780,10 +685,7 @@ pub static SECTIONS: &[(&str, &str)] = &[
     ("overview", "一、总体情况"),
     ("active_disclosure", "二、主动公开政府信息情况"),
     ("applications", "三、收到和处理政府信息公开申请情况"),
-    (
-        "review_litigation",
-        "四、政府信息公开行政复议、行政诉讼情况",
-    ),
+    ("review_litigation", "四、政府信息公开行政复议、行政诉讼情况"),
     ("problems", "五、存在的主要问题及改进情况"),
     ("other_matters", "六、其他需要报告的事项"),
 ];
@@ -809,27 +711,13 @@ mod tests {
         assert_eq!(set.len(), 200);
         assert_eq!(T3_ROWS_2021.len(), 25);
         assert_eq!(T3_ROWS_TRIAL.len(), 23);
-        assert!(
-            KEYS_2021
-                .iter()
-                .any(|k| k.key == "t3.result.denied.state_secret.legal.commercial")
-        );
-        assert!(
-            KEYS_2021
-                .iter()
-                .any(|k| k.key == "t2.art20_8.admin_fees.amount_wan_yuan")
-        );
+        assert!(KEYS_2021.iter().any(|k| k.key == "t3.result.denied.state_secret.legal.commercial"));
+        assert!(KEYS_2021.iter().any(|k| k.key == "t2.art20_8.admin_fees.amount_wan_yuan"));
     }
 
     #[test]
     fn trial_table_2_has_22_cells() {
-        assert_eq!(
-            KEYS_TRIAL_ONLY
-                .iter()
-                .filter(|k| k.table == TableId::T2)
-                .count(),
-            22
-        );
+        assert_eq!(KEYS_TRIAL_ONLY.iter().filter(|k| k.table == TableId::T2).count(), 22);
     }
 
     #[test]

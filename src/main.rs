@@ -110,11 +110,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules { lang } => rules(lang.into()),
         Command::Rule { code } => explain(&code),
-        Command::Convert {
-            input,
-            output,
-            force,
-        } => convert(&input, &output, force),
+        Command::Convert { input, output, force } => convert(&input, &output, force),
     };
     match result {
         Ok(code) => code,
@@ -150,32 +146,17 @@ fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 fn is_report_file(path: &Path) -> bool {
-    let lock_file = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with("~$"));
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+    let lock_file = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("~$"));
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     !lock_file && gongkai::import::EXTENSIONS.contains(&ext.as_str())
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let files = collect_files(&args.paths)?;
-    let selection = Selection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-    };
+    let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
     for code in args.select.iter().chain(args.ignore.iter()) {
-        if !lint::rules::ALL
-            .iter()
-            .any(|r| r.code.starts_with(code.as_str()) || r.name == code)
-        {
-            return Err(format!(
-                "unknown rule `{code}` in --select/--ignore (see `gongkai rules`)"
-            ));
+        if !lint::rules::ALL.iter().any(|r| r.code.starts_with(code.as_str()) || r.name == code) {
+            return Err(format!("unknown rule `{code}` in --select/--ignore (see `gongkai rules`)"));
         }
     }
     let results: Vec<FileResult> = files
@@ -183,10 +164,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         .map(|path| match gongkai::import::read(path) {
             Ok(report) => {
                 let diagnostics = lint::check_with(&report, &selection);
-                FileResult::Checked {
-                    report: Box::new(report),
-                    diagnostics,
-                }
+                FileResult::Checked { report: Box::new(report), diagnostics }
             }
             Err(err) => FileResult::Unreadable(err),
         })
@@ -195,15 +173,10 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let lang: Lang = args.lang.into();
     let stdout = std::io::stdout();
     let color = !args.no_color && stdout.is_terminal();
-    let opts = render::Options {
-        lang,
-        color,
-        width: 120,
-    };
+    let opts = render::Options { lang, color, width: 120 };
     let mut out = stdout.lock();
     let write = |out: &mut std::io::StdoutLock, s: &str| {
-        out.write_all(s.as_bytes())
-            .map_err(|e| format!("cannot write output: {e}"))
+        out.write_all(s.as_bytes()).map_err(|e| format!("cannot write output: {e}"))
     };
     match args.output_format {
         OutputFormat::Json => {
@@ -214,17 +187,12 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         OutputFormat::Concise => {
             for r in &results {
                 match r {
-                    FileResult::Checked {
-                        report,
-                        diagnostics,
-                    } => {
+                    FileResult::Checked { report, diagnostics } => {
                         for d in diagnostics {
                             write(&mut out, &format!("{}\n", render::concise(report, d, lang)))?;
                         }
                     }
-                    FileResult::Unreadable(err) => {
-                        write(&mut out, &format!("{}\n", render::concise_error(err)))?
-                    }
+                    FileResult::Unreadable(err) => write(&mut out, &format!("{}\n", render::concise_error(err)))?,
                 }
             }
             write(&mut out, &format!("{}\n", Summary::of(&results).line(lang)))?;
@@ -232,17 +200,12 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         OutputFormat::Full => {
             for r in &results {
                 match r {
-                    FileResult::Checked {
-                        report,
-                        diagnostics,
-                    } => {
+                    FileResult::Checked { report, diagnostics } => {
                         for d in diagnostics {
                             write(&mut out, &render::full(report, d, &opts))?;
                         }
                     }
-                    FileResult::Unreadable(err) => {
-                        write(&mut out, &render::full_error(err, &opts))?
-                    }
+                    FileResult::Unreadable(err) => write(&mut out, &render::full_error(err, &opts))?,
                 }
             }
             write(&mut out, &format!("{}\n", Summary::of(&results).line(lang)))?;
@@ -257,11 +220,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         FileResult::Unreadable(_) => true,
         FileResult::Checked { diagnostics, .. } => diagnostics.iter().any(|d| d.severity >= fail),
     });
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn rules(lang: Lang) -> Result<ExitCode, String> {
@@ -272,19 +231,8 @@ fn rules(lang: Lang) -> Result<ExitCode, String> {
             lint::FixAvailability::Safe => "fix",
             lint::FixAvailability::Unsafe => "fix (unsafe)",
         };
-        let summary = if lang == Lang::Zh {
-            r.summary
-        } else {
-            r.summary_en
-        };
-        out.push_str(&format!(
-            "{:<5} {:<24} {:<8} {:<13} {}\n",
-            r.code,
-            r.name,
-            r.severity.as_str(),
-            fix,
-            summary
-        ));
+        let summary = if lang == Lang::Zh { r.summary } else { r.summary_en };
+        out.push_str(&format!("{:<5} {:<24} {:<8} {:<13} {}\n", r.code, r.name, r.severity.as_str(), fix, summary));
     }
     print!("{out}");
     Ok(ExitCode::SUCCESS)
@@ -314,11 +262,7 @@ fn explain(code: &str) -> Result<ExitCode, String> {
 }
 
 fn convert(input: &Path, output: &Path, force: bool) -> Result<ExitCode, String> {
-    let ext = output
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+    let ext = output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     let to_stdout = output == Path::new("-");
     if !to_stdout && ext != "json" {
         return Err(format!(
@@ -327,10 +271,7 @@ fn convert(input: &Path, output: &Path, force: bool) -> Result<ExitCode, String>
         ));
     }
     if !to_stdout && output.exists() && !force {
-        return Err(format!(
-            "{}: exists; pass --force to overwrite it",
-            output.display()
-        ));
+        return Err(format!("{}: exists; pass --force to overwrite it", output.display()));
     }
     if !input.exists() {
         return Err(format!("{}: no such file", input.display()));
@@ -353,14 +294,8 @@ fn convert(input: &Path, output: &Path, force: bool) -> Result<ExitCode, String>
 
 /// Write a file through a temporary file in the same folder and a rename, so a reader never sees half a file.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("output");
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let fail = |e: std::io::Error| format!("{}: cannot write: {e}", path.display());
     let result = std::fs::File::create(&tmp).and_then(|mut f| {

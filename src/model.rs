@@ -77,24 +77,11 @@ pub struct Meta {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Note {
     /// A label matched the format only after accepting a known variant or dropping its numbering.
-    LabelVariant {
-        table: TableId,
-        found: String,
-        expected: String,
-        origin: Origin,
-    },
+    LabelVariant { table: TableId, found: String, expected: String, origin: Origin },
     /// A value column the format does not have (e.g. a 法人小计 column in 表三).
-    ExtraColumn {
-        table: TableId,
-        label: String,
-        origin: Origin,
-    },
+    ExtraColumn { table: TableId, label: String, origin: Origin },
     /// A row with numbers whose label matches no row of the format.
-    UnknownRow {
-        table: TableId,
-        label: String,
-        origin: Origin,
-    },
+    UnknownRow { table: TableId, label: String, origin: Origin },
 }
 
 /// Where a national table was found.
@@ -137,16 +124,12 @@ impl Report {
 
     /// The user-facing address of a cell's origin (`表三!I12`, `表3 第12行第9列`).
     pub fn address(&self, origin: Origin) -> String {
-        self.grids
-            .get(origin.grid)
-            .map_or_else(String::new, |g| g.address(origin.row, origin.col))
+        self.grids.get(origin.grid).map_or_else(String::new, |g| g.address(origin.row, origin.col))
     }
 
     /// The address in English wording.
     pub fn address_en(&self, origin: Origin) -> String {
-        self.grids
-            .get(origin.grid)
-            .map_or_else(String::new, |g| g.address_en(origin.row, origin.col))
+        self.grids.get(origin.grid).map_or_else(String::new, |g| g.address_en(origin.row, origin.col))
     }
 
     /// The canonical values as exported by `convert … .json`: every 2021 key with its number or null, in
@@ -157,10 +140,7 @@ impl Report {
 
     /// The trial-format cells that have no 2021 counterpart (`t2v19.…`, `t3.result.other_total.…`).
     pub fn trial_values(&self) -> serde_json::Map<String, serde_json::Value> {
-        let keys = layout::KEYS_TRIAL_ONLY
-            .iter()
-            .map(|k| k.key.as_str())
-            .filter(|k| self.cells.contains_key(*k));
+        let keys = layout::KEYS_TRIAL_ONLY.iter().map(|k| k.key.as_str()).filter(|k| self.cells.contains_key(*k));
         keyed_values(self, keys)
     }
 

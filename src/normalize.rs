@@ -56,11 +56,7 @@ pub fn label_core(normalized: &str) -> &str {
         return &rest[close + 1..];
     }
     // 一、 … 十、
-    let numeral_len: usize = s
-        .chars()
-        .take_while(|c| is_chinese_numeral(*c))
-        .map(char::len_utf8)
-        .sum();
+    let numeral_len: usize = s.chars().take_while(|c| is_chinese_numeral(*c)).map(char::len_utf8).sum();
     if numeral_len > 0 && s[numeral_len..].starts_with('、') {
         return &s[numeral_len + '、'.len_utf8()..];
     }
@@ -76,10 +72,7 @@ pub fn label_core(normalized: &str) -> &str {
 }
 
 fn is_chinese_numeral(c: char) -> bool {
-    matches!(
-        c,
-        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
-    )
+    matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
 }
 
 /// What a value cell holds, after the policy of FORMAT.md §2.
@@ -112,9 +105,7 @@ impl Parsed {
     }
 }
 
-const PLACEHOLDERS: &[&str] = &[
-    "/", "-", "—", "－", "–", "--", "——", "—-", "无", "/无", "\\", "空",
-];
+const PLACEHOLDERS: &[&str] = &["/", "-", "—", "－", "–", "--", "——", "—-", "无", "/无", "\\", "空"];
 const UNITS: &[&str] = &["万元", "元", "件", "个", "项", "人次", "次", "宗", "人"];
 
 /// Parse the text of a value cell.
@@ -236,10 +227,7 @@ mod tests {
     #[test]
     fn core_strips_enumerators() {
         assert_eq!(label_core("(三)不予公开"), "不予公开");
-        assert_eq!(
-            label_core("一、本年新收政府信息公开申请数量"),
-            "本年新收政府信息公开申请数量"
-        );
+        assert_eq!(label_core("一、本年新收政府信息公开申请数量"), "本年新收政府信息公开申请数量");
         assert_eq!(label_core("3.其他"), "其他");
         assert_eq!(label_core("12、其他"), "其他");
         assert_eq!(label_core("其他"), "其他");
@@ -247,35 +235,14 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert_eq!(
-            parse_value("0"),
-            Parsed::Number {
-                value: 0.0,
-                clean: true,
-                unit: None
-            }
-        );
+        assert_eq!(parse_value("0"), Parsed::Number { value: 0.0, clean: true, unit: None });
         assert_eq!(parse_value("333.45").number(), Some(333.45));
         assert_eq!(parse_value("+1036").number(), Some(1036.0));
         assert_eq!(parse_value("-1").number(), Some(-1.0));
         assert_eq!(parse_value("1,234,567").number(), Some(1234567.0));
         assert_eq!(parse_value("12,34"), Parsed::Text);
-        assert_eq!(
-            parse_value("251000元"),
-            Parsed::Number {
-                value: 251000.0,
-                clean: false,
-                unit: Some("元".into())
-            }
-        );
-        assert_eq!(
-            parse_value("３"),
-            Parsed::Number {
-                value: 3.0,
-                clean: false,
-                unit: None
-            }
-        );
+        assert_eq!(parse_value("251000元"), Parsed::Number { value: 251000.0, clean: false, unit: Some("元".into()) });
+        assert_eq!(parse_value("３"), Parsed::Number { value: 3.0, clean: false, unit: None });
         assert_eq!(parse_value("无"), Parsed::Placeholder);
         assert_eq!(parse_value("1.2.3"), Parsed::Text);
         assert_eq!(parse_value("."), Parsed::Text);

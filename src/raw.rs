@@ -60,17 +60,11 @@ impl Grid {
     /// An empty grid of the given size.
     pub fn new(addressing: Addressing, rows: u32, cols: u32) -> Self {
         let len = rows as usize * cols as usize;
-        Grid {
-            addressing,
-            rows,
-            cols,
-            cells: vec![GridCell::default(); len],
-        }
+        Grid { addressing, rows, cols, cells: vec![GridCell::default(); len] }
     }
 
     fn index(&self, row: u32, col: u32) -> Option<usize> {
-        (row < self.rows && col < self.cols)
-            .then(|| row as usize * self.cols as usize + col as usize)
+        (row < self.rows && col < self.cols).then(|| row as usize * self.cols as usize + col as usize)
     }
 
     /// The cell at a position, if it is inside the grid.
@@ -86,10 +80,7 @@ impl Grid {
     /// The text at a position, following a merge to its anchor: what a reader sees there.
     pub fn visible_text(&self, row: u32, col: u32) -> &str {
         match self.get(row, col) {
-            Some(GridCell {
-                merged_into: Some((r, c)),
-                ..
-            }) => self.get(*r, *c).map_or("", |a| a.text.as_str()),
+            Some(GridCell { merged_into: Some((r, c)), .. }) => self.get(*r, *c).map_or("", |a| a.text.as_str()),
             Some(cell) => &cell.text,
             None => "",
         }
@@ -98,10 +89,7 @@ impl Grid {
     /// The anchor position of whatever cell covers `(row, col)`.
     pub fn anchor_of(&self, row: u32, col: u32) -> (u32, u32) {
         match self.get(row, col) {
-            Some(GridCell {
-                merged_into: Some(a),
-                ..
-            }) => *a,
+            Some(GridCell { merged_into: Some(a), .. }) => *a,
             _ => (row, col),
         }
     }
@@ -222,15 +210,7 @@ mod tests {
         assert_eq!(g.anchor_of(1, 0), (0, 0));
         assert_eq!(g.anchor_of(2, 2), (2, 2));
         assert_eq!(g.address(11, 8), "表3 第12行第9列");
-        let s = Grid::new(
-            Addressing::Sheet {
-                sheet: "表三".into(),
-                row0: 3,
-                col0: 1,
-            },
-            20,
-            10,
-        );
+        let s = Grid::new(Addressing::Sheet { sheet: "表三".into(), row0: 3, col0: 1 }, 20, 10);
         assert_eq!(s.address(8, 7), "表三!I12");
     }
 }

@@ -35,18 +35,13 @@ impl Norm {
                 }
             }
         }
-        Norm {
-            cols: grid.cols,
-            text,
-        }
+        Norm { cols: grid.cols, text }
     }
     fn at(&self, r: u32, c: u32) -> &str {
         if c >= self.cols {
             return "";
         }
-        self.text
-            .get(r as usize * self.cols as usize + c as usize)
-            .map_or("", String::as_str)
+        self.text.get(r as usize * self.cols as usize + c as usize).map_or("", String::as_str)
     }
 }
 
@@ -83,23 +78,8 @@ pub fn recognize(path: &str, raw: RawDocument) -> Report {
     }
     let lines = b.text_lines(&raw);
     let (meta, sections) = read_text(&lines, raw.property_title.as_deref());
-    let Builder {
-        cells,
-        notes,
-        tables,
-        ..
-    } = b;
-    Report {
-        path: path.to_string(),
-        input: raw.kind,
-        format,
-        meta,
-        sections,
-        cells,
-        tables,
-        notes,
-        grids: raw.grids,
-    }
+    let Builder { cells, notes, tables, .. } = b;
+    Report { path: path.to_string(), input: raw.kind, format, meta, sections, cells, tables, notes, grids: raw.grids }
 }
 
 const T3_HEADER_WORDS: &[&str] = &["申请人情况", "法人或其他组织"];
@@ -108,42 +88,25 @@ impl Builder<'_> {
     fn cell_at(&mut self, gi: usize, r: u32, c: u32) -> Cell {
         let grid = &self.grids[gi];
         let (ar, ac) = grid.anchor_of(r, c);
-        let origin = Origin {
-            grid: gi,
-            row: ar,
-            col: ac,
-        };
+        let origin = Origin { grid: gi, row: ar, col: ac };
         if !self.used.insert((gi, ar, ac)) {
             // A merged cell is counted once: the second key that lands on it reads a blank.
             return Cell {
                 raw: String::new(),
                 parsed: Parsed::Blank,
-                origin: Origin {
-                    grid: gi,
-                    row: r,
-                    col: c,
-                },
+                origin: Origin { grid: gi, row: r, col: c },
                 number_as_text: false,
             };
         }
         let gc = grid.get(ar, ac).cloned().unwrap_or_default();
         let parsed = match gc.typed_number {
-            Some(value) => Parsed::Number {
-                value,
-                clean: true,
-                unit: None,
-            },
+            Some(value) => Parsed::Number { value, clean: true, unit: None },
             None => normalize::parse_value(&gc.text),
         };
         let number_as_text = gc.typed_number.is_none()
             && matches!(grid.addressing, Addressing::Sheet { .. })
             && parsed.number().is_some();
-        Cell {
-            raw: gc.text,
-            parsed,
-            origin,
-            number_as_text,
-        }
+        Cell { raw: gc.text, parsed, origin, number_as_text }
     }
 
     fn insert(&mut self, key: String, gi: usize, r: u32, c: u32) {
@@ -163,10 +126,7 @@ impl Builder<'_> {
                 for c in 0..grid.cols {
                     if grid.anchor_of(r, c) == (r, c) && self.norms[gi].at(r, c) == "自然人" {
                         let found = self.scan_table3(gi, r, c);
-                        if best
-                            .as_ref()
-                            .is_none_or(|(_, b)| found.rows.len() > b.rows.len())
-                        {
+                        if best.as_ref().is_none_or(|(_, b)| found.rows.len() > b.rows.len()) {
                             best = Some((gi, found));
                         }
                     }
@@ -177,13 +137,7 @@ impl Builder<'_> {
         if found.rows.is_empty() {
             return;
         }
-        self.tables.insert(
-            TableId::T3,
-            TableLocation {
-                grid: gi,
-                header_row: found.header_row,
-            },
-        );
+        self.tables.insert(TableId::T3, TableLocation { grid: gi, header_row: found.header_row });
         self.regions.push((gi, found.header_row, found.last_row));
         self.notes.extend(found.notes);
         for (r, row_key) in found.rows {
@@ -201,9 +155,7 @@ impl Builder<'_> {
         let header_rows = hr.saturating_sub(1)..=(hr + 2).min(grid.rows.saturating_sub(1));
         let find = |label: &str, after: u32| -> Option<(u32, u32)> {
             header_rows.clone().find_map(|r| {
-                ((after + 1)..grid.cols.min(after + 16))
-                    .find(|&c| norm.at(r, c) == label)
-                    .map(|c| (r, c))
+                ((after + 1)..grid.cols.min(after + 16)).find(|&c| norm.at(r, c) == label).map(|c| (r, c))
             })
         };
         let mut cols: [Option<u32>; 7] = [None; 7];
@@ -227,11 +179,8 @@ impl Builder<'_> {
         let mut notes = Vec::new();
         let right = cols.iter().flatten().max().copied().unwrap_or(hc);
         let mapped: HashSet<u32> = cols.iter().flatten().copied().collect();
-        let known: HashSet<&str> = layout::T3_COLS
-            .iter()
-            .map(|c| c.label)
-            .chain(T3_HEADER_WORDS.iter().copied())
-            .collect();
+        let known: HashSet<&str> =
+            layout::T3_COLS.iter().map(|c| c.label).chain(T3_HEADER_WORDS.iter().copied()).collect();
         for c in (hc + 1)..grid.cols.min(right + 2) {
             if mapped.contains(&c) {
                 continue;
@@ -239,18 +188,13 @@ impl Builder<'_> {
             // An unmapped column with a header of its own (not a merge of a known one) is an extra column.
             let header = (hr..=header_bottom).rev().find_map(|r| {
                 let t = norm.at(r, c);
-                (!t.is_empty() && grid.anchor_of(r, c) == (r, c) && !known.contains(t))
-                    .then_some((r, t))
+                (!t.is_empty() && grid.anchor_of(r, c) == (r, c) && !known.contains(t)).then_some((r, t))
             });
             if let Some((r, t)) = header {
                 notes.push(Note::ExtraColumn {
                     table: TableId::T3,
                     label: t.to_string(),
-                    origin: Origin {
-                        grid: gi,
-                        row: r,
-                        col: c,
-                    },
+                    origin: Origin { grid: gi, row: r, col: c },
                 });
             }
         }
@@ -262,11 +206,8 @@ impl Builder<'_> {
         let mut misses = 0;
         for r in (header_bottom + 1)..grid.rows {
             let path = label_path(norm, r, hc);
-            let has_numbers = value_cols.iter().any(|&c| {
-                normalize::parse_value(grid.visible_text(r, c))
-                    .number()
-                    .is_some()
-            });
+            let has_numbers =
+                value_cols.iter().any(|&c| normalize::parse_value(grid.visible_text(r, c)).number().is_some());
             match match_t3_row(&path) {
                 Some((row, variant)) if seen.insert(row.key) => {
                     if let Some(found) = variant {
@@ -274,11 +215,7 @@ impl Builder<'_> {
                             table: TableId::T3,
                             found,
                             expected: row.label.to_string(),
-                            origin: Origin {
-                                grid: gi,
-                                row: r,
-                                col: hc.saturating_sub(1),
-                            },
+                            origin: Origin { grid: gi, row: r, col: hc.saturating_sub(1) },
                         });
                     }
                     rows.push((r, row.key));
@@ -296,11 +233,7 @@ impl Builder<'_> {
                         notes.push(Note::UnknownRow {
                             table: TableId::T3,
                             label: path.last().cloned().unwrap_or_default(),
-                            origin: Origin {
-                                grid: gi,
-                                row: r,
-                                col: hc.saturating_sub(1),
-                            },
+                            origin: Origin { grid: gi, row: r, col: hc.saturating_sub(1) },
                         });
                     }
                     misses += 1;
@@ -311,9 +244,7 @@ impl Builder<'_> {
             }
         }
         T3Found {
-            header_row: hr.saturating_sub(usize::from(
-                norm.at(hr.saturating_sub(1), hc) == "申请人情况",
-            ) as u32),
+            header_row: hr.saturating_sub(usize::from(norm.at(hr.saturating_sub(1), hc) == "申请人情况") as u32),
             last_row,
             cols,
             rows,
@@ -343,12 +274,7 @@ impl Builder<'_> {
     fn scan_table4(&mut self, gi: usize, hr: u32, hc: u32) -> bool {
         let grid = &self.grids[gi];
         let norm = &self.norms[gi];
-        let leaf = |t: &str| {
-            layout::T4_COLS
-                .iter()
-                .find(|(_, l)| *l == t)
-                .map(|(k, _)| *k)
-        };
+        let leaf = |t: &str| layout::T4_COLS.iter().find(|(_, l)| *l == t).map(|(k, _)| *k);
         let last_header = (hr + 1..=(hr + 3).min(grid.rows.saturating_sub(1)))
             .filter(|&r| (hc..grid.cols).any(|c| leaf(norm.at(r, c)).is_some()))
             .max();
@@ -381,15 +307,8 @@ impl Builder<'_> {
         if found.len() < 5 {
             return false;
         }
-        self.tables.insert(
-            TableId::T4,
-            TableLocation {
-                grid: gi,
-                header_row: hr,
-            },
-        );
-        self.regions
-            .push((gi, hr, value_row.min(grid.rows.saturating_sub(1))));
+        self.tables.insert(TableId::T4, TableLocation { grid: gi, header_row: hr });
+        self.regions.push((gi, hr, value_row.min(grid.rows.saturating_sub(1))));
         if value_row < grid.rows {
             for (key, c) in found {
                 self.insert(key, gi, value_row, c);
@@ -421,10 +340,7 @@ impl Builder<'_> {
                     };
                     if self.read_t2_row(gi, r, c, hr, row_key) {
                         if first.is_none_or(|f| f.grid == gi && hr < f.header_row) {
-                            first = Some(TableLocation {
-                                grid: gi,
-                                header_row: hr.saturating_sub(1),
-                            });
+                            first = Some(TableLocation { grid: gi, header_row: hr.saturating_sub(1) });
                         }
                         if first.is_some_and(|f| f.grid == gi) {
                             last_row = last_row.max(r);
@@ -445,8 +361,7 @@ impl Builder<'_> {
         let norm = &self.norms[gi];
         let grid = &self.grids[gi];
         (r.saturating_sub(4)..r).rev().find(|&hr| {
-            norm.at(hr, c) == "信息内容"
-                || ((c + 1)..grid.cols).any(|cc| t2_field(norm.at(hr, cc)).is_some())
+            norm.at(hr, c) == "信息内容" || ((c + 1)..grid.cols).any(|cc| t2_field(norm.at(hr, cc)).is_some())
         })
     }
 
@@ -466,57 +381,35 @@ impl Builder<'_> {
             }
         }
         for (cc, header, (trial, field, variant)) in fields {
-            let rows: &[T2Row] = if trial {
-                layout::T2_TRIAL
-            } else {
-                layout::T2_2021
-            };
-            let Some(row) = rows.iter().find(|row| {
-                row.row_key == row_key && row.fields.iter().any(|f| f.key == field.key)
-            }) else {
+            let rows: &[T2Row] = if trial { layout::T2_TRIAL } else { layout::T2_2021 };
+            let Some(row) =
+                rows.iter().find(|row| row.row_key == row_key && row.fields.iter().any(|f| f.key == field.key))
+            else {
                 continue;
             };
             if let Some(expected) = variant {
-                let origin = Origin {
-                    grid: gi,
-                    row: hr,
-                    col: cc,
-                };
-                let note = Note::LabelVariant {
-                    table: TableId::T2,
-                    found: header,
-                    expected: expected.to_string(),
-                    origin,
-                };
+                let origin = Origin { grid: gi, row: hr, col: cc };
+                let note =
+                    Note::LabelVariant { table: TableId::T2, found: header, expected: expected.to_string(), origin };
                 if !self.notes.contains(&note) {
                     self.notes.push(note);
                 }
             }
             let prefix = if trial { "t2v19" } else { "t2" };
-            self.insert(
-                format!("{prefix}.{}.{}.{}", row.block_key, row.row_key, field.key),
-                gi,
-                r,
-                cc,
-            );
+            self.insert(format!("{prefix}.{}.{}.{}", row.block_key, row.row_key, field.key), gi, r, cc);
             any = true;
         }
         any
     }
 
     fn in_region(&self, gi: usize, r: u32) -> bool {
-        self.regions
-            .iter()
-            .any(|&(g, a, b)| g == gi && (a..=b).contains(&r))
+        self.regions.iter().any(|&(g, a, b)| g == gi && (a..=b).contains(&r))
     }
 
     /// Text lines outside the recognised tables, in document order.
     fn text_lines(&self, raw: &RawDocument) -> Vec<(String, String)> {
-        let mut lines: Vec<(String, String)> = raw
-            .paragraphs
-            .iter()
-            .map(|p| (p.text.clone(), p.origin.clone()))
-            .collect();
+        let mut lines: Vec<(String, String)> =
+            raw.paragraphs.iter().map(|p| (p.text.clone(), p.origin.clone())).collect();
         for (gi, grid) in self.grids.iter().enumerate() {
             if raw.kind == crate::raw::InputKind::Docx {
                 break;
@@ -567,9 +460,7 @@ fn label_path(norm: &Norm, r: u32, first_value_col: u32) -> Vec<String> {
 fn is_boundary(label: &str) -> bool {
     label == "行政复议"
         || label == "行政诉讼"
-        || layout::SECTIONS
-            .iter()
-            .any(|(_, h)| normalize::label(h) == label && !h.starts_with("三"))
+        || layout::SECTIONS.iter().any(|(_, h)| normalize::label(h) == label && !h.starts_with("三"))
 }
 
 struct T3Index {
@@ -580,13 +471,9 @@ struct T3Index {
 static T3_INDEX: std::sync::LazyLock<T3Index> = std::sync::LazyLock::new(|| {
     let mut exact = HashMap::new();
     let mut core = HashMap::new();
-    for row in layout::T3_ROWS_2021
-        .iter()
-        .chain(layout::T3_ROWS_TRIAL.iter())
-    {
+    for row in layout::T3_ROWS_2021.iter().chain(layout::T3_ROWS_TRIAL.iter()) {
         let n = normalize::label(row.label);
-        core.entry(normalize::label_core(&n).to_string())
-            .or_insert(row);
+        core.entry(normalize::label_core(&n).to_string()).or_insert(row);
         exact.entry(n).or_insert(row);
     }
     T3Index { exact, core }
@@ -622,11 +509,7 @@ fn t2_row_key(label: &str) -> Option<&'static str> {
         .iter()
         .chain(layout::T2_TRIAL.iter())
         .find(|row| {
-            normalize::label(row.label) == label
-                || row
-                    .label_variants
-                    .iter()
-                    .any(|v| normalize::label(v) == label)
+            normalize::label(row.label) == label || row.label_variants.iter().any(|v| normalize::label(v) == label)
         })
         .map(|row| row.row_key)
 }
@@ -657,15 +540,10 @@ fn t2_field(header: &str) -> Option<(bool, layout::T2Field, Option<&'static str>
 
 /// Decide the format version from the cells found (FORMAT.md §4.5).
 fn detect_version(cells: &BTreeMap<String, Cell>) -> FormatVersion {
-    let trial = cells
-        .keys()
-        .filter(|k| k.starts_with("t2v19.") || k.starts_with("t3.result.other_total."))
-        .count();
+    let trial = cells.keys().filter(|k| k.starts_with("t2v19.") || k.starts_with("t3.result.other_total.")).count();
     let modern = cells
         .keys()
-        .filter(|k| {
-            (k.starts_with("t2.") && !k.starts_with("t2v19.")) || k.starts_with("t3.result.other.")
-        })
+        .filter(|k| (k.starts_with("t2.") && !k.starts_with("t2v19.")) || k.starts_with("t3.result.other."))
         .count();
     if trial > modern {
         FormatVersion::Trial2019
@@ -681,22 +559,10 @@ fn detect_version(cells: &BTreeMap<String, Cell>) -> FormatVersion {
 fn map_trial(cells: &mut BTreeMap<String, Cell>) {
     const MAP: &[(&str, &str)] = &[
         ("t2v19.art20_1.rules.new_made", "t2.art20_1.rules.made"),
-        (
-            "t2v19.art20_1.normative_docs.new_made",
-            "t2.art20_1.normative_docs.made",
-        ),
-        (
-            "t2v19.art20_5.licensing.decisions",
-            "t2.art20_5.licensing.decisions",
-        ),
-        (
-            "t2v19.art20_6.penalty.decisions",
-            "t2.art20_6.penalty.decisions",
-        ),
-        (
-            "t2v19.art20_6.coercion.decisions",
-            "t2.art20_6.coercion.decisions",
-        ),
+        ("t2v19.art20_1.normative_docs.new_made", "t2.art20_1.normative_docs.made"),
+        ("t2v19.art20_5.licensing.decisions", "t2.art20_5.licensing.decisions"),
+        ("t2v19.art20_6.penalty.decisions", "t2.art20_6.penalty.decisions"),
+        ("t2v19.art20_6.coercion.decisions", "t2.art20_6.coercion.decisions"),
     ];
     for (from, to) in MAP {
         if let Some(cell) = cells.get(*from).cloned() {
@@ -722,9 +588,7 @@ fn read_text(lines: &[(String, String)], property_title: Option<&str>) -> (Meta,
         meta.title = Some(flat);
     }
     if meta.year.is_none() {
-        meta.year = lines
-            .iter()
-            .find_map(|(t, _)| t.split("统计期限为").nth(1).and_then(year_in));
+        meta.year = lines.iter().find_map(|(t, _)| t.split("统计期限为").nth(1).and_then(year_in));
     }
     meta.published = lines.iter().rev().take(8).find_map(|(t, _)| date_line(t));
 
@@ -778,9 +642,7 @@ fn year_in(text: &str) -> Option<i32> {
 fn agency_in(title: &str) -> Option<String> {
     let stem = title.split("政府信息公开").next()?;
     let chars: Vec<char> = stem.chars().collect();
-    let year_at = chars
-        .windows(5)
-        .position(|w| w[..4].iter().all(char::is_ascii_digit) && w[4] == '年');
+    let year_at = chars.windows(5).position(|w| w[..4].iter().all(char::is_ascii_digit) && w[4] == '年');
     let agency: String = match year_at {
         Some(i) => {
             let mut rest = &chars[i + 5..];
@@ -791,9 +653,7 @@ fn agency_in(title: &str) -> Option<String> {
         }
         None => stem.to_string(),
     };
-    let agency = agency
-        .trim_matches(|c: char| c.is_whitespace() || c == '《' || c == '》')
-        .to_string();
+    let agency = agency.trim_matches(|c: char| c.is_whitespace() || c == '《' || c == '》').to_string();
     (!agency.is_empty()).then_some(agency)
 }
 
@@ -814,18 +674,12 @@ mod tests {
 
     #[test]
     fn titles() {
-        assert_eq!(
-            year_in("乌鲁木齐市人民政府外事办公室2023年度政府信息公开工作年度报告"),
-            Some(2023)
-        );
+        assert_eq!(year_in("乌鲁木齐市人民政府外事办公室2023年度政府信息公开工作年度报告"), Some(2023));
         assert_eq!(
             agency_in("乌鲁木齐市人民政府外事办公室2023年度政府信息公开工作年度报告").as_deref(),
             Some("乌鲁木齐市人民政府外事办公室")
         );
-        assert_eq!(
-            agency_in("2023年上海市政府信息公开工作年度报告").as_deref(),
-            Some("上海市")
-        );
+        assert_eq!(agency_in("2023年上海市政府信息公开工作年度报告").as_deref(), Some("上海市"));
         assert_eq!(date_line("2024年1月30日").as_deref(), Some("2024-01-30"));
         assert_eq!(date_line("二〇二四年"), None);
     }
@@ -833,30 +687,18 @@ mod tests {
     #[test]
     fn rows_match_with_and_without_numbering() {
         let p = |s: &str| vec![normalize::label(s)];
-        assert_eq!(
-            match_t3_row(&p("3.危及三安全一稳定")).unwrap().0.key,
-            "result.denied.security_stability"
-        );
-        assert_eq!(
-            match_t3_row(&p("予以公开")).unwrap().0.key,
-            "result.granted"
-        );
+        assert_eq!(match_t3_row(&p("3.危及三安全一稳定")).unwrap().0.key, "result.denied.security_stability");
+        assert_eq!(match_t3_row(&p("予以公开")).unwrap().0.key, "result.granted");
         let (row, variant) = match_t3_row(&p("（二）部分公开")).unwrap();
         assert_eq!(row.key, "result.partially_granted");
         assert!(variant.is_some());
-        assert_eq!(
-            match_t3_row(&p("（六）其他处理")).unwrap().0.key,
-            "result.other_total"
-        );
+        assert_eq!(match_t3_row(&p("（六）其他处理")).unwrap().0.key, "result.other_total");
         assert!(match_t3_row(&p("合计说明")).is_none());
     }
 
     #[test]
     fn sections() {
-        assert_eq!(
-            section_key("五、信息公开工作存在的主要问题及改进情况"),
-            Some("problems")
-        );
+        assert_eq!(section_key("五、信息公开工作存在的主要问题及改进情况"), Some("problems"));
         assert_eq!(section_key("一、本年新收政府信息公开申请数量"), None);
     }
 }

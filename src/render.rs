@@ -6,8 +6,8 @@
 use std::fmt;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteSpanContents, SourceCode, SourceSpan,
+    SpanContents,
 };
 use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
@@ -27,11 +27,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            lang: Lang::Zh,
-            color: false,
-            width: 120,
-        }
+        Options { lang: Lang::Zh, color: false, width: 120 }
     }
 }
 
@@ -63,9 +59,7 @@ impl SourceCode for RowSource {
 
 impl fmt::Debug for RowSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RowSource")
-            .field("name", &self.name)
-            .finish()
+        f.debug_struct("RowSource").field("name", &self.name).finish()
     }
 }
 
@@ -73,12 +67,7 @@ const MAX_CELL_WIDTH: usize = 28;
 const WINDOW: u32 = 5;
 
 fn cell_display(text: &str) -> String {
-    let flat: String = text
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect::<String>()
-        .trim()
-        .to_string();
+    let flat: String = text.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string();
     if flat.width() <= MAX_CELL_WIDTH {
         return flat;
     }
@@ -99,24 +88,14 @@ fn cell_display(text: &str) -> String {
 fn draw_row(report: &Report, origin: Origin) -> Option<(String, usize, usize, u32)> {
     let grid = report.grids.get(origin.grid)?;
     let r = origin.row;
-    let mut cols: Vec<u32> = (0..grid.cols)
-        .filter(|&c| grid.anchor_of(r, c) == (r, c) || c == origin.col)
-        .collect();
+    let mut cols: Vec<u32> = (0..grid.cols).filter(|&c| grid.anchor_of(r, c) == (r, c) || c == origin.col).collect();
     // Drop the empty columns right of the table (another table on the same sheet may be wider).
-    while cols.len() > 1
-        && cols
-            .last()
-            .is_some_and(|&c| c != origin.col && grid.visible_text(r, c).trim().is_empty())
-    {
+    while cols.len() > 1 && cols.last().is_some_and(|&c| c != origin.col && grid.visible_text(r, c).trim().is_empty()) {
         cols.pop();
     }
-    let first = cols
-        .iter()
-        .copied()
-        .find(|&c| !grid.visible_text(r, c).trim().is_empty());
-    let labelled = first.is_some_and(|c| {
-        crate::normalize::parse_value(grid.visible_text(r, c)) == crate::normalize::Parsed::Text
-    });
+    let first = cols.iter().copied().find(|&c| !grid.visible_text(r, c).trim().is_empty());
+    let labelled =
+        first.is_some_and(|c| crate::normalize::parse_value(grid.visible_text(r, c)) == crate::normalize::Parsed::Text);
     if cols.len() > 2 * WINDOW as usize + 2 {
         cols.retain(|&c| (labelled && Some(c) == first) || c.abs_diff(origin.col) <= WINDOW);
     }
@@ -135,18 +114,12 @@ fn draw_row(report: &Report, origin: Origin) -> Option<(String, usize, usize, u3
                     } else {
                         cell_display(grid.visible_text(row, c))
                     };
-                    if shown.is_empty() {
-                        " ".to_string()
-                    } else {
-                        shown
-                    }
+                    if shown.is_empty() { " ".to_string() } else { shown }
                 })
                 .collect()
         })
         .collect();
-    let widths: Vec<usize> = (0..cols.len())
-        .map(|i| texts.iter().map(|t| t[i].width()).max().unwrap_or(1))
-        .collect();
+    let widths: Vec<usize> = (0..cols.len()).map(|i| texts.iter().map(|t| t[i].width()).max().unwrap_or(1)).collect();
     let mut text = String::new();
     let mut span = (0, 1);
     for (li, line) in texts.iter().enumerate() {
@@ -155,8 +128,8 @@ fn draw_row(report: &Report, origin: Origin) -> Option<(String, usize, usize, u3
         }
         for (i, cell) in line.iter().enumerate() {
             if i > 0 {
-                let gap = cols[i] > cols[i - 1] + 1
-                    && (cols[i - 1] + 1..cols[i]).any(|c| grid.anchor_of(r, c) == (r, c));
+                let gap =
+                    cols[i] > cols[i - 1] + 1 && (cols[i - 1] + 1..cols[i]).any(|c| grid.anchor_of(r, c) == (r, c));
                 text.push_str(if gap { " │ … │ " } else { " │ " });
             }
             if rows[li] == r && cols[i] == origin.col {
@@ -179,29 +152,20 @@ fn severity(s: Severity) -> miette::Severity {
 }
 
 fn handler(opts: &Options) -> GraphicalReportHandler {
-    let theme = if opts.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    GraphicalReportHandler::new_themed(theme)
-        .without_primary_span_start()
-        .with_links(false)
-        .with_width(opts.width)
+    let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    GraphicalReportHandler::new_themed(theme).without_primary_span_start().with_links(false).with_width(opts.width)
 }
 
 /// The graphical rendering of one diagnostic, with the offending row drawn when the finding points at a cell.
 pub fn full(report: &Report, d: &Diagnostic, opts: &Options) -> String {
     let lang = opts.lang;
-    let mut diag = MietteDiagnostic::new(format!("{} {}", d.code, d.message.get(lang)))
-        .with_severity(severity(d.severity));
+    let mut diag =
+        MietteDiagnostic::new(format!("{} {}", d.code, d.message.get(lang))).with_severity(severity(d.severity));
     if let Some(help) = &d.help {
         diag = diag.with_help(help.get(lang).to_string());
     }
     let mut out = String::new();
-    let drawn = d
-        .origin
-        .and_then(|o| draw_row(report, o).map(|row| (o, row)));
+    let drawn = d.origin.and_then(|o| draw_row(report, o).map(|row| (o, row)));
     let rendered = match drawn {
         Some((origin, (text, start, len, first_row))) => {
             let address = match lang {
@@ -209,19 +173,9 @@ pub fn full(report: &Report, d: &Diagnostic, opts: &Options) -> String {
                 Lang::En => report.address_en(origin),
             };
             let label = d.label.as_ref().map(|l| l.get(lang).to_string());
-            diag = diag.with_label(LabeledSpan::new_primary_with_span(
-                label,
-                SourceSpan::new(start.into(), len),
-            ));
-            let line = report
-                .grids
-                .get(origin.grid)
-                .map_or(0, |g| g.display_row(first_row).saturating_sub(1));
-            let source = RowSource {
-                name: format!("{} › {}", report.path, address),
-                text,
-                line,
-            };
+            diag = diag.with_label(LabeledSpan::new_primary_with_span(label, SourceSpan::new(start.into(), len)));
+            let line = report.grids.get(origin.grid).map_or(0, |g| g.display_row(first_row).saturating_sub(1));
+            let source = RowSource { name: format!("{} › {}", report.path, address), text, line };
             let with_source = miette::Report::new(diag).with_source_code(source);
             handler(opts).render_report(&mut out, with_source.as_ref())
         }
@@ -243,8 +197,7 @@ pub fn full(report: &Report, d: &Diagnostic, opts: &Options) -> String {
 
 /// The graphical rendering of a file that could not be read.
 pub fn full_error(err: &ImportError, opts: &Options) -> String {
-    let mut diag =
-        MietteDiagnostic::new(format!("E000 {err}")).with_severity(miette::Severity::Error);
+    let mut diag = MietteDiagnostic::new(format!("E000 {err}")).with_severity(miette::Severity::Error);
     if let Some(help) = miette::Diagnostic::help(err) {
         diag = diag.with_help(help.to_string());
     }
@@ -269,12 +222,7 @@ pub fn concise(report: &Report, d: &Diagnostic, lang: Lang) -> String {
         ),
         None => report.path.clone(),
     };
-    format!(
-        "{place}: {} [{}] {}",
-        d.code,
-        d.severity.as_str(),
-        d.message.get(lang)
-    )
+    format!("{place}: {} [{}] {}", d.code, d.severity.as_str(), d.message.get(lang))
 }
 
 /// One line for an unreadable file.
@@ -317,10 +265,7 @@ pub fn json_diagnostic(report: &Report, d: &Diagnostic, lang: Lang) -> Value {
 
 /// The outcome of checking one file, as the JSON and summary writers need it.
 pub enum FileResult {
-    Checked {
-        report: Box<Report>,
-        diagnostics: Vec<Diagnostic>,
-    },
+    Checked { report: Box<Report>, diagnostics: Vec<Diagnostic> },
     Unreadable(ImportError),
 }
 
@@ -338,10 +283,7 @@ pub struct Summary {
 impl Summary {
     /// Count the results of a run.
     pub fn of(results: &[FileResult]) -> Summary {
-        let mut s = Summary {
-            files: results.len(),
-            ..Summary::default()
-        };
+        let mut s = Summary { files: results.len(), ..Summary::default() };
         for r in results {
             match r {
                 FileResult::Unreadable(_) => s.unreadable += 1,

@@ -15,26 +15,17 @@ fn stdout(out: &std::process::Output) -> String {
 
 #[test]
 fn a_clean_report_exits_0() {
-    let out = gongkai()
-        .args(["check", "fixtures/xlsx/clean-one-sheet.xlsx"])
-        .output()
-        .unwrap();
+    let out = gongkai().args(["check", "fixtures/xlsx/clean-one-sheet.xlsx"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("0 个错误"));
 }
 
 #[test]
 fn an_error_draws_the_row_and_names_the_cell() {
-    let out = gongkai()
-        .args(["check", "fixtures/xlsx/row-total-off-by-one.xlsx"])
-        .output()
-        .unwrap();
+    let out = gongkai().args(["check", "fixtures/xlsx/row-total-off-by-one.xlsx"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(
-        text.contains("fixtures/xlsx/row-total-off-by-one.xlsx › 年报!K25"),
-        "{text}"
-    );
+    assert!(text.contains("fixtures/xlsx/row-total-off-by-one.xlsx › 年报!K25"), "{text}");
     assert!(text.contains("C303"), "{text}");
     assert!(text.contains("一、本年新收政府信息公开申"), "{text}");
     assert!(text.contains("gongkai fix --unsafe-fixes"), "{text}");
@@ -43,39 +34,19 @@ fn an_error_draws_the_row_and_names_the_cell() {
 #[test]
 fn docx_addresses_name_table_row_and_column() {
     let out = gongkai()
-        .args([
-            "check",
-            "--output-format",
-            "concise",
-            "fixtures/docx/result-sum-wrong.docx",
-        ])
+        .args(["check", "--output-format", "concise", "fixtures/docx/result-sum-wrong.docx"])
         .output()
         .unwrap();
-    assert!(
-        stdout(&out).contains("result-sum-wrong.docx › 表2 第27行第4列: C302 [error]"),
-        "{}",
-        stdout(&out)
-    );
+    assert!(stdout(&out).contains("result-sum-wrong.docx › 表2 第27行第4列: C302 [error]"), "{}", stdout(&out));
 }
 
 #[test]
 fn english_messages() {
     let out = gongkai()
-        .args([
-            "check",
-            "--lang",
-            "en",
-            "--output-format",
-            "concise",
-            "fixtures/docx/result-sum-wrong.docx",
-        ])
+        .args(["check", "--lang", "en", "--output-format", "concise", "fixtures/docx/result-sum-wrong.docx"])
         .output()
         .unwrap();
-    assert!(
-        stdout(&out).contains("table 2 row 27 column 4: C302 [error]"),
-        "{}",
-        stdout(&out)
-    );
+    assert!(stdout(&out).contains("table 2 row 27 column 4: C302 [error]"), "{}", stdout(&out));
     assert!(stdout(&out).contains("not the sum of the result rows"));
 }
 
@@ -110,10 +81,7 @@ fn json_output_has_the_documented_shape() {
 
 #[test]
 fn a_folder_is_checked_whole_and_bad_files_do_not_stop_it() {
-    let out = gongkai()
-        .args(["check", "--output-format", "concise", "fixtures"])
-        .output()
-        .unwrap();
+    let out = gongkai().args(["check", "--output-format", "concise", "fixtures"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.contains("old-binary-word.doc: E000 [error]"), "{text}");
@@ -124,58 +92,21 @@ fn a_folder_is_checked_whole_and_bad_files_do_not_stop_it() {
 
 #[test]
 fn usage_errors_exit_2() {
-    gongkai()
-        .args(["check", "no/such/file.xlsx"])
-        .assert()
-        .code(2);
-    gongkai()
-        .args([
-            "check",
-            "--output-format",
-            "xml",
-            "fixtures/xlsx/clean-one-sheet.xlsx",
-        ])
-        .assert()
-        .code(2);
-    gongkai()
-        .args([
-            "check",
-            "--select",
-            "Z999",
-            "fixtures/xlsx/clean-one-sheet.xlsx",
-        ])
-        .assert()
-        .code(2);
+    gongkai().args(["check", "no/such/file.xlsx"]).assert().code(2);
+    gongkai().args(["check", "--output-format", "xml", "fixtures/xlsx/clean-one-sheet.xlsx"]).assert().code(2);
+    gongkai().args(["check", "--select", "Z999", "fixtures/xlsx/clean-one-sheet.xlsx"]).assert().code(2);
     gongkai().args(["rule", "X1"]).assert().code(2);
     gongkai().assert().code(2);
 }
 
 #[test]
 fn select_and_ignore_and_fail_level() {
-    let out = gongkai()
-        .args([
-            "check",
-            "--ignore",
-            "C3",
-            "fixtures/xlsx/row-total-off-by-one.xlsx",
-        ])
-        .output()
-        .unwrap();
+    let out = gongkai().args(["check", "--ignore", "C3", "fixtures/xlsx/row-total-off-by-one.xlsx"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    let out = gongkai()
-        .args([
-            "check",
-            "--fail-level",
-            "warning",
-            "fixtures/docx/label-variants.docx",
-        ])
-        .output()
-        .unwrap();
+    let out =
+        gongkai().args(["check", "--fail-level", "warning", "fixtures/docx/label-variants.docx"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let out = gongkai()
-        .args(["check", "fixtures/docx/label-variants.docx"])
-        .output()
-        .unwrap();
+    let out = gongkai().args(["check", "fixtures/docx/label-variants.docx"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -195,46 +126,16 @@ fn convert_writes_the_model_and_never_overwrites_without_force() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("r.json");
     let out_str = out_path.to_str().unwrap();
-    gongkai()
-        .args([
-            "convert",
-            "fixtures/docx/clean-python-docx.docx",
-            "-o",
-            out_str,
-        ])
-        .assert()
-        .code(0);
+    gongkai().args(["convert", "fixtures/docx/clean-python-docx.docx", "-o", out_str]).assert().code(0);
     let doc: Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
     assert_eq!(doc["format"], "2021");
     assert_eq!(doc["meta"]["year"], 2023);
     assert_eq!(doc["meta"]["agency"], "乌鲁木齐市人民政府外事办公室");
     assert_eq!(doc["values"].as_object().unwrap().len(), 200);
+    gongkai().args(["convert", "fixtures/docx/clean-python-docx.docx", "-o", out_str]).assert().code(2);
+    gongkai().args(["convert", "fixtures/docx/clean-python-docx.docx", "-o", out_str, "--force"]).assert().code(0);
     gongkai()
-        .args([
-            "convert",
-            "fixtures/docx/clean-python-docx.docx",
-            "-o",
-            out_str,
-        ])
-        .assert()
-        .code(2);
-    gongkai()
-        .args([
-            "convert",
-            "fixtures/docx/clean-python-docx.docx",
-            "-o",
-            out_str,
-            "--force",
-        ])
-        .assert()
-        .code(0);
-    gongkai()
-        .args([
-            "convert",
-            "fixtures/bad/truncated.docx",
-            "-o",
-            dir.path().join("t.json").to_str().unwrap(),
-        ])
+        .args(["convert", "fixtures/bad/truncated.docx", "-o", dir.path().join("t.json").to_str().unwrap()])
         .assert()
         .code(1);
     assert!(!dir.path().join("t.json").exists());
@@ -259,22 +160,53 @@ fn inputs_are_never_modified() {
     let dir = tempfile::tempdir().unwrap();
     for (f, _) in &files {
         gongkai().args(["check", f]).output().unwrap();
-        gongkai()
-            .args(["check", "--output-format", "json", f])
-            .output()
-            .unwrap();
-        gongkai()
-            .args([
-                "convert",
-                f,
-                "-o",
-                dir.path().join("x.json").to_str().unwrap(),
-                "--force",
-            ])
-            .output()
-            .unwrap();
+        gongkai().args(["check", "--output-format", "json", f]).output().unwrap();
+        gongkai().args(["convert", f, "-o", dir.path().join("x.json").to_str().unwrap(), "--force"]).output().unwrap();
     }
     for (f, bytes) in files {
         assert_eq!(std::fs::read(&f).unwrap(), bytes, "{f} changed");
+    }
+}
+
+#[test]
+fn renamed_wps_and_et_files_get_the_right_advice() {
+    let dir = tempfile::tempdir().unwrap();
+    let wps = dir.path().join("报告.wps");
+    std::fs::copy("fixtures/bad/old-binary-word.doc", &wps).unwrap();
+    let out = gongkai().args(["check", "--output-format", "concise", wps.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("WPS"), "{}", stdout(&out));
+    // A WPS spreadsheet saved as BIFF is read like .xls.
+    let et = dir.path().join("报表.et");
+    std::fs::copy("fixtures/xls/clean-one-sheet-libreoffice.xls", &et).unwrap();
+    gongkai().args(["check", et.to_str().unwrap()]).assert().code(0);
+    // A .docx that is really a workbook is read by what it is.
+    let renamed = dir.path().join("really-a-workbook.docx");
+    std::fs::copy("fixtures/xlsx/clean-one-sheet.xlsx", &renamed).unwrap();
+    gongkai().args(["check", renamed.to_str().unwrap()]).assert().code(0);
+}
+
+#[test]
+fn convert_gives_every_canonical_value_of_every_fixture() {
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string("fixtures/manifest.json").unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for entry in manifest.as_array().unwrap().iter().filter(|e| e["values"].is_string()) {
+        let file = format!("fixtures/{}", entry["file"].as_str().unwrap());
+        let out_path = dir.path().join("out.json");
+        gongkai().args(["convert", &file, "-o", out_path.to_str().unwrap(), "--force"]).assert().code(0);
+        let doc: Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
+        let expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(format!("fixtures/{}", entry["values"].as_str().unwrap())).unwrap())
+                .unwrap();
+        let values = doc["values"].as_object().unwrap();
+        assert_eq!(values.len(), 200, "{file}");
+        for (key, want) in expected.as_object().unwrap() {
+            let have = &values[key];
+            let same = match (want.as_f64(), have.as_f64()) {
+                (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+                _ => want == have,
+            };
+            assert!(same, "{file}: {key}: expected {want}, got {have}");
+        }
     }
 }

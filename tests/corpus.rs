@@ -22,32 +22,14 @@ fn the_wps_blank_template_is_recognised_whole() {
         assert!(report.tables.contains_key(&t), "{t:?} not found");
     }
     for spec in KEYS_2021.iter() {
-        let cell = report
-            .cell(&spec.key)
-            .unwrap_or_else(|| panic!("{} not recognised", spec.key));
-        assert_eq!(
-            cell.parsed,
-            Parsed::Blank,
-            "{} is not blank: {:?}",
-            spec.key,
-            cell.raw
-        );
+        let cell = report.cell(&spec.key).unwrap_or_else(|| panic!("{} not recognised", spec.key));
+        assert_eq!(cell.parsed, Parsed::Blank, "{} is not blank: {:?}", spec.key, cell.raw);
     }
     assert_eq!(report.sections.len(), 6, "{:?}", report.sections);
     let diagnostics = lint::check(&report);
     let codes: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(
-        codes.iter().filter(|c| **c == "V207").count(),
-        3,
-        "{codes:?}"
-    );
+    assert_eq!(codes.iter().filter(|c| **c == "V207").count(), 3, "{codes:?}");
     assert!(codes.contains(&"M501"), "{codes:?}");
-    assert!(
-        !diagnostics.iter().any(|d| d.severity == Severity::Error),
-        "{codes:?}"
-    );
-    eprintln!(
-        "{TEMPLATE}: {} cells recognised, findings {codes:?}",
-        report.cells.len()
-    );
+    assert!(!diagnostics.iter().any(|d| d.severity == Severity::Error), "{codes:?}");
+    eprintln!("{TEMPLATE}: {} cells recognised, findings {codes:?}", report.cells.len());
 }

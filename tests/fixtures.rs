@@ -10,11 +10,7 @@ use serde_json::Value;
 
 fn manifest() -> Vec<Value> {
     let text = std::fs::read_to_string("fixtures/manifest.json").expect("fixtures/manifest.json");
-    serde_json::from_str::<Value>(&text)
-        .expect("manifest is JSON")
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    serde_json::from_str::<Value>(&text).expect("manifest is JSON").as_array().cloned().unwrap_or_default()
 }
 
 fn snapshot_name(file: &str) -> String {
@@ -27,12 +23,7 @@ fn there_are_at_least_twenty_readable_fixtures_from_other_programs() {
     let readable = m.iter().filter(|e| e["readable"] == true).count();
     assert!(readable >= 20, "{readable} readable fixtures");
     for e in &m {
-        assert!(
-            Path::new("fixtures")
-                .join(e["file"].as_str().unwrap())
-                .exists(),
-            "{e}"
-        );
+        assert!(Path::new("fixtures").join(e["file"].as_str().unwrap()).exists(), "{e}");
         assert_ne!(e["made_by"], "gongkai");
     }
 }
@@ -53,10 +44,9 @@ fn every_readable_fixture_gives_its_values_and_findings() {
         let diagnostics = lint::check(&report);
 
         if let Some(values_file) = entry["values"].as_str() {
-            let expected: serde_json::Map<String, Value> = serde_json::from_str(
-                &std::fs::read_to_string(Path::new("fixtures").join(values_file)).unwrap(),
-            )
-            .unwrap();
+            let expected: serde_json::Map<String, Value> =
+                serde_json::from_str(&std::fs::read_to_string(Path::new("fixtures").join(values_file)).unwrap())
+                    .unwrap();
             let got = report.values();
             assert_eq!(got.len(), 200);
             for (key, want) in &expected {
@@ -69,11 +59,7 @@ fn every_readable_fixture_gives_its_values_and_findings() {
                     failures.push(format!("{file}: {key}: expected {want}, got {have}"));
                 }
             }
-            assert_eq!(
-                report.format.as_str(),
-                entry["format"].as_str().unwrap(),
-                "{file}"
-            );
+            assert_eq!(report.format.as_str(), entry["format"].as_str().unwrap(), "{file}");
         }
         if let Some(year) = entry["year"].as_i64() {
             assert_eq!(report.meta.year, Some(year as i32), "{file}: year");
@@ -83,28 +69,20 @@ fn every_readable_fixture_gives_its_values_and_findings() {
         for want in &expect {
             let code = want["code"].as_str().unwrap();
             let key = want["key"].as_str();
-            let found = diagnostics
-                .iter()
-                .any(|d| d.code == code && (key.is_none() || d.key.as_deref() == key));
+            let found = diagnostics.iter().any(|d| d.code == code && (key.is_none() || d.key.as_deref() == key));
             if !found {
                 failures.push(format!(
                     "{file}: expected {code} at {key:?}, got {:?}",
-                    diagnostics
-                        .iter()
-                        .map(|d| (d.code, d.key.clone()))
-                        .collect::<Vec<_>>()
+                    diagnostics.iter().map(|d| (d.code, d.key.clone())).collect::<Vec<_>>()
                 ));
             }
         }
         for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-            let expected = expect.iter().any(|w| {
-                w["code"] == d.code && (w["key"].is_null() || w["key"].as_str() == d.key.as_deref())
-            });
+            let expected = expect
+                .iter()
+                .any(|w| w["code"] == d.code && (w["key"].is_null() || w["key"].as_str() == d.key.as_deref()));
             if !expected {
-                failures.push(format!(
-                    "{file}: unexpected error {} at {:?}: {}",
-                    d.code, d.key, d.message.zh
-                ));
+                failures.push(format!("{file}: unexpected error {} at {:?}: {}", d.code, d.key, d.message.zh));
             }
         }
     }
@@ -118,10 +96,7 @@ fn unreadable_fixtures_are_clear_errors_naming_the_file() {
         let path = Path::new("fixtures").join(file);
         let err = gongkai::import::read(&path).expect_err(file);
         assert!(err.to_string().contains(file), "{err}");
-        assert!(
-            miette::Diagnostic::help(&err).is_some(),
-            "{file}: no advice"
-        );
+        assert!(miette::Diagnostic::help(&err).is_some(), "{file}: no advice");
     }
 }
 
@@ -152,26 +127,16 @@ fn snapshots_of_models_and_rendered_diagnostics() {
 
 #[test]
 fn safe_and_unsafe_fixes_clear_the_deliberate_errors() {
-    for entry in manifest()
-        .iter()
-        .filter(|e| e["readable"] == true && !e["expect"].as_array().unwrap().is_empty())
-    {
+    for entry in manifest().iter().filter(|e| e["readable"] == true && !e["expect"].as_array().unwrap().is_empty()) {
         let file = entry["file"].as_str().unwrap();
         let report = gongkai::import::read(&Path::new("fixtures").join(file)).unwrap();
         let before = lint::check(&report);
-        let fixable: Vec<_> = before
-            .iter()
-            .filter(|d| d.fix.is_some())
-            .map(|d| d.code)
-            .collect();
+        let fixable: Vec<_> = before.iter().filter(|d| d.fix.is_some()).map(|d| d.code).collect();
         let (fixed, _) = lint::apply_fixes(&report, &before, true);
         let after = lint::check(&fixed);
         for code in fixable {
             // C301 follows from the total that C302/C303 fix; every other fixable finding must be gone.
-            assert!(
-                !after.iter().any(|d| d.code == code),
-                "{file}: {code} survives its fix: {after:?}"
-            );
+            assert!(!after.iter().any(|d| d.code == code), "{file}: {code} survives its fix: {after:?}");
         }
     }
 }

@@ -14,22 +14,12 @@ use crate::raw::{Addressing, Grid, InputKind, Paragraph, RawDocument};
 pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
     let mut archive = super::open_zip(name, bytes)?;
     let Some(xml) = super::read_part(name, &mut archive, "word/document.xml")? else {
-        return Err(ImportError::NotADocument {
-            path: name.to_string(),
-            hint: "word/document.xml is missing",
-        });
+        return Err(ImportError::NotADocument { path: name.to_string(), hint: "word/document.xml is missing" });
     };
-    let property_title = super::read_part(name, &mut archive, "docProps/core.xml")
-        .ok()
-        .flatten()
-        .and_then(|core| core_title(&core));
+    let property_title =
+        super::read_part(name, &mut archive, "docProps/core.xml").ok().flatten().and_then(|core| core_title(&core));
     let (paragraphs, grids) = parse_document(name, &xml)?;
-    Ok(RawDocument {
-        kind: InputKind::Docx,
-        paragraphs,
-        grids,
-        property_title,
-    })
+    Ok(RawDocument { kind: InputKind::Docx, paragraphs, grids, property_title })
 }
 
 #[derive(Default)]
@@ -54,11 +44,10 @@ struct TableBuilder {
 }
 
 fn attr(e: &BytesStart, name: &str) -> Option<String> {
-    e.try_get_attribute(name).ok().flatten().and_then(|a| {
-        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .ok()
-            .map(|v| v.into_owned())
-    })
+    e.try_get_attribute(name)
+        .ok()
+        .flatten()
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
 }
 
 fn parse_document(name: &str, xml: &str) -> Result<(Vec<Paragraph>, Vec<Grid>), ImportError> {
@@ -89,10 +78,7 @@ fn parse_document(name: &str, xml: &str) -> Result<(Vec<Paragraph>, Vec<Grid>), 
                     if depth > limits::MAX_XML_DEPTH {
                         return Err(ImportError::Limit {
                             path: name.to_string(),
-                            limit: format!(
-                                "XML nesting deeper than {} levels",
-                                limits::MAX_XML_DEPTH
-                            ),
+                            limit: format!("XML nesting deeper than {} levels", limits::MAX_XML_DEPTH),
                         });
                     }
                 }
@@ -116,25 +102,18 @@ fn parse_document(name: &str, xml: &str) -> Result<(Vec<Paragraph>, Vec<Grid>), 
                         }
                     }
                     "gridBefore" if tbl_depth == 1 => {
-                        let n = attr(e, "w:val")
-                            .and_then(|v| v.parse().ok())
-                            .unwrap_or(0u32);
+                        let n = attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0u32);
                         if let Some((before, _)) = table.as_mut().and_then(|t| t.rows.last_mut()) {
                             *before = n.min(1000);
                         }
                     }
                     "tc" if tbl_depth == 1 && is_start => {
                         if let Some(row) = table.as_mut().and_then(|t| t.rows.last_mut()) {
-                            row.1.push(TcBuilder {
-                                span: 1,
-                                ..TcBuilder::default()
-                            });
+                            row.1.push(TcBuilder { span: 1, ..TcBuilder::default() });
                         }
                     }
                     "gridSpan" if tbl_depth == 1 => {
-                        let n = attr(e, "w:val")
-                            .and_then(|v| v.parse().ok())
-                            .unwrap_or(1u32);
+                        let n = attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1u32);
                         if let Some(tc) = current_tc(&mut table) {
                             tc.span = n.clamp(1, 1000);
                         }
@@ -142,11 +121,7 @@ fn parse_document(name: &str, xml: &str) -> Result<(Vec<Paragraph>, Vec<Grid>), 
                     "vMerge" if tbl_depth == 1 => {
                         let restart = attr(e, "w:val").is_some_and(|v| v == "restart");
                         if let Some(tc) = current_tc(&mut table) {
-                            tc.vmerge = if restart {
-                                VMerge::Restart
-                            } else {
-                                VMerge::Continue
-                            };
+                            tc.vmerge = if restart { VMerge::Restart } else { VMerge::Continue };
                         }
                     }
                     "t" if is_start => in_t = true,
@@ -154,13 +129,7 @@ fn parse_document(name: &str, xml: &str) -> Result<(Vec<Paragraph>, Vec<Grid>), 
                     "br" | "cr" => push_text(&mut table, tbl_depth, &mut para, "\n"),
                     "p" if !is_start => {
                         // An empty paragraph still separates lines inside a cell.
-                        end_paragraph(
-                            &mut table,
-                            tbl_depth,
-                            &mut para,
-                            &mut paragraphs,
-                            &mut para_count,
-                        );
+                        end_paragraph(&mut table, tbl_depth, &mut para, &mut paragraphs, &mut para_count);
                     }
                     _ => {}
                 }
@@ -169,20 +138,14 @@ fn parse_document(name: &str, xml: &str) -> Result<(Vec<Paragraph>, Vec<Grid>), 
                 depth = depth.saturating_sub(1);
                 match e.local_name().as_ref() {
                     "t" => in_t = false,
-                    "p" => end_paragraph(
-                        &mut table,
-                        tbl_depth,
-                        &mut para,
-                        &mut paragraphs,
-                        &mut para_count,
-                    ),
+                    "p" => end_paragraph(&mut table, tbl_depth, &mut para, &mut paragraphs, &mut para_count),
                     "tbl" => {
                         tbl_depth = tbl_depth.saturating_sub(1);
                         if tbl_depth == 0
                             && let Some(t) = table.take()
                         {
                             table_count += 1;
-                            grids.push(build_grid(t, table_count));
+                            grids.push(build_grid(name, t, table_count)?);
                         }
                     }
                     _ => {}
@@ -195,8 +158,7 @@ fn parse_document(name: &str, xml: &str) -> Result<(Vec<Paragraph>, Vec<Grid>), 
             Event::GeneralRef(ref r) if in_t => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c.to_string()),
-                    _ => quick_xml::escape::resolve_predefined_entity(&r.xml10_content())
-                        .map(str::to_string),
+                    _ => quick_xml::escape::resolve_predefined_entity(&r.xml10_content()).map(str::to_string),
                 };
                 if let Some(s) = resolved {
                     push_text(&mut table, tbl_depth, &mut para, &s);
@@ -250,22 +212,24 @@ fn flush_paragraph(para: &mut String, paragraphs: &mut Vec<Paragraph>, count: &m
     *count += 1;
     let text = std::mem::take(para);
     if !text.trim().is_empty() {
-        paragraphs.push(Paragraph {
-            text: bound_text(text),
-            origin: format!("第{count}段"),
-        });
+        paragraphs.push(Paragraph { text: bound_text(text), origin: format!("第{count}段") });
     }
 }
 
-fn build_grid(t: TableBuilder, index: usize) -> Grid {
-    let widest = t
-        .rows
-        .iter()
-        .map(|(before, cells)| before + cells.iter().map(|c| c.span).sum::<u32>())
-        .max()
-        .unwrap_or(0);
-    let cols = widest.max(t.grid_cols).min(limits::MAX_SHEET_CELLS as u32);
+fn build_grid(name: &str, t: TableBuilder, index: usize) -> Result<Grid, ImportError> {
+    let widest =
+        t.rows.iter().map(|(before, cells)| before + cells.iter().map(|c| c.span).sum::<u32>()).max().unwrap_or(0);
+    let cols = widest.max(t.grid_cols);
     let rows = t.rows.len() as u32;
+    if u64::from(rows) * u64::from(cols) > limits::MAX_SHEET_CELLS {
+        return Err(ImportError::Limit {
+            path: name.to_string(),
+            limit: format!(
+                "table {index} spans {rows} rows × {cols} columns, more than {} cells",
+                limits::MAX_SHEET_CELLS
+            ),
+        });
+    }
     let mut grid = Grid::new(Addressing::DocTable { index }, rows, cols);
     for (r, (before, cells)) in t.rows.into_iter().enumerate() {
         let r = r as u32;
@@ -291,7 +255,7 @@ fn build_grid(t: TableBuilder, index: usize) -> Grid {
             c += span;
         }
     }
-    grid
+    Ok(grid)
 }
 
 fn core_title(core: &str) -> Option<String> {
@@ -342,14 +306,7 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused() {
-        let xml = format!(
-            "<w:document {W}>{}{}</w:document>",
-            "<a>".repeat(10_000),
-            "</a>".repeat(10_000)
-        );
-        assert!(matches!(
-            parse_document("deep.docx", &xml),
-            Err(ImportError::Limit { .. })
-        ));
+        let xml = format!("<w:document {W}>{}{}</w:document>", "<a>".repeat(10_000), "</a>".repeat(10_000));
+        assert!(matches!(parse_document("deep.docx", &xml), Err(ImportError::Limit { .. })));
     }
 }

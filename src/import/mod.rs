@@ -38,25 +38,15 @@ pub mod limits {
 pub enum ImportError {
     #[error("{path}: cannot read the file: {source}")]
     #[diagnostic(code(gongkai::io), help("check that the file exists and can be read"))]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
 
     #[error("{path}: the file is empty")]
-    #[diagnostic(
-        code(gongkai::empty),
-        help("the file has no content: export or download it again")
-    )]
+    #[diagnostic(code(gongkai::empty), help("the file has no content: export or download it again"))]
     Empty { path: String },
 
     #[error("{path}: {what} is an old binary format that gongkai does not read")]
     #[diagnostic(code(gongkai::old_binary), help("{advice}"))]
-    OldBinary {
-        path: String,
-        what: &'static str,
-        advice: &'static str,
-    },
+    OldBinary { path: String, what: &'static str, advice: &'static str },
 
     #[error("{path}: the file is password-protected (encrypted)")]
     #[diagnostic(
@@ -73,25 +63,15 @@ pub enum ImportError {
     Corrupt { path: String, detail: String },
 
     #[error("{path}: the file is a zip archive but not a Word or Excel document")]
-    #[diagnostic(
-        code(gongkai::not_a_document),
-        help("gongkai reads .docx, .xlsx and .xls files; {hint}")
-    )]
+    #[diagnostic(code(gongkai::not_a_document), help("gongkai reads .docx, .xlsx and .xls files; {hint}"))]
     NotADocument { path: String, hint: &'static str },
 
     #[error("{path}: this is not a format gongkai reads ({what})")]
     #[diagnostic(code(gongkai::unsupported), help("{advice}"))]
-    Unsupported {
-        path: String,
-        what: String,
-        advice: &'static str,
-    },
+    Unsupported { path: String, what: String, advice: &'static str },
 
     #[error("{path}: the file exceeds a safety limit: {limit}")]
-    #[diagnostic(
-        code(gongkai::limit),
-        help("a report is a few hundred kilobytes; check that this is the right file")
-    )]
+    #[diagnostic(code(gongkai::limit), help("a report is a few hundred kilobytes; check that this is the right file"))]
     Limit { path: String, limit: String },
 }
 
@@ -113,8 +93,7 @@ impl ImportError {
     /// The message without the leading file name.
     pub fn reason(&self) -> String {
         let full = self.to_string();
-        full.strip_prefix(&format!("{}: ", self.path()))
-            .map_or(full.clone(), str::to_string)
+        full.strip_prefix(&format!("{}: ", self.path())).map_or(full.clone(), str::to_string)
     }
 
     /// A short stable code for machine output.
@@ -154,25 +133,17 @@ pub fn read(path: &Path) -> Result<Report, ImportError> {
 }
 
 fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, ImportError> {
-    let io = |source| ImportError::Io {
-        path: name.to_string(),
-        source,
-    };
+    let io = |source| ImportError::Io { path: name.to_string(), source };
     let file = std::fs::File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
     if len > limits::MAX_FILE_BYTES {
         return Err(ImportError::Limit {
             path: name.to_string(),
-            limit: format!(
-                "{len} bytes, more than {} MiB",
-                limits::MAX_FILE_BYTES / 1024 / 1024
-            ),
+            limit: format!("{len} bytes, more than {} MiB", limits::MAX_FILE_BYTES / 1024 / 1024),
         });
     }
     let mut bytes = Vec::with_capacity(len as usize);
-    file.take(limits::MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
+    file.take(limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
     Ok(bytes)
 }
 
@@ -190,15 +161,9 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Report, ImportError> {
 /// # Errors
 /// As [`read`].
 pub fn read_raw(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
-    let ext = Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if bytes.is_empty() {
-        return Err(ImportError::Empty {
-            path: name.to_string(),
-        });
+        return Err(ImportError::Empty { path: name.to_string() });
     }
     match sniff(bytes) {
         Sniffed::Zip => {
@@ -210,27 +175,18 @@ pub fn read_raw(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
         }
         Sniffed::Cfb => {
             if contains_utf16(bytes, "EncryptedPackage") {
-                return Err(ImportError::Encrypted {
-                    path: name.to_string(),
-                });
+                return Err(ImportError::Encrypted { path: name.to_string() });
             }
             if contains_utf16(bytes, "WordDocument") {
                 let (what, advice) = if ext == "wps" {
-                    (
-                        ".wps (WPS 文字 binary)",
-                        "open it in WPS and save it as .docx (文件 › 另存为 › Word 文件 *.docx)",
-                    )
+                    (".wps (WPS 文字 binary)", "open it in WPS and save it as .docx (文件 › 另存为 › Word 文件 *.docx)")
                 } else {
                     (
                         ".doc (Word 97-2003)",
                         "open it in Word or WPS and save it as .docx (文件 › 另存为 › Word 文档 *.docx)",
                     )
                 };
-                return Err(ImportError::OldBinary {
-                    path: name.to_string(),
-                    what,
-                    advice,
-                });
+                return Err(ImportError::OldBinary { path: name.to_string(), what, advice });
             }
             if contains_utf16(bytes, "Workbook") || contains_utf16(bytes, "Book") {
                 return xlsx::read(name, bytes, InputKind::Xls).map_err(|e| match e {
@@ -265,11 +221,7 @@ pub fn read_raw(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
         }),
         Sniffed::Other => Err(ImportError::Unsupported {
             path: name.to_string(),
-            what: if ext.is_empty() {
-                "unknown content".into()
-            } else {
-                format!("unknown content in a .{ext} file")
-            },
+            what: if ext.is_empty() { "unknown content".into() } else { format!("unknown content in a .{ext} file") },
             advice: "gongkai reads .docx, .xlsx and .xls files",
         }),
     }
@@ -296,28 +248,20 @@ fn sniff(bytes: &[u8]) -> Sniffed {
     } else {
         let head = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let first = head.iter().find(|b| !b.is_ascii_whitespace());
-        if first == Some(&b'<') {
-            Sniffed::Markup
-        } else {
-            Sniffed::Other
-        }
+        if first == Some(&b'<') { Sniffed::Markup } else { Sniffed::Other }
     }
 }
 
 fn contains_utf16(haystack: &[u8], needle: &str) -> bool {
     let pattern: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    haystack
-        .windows(pattern.len())
-        .any(|w| w == pattern.as_slice())
+    haystack.windows(pattern.len()).any(|w| w == pattern.as_slice())
 }
 
 /// Open a zip, enforce the container limits, and tell a Word document from a workbook.
 fn zip_kind(name: &str, bytes: &[u8]) -> Result<InputKind, ImportError> {
     let archive = open_zip(name, bytes)?;
-    let names: Vec<String> = archive
-        .file_names_raw()
-        .map(|n| String::from_utf8_lossy(n).to_ascii_lowercase())
-        .collect();
+    let names: Vec<String> =
+        archive.file_names_raw().map(|n| String::from_utf8_lossy(n).to_ascii_lowercase()).collect();
     if names.iter().any(|n| n == "word/document.xml") {
         Ok(InputKind::Docx)
     } else if names.iter().any(|n| n == "xl/workbook.xml") {
@@ -340,41 +284,28 @@ pub(crate) fn open_zip<'a>(
     name: &str,
     bytes: &'a [u8],
 ) -> Result<zip::ZipArchive<std::io::Cursor<&'a [u8]>>, ImportError> {
-    let mut archive =
-        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| ImportError::Corrupt {
-            path: name.to_string(),
-            detail: format!("not a readable zip ({e})"),
-        })?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ImportError::Corrupt { path: name.to_string(), detail: format!("not a readable zip ({e})") })?;
     if archive.len() > limits::MAX_ZIP_ENTRIES {
         return Err(ImportError::Limit {
             path: name.to_string(),
-            limit: format!(
-                "{} zip entries, more than {}",
-                archive.len(),
-                limits::MAX_ZIP_ENTRIES
-            ),
+            limit: format!("{} zip entries, more than {}", archive.len(), limits::MAX_ZIP_ENTRIES),
         });
     }
     let mut total: u64 = 0;
     for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|e| ImportError::Corrupt {
-            path: name.to_string(),
-            detail: format!("zip entry {i}: {e}"),
-        })?;
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| ImportError::Corrupt { path: name.to_string(), detail: format!("zip entry {i}: {e}") })?;
         if entry.encrypted() {
-            return Err(ImportError::Encrypted {
-                path: name.to_string(),
-            });
+            return Err(ImportError::Encrypted { path: name.to_string() });
         }
         let size = entry.size();
         total = total.saturating_add(size);
         if size > 1024 * 1024 && size / entry.compressed_size().max(1) > limits::MAX_ZIP_RATIO {
             return Err(ImportError::Limit {
                 path: name.to_string(),
-                limit: format!(
-                    "zip entry inflates {}×, a zip bomb",
-                    size / entry.compressed_size().max(1)
-                ),
+                limit: format!("zip entry inflates {}×, a zip bomb", size / entry.compressed_size().max(1)),
             });
         }
     }
@@ -398,29 +329,18 @@ pub(crate) fn read_part(
     archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
     part: &str,
 ) -> Result<Option<String>, ImportError> {
-    let Some(index) = archive
-        .file_names_raw()
-        .position(|n| n.eq_ignore_ascii_case(part.as_bytes()))
-    else {
+    let Some(index) = archive.file_names_raw().position(|n| n.eq_ignore_ascii_case(part.as_bytes())) else {
         return Ok(None);
     };
-    let corrupt = |e: &dyn std::fmt::Display| ImportError::Corrupt {
-        path: name.to_string(),
-        detail: format!("{part}: {e}"),
-    };
+    let corrupt =
+        |e: &dyn std::fmt::Display| ImportError::Corrupt { path: name.to_string(), detail: format!("{part}: {e}") };
     let entry = archive.by_index(index).map_err(|e| corrupt(&e))?;
     let mut buf = Vec::new();
-    entry
-        .take(limits::MAX_XML_PART + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| corrupt(&e))?;
+    entry.take(limits::MAX_XML_PART + 1).read_to_end(&mut buf).map_err(|e| corrupt(&e))?;
     if buf.len() as u64 > limits::MAX_XML_PART {
         return Err(ImportError::Limit {
             path: name.to_string(),
-            limit: format!(
-                "{part} inflates past {} MiB",
-                limits::MAX_XML_PART / 1024 / 1024
-            ),
+            limit: format!("{part} inflates past {} MiB", limits::MAX_XML_PART / 1024 / 1024),
         });
     }
     String::from_utf8(buf).map(Some).map_err(|e| corrupt(&e))

@@ -13,23 +13,16 @@ use crate::normalize::format_number;
 use crate::raw::{Addressing, Grid, InputKind, RawDocument};
 
 pub(super) fn read(name: &str, bytes: &[u8], kind: InputKind) -> Result<RawDocument, ImportError> {
-    let corrupt = |detail: String| ImportError::Corrupt {
-        path: name.to_string(),
-        detail,
-    };
+    let corrupt = |detail: String| ImportError::Corrupt { path: name.to_string(), detail };
     let mut grids = Vec::new();
     match kind {
         InputKind::Xls => {
             let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
-                calamine::XlsError::Password => ImportError::Encrypted {
-                    path: name.to_string(),
-                },
+                calamine::XlsError::Password => ImportError::Encrypted { path: name.to_string() },
                 other => corrupt(format!("not a readable .xls workbook ({other})")),
             })?;
             for sheet in book.sheet_names() {
-                let range = book
-                    .worksheet_range(&sheet)
-                    .map_err(|e| corrupt(format!("sheet {sheet}: {e}")))?;
+                let range = book.worksheet_range(&sheet).map_err(|e| corrupt(format!("sheet {sheet}: {e}")))?;
                 let merges = book.merge_cells_by_sheet_name(&sheet).unwrap_or_default();
                 if let Some(grid) = to_grid(name, &sheet, &range, &merges)? {
                     grids.push(grid);
@@ -39,12 +32,10 @@ pub(super) fn read(name: &str, bytes: &[u8], kind: InputKind) -> Result<RawDocum
         _ => {
             // Check the container limits before calamine inflates anything.
             super::open_zip(name, bytes)?;
-            let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-                .map_err(|e| corrupt(format!("not a readable .xlsx workbook ({e})")))?;
+            let mut book: Xlsx<_> =
+                Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt(format!("not a readable .xlsx workbook ({e})")))?;
             for sheet in book.sheet_names() {
-                let range = book
-                    .worksheet_range(&sheet)
-                    .map_err(|e| corrupt(format!("sheet {sheet}: {e}")))?;
+                let range = book.worksheet_range(&sheet).map_err(|e| corrupt(format!("sheet {sheet}: {e}")))?;
                 let merges = book.merge_cells_by_sheet_name(&sheet).unwrap_or_default();
                 if let Some(grid) = to_grid(name, &sheet, &range, &merges)? {
                     grids.push(grid);
@@ -52,20 +43,10 @@ pub(super) fn read(name: &str, bytes: &[u8], kind: InputKind) -> Result<RawDocum
             }
         }
     }
-    Ok(RawDocument {
-        kind,
-        paragraphs: Vec::new(),
-        grids,
-        property_title: None,
-    })
+    Ok(RawDocument { kind, paragraphs: Vec::new(), grids, property_title: None })
 }
 
-fn to_grid(
-    name: &str,
-    sheet: &str,
-    range: &Range<Data>,
-    merges: &[Dimensions],
-) -> Result<Option<Grid>, ImportError> {
+fn to_grid(name: &str, sheet: &str, range: &Range<Data>, merges: &[Dimensions]) -> Result<Option<Grid>, ImportError> {
     let (Some((r0, c0)), Some((r1, c1))) = (range.start(), range.end()) else {
         return Ok(None);
     };
@@ -80,15 +61,7 @@ fn to_grid(
             ),
         });
     }
-    let mut grid = Grid::new(
-        Addressing::Sheet {
-            sheet: sheet.to_string(),
-            row0: r0,
-            col0: c0,
-        },
-        rows,
-        cols,
-    );
+    let mut grid = Grid::new(Addressing::Sheet { sheet: sheet.to_string(), row0: r0, col0: c0 }, rows, cols);
     for (r, c, data) in range.used_cells() {
         let Some(cell) = grid.get_mut(r as u32, c as u32) else {
             continue;
@@ -116,12 +89,7 @@ fn to_grid(
         if mr0 < r0 || mc0 < c0 || mr0 > r1 || mc0 > c1 {
             continue;
         }
-        grid.merge(
-            mr0 - r0,
-            mc0 - c0,
-            mr1.saturating_sub(r0),
-            mc1.saturating_sub(c0),
-        );
+        grid.merge(mr0 - r0, mc0 - c0, mr1.saturating_sub(r0), mc1.saturating_sub(c0));
     }
     Ok(Some(grid))
 }

@@ -59,10 +59,7 @@ pub struct Text {
 
 impl Text {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Text {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        Text { zh: zh.into(), en: en.into() }
     }
     /// The text in the chosen language.
     pub fn get(&self, lang: Lang) -> &str {
@@ -202,8 +199,7 @@ pub struct Selection {
 impl Selection {
     fn wants(&self, rule: &Rule) -> bool {
         let matches = |p: &String| rule.code.starts_with(p.as_str()) || rule.name == p;
-        (self.select.is_empty() || self.select.iter().any(matches))
-            && !self.ignore.iter().any(matches)
+        (self.select.is_empty() || self.select.iter().any(matches)) && !self.ignore.iter().any(matches)
     }
 }
 
@@ -226,10 +222,7 @@ pub fn check_with(report: &Report, selection: &Selection) -> Vec<Diagnostic> {
         if !selection.wants(rule) {
             continue;
         }
-        let mut sink = Sink {
-            rule,
-            out: Vec::new(),
-        };
+        let mut sink = Sink { rule, out: Vec::new() };
         (rule.check)(report, &mut sink);
         all.extend(sink.out);
     }
@@ -242,19 +235,12 @@ pub fn check_with(report: &Report, selection: &Selection) -> Vec<Diagnostic> {
 
 /// Find a rule by code or name.
 pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
-    rules::ALL
-        .iter()
-        .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+    rules::ALL.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
 
 /// Apply the fixes of `diagnostics` to a copy of `report`: safe fixes always, unsafe ones when asked. Returns the
 /// fixed report and the edits applied, in order. A cell edited by one fix is not edited again by another.
-pub fn apply_fixes(
-    report: &Report,
-    diagnostics: &[Diagnostic],
-    unsafe_fixes: bool,
-) -> (Report, Vec<Edit>) {
+pub fn apply_fixes(report: &Report, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> (Report, Vec<Edit>) {
     let mut fixed = report.clone();
     let mut applied: Vec<Edit> = Vec::new();
     for fix in diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
@@ -291,9 +277,7 @@ pub enum Read {
 /// Read a count cell for a sum.
 pub fn read_count(report: &Report, key: &str) -> Read {
     match report.cell(key).map(|c| &c.parsed) {
-        Some(Parsed::Number { value, .. }) if *value >= 0.0 && value.fract() == 0.0 => {
-            Read::Value(*value)
-        }
+        Some(Parsed::Number { value, .. }) if *value >= 0.0 && value.fract() == 0.0 => Read::Value(*value),
         Some(Parsed::Blank | Parsed::Placeholder) => Read::Value(0.0),
         _ => Read::Skip,
     }
@@ -301,20 +285,15 @@ pub fn read_count(report: &Report, key: &str) -> Read {
 
 /// True when the cell is blank or a placeholder.
 pub fn is_blankish(report: &Report, key: &str) -> bool {
-    matches!(
-        report.cell(key).map(|c| &c.parsed),
-        Some(Parsed::Blank | Parsed::Placeholder)
-    )
+    matches!(report.cell(key).map(|c| &c.parsed), Some(Parsed::Blank | Parsed::Placeholder))
 }
 
 /// Sum the parts of a relation; `None` when any part is skipped.
 pub fn sum_parts(report: &Report, parts: &[String]) -> Option<f64> {
-    parts
-        .iter()
-        .try_fold(0.0, |acc, k| match read_count(report, k) {
-            Read::Value(v) => Some(acc + v),
-            Read::Skip => None,
-        })
+    parts.iter().try_fold(0.0, |acc, k| match read_count(report, k) {
+        Read::Value(v) => Some(acc + v),
+        Read::Skip => None,
+    })
 }
 
 /// The address of a cell for messages, in the chosen language.

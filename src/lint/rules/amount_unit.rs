@@ -26,12 +26,7 @@ Unsafe: convert to 万元 (the number changes).",
 
 fn check(report: &Report, sink: &mut Sink) {
     let Some(cell) = report.cell(FEE) else { return };
-    let Parsed::Number {
-        value,
-        unit: Some(unit),
-        ..
-    } = &cell.parsed
-    else {
+    let Parsed::Number { value, unit: Some(unit), .. } = &cell.parsed else {
         return;
     };
     if unit == "万元" {
@@ -42,26 +37,16 @@ fn check(report: &Report, sink: &mut Sink) {
         FEE,
         Text::new(
             format!("收费金额「{}」的单位是{}，而表头单位为万元", cell.raw, unit),
-            format!(
-                "the fee 「{}」 is in {}, but the header's unit is 万元",
-                cell.raw, unit
-            ),
+            format!("the fee 「{}」 is in {}, but the header's unit is 万元", cell.raw, unit),
         ),
     );
     if unit == "元" {
         let wan = crate::normalize::format_number(value / 10_000.0);
-        f.help = Some(Text::new(
-            format!("换算为万元：{wan}"),
-            format!("convert to 万元: {wan}"),
-        ));
+        f.help = Some(Text::new(format!("换算为万元：{wan}"), format!("convert to 万元: {wan}")));
         f.fix = Some(crate::lint::Fix {
             safety: crate::lint::Safety::Unsafe,
             title: Text::new(format!("改为 {wan}（万元）"), format!("write {wan} (万元)")),
-            edits: vec![crate::lint::Edit {
-                key: FEE.into(),
-                from: cell.raw.clone(),
-                to: wan,
-            }],
+            edits: vec![crate::lint::Edit { key: FEE.into(), from: cell.raw.clone(), to: wan }],
         });
     }
     f.label = Some(Text::new("单位应为万元", "unit must be 万元"));

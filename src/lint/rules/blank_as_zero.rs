@@ -4,9 +4,7 @@ use std::collections::BTreeMap;
 
 use super::blank_total_with_parts;
 use crate::layout::{self, TableId, ValueKind};
-use crate::lint::{
-    Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, is_blankish,
-};
+use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, is_blankish};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -40,10 +38,7 @@ fn check(report: &Report, sink: &mut Sink) {
         if cell.number().is_some() {
             has_number.insert(spec.table, true);
         }
-        if spec.kind != ValueKind::SignedCount
-            && is_blankish(report, key)
-            && !blank_total_with_parts(report, key)
-        {
+        if spec.kind != ValueKind::SignedCount && is_blankish(report, key) && !blank_total_with_parts(report, key) {
             by_table.entry(spec.table).or_default().push(key);
         }
     }
@@ -58,31 +53,18 @@ fn check(report: &Report, sink: &mut Sink) {
             report,
             first,
             Text::new(
-                format!(
-                    "{}有 {n} 个单元格为空白或“/”“—”“无”，已按 0 处理",
-                    table.zh()
-                ),
-                format!(
-                    "{n} cells of {} are blank or hold /, — or 无; they were read as 0",
-                    table.en()
-                ),
+                format!("{}有 {n} 个单元格为空白或“/”“—”“无”，已按 0 处理", table.zh()),
+                format!("{n} cells of {} are blank or hold /, — or 无; they were read as 0", table.en()),
             ),
         );
-        f.help = Some(Text::new(
-            "没有发生的栏目填 0",
-            "write 0 where there was nothing to report",
-        ));
+        f.help = Some(Text::new("没有发生的栏目填 0", "write 0 where there was nothing to report"));
         f.label = Some(Text::new("按 0 处理", "read as 0"));
         f.fix = Some(Fix {
             safety: Safety::Safe,
             title: Text::new("空白处填 0", "write 0 in the blank cells"),
             edits: keys
                 .into_iter()
-                .map(|k| Edit {
-                    key: k.clone(),
-                    from: report.cells[k].raw.clone(),
-                    to: "0".into(),
-                })
+                .map(|k| Edit { key: k.clone(), from: report.cells[k].raw.clone(), to: "0".into() })
                 .collect(),
         });
         sink.push(f);

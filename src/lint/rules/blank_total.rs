@@ -5,8 +5,7 @@ use std::collections::HashSet;
 use super::relations;
 use crate::layout;
 use crate::lint::{
-    Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, address_of,
-    is_blankish, num, sum_parts,
+    Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, address_of, is_blankish, num, sum_parts,
 };
 use crate::model::Report;
 
@@ -55,30 +54,14 @@ fn check(report: &Report, sink: &mut Sink) {
             ),
         );
         f.help = Some(Text::new(
-            format!(
-                "在 {addr} 填写合计 {}（gongkai fix --unsafe-fixes 可自动填写）",
-                num(sum)
-            ),
-            format!(
-                "write the total {} (gongkai fix --unsafe-fixes does it)",
-                num(sum)
-            ),
+            format!("在 {addr} 填写合计 {}（gongkai fix --unsafe-fixes 可自动填写）", num(sum)),
+            format!("write the total {} (gongkai fix --unsafe-fixes does it)", num(sum)),
         ));
-        f.label = Some(Text::new(
-            format!("空白，应为 {}", num(sum)),
-            format!("blank, should be {}", num(sum)),
-        ));
+        f.label = Some(Text::new(format!("空白，应为 {}", num(sum)), format!("blank, should be {}", num(sum))));
         f.fix = Some(Fix {
             safety: Safety::Unsafe,
-            title: Text::new(
-                format!("填写合计 {}", num(sum)),
-                format!("write the total {}", num(sum)),
-            ),
-            edits: vec![Edit {
-                key: rel.total.clone(),
-                from: report.cells[&rel.total].raw.clone(),
-                to: num(sum),
-            }],
+            title: Text::new(format!("填写合计 {}", num(sum)), format!("write the total {}", num(sum))),
+            edits: vec![Edit { key: rel.total.clone(), from: report.cells[&rel.total].raw.clone(), to: num(sum) }],
         });
         sink.push(f);
     }
@@ -92,10 +75,7 @@ mod tests {
     fn passes_fails_and_fixes() {
         let mut r = clean_report();
         set(&mut r, "t3.result.granted.total", "");
-        assert!(
-            run(&r, "V206").is_empty(),
-            "blank total with zero parts is V205's"
-        );
+        assert!(run(&r, "V206").is_empty(), "blank total with zero parts is V205's");
         set(&mut r, "t3.result.granted.natural_person", "3");
         let d = run(&r, "V206");
         assert_eq!(d.len(), 1);

@@ -33,8 +33,7 @@ fn check(report: &Report, sink: &mut Sink) {
         if keys.peek().is_none() || keys.any(|k| report.cells[k].number().is_some()) {
             continue;
         }
-        let text_cell = table_keys(report, table)
-            .any(|k| report.cells[k].parsed == crate::normalize::Parsed::Text);
+        let text_cell = table_keys(report, table).any(|k| report.cells[k].parsed == crate::normalize::Parsed::Text);
         if text_cell {
             continue; // the cells hold something; V201 says what
         }
@@ -62,19 +61,11 @@ mod tests {
     fn passes_and_fails() {
         let mut r = clean_report();
         assert!(run(&r, "V207").is_empty());
-        let keys: Vec<String> = r
-            .cells
-            .keys()
-            .filter(|k| k.starts_with("t4."))
-            .cloned()
-            .collect();
+        let keys: Vec<String> = r.cells.keys().filter(|k| k.starts_with("t4.")).cloned().collect();
         for k in keys {
             set(&mut r, &k, "");
         }
         assert_eq!(run(&r, "V207").len(), 1);
-        assert!(
-            run(&r, "V205").is_empty(),
-            "an empty table is reported once"
-        );
+        assert!(run(&r, "V205").is_empty(), "an empty table is reported once");
     }
 }

@@ -25,25 +25,13 @@ None: delete the column.",
 
 fn check(report: &Report, sink: &mut Sink) {
     for note in &report.notes {
-        if let Note::ExtraColumn {
-            table,
-            label,
-            origin,
-        } = note
-        {
+        if let Note::ExtraColumn { table, label, origin } = note {
             sink.push(Finding {
                 message: Text::new(
                     format!("{}有标准格式之外的列「{}」", table.zh(), label),
-                    format!(
-                        "{} has a column 「{}」 that the standard format does not have",
-                        table.en(),
-                        label
-                    ),
+                    format!("{} has a column 「{}」 that the standard format does not have", table.en(), label),
                 ),
-                help: Some(Text::new(
-                    "删除该列，使用标准格式的列",
-                    "delete the column and keep the standard ones",
-                )),
+                help: Some(Text::new("删除该列，使用标准格式的列", "delete the column and keep the standard ones")),
                 table: Some(*table),
                 origin: Some(*origin),
                 label: Some(Text::new("多余的列", "extra column")),

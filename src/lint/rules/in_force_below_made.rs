@@ -30,10 +30,9 @@ fn check(report: &Report, sink: &mut Sink) {
             Read::Value(v) => v,
             Read::Skip => 0.0,
         };
-        let (Read::Value(made), Read::Value(in_force)) = (
-            read_count(report, &made_key),
-            read_count(report, &in_force_key),
-        ) else {
+        let (Read::Value(made), Read::Value(in_force)) =
+            (read_count(report, &made_key), read_count(report, &in_force_key))
+        else {
             continue;
         };
         // Documents made and repealed in the same year explain the difference.
@@ -44,26 +43,14 @@ fn check(report: &Report, sink: &mut Sink) {
             report,
             &in_force_key,
             Text::new(
-                format!(
-                    "「{label}」现行有效件数 {} 小于本年制发件数 {}",
-                    num(in_force),
-                    num(made)
-                ),
-                format!(
-                    "「{label}」: {} in force is less than {} made this year",
-                    num(in_force),
-                    num(made)
-                ),
+                format!("「{label}」现行有效件数 {} 小于本年制发件数 {}", num(in_force), num(made)),
+                format!("「{label}」: {} in force is less than {} made this year", num(in_force), num(made)),
             ),
         );
-        f.help = Some(Text::new(
-            "核对是否填反了列，或现行有效件数是否统计完整",
-            "check whether the columns were swapped",
-        ));
-        f.label = Some(Text::new(
-            format!("{} < {}", num(in_force), num(made)),
-            format!("{} < {}", num(in_force), num(made)),
-        ));
+        f.help =
+            Some(Text::new("核对是否填反了列，或现行有效件数是否统计完整", "check whether the columns were swapped"));
+        f.label =
+            Some(Text::new(format!("{} < {}", num(in_force), num(made)), format!("{} < {}", num(in_force), num(made))));
         sink.push(f);
     }
 }

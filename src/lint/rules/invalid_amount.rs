@@ -43,20 +43,14 @@ fn check(report: &Report, sink: &mut Sink) {
                 key,
                 Text::new(
                     format!("「{}」填写的「{}」不是有效金额", spec.label, cell.raw),
-                    format!(
-                        "「{}」 holds 「{}」, which is not an amount ≥ 0",
-                        spec.label, cell.raw
-                    ),
+                    format!("「{}」 holds 「{}」, which is not an amount ≥ 0", spec.label, cell.raw),
                 ),
             );
             f.help = Some(Text::new(
                 "填写以万元为单位的非负数，如 333.45；没有收费的填 0",
                 "write the amount in 万元, e.g. 333.45; 0 when nothing was charged",
             ));
-            f.label = Some(Text::new(
-                "应为非负金额（万元）",
-                "must be an amount ≥ 0 (万元)",
-            ));
+            f.label = Some(Text::new("应为非负金额（万元）", "must be an amount ≥ 0 (万元)"));
             sink.push(f);
         }
     }

@@ -25,38 +25,16 @@ None in the source file; `gongkai convert` writes the standard labels.",
 
 fn check(report: &Report, sink: &mut Sink) {
     for note in &report.notes {
-        if let Note::LabelVariant {
-            table,
-            found,
-            expected,
-            origin,
-        } = note
-        {
+        if let Note::LabelVariant { table, found, expected, origin } = note {
             sink.push(Finding {
                 message: Text::new(
-                    format!(
-                        "{}的栏目「{}」与标准格式「{}」不一致",
-                        table.zh(),
-                        found,
-                        expected
-                    ),
-                    format!(
-                        "the label 「{}」 of {} differs from the standard 「{}」",
-                        found,
-                        table.en(),
-                        expected
-                    ),
+                    format!("{}的栏目「{}」与标准格式「{}」不一致", table.zh(), found, expected),
+                    format!("the label 「{}」 of {} differs from the standard 「{}」", found, table.en(), expected),
                 ),
-                help: Some(Text::new(
-                    format!("改为「{expected}」"),
-                    format!("write 「{expected}」"),
-                )),
+                help: Some(Text::new(format!("改为「{expected}」"), format!("write 「{expected}」"))),
                 table: Some(*table),
                 origin: Some(*origin),
-                label: Some(Text::new(
-                    format!("应为「{expected}」"),
-                    format!("expected 「{expected}」"),
-                )),
+                label: Some(Text::new(format!("应为「{expected}」"), format!("expected 「{expected}」"))),
                 ..Finding::default()
             });
         }

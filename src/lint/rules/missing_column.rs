@@ -27,19 +27,14 @@ None: use the standard columns.",
 
 fn check(report: &Report, sink: &mut Sink) {
     let mut missing: Vec<(TableId, String)> = Vec::new();
-    if report.tables.contains_key(&TableId::T3) && report.cells.keys().any(|k| k.starts_with("t3."))
-    {
+    if report.tables.contains_key(&TableId::T3) && report.cells.keys().any(|k| k.starts_with("t3.")) {
         for (ci, col) in layout::T3_COLS.iter().enumerate() {
-            if !t3_rows(report)
-                .iter()
-                .any(|r| report.cells.contains_key(&layout::t3_key(r.key, ci)))
-            {
+            if !t3_rows(report).iter().any(|r| report.cells.contains_key(&layout::t3_key(r.key, ci))) {
                 missing.push((TableId::T3, col.label.to_string()));
             }
         }
     }
-    if report.tables.contains_key(&TableId::T4) && report.cells.keys().any(|k| k.starts_with("t4."))
-    {
+    if report.tables.contains_key(&TableId::T4) && report.cells.keys().any(|k| k.starts_with("t4.")) {
         for g in layout::T4_GROUPS {
             for (ck, cl) in layout::T4_COLS {
                 if !report.cells.contains_key(&layout::t4_key(g.key, ck)) {
@@ -55,23 +50,12 @@ fn check(report: &Report, sink: &mut Sink) {
         };
         for row in rows {
             let key = |f: &str| format!("{prefix}.{}.{}.{f}", row.block_key, row.row_key);
-            let present = row
-                .fields
-                .iter()
-                .filter(|f| report.cells.contains_key(&key(f.key)))
-                .count();
+            let present = row.fields.iter().filter(|f| report.cells.contains_key(&key(f.key))).count();
             if present == 0 {
                 continue; // the whole row is missing: S102
             }
-            for f in row
-                .fields
-                .iter()
-                .filter(|f| !report.cells.contains_key(&key(f.key)))
-            {
-                missing.push((
-                    TableId::T2,
-                    format!("{} › {} × {}", row.block, row.label, f.header),
-                ));
+            for f in row.fields.iter().filter(|f| !report.cells.contains_key(&key(f.key))) {
+                missing.push((TableId::T2, format!("{} › {} × {}", row.block, row.label, f.header)));
             }
         }
     }
@@ -81,10 +65,7 @@ fn check(report: &Report, sink: &mut Sink) {
                 format!("{}缺少「{}」列", table.zh(), label),
                 format!("{} lacks the column 「{}」", table.en(), label),
             ),
-            help: Some(Text::new(
-                "按标准格式补上该列",
-                "add the column of the standard format",
-            )),
+            help: Some(Text::new("按标准格式补上该列", "add the column of the standard format")),
             table: Some(table),
             origin: table_origin(report, table),
             ..Finding::default()

@@ -42,18 +42,12 @@ fn check(report: &Report, sink: &mut Sink) {
         for row in t3_rows(report) {
             let stem = format!("t3.{}.", row.key);
             // `result.other` is a prefix of `result.other_total`: compare whole key segments.
-            if !report
-                .cells
-                .keys()
-                .any(|k| k.starts_with(&stem) && layout::key_spec(k).is_some())
-            {
+            if !report.cells.keys().any(|k| k.starts_with(&stem) && layout::key_spec(k).is_some()) {
                 missing.push((TableId::T3, row.label.to_string()));
             }
         }
     }
-    if report.tables.contains_key(&TableId::T4)
-        && !report.cells.keys().any(|k| k.starts_with("t4."))
-    {
+    if report.tables.contains_key(&TableId::T4) && !report.cells.keys().any(|k| k.starts_with("t4.")) {
         missing.push((TableId::T4, "数据行".to_string()));
     }
     for (table, label) in missing {
@@ -81,8 +75,7 @@ mod tests {
     fn passes_and_fails() {
         let mut r = clean_report();
         assert!(run(&r, "S102").is_empty());
-        r.cells
-            .retain(|k, _| !k.starts_with("t3.result.unable.unclear_after_correction."));
+        r.cells.retain(|k, _| !k.starts_with("t3.result.unable.unclear_after_correction."));
         let d = run(&r, "S102");
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].message.zh.contains("补正后申请内容仍不明确"));

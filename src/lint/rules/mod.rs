@@ -79,11 +79,7 @@ fn blank_total_with_parts(report: &Report, key: &str) -> bool {
 
 /// Where to point for a finding about a whole table: its header.
 fn table_origin(report: &Report, table: TableId) -> Option<Origin> {
-    report.tables.get(&table).map(|t| Origin {
-        grid: t.grid,
-        row: t.header_row,
-        col: 0,
-    })
+    report.tables.get(&table).map(|t| Origin { grid: t.grid, row: t.header_row, col: 0 })
 }
 
 /// Keys of the report's cells in one table.
@@ -98,12 +94,7 @@ fn table_keys(report: &Report, table: TableId) -> impl Iterator<Item = &String> 
 
 /// The finding for a total that is not the sum of its parts, with the unsafe fix that writes the sum. `None`
 /// when the relation holds, a cell is missing, a part is reported by a value rule, or the total is blank.
-fn total_mismatch(
-    report: &Report,
-    rel: &SumRelation,
-    parts_zh: &str,
-    parts_en: &str,
-) -> Option<super::Finding> {
+fn total_mismatch(report: &Report, rel: &SumRelation, parts_zh: &str, parts_en: &str) -> Option<super::Finding> {
     use super::{Edit, Finding, Fix, Read, Safety, Text, address_of, num, read_count, sum_parts};
     if super::is_blankish(report, &rel.total) {
         return None; // V205 or V206
@@ -125,40 +116,22 @@ fn total_mismatch(
         report,
         &rel.total,
         Text::new(
-            format!(
-                "「{label}」为 {}，不等于{parts_zh}之和 {}",
-                num(total),
-                num(sum)
-            ),
-            format!(
-                "「{label}」 is {}, not the sum of {parts_en}, {}",
-                num(total),
-                num(sum)
-            ),
+            format!("「{label}」为 {}，不等于{parts_zh}之和 {}", num(total), num(sum)),
+            format!("「{label}」 is {}, not the sum of {parts_en}, {}", num(total), num(sum)),
         ),
     );
     f.help = Some(Text::new(
-        format!(
-            "核对各项；若各项无误，将 {addr} 改为 {}（gongkai fix --unsafe-fixes 可自动修改）",
-            num(sum)
-        ),
+        format!("核对各项；若各项无误，将 {addr} 改为 {}（gongkai fix --unsafe-fixes 可自动修改）", num(sum)),
         format!(
             "check the parts; if they are right, change {addr_en} to {} (gongkai fix --unsafe-fixes does it)",
             num(sum)
         ),
     ));
-    f.label = Some(Text::new(
-        format!("{} ≠ {}", num(total), num(sum)),
-        format!("{} ≠ {}", num(total), num(sum)),
-    ));
+    f.label = Some(Text::new(format!("{} ≠ {}", num(total), num(sum)), format!("{} ≠ {}", num(total), num(sum))));
     f.fix = Some(Fix {
         safety: Safety::Unsafe,
         title: Text::new(format!("改为 {}", num(sum)), format!("write {}", num(sum))),
-        edits: vec![Edit {
-            key: rel.total.clone(),
-            from: super::raw_of(report, &rel.total),
-            to: num(sum),
-        }],
+        edits: vec![Edit { key: rel.total.clone(), from: super::raw_of(report, &rel.total), to: num(sum) }],
     });
     Some(f)
 }
@@ -177,15 +150,7 @@ pub(crate) mod testing {
     /// A 2021 report for 2023 whose every cell holds `0`.
     pub fn clean_report() -> Report {
         let mut cells = BTreeMap::new();
-        let mut grid = Grid::new(
-            Addressing::Sheet {
-                sheet: "Sheet1".into(),
-                row0: 0,
-                col0: 0,
-            },
-            200,
-            2,
-        );
+        let mut grid = Grid::new(Addressing::Sheet { sheet: "Sheet1".into(), row0: 0, col0: 0 }, 200, 2);
         for (i, spec) in layout::KEYS_2021.iter().enumerate() {
             if let Some(g) = grid.get_mut(i as u32, 0) {
                 g.text = spec.key.clone();
@@ -195,33 +160,20 @@ pub(crate) mod testing {
                 Cell {
                     raw: "0".into(),
                     parsed: parse_value("0"),
-                    origin: Origin {
-                        grid: 0,
-                        row: i as u32,
-                        col: 1,
-                    },
+                    origin: Origin { grid: 0, row: i as u32, col: 1 },
                     number_as_text: false,
                 },
             );
         }
         let mut tables = BTreeMap::new();
         for t in [TableId::T2, TableId::T3, TableId::T4] {
-            tables.insert(
-                t,
-                TableLocation {
-                    grid: 0,
-                    header_row: 0,
-                },
-            );
+            tables.insert(t, TableLocation { grid: 0, header_row: 0 });
         }
         Report {
             path: "test.xlsx".into(),
             input: InputKind::Xlsx,
             format: FormatVersion::V2021,
-            meta: Meta {
-                year: Some(2023),
-                ..Meta::default()
-            },
+            meta: Meta { year: Some(2023), ..Meta::default() },
             sections: Vec::new(),
             cells,
             tables,
@@ -232,23 +184,14 @@ pub(crate) mod testing {
 
     /// Set a cell's text.
     pub fn set(report: &mut Report, key: &str, text: &str) {
-        let cell = report
-            .cells
-            .get_mut(key)
-            .unwrap_or_else(|| panic!("no cell {key}"));
+        let cell = report.cells.get_mut(key).unwrap_or_else(|| panic!("no cell {key}"));
         cell.raw = text.to_string();
         cell.parsed = parse_value(text);
     }
 
     /// Run one rule.
     pub fn run(report: &Report, code: &str) -> Vec<Diagnostic> {
-        check_with(
-            report,
-            &Selection {
-                select: vec![code.to_string()],
-                ignore: Vec::new(),
-            },
-        )
+        check_with(report, &Selection { select: vec![code.to_string()], ignore: Vec::new() })
     }
 
     /// Apply the rule's fixes (unsafe included) and run it again: it must then be silent.
@@ -258,9 +201,6 @@ pub(crate) mod testing {
         let (fixed, edits) = apply_fixes(report, &found, true);
         assert!(!edits.is_empty(), "{code} carried no edit");
         let after = run(&fixed, code);
-        assert!(
-            after.is_empty(),
-            "{code} still fires after its fix: {after:?}"
-        );
+        assert!(after.is_empty(), "{code} still fires after its fix: {after:?}");
     }
 }

@@ -24,10 +24,7 @@ None: check the year.",
 
 fn check(report: &Report, sink: &mut Sink) {
     let Some(year) = report.meta.year else { return };
-    if report.format != FormatVersion::V2021
-        || !(2019..=2020).contains(&year)
-        || report.tables.is_empty()
-    {
+    if report.format != FormatVersion::V2021 || !(2019..=2020).contains(&year) || report.tables.is_empty() {
         return;
     }
     sink.push(Finding {

@@ -31,15 +31,9 @@ fn check(report: &Report, sink: &mut Sink) {
             continue;
         };
         let problem = match (&cell.parsed, spec.kind) {
-            (Parsed::Text, ValueKind::Count | ValueKind::SignedCount) => {
-                Some(("不是数字", "is not a number"))
-            }
-            (Parsed::Number { value, .. }, ValueKind::Count) if *value < 0.0 => {
-                Some(("是负数", "is negative"))
-            }
-            (Parsed::Number { value, .. }, ValueKind::Count | ValueKind::SignedCount)
-                if value.fract() != 0.0 =>
-            {
+            (Parsed::Text, ValueKind::Count | ValueKind::SignedCount) => Some(("不是数字", "is not a number")),
+            (Parsed::Number { value, .. }, ValueKind::Count) if *value < 0.0 => Some(("是负数", "is negative")),
+            (Parsed::Number { value, .. }, ValueKind::Count | ValueKind::SignedCount) if value.fract() != 0.0 => {
                 Some(("不是整数", "is not a whole number"))
             }
             _ => None,
@@ -57,10 +51,7 @@ fn check(report: &Report, sink: &mut Sink) {
                 "填写非负整数；没有发生的填 0",
                 "write a whole number of 0 or more; 0 where there was none",
             ));
-            f.label = Some(Text::new(
-                format!("应为非负整数，不是「{}」", cell.raw),
-                "must be a whole number ≥ 0",
-            ));
+            f.label = Some(Text::new(format!("应为非负整数，不是「{}」", cell.raw), "must be a whole number ≥ 0"));
             sink.push(f);
         }
     }

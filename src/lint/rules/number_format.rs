@@ -42,11 +42,7 @@ fn check(report: &Report, sink: &mut Sink) {
             continue;
         }
         if !*clean || cell.number_as_text {
-            by_table.entry(spec.table).or_default().push((
-                key,
-                cell.raw.clone(),
-                format_number(*value),
-            ));
+            by_table.entry(spec.table).or_default().push((key, cell.raw.clone(), format_number(*value)));
         }
     }
     for (table, cells) in by_table {
@@ -58,10 +54,7 @@ fn check(report: &Report, sink: &mut Sink) {
             report,
             first_key,
             Text::new(
-                format!(
-                    "{table}有 {n} 个数字的写法不规范（如「{first_raw}」），已按数字读取",
-                    table = table.zh()
-                ),
+                format!("{table}有 {n} 个数字的写法不规范（如「{first_raw}」），已按数字读取", table = table.zh()),
                 format!(
                     "{n} numbers of {} are not written plainly (e.g. 「{first_raw}」); they were read as numbers",
                     table.en()
@@ -76,14 +69,7 @@ fn check(report: &Report, sink: &mut Sink) {
         f.fix = Some(Fix {
             safety: Safety::Safe,
             title: Text::new("规范数字写法", "write the numbers plainly"),
-            edits: cells
-                .into_iter()
-                .map(|(k, from, to)| Edit {
-                    key: k.clone(),
-                    from,
-                    to,
-                })
-                .collect(),
+            edits: cells.into_iter().map(|(k, from, to)| Edit { key: k.clone(), from, to }).collect(),
         });
         sink.push(f);
     }

@@ -26,12 +26,8 @@ Unsafe: write the sum in 总计 (`gongkai fix --unsafe-fixes`). Check the parts 
 
 fn check(report: &Report, sink: &mut Sink) {
     for rel in layout::t3_row_totals(t3_rows(report)) {
-        if let Some(f) = total_mismatch(
-            report,
-            &rel,
-            "自然人与法人或其他组织各列",
-            "the applicant columns",
-        ) {
+        if let Some(f) = total_mismatch(report, &rel, "自然人与法人或其他组织各列", "the applicant columns")
+        {
             sink.push(f);
         }
     }

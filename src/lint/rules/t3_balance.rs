@@ -27,24 +27,12 @@ None: gongkai cannot tell which of the four numbers is wrong.",
 
 fn check(report: &Report, sink: &mut Sink) {
     for (ci, col) in layout::T3_COLS.iter().enumerate() {
-        let keys = [
-            "new_received",
-            "carried_over",
-            "result.total",
-            "carried_forward",
-        ]
-        .map(|r| layout::t3_key(r, ci));
+        let keys = ["new_received", "carried_over", "result.total", "carried_forward"].map(|r| layout::t3_key(r, ci));
         if keys.iter().any(|k| blank_total_with_parts(report, k)) {
             continue;
         }
         let values = keys.clone().map(|k| read_count(report, &k));
-        let [
-            Read::Value(new),
-            Read::Value(over),
-            Read::Value(done),
-            Read::Value(forward),
-        ] = values
-        else {
+        let [Read::Value(new), Read::Value(over), Read::Value(done), Read::Value(forward)] = values else {
             continue;
         };
         if (new + over - done - forward).abs() < 1e-9 {
@@ -82,20 +70,8 @@ fn check(report: &Report, sink: &mut Sink) {
             "new + carried over must equal (七)总计 + carried forward: check the four rows",
         ));
         f.label = Some(Text::new(
-            format!(
-                "{} + {} ≠ {} + {}",
-                num(new),
-                num(over),
-                num(done),
-                num(forward)
-            ),
-            format!(
-                "{} + {} ≠ {} + {}",
-                num(new),
-                num(over),
-                num(done),
-                num(forward)
-            ),
+            format!("{} + {} ≠ {} + {}", num(new), num(over), num(done), num(forward)),
+            format!("{} + {} ≠ {} + {}", num(new), num(over), num(done), num(forward)),
         ));
         sink.push(f);
     }
@@ -116,9 +92,6 @@ mod tests {
         set(&mut r, "t3.carried_forward.natural_person", "3");
         let d = run(&r, "C301");
         assert_eq!(d.len(), 1);
-        assert_eq!(
-            d[0].key.as_deref(),
-            Some("t3.carried_forward.natural_person")
-        );
+        assert_eq!(d[0].key.as_deref(), Some("t3.carried_forward.natural_person"));
     }
 }

@@ -29,11 +29,7 @@ fn check(report: &Report, sink: &mut Sink) {
     if report.format != FormatVersion::Trial2019 || year < 2021 {
         return;
     }
-    let table = if report.cells.keys().any(|k| k.starts_with("t2v19.")) {
-        TableId::T2
-    } else {
-        TableId::T3
-    };
+    let table = if report.cells.keys().any(|k| k.starts_with("t2v19.")) { TableId::T2 } else { TableId::T3 };
     sink.push(Finding {
         message: Text::new(
             format!("{year} 年度报告使用了 2019 年试行格式（国办公开办函〔2019〕60号），应使用国办公开办函〔2021〕30号格式"),

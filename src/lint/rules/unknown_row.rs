@@ -24,18 +24,20 @@ None: use the standard row labels.",
 
 fn check(report: &Report, sink: &mut Sink) {
     for note in &report.notes {
-        if let Note::UnknownRow {
-            table,
-            label,
-            origin,
-        } = note
-        {
+        if let Note::UnknownRow { table, label, origin } = note {
             sink.push(Finding {
                 message: Text::new(
                     format!("{}中的行「{}」不是标准格式的行，其数字未被读取", table.zh(), label),
-                    format!("the row 「{}」 of {} is not a row of the standard format; its numbers were not read", label, table.en()),
+                    format!(
+                        "the row 「{}」 of {} is not a row of the standard format; its numbers were not read",
+                        label,
+                        table.en()
+                    ),
                 ),
-                help: Some(Text::new("改用标准格式的行标题，或删除该行", "use the standard row label, or delete the row")),
+                help: Some(Text::new(
+                    "改用标准格式的行标题，或删除该行",
+                    "use the standard row label, or delete the row",
+                )),
                 table: Some(*table),
                 origin: Some(*origin),
                 label: Some(Text::new("无法识别的行标题", "unrecognised row label")),
