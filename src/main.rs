@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use gongkai::export;
 use gongkai::lint::{self, Lang, Selection, Severity};
 use gongkai::render::{self, FileResult, Summary};
 
@@ -34,17 +35,62 @@ enum Command {
         /// A rule code (C303) or name (t3-row-total).
         code: String,
     },
-    /// Convert a report to the model as JSON (`-o report.json`).
+    /// Convert a report to the standard layout: .xlsx, .docx, .json (the model) or .csv (key, label, value).
     Convert {
         /// The report to read.
         input: PathBuf,
-        /// Where to write: a .json file, or - for standard output.
+        /// Where to write; the extension names the format. `-` writes the JSON model to standard output.
         #[arg(short, long)]
         output: PathBuf,
         /// Overwrite an existing output file.
         #[arg(long)]
         force: bool,
     },
+    /// Apply the fixes the rules carry and write corrected copies (NAME.fixed.EXT); the input is never changed.
+    Fix(FixArgs),
+    /// Write a blank standard report: .xlsx with total formulas, validation and a 勾稽关系 check, or .docx.
+    Template {
+        /// The file to write (.xlsx or .docx).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// The report year, for the title.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Args)]
+struct FixArgs {
+    /// Files or folders to fix.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Write the corrected files into this folder instead of next to their inputs.
+    #[arg(short, long)]
+    output_dir: Option<PathBuf>,
+    /// Also apply fixes that change a reported number (recomputed totals).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print each change as `表三!I12: 4 → 3` and write nothing.
+    #[arg(long)]
+    diff: bool,
+    /// Output format (default: the input's; .xls inputs are written as .xlsx).
+    #[arg(long, value_enum)]
+    to: Option<ToFormat>,
+    /// Overwrite existing outputs.
+    #[arg(long)]
+    force: bool,
+    /// Message language.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ToFormat {
+    Xlsx,
+    Docx,
 }
 
 #[derive(Args)]
@@ -111,6 +157,8 @@ fn main() -> ExitCode {
         Command::Rules { lang } => rules(lang.into()),
         Command::Rule { code } => explain(&code),
         Command::Convert { input, output, force } => convert(&input, &output, force),
+        Command::Fix(args) => fix(args),
+        Command::Template { output, year, force } => template(&output, year, force),
     };
     match result {
         Ok(code) => code,
@@ -262,14 +310,11 @@ fn explain(code: &str) -> Result<ExitCode, String> {
 }
 
 fn convert(input: &Path, output: &Path, force: bool) -> Result<ExitCode, String> {
-    let ext = output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     let to_stdout = output == Path::new("-");
-    if !to_stdout && ext != "json" {
-        return Err(format!(
-            "{}: convert writes .json (the report model); .xlsx, .docx and .csv output is not built yet",
-            output.display()
-        ));
-    }
+    let format = if to_stdout { Some(export::Format::Json) } else { export::Format::of(output) };
+    let Some(format) = format else {
+        return Err(format!("{}: convert writes .xlsx, .docx, .json or .csv", output.display()));
+    };
     if !to_stdout && output.exists() && !force {
         return Err(format!("{}: exists; pass --force to overwrite it", output.display()));
     }
@@ -283,31 +328,147 @@ fn convert(input: &Path, output: &Path, force: bool) -> Result<ExitCode, String>
             return Ok(ExitCode::from(1));
         }
     };
-    let text = serde_json::to_string_pretty(&report.to_json()).map_err(|e| e.to_string())? + "\n";
+    let bytes = export::render(&report, format, &[]).map_err(|e| e.to_string())?;
     if to_stdout {
-        print!("{text}");
+        std::io::stdout().write_all(&bytes).map_err(|e| e.to_string())?;
     } else {
-        write_atomically(output, text.as_bytes())?;
+        export::write_atomically(output, &bytes).map_err(|e| e.to_string())?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Write a file through a temporary file in the same folder and a rename, so a reader never sees half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let fail = |e: std::io::Error| format!("{}: cannot write: {e}", path.display());
-    let result = std::fs::File::create(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
+fn template(output: &Path, year: Option<i32>, force: bool) -> Result<ExitCode, String> {
+    if output.exists() && !force {
+        return Err(format!("{}: exists; pass --force to overwrite it", output.display()));
     }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
+    let bytes = match export::Format::of(output) {
+        Some(export::Format::Xlsx) => export::xlsx::template(year),
+        Some(export::Format::Docx) => export::docx::template(year),
+        _ => return Err(format!("{}: template writes .xlsx or .docx", output.display())),
+    }
+    .map_err(|e| e.to_string())?;
+    export::write_atomically(output, &bytes).map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where `fix` writes the corrected copy of `input`.
+fn fixed_path(input: &Path, out_dir: Option<&Path>, ext: &str) -> PathBuf {
+    let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("report");
+    let name = format!("{stem}.fixed.{ext}");
+    match out_dir {
+        Some(dir) => dir.join(name),
+        None => input.with_file_name(name),
+    }
+}
+
+fn fix(args: FixArgs) -> Result<ExitCode, String> {
+    let files = collect_files(&args.paths)?;
+    if let Some(dir) = &args.output_dir {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+    }
+    let lang: Lang = args.lang.into();
+    let zh = lang == Lang::Zh;
+    let mut failed = false;
+    let mut write_failed = false;
+    for path in &files {
+        let name = path.display().to_string();
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                println!("{name}: E000 [error] {e}");
+                failed = true;
+                continue;
+            }
+        };
+        let report = match gongkai::import::read_bytes(&name, &bytes) {
+            Ok(r) => r,
+            Err(err) => {
+                print!("{}", render::full_error(&err, &render::Options { lang, ..render::Options::default() }));
+                failed = true;
+                continue;
+            }
+        };
+        let diagnostics = lint::check(&report);
+        let (fixed, edits) = lint::apply_fixes(&report, &diagnostics, args.unsafe_fixes);
+        let held_back = diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| f.safety == lint::Safety::Unsafe && !args.unsafe_fixes)
+            .count();
+        let mut changes = export::Change::from_edits(&edits, &diagnostics);
+        changes.sort_by_key(|ch| report.cell(&ch.key).map(|c| c.origin.source_order()));
+        if args.diff {
+            for ch in &changes {
+                let addr = report.cell(&ch.key).map(|c| report.address(c.origin)).unwrap_or_default();
+                let from = if ch.from.trim().is_empty() { "(空白)" } else { ch.from.as_str() };
+                println!("{name} › {addr}: {from} → {}  [{}]", ch.to, ch.rule);
+            }
+        }
+        let remaining = lint::check(&fixed);
+        let errors = remaining.iter().filter(|d| d.severity == Severity::Error).count();
+        failed |= errors > 0;
+        if !args.diff && !changes.is_empty() {
+            let input_kind = report.input;
+            let ext = match (args.to, input_kind) {
+                (Some(ToFormat::Docx), _) | (None, gongkai::raw::InputKind::Docx) => "docx",
+                _ => "xlsx",
+            };
+            let out = fixed_path(path, args.output_dir.as_deref(), ext);
+            let result = if out.exists() && !args.force {
+                Err(format!("{}: exists; pass --force to overwrite it", out.display()))
+            } else {
+                let rendered = if ext == "docx" && input_kind == gongkai::raw::InputKind::Docx {
+                    export::docx_patch::patch(&bytes, &fixed, &changes)
+                } else if ext == "docx" {
+                    export::docx::write(&fixed, &changes)
+                } else {
+                    export::xlsx::write(&fixed, &changes)
+                };
+                rendered.and_then(|b| export::write_atomically(&out, &b)).map_err(|e| e.to_string())
+            };
+            match result {
+                Ok(()) => println!(
+                    "{}",
+                    if zh {
+                        format!("{name}: 修改 {} 处，写入 {}", changes.len(), out.display())
+                    } else {
+                        format!("{name}: {} changes, wrote {}", changes.len(), out.display())
+                    }
+                ),
+                Err(e) => {
+                    eprintln!("gongkai: {e}");
+                    write_failed = true;
+                }
+            }
+        } else if changes.is_empty() {
+            println!(
+                "{}",
+                if zh {
+                    format!("{name}: 没有可自动修复的问题")
+                } else {
+                    format!("{name}: nothing to fix automatically")
+                }
+            );
+        }
+        if held_back > 0 {
+            println!(
+                "{}",
+                if zh {
+                    format!("{name}: 另有 {held_back} 处修改会改变数字，需加 --unsafe-fixes")
+                } else {
+                    format!("{name}: {held_back} more fixes change numbers; pass --unsafe-fixes")
+                }
+            );
+        }
+        for d in remaining.iter().filter(|d| d.severity == Severity::Error) {
+            println!("{}", render::concise(&fixed, d, lang));
+        }
+    }
+    Ok(if write_failed {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
 }

@@ -112,6 +112,21 @@ pub struct Report {
 }
 
 impl Report {
+    /// A report with no cells: the blank standard report that templates draw.
+    pub fn blank(title: String, year: Option<i32>) -> Report {
+        Report {
+            path: String::new(),
+            input: InputKind::Docx,
+            format: FormatVersion::V2021,
+            meta: Meta { title: Some(title), year, ..Meta::default() },
+            sections: Vec::new(),
+            cells: BTreeMap::new(),
+            tables: BTreeMap::new(),
+            notes: Vec::new(),
+            grids: Vec::new(),
+        }
+    }
+
     /// The cell under a key.
     pub fn cell(&self, key: &str) -> Option<&Cell> {
         self.cells.get(key)

@@ -1,5 +1,7 @@
 //! The real binary: arguments, exit codes, output formats, and that inputs are never changed.
 
+use std::path::Path;
+
 use assert_cmd::cargo_bin_cmd;
 use serde_json::Value;
 
@@ -149,19 +151,30 @@ fn convert_writes_the_model_and_never_overwrites_without_force() {
 
 #[test]
 fn inputs_are_never_modified() {
-    let files: Vec<_> = [
-        "fixtures/xlsx/row-total-off-by-one.xlsx",
-        "fixtures/docx/clean-python-docx.docx",
-        "fixtures/xls/clean-one-sheet-libreoffice.xls",
-    ]
-    .iter()
-    .map(|f| (f.to_string(), std::fs::read(f).unwrap()))
-    .collect();
     let dir = tempfile::tempdir().unwrap();
+    let sources = [
+        "fixtures/xlsx/row-total-off-by-one.xlsx",
+        "fixtures/docx/result-sum-wrong.docx",
+        "fixtures/xls/clean-one-sheet-libreoffice.xls",
+    ];
+    let mut files = Vec::new();
+    for src in sources {
+        let copy = dir.path().join(Path::new(src).file_name().unwrap());
+        std::fs::copy(src, &copy).unwrap();
+        files.push((copy.to_str().unwrap().to_string(), std::fs::read(src).unwrap()));
+    }
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let out = out.to_str().unwrap();
     for (f, _) in &files {
         gongkai().args(["check", f]).output().unwrap();
         gongkai().args(["check", "--output-format", "json", f]).output().unwrap();
-        gongkai().args(["convert", f, "-o", dir.path().join("x.json").to_str().unwrap(), "--force"]).output().unwrap();
+        for ext in ["json", "xlsx", "docx", "csv"] {
+            gongkai().args(["convert", f, "-o", &format!("{out}/x.{ext}"), "--force"]).output().unwrap();
+        }
+        gongkai().args(["fix", "--unsafe-fixes", "--force", f]).output().unwrap();
+        gongkai().args(["fix", "--force", "--to", "docx", "-o", out, f]).output().unwrap();
+        gongkai().args(["fix", "--diff", f]).output().unwrap();
     }
     for (f, bytes) in files {
         assert_eq!(std::fs::read(&f).unwrap(), bytes, "{f} changed");
@@ -195,9 +208,10 @@ fn convert_gives_every_canonical_value_of_every_fixture() {
         let out_path = dir.path().join("out.json");
         gongkai().args(["convert", &file, "-o", out_path.to_str().unwrap(), "--force"]).assert().code(0);
         let doc: Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
-        let expected: Value =
-            serde_json::from_str(&std::fs::read_to_string(format!("fixtures/{}", entry["values"].as_str().unwrap())).unwrap())
-                .unwrap();
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("fixtures/{}", entry["values"].as_str().unwrap())).unwrap(),
+        )
+        .unwrap();
         let values = doc["values"].as_object().unwrap();
         assert_eq!(values.len(), 200, "{file}");
         for (key, want) in expected.as_object().unwrap() {
@@ -209,4 +223,78 @@ fn convert_gives_every_canonical_value_of_every_fixture() {
             assert!(same, "{file}: {key}: expected {want}, got {have}");
         }
     }
+}
+
+#[test]
+fn fix_diff_writes_nothing_and_fix_writes_a_marked_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("report.xlsx");
+    std::fs::copy("fixtures/xlsx/row-total-off-by-one.xlsx", &src).unwrap();
+    let before = std::fs::read(&src).unwrap();
+    let src_s = src.to_str().unwrap();
+
+    let out = gongkai().args(["fix", "--diff", "--unsafe-fixes", src_s]).output().unwrap();
+    assert!(stdout(&out).contains("年报!K25: 17 → 16"), "{}", stdout(&out));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "--diff wrote a file");
+
+    // Without --unsafe-fixes the total is not recomputed, and the user is told why.
+    let out = gongkai().args(["fix", src_s]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("--unsafe-fixes"), "{}", stdout(&out));
+
+    let out = gongkai().args(["fix", "--unsafe-fixes", src_s]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let fixed = dir.path().join("report.fixed.xlsx");
+    gongkai().args(["check", fixed.to_str().unwrap()]).assert().code(0);
+    // An existing output is not overwritten without --force.
+    gongkai().args(["fix", "--unsafe-fixes", src_s]).assert().code(2);
+    gongkai().args(["fix", "--unsafe-fixes", "--force", src_s]).assert().code(0);
+    assert_eq!(std::fs::read(&src).unwrap(), before, "the input changed");
+}
+
+#[test]
+fn fix_keeps_docx_as_docx_and_can_convert() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    gongkai().args(["fix", "--unsafe-fixes", "-o", d, "fixtures/docx/result-sum-wrong.docx"]).assert().code(0);
+    gongkai().args(["check", &format!("{d}/result-sum-wrong.fixed.docx")]).assert().code(0);
+    gongkai()
+        .args(["fix", "--unsafe-fixes", "--to", "xlsx", "-o", d, "fixtures/docx/result-sum-wrong.docx"])
+        .assert()
+        .code(0);
+    gongkai().args(["check", &format!("{d}/result-sum-wrong.fixed.xlsx")]).assert().code(0);
+    // .xls cannot be written: its corrected copy is .xlsx.
+    gongkai()
+        .args(["fix", "--unsafe-fixes", "-o", d, "fixtures/xls/row-total-off-by-one-libreoffice.xls"])
+        .assert()
+        .code(0);
+    gongkai().args(["check", &format!("{d}/row-total-off-by-one-libreoffice.fixed.xlsx")]).assert().code(0);
+}
+
+#[test]
+fn convert_and_template_write_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for ext in ["xlsx", "docx", "json", "csv"] {
+        let out = dir.path().join(format!("r.{ext}"));
+        gongkai()
+            .args(["convert", "fixtures/xls/clean-one-sheet-libreoffice.xls", "-o", out.to_str().unwrap()])
+            .assert()
+            .code(0);
+        assert!(std::fs::metadata(&out).unwrap().len() > 100);
+    }
+    gongkai()
+        .args([
+            "convert",
+            "fixtures/xls/clean-one-sheet-libreoffice.xls",
+            "-o",
+            dir.path().join("r.pdf").to_str().unwrap(),
+        ])
+        .assert()
+        .code(2);
+    for ext in ["xlsx", "docx"] {
+        let out = dir.path().join(format!("t.{ext}"));
+        gongkai().args(["template", "--year", "2025", "-o", out.to_str().unwrap()]).assert().code(0);
+        gongkai().args(["template", "-o", out.to_str().unwrap()]).assert().code(2);
+    }
+    gongkai().args(["check", dir.path().join("t.xlsx").to_str().unwrap()]).assert().code(0);
 }

@@ -1,0 +1,159 @@
+//! Export: [`Report`] → files in the standard layout (XLSX, DOCX, JSON, CSV), with changed cells marked.
+//!
+//! The standard tables are built once from [`crate::layout`] as grids of slots (header texts, row labels, value
+//! keys) with their merges; the XLSX and DOCX writers only draw those grids. A DOCX input can instead be patched in
+//! place ([`docx_patch`]), keeping everything but the fixed cells. Files are written atomically.
+
+pub mod csv;
+pub mod docx;
+pub mod docx_patch;
+pub mod tables;
+pub mod xlsx;
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::lint::Edit;
+use crate::model::Report;
+
+/// Why an output could not be written.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ExportError {
+    #[error("{path}: cannot write: {source}")]
+    #[diagnostic(code(gongkai::write), help("check that the folder exists and is writable"))]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}: {path} exists")]
+    #[diagnostic(code(gongkai::exists), help("pass --force to overwrite it, or choose another name"))]
+    Exists { path: String },
+    #[error("cannot build the workbook: {0}")]
+    #[diagnostic(code(gongkai::xlsx))]
+    Xlsx(String),
+    #[error("cannot build the document: {0}")]
+    #[diagnostic(code(gongkai::docx))]
+    Docx(String),
+    #[error("{0}: gongkai writes .xlsx, .docx, .json and .csv")]
+    #[diagnostic(code(gongkai::output_format), help("name the output with one of these extensions"))]
+    UnknownFormat(String),
+}
+
+/// A cell a fix changed, for marking it in the output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub key: String,
+    pub from: String,
+    pub to: String,
+    /// `C303 t3-row-total`: the rule that made the change.
+    pub rule: String,
+}
+
+impl Change {
+    /// The changes a list of applied edits made, with the rule that carried each.
+    pub fn from_edits(edits: &[Edit], diagnostics: &[crate::lint::Diagnostic]) -> Vec<Change> {
+        edits
+            .iter()
+            .map(|e| {
+                let rule = diagnostics
+                    .iter()
+                    .find(|d| d.fix.as_ref().is_some_and(|f| f.edits.iter().any(|x| x.key == e.key)))
+                    .map_or_else(String::new, |d| format!("{} {}", d.code, d.name));
+                Change { key: e.key.clone(), from: e.from.clone(), to: e.to.clone(), rule }
+            })
+            .collect()
+    }
+
+    /// The note attached to a changed cell.
+    pub fn note(&self) -> String {
+        let from = if self.from.trim().is_empty() { "空白".to_string() } else { format!("「{}」", self.from) };
+        format!("gongkai：原值 {from}，按 {} 改为「{}」", self.rule, self.to)
+    }
+}
+
+/// The title of a blank template: the agency is left for the clerk to fill in.
+pub fn template_title(year: Option<i32>) -> String {
+    match year {
+        Some(y) => format!("XX{y}年度政府信息公开工作年度报告"),
+        None => "XX年度政府信息公开工作年度报告".to_string(),
+    }
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Docx,
+    Json,
+    Csv,
+}
+
+impl Format {
+    /// The format an output path names by its extension.
+    pub fn of(path: &Path) -> Option<Format> {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("xlsx") => Some(Format::Xlsx),
+            Some("docx") => Some(Format::Docx),
+            Some("json") => Some(Format::Json),
+            Some("csv") => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// Render a report in a format, marking `changes`.
+///
+/// # Errors
+/// [`ExportError::Xlsx`] or [`ExportError::Docx`] when the writer fails.
+pub fn render(report: &Report, format: Format, changes: &[Change]) -> Result<Vec<u8>, ExportError> {
+    match format {
+        Format::Xlsx => xlsx::write(report, changes),
+        Format::Docx => docx::write(report, changes),
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(&report.to_json()).unwrap_or_default();
+            text.push('\n');
+            Ok(text.into_bytes())
+        }
+        Format::Csv => Ok(csv::write(report)),
+    }
+}
+
+/// Write a report to `path` in the format its extension names, atomically.
+///
+/// # Errors
+/// [`ExportError::UnknownFormat`] for another extension, [`ExportError::Exists`] when the file exists and
+/// `force` is false, and the writers' and file system's errors.
+///
+/// # Examples
+/// ```no_run
+/// let report = gongkai::import::read(std::path::Path::new("report.docx")).unwrap();
+/// gongkai::export::write(&report, std::path::Path::new("report.xlsx"), &[], false).unwrap();
+/// ```
+pub fn write(report: &Report, path: &Path, changes: &[Change], force: bool) -> Result<(), ExportError> {
+    let format = Format::of(path).ok_or_else(|| ExportError::UnknownFormat(path.display().to_string()))?;
+    if path.exists() && !force {
+        return Err(ExportError::Exists { path: path.display().to_string() });
+    }
+    let bytes = render(report, format, changes)?;
+    write_atomically(path, &bytes)
+}
+
+/// Write bytes through a temporary file in the same folder and a rename, so that a reader (or a killed run)
+/// sees either the old file or the new one, never half a file.
+///
+/// # Errors
+/// [`ExportError::Io`] when the folder is not writable.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let fail = |source| ExportError::Io { path: path.display().to_string(), source };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".gongkai-").suffix(".tmp");
+    // A temporary file is private (0600); the output is an ordinary document.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Open every file gongkai writes with programs other than gongkai, and compare what they read.
+
+    python3 tests/independent/check_outputs.py target/debug/gongkai
+
+For each fixture with known values (fixtures/manifest.json), the binary converts it to .xlsx and .docx; openpyxl
+and python-docx then read tables 2, 3 and 4 back by their labels and the values must equal the generator's
+(fixtures/expected/*.json, written without gongkai). For each fixture with fixable errors, `fix --unsafe-fixes`
+writes a corrected file: its changed cells must be marked (openpyxl: fill and note; python-docx: shading) and
+表三's arithmetic must hold in it. The blank templates must carry formulas and validation. Finally LibreOffice
+converts every written file to PDF. Inputs must be byte-identical afterwards. Ends with 'N passed, M failed'.
+"""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "fixtures"))
+from make_fixtures import T2_2021, T3_COLS, T3_ROWS, T4_COLS, T4_GROUPS  # noqa: E402
+
+from docx import Document  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
+
+passed, failed = 0, []
+
+
+def ok(cond, what):
+    global passed
+    if cond:
+        passed += 1
+    else:
+        failed.append(what)
+
+
+def norm(text):
+    if text is None:
+        return ""
+    t = str(text)
+    for a, b in (("（", "("), ("）", ")"), ("，", ","), ("：", ":"), ("“", ""), ("”", ""), ("\n", ""), (" ", ""), ("\u3000", "")):
+        t = t.replace(a, b)
+    return t
+
+
+def num(x):
+    # Blank and the placeholders of FORMAT.md §2 carry no number.
+    if x is None or (isinstance(x, str) and x.strip() in ("", "/", "—", "－", "-", "无")):
+        return None
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return None  # text where a number belongs: no number, as in the canonical values
+
+
+def same(a, b):
+    a, b = num(a), num(b)
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) < 1e-9
+    return a == b
+
+
+T3_LABELS = {norm(l3 or l2 or l1): key for key, l2, l3, l1 in T3_ROWS}
+T2_LABELS = {norm(label): (rk, fields) for _, _, fields, rws in T2_2021 for label, rk in rws}
+
+
+def read_xlsx(path):
+    """Values by canonical key, read with openpyxl from the standard layout gongkai writes (2021 format)."""
+    ws = load_workbook(path)["年报"]
+    got = {}
+    rows = list(ws.iter_rows())
+    for row in rows:
+        labels = [norm(c.value) for c in row[:3] if isinstance(c.value, str)]
+        if not labels:
+            continue
+        leaf = labels[-1]
+        if leaf in T3_LABELS:
+            key = T3_LABELS[leaf]
+            for (col, _), cell in zip(T3_COLS, row[3:10]):
+                got[f"t3.{key}.{col}"] = cell.value
+        elif leaf in T2_LABELS:
+            rk, fields = T2_LABELS[leaf]
+            for f, cell in zip(fields, row[3:3 + len(fields)]):
+                got[f"t2.{rk}.{f}"] = cell.value
+    for i, row in enumerate(rows):
+        if any(c.value == "复议后起诉" for c in row):
+            values = rows[i + 2][3:18]
+            for n, cell in enumerate(values):
+                g, c = T4_GROUPS[n // 5][0], T4_COLS[n % 5][0]
+                got[f"t4.{g}.{c}"] = cell.value
+            break
+    return got, ws
+
+
+def unique_cells(row):
+    seen, out = set(), []
+    for c in row.cells:
+        if id(c._tc) not in seen:
+            seen.add(id(c._tc))
+            out.append(c)
+    return out
+
+
+def read_docx(path):
+    doc = Document(path)
+    got = {}
+    t2, t3, t4 = doc.tables[0], doc.tables[1], doc.tables[2]
+    for row in t3.rows:
+        cells = unique_cells(row)
+        labels = [norm(c.text) for c in cells[:-7] if c.text.strip()]
+        if labels and labels[-1] in T3_LABELS:
+            key = T3_LABELS[labels[-1]]
+            for (col, _), cell in zip(T3_COLS, cells[-7:]):
+                got[f"t3.{key}.{col}"] = cell.text
+    for row in t2.rows:
+        cells = unique_cells(row)
+        label = norm(cells[0].text)
+        if label in T2_LABELS:
+            rk, fields = T2_LABELS[label]
+            for f, cell in zip(fields, cells[1:]):
+                got[f"t2.{rk}.{f}"] = cell.text
+    values = unique_cells(t4.rows[3])
+    for n, cell in enumerate(values):
+        got[f"t4.{T4_GROUPS[n // 5][0]}.{T4_COLS[n % 5][0]}"] = cell.text
+    return got, doc
+
+
+def compare(got, expected, what):
+    for key, want in expected.items():
+        ok(key in got and same(got[key], want), f"{what}: {key}: expected {want!r}, read {got.get(key)!r}")
+
+
+def t3_arithmetic_holds(got, what):
+    for key, *_ in T3_ROWS:
+        parts = [num(got.get(f"t3.{key}.{c}")) or 0 for c, _ in T3_COLS[:6]]
+        ok(abs(sum(parts) - (num(got.get(f"t3.{key}.total")) or 0)) < 1e-9, f"{what}: {key} row total")
+
+
+def run(*args):
+    return subprocess.run(list(args), capture_output=True, text=True)
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    manifest = json.load(open(os.path.join(ROOT, "fixtures", "manifest.json"), encoding="utf-8"))
+    inputs = [os.path.join(ROOT, "fixtures", e["file"]) for e in manifest]
+    before = {p: hashlib.sha256(open(p, "rb").read()).hexdigest() for p in inputs}
+    written = []
+    with tempfile.TemporaryDirectory() as out:
+        for e in manifest:
+            src = os.path.join(ROOT, "fixtures", e["file"])
+            stem = e["file"].replace("/", "_").rsplit(".", 1)[0]
+            if e.get("values") and e.get("format") == "2021":
+                expected = json.load(open(os.path.join(ROOT, "fixtures", e["values"]), encoding="utf-8"))
+                for ext, reader in (("xlsx", read_xlsx), ("docx", read_docx)):
+                    dst = os.path.join(out, f"{stem}-{ext}.{ext}")
+                    r = run(binary, "convert", src, "-o", dst)
+                    ok(r.returncode == 0, f"convert {e['file']} → {ext}: {r.stderr}")
+                    if r.returncode == 0:
+                        written.append(dst)
+                        got, _ = reader(dst)
+                        compare(got, expected, f"{e['file']} → {ext} ({reader.__name__})")
+            if e["readable"] and e["expect"]:
+                fixdir = os.path.join(out, "fixed-" + stem)
+                r = run(binary, "fix", "--unsafe-fixes", "-o", fixdir, src)
+                for name in os.listdir(fixdir) if os.path.isdir(fixdir) else []:
+                    path = os.path.join(fixdir, name)
+                    written.append(path)
+                    if name.endswith(".xlsx"):
+                        got, ws = read_xlsx(path)
+                        marked = [c for row in ws.iter_rows() for c in row if c.comment is not None]
+                        ok(marked and all(c.fill.fgColor.rgb.endswith("FFC7CE") for c in marked), f"{path}: changed cells marked")
+                        ok(all("gongkai" in c.comment.text for c in marked), f"{path}: notes say what changed")
+                        t3_arithmetic_holds(got, path)
+                    else:
+                        got, doc = read_docx(path)
+                        shaded = doc.element.body.xml.count('w:fill="FFC7CE"')
+                        ok(shaded > 0, f"{path}: changed cells shaded")
+                        t3_arithmetic_holds(got, path)
+        for ext in ("xlsx", "docx"):
+            dst = os.path.join(out, f"template-{ext}.{ext}")
+            r = run(binary, "template", "--year", "2025", "-o", dst)
+            ok(r.returncode == 0, f"template {ext}: {r.stderr}")
+            written.append(dst)
+        ws = load_workbook(os.path.join(out, "template-xlsx.xlsx"))["年报"]
+        formulas = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+        ok(len([f for f in formulas if f.startswith("=SUM(")]) == 34, f"template: {len(formulas)} formulas")
+        ok(any(f.startswith("=IF(AND(") for f in formulas), "template: 勾稽关系 check cell")
+        ok(len(ws.data_validations.dataValidation) >= 165, "template: validation on every input cell")
+        ok(len(Document(os.path.join(out, "template-docx.docx")).tables) == 3, "template.docx: three tables")
+
+        # LibreOffice opens every written file and renders it.
+        pdfdir = os.path.join(out, "pdf")
+        os.makedirs(pdfdir)
+        for i in range(0, len(written), 40):
+            run("soffice", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", pdfdir, *written[i:i + 40])
+        pdfs = set(os.listdir(pdfdir))
+        for path in written:
+            name = os.path.basename(path).rsplit(".", 1)[0] + ".pdf"
+            ok(name in pdfs and os.path.getsize(os.path.join(pdfdir, name)) > 1000, f"LibreOffice could not render {path}")
+    after = {p: hashlib.sha256(open(p, "rb").read()).hexdigest() for p in inputs}
+    ok(before == after, "an input file changed")
+    for f in failed[:50]:
+        print("FAILED:", f)
+    print(f"{passed} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
