@@ -68,8 +68,10 @@ pub struct Meta {
     pub title: Option<String>,
     pub agency: Option<String>,
     pub year: Option<i32>,
-    /// The date line (落款) or publication date, as `YYYY-MM-DD`.
+    /// The publication date as `YYYY-MM-DD`: the page's 发布时间 for web pages, else the date line.
     pub published: Option<String>,
+    /// The date line (落款) at the end of the report, as `YYYY-MM-DD`.
+    pub date_line: Option<String>,
 }
 
 /// Something the recogniser noticed that a structure rule reports.
@@ -82,6 +84,9 @@ pub enum Note {
     ExtraColumn { table: TableId, label: String, origin: Origin },
     /// A row with numbers whose label matches no row of the format.
     UnknownRow { table: TableId, label: String, origin: Origin },
+    /// Cells of a row in running text that could not be read with certainty (wrong count of numbers, or digits
+    /// run together that can be cut more than one way); they were left unknown.
+    UnreadableCells { table: TableId, label: String, text: String, reason: String, reason_en: String, origin: Origin },
 }
 
 /// Where a national table was found.

@@ -19,17 +19,8 @@ use unicode_normalization::UnicodeNormalization;
 pub fn label(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.nfkc() {
-        match ch {
-            c if c.is_whitespace() => {}
-            '“' | '”' | '"' | '\'' | '‘' | '’' | '「' | '」' => {}
-            '（' => out.push('('),
-            '）' => out.push(')'),
-            '，' => out.push(','),
-            '：' => out.push(':'),
-            '〔' | '【' | '[' => out.push('['),
-            '〕' | '】' | ']' => out.push(']'),
-            '、' | '．' => out.push(if ch == '．' { '.' } else { '、' }),
-            c => out.push(c),
+        if let Some(c) = fold_char(ch) {
+            out.push(c);
         }
     }
     // `第二十条第一项` is the same block as `第二十条第(一)项`.
@@ -41,6 +32,23 @@ pub fn label(text: &str) -> String {
         return format!("第二十条第({num})项");
     }
     out
+}
+
+/// One character of a label after NFKC, as [`label`] folds it: `None` for characters that are dropped
+/// (whitespace and quotation marks).
+pub fn fold_char(ch: char) -> Option<char> {
+    match ch {
+        c if c.is_whitespace() => None,
+        '“' | '”' | '"' | '\'' | '‘' | '’' | '「' | '」' => None,
+        '（' => Some('('),
+        '）' => Some(')'),
+        '，' => Some(','),
+        '：' => Some(':'),
+        '〔' | '【' | '[' => Some('['),
+        '〕' | '】' | ']' => Some(']'),
+        '．' => Some('.'),
+        c => Some(c),
+    }
 }
 
 /// A label with its leading enumerator removed: `(三)不予公开` → `不予公开`, `1.属于国家秘密` → `属于国家秘密`,

@@ -13,6 +13,8 @@ pub enum InputKind {
     Xlsx,
     Xls,
     Docx,
+    Html,
+    Text,
 }
 
 impl InputKind {
@@ -22,6 +24,8 @@ impl InputKind {
             InputKind::Xlsx => "xlsx",
             InputKind::Xls => "xls",
             InputKind::Docx => "docx",
+            InputKind::Html => "html",
+            InputKind::Text => "text",
         }
     }
 }
@@ -34,6 +38,9 @@ pub enum Addressing {
     Sheet { sheet: String, row0: u32, col0: u32 },
     /// A table in a document, numbered from 1 in document order: `表3 第12行第9列`.
     DocTable { index: usize },
+    /// Running text, one row per line (text dumps) or paragraph (web pages): `第240行`. `numbers` holds each row's
+    /// line or paragraph number in the source, `unit` is 行 or 段.
+    Lines { numbers: Vec<u32>, unit: String },
 }
 
 /// One position of a grid.
@@ -117,7 +124,12 @@ impl Grid {
                 format!("{}!{}", sheet, a1(row0 + row, col0 + col))
             }
             Addressing::DocTable { index } => format!("表{index} 第{}行第{}列", row + 1, col + 1),
+            Addressing::Lines { numbers, unit } => format!("第{}{unit}", self.line_number(numbers, row)),
         }
+    }
+
+    fn line_number(&self, numbers: &[u32], row: u32) -> u32 {
+        numbers.get(row as usize).copied().unwrap_or(row + 1)
     }
 
     /// The address of a position in English (`--lang en`).
@@ -127,6 +139,10 @@ impl Grid {
             Addressing::DocTable { index } => {
                 format!("table {index} row {} column {}", row + 1, col + 1)
             }
+            Addressing::Lines { numbers, unit } => {
+                let what = if unit == "段" { "paragraph" } else { "line" };
+                format!("{what} {}", self.line_number(numbers, row))
+            }
         }
     }
 
@@ -135,6 +151,7 @@ impl Grid {
         match &self.addressing {
             Addressing::Sheet { row0, .. } => (row0 + row) as usize + 1,
             Addressing::DocTable { .. } => row as usize + 1,
+            Addressing::Lines { numbers, .. } => self.line_number(numbers, row) as usize,
         }
     }
 
@@ -143,6 +160,7 @@ impl Grid {
         match &self.addressing {
             Addressing::Sheet { sheet, .. } => sheet.clone(),
             Addressing::DocTable { index } => format!("表{index}"),
+            Addressing::Lines { .. } => "正文".to_string(),
         }
     }
 }
@@ -184,8 +202,10 @@ pub struct RawDocument {
     pub kind: InputKind,
     pub paragraphs: Vec<Paragraph>,
     pub grids: Vec<Grid>,
-    /// The document's title property (docProps/core.xml), if set.
+    /// The document's title property (docProps/core.xml, HTML `<title>`, a crawler's 标题 line), if set.
     pub property_title: Option<String>,
+    /// The page's publication date (发布时间) as `YYYY-MM-DD`, for web pages and their dumps.
+    pub published: Option<String>,
 }
 
 #[cfg(test)]

@@ -97,7 +97,7 @@ fn document_xml(report: &Report, title: &str, changes: &[Change]) -> String {
     if let Some(agency) = &report.meta.agency {
         para(&mut body, "Signature", agency);
     }
-    if let Some(date) = &report.meta.published {
+    if let Some(date) = &report.meta.date_line {
         let parts: Vec<u32> = date.split('-').filter_map(|p| p.parse().ok()).collect();
         if let [y, m, d] = parts[..] {
             para(&mut body, "Signature", &format!("{y}年{m}月{d}日"));

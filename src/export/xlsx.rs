@@ -312,7 +312,7 @@ fn draw_text(sheet: &mut Worksheet, f: &Formats, report: &Report) -> Result<(), 
     if let Some(a) = &report.meta.agency {
         line(sheet, a, &f.text)?;
     }
-    if let Some(d) = &report.meta.published {
+    if let Some(d) = &report.meta.date_line {
         let date = d.split('-').filter_map(|p| p.parse::<u32>().ok()).collect::<Vec<_>>();
         if let [y, m, d] = date[..] {
             line(sheet, &format!("{y}年{m}月{d}日"), &f.text)?;

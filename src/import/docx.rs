@@ -19,7 +19,7 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError>
     let property_title =
         super::read_part(name, &mut archive, "docProps/core.xml").ok().flatten().and_then(|core| core_title(&core));
     let (paragraphs, grids) = parse_document(name, &xml)?;
-    Ok(RawDocument { kind: InputKind::Docx, paragraphs, grids, property_title })
+    Ok(RawDocument { kind: InputKind::Docx, paragraphs, grids, property_title, published: None })
 }
 
 #[derive(Default)]

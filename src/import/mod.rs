@@ -5,6 +5,8 @@
 //! merges resolved; all label matching and number parsing happen once, in the recogniser.
 
 mod docx;
+mod html;
+pub mod text;
 mod xlsx;
 
 use std::io::Read;
@@ -25,6 +27,8 @@ pub mod limits {
     pub const MAX_ZIP_RATIO: u64 = 200;
     /// One XML part's largest inflated size.
     pub const MAX_XML_PART: u64 = 256 * 1024 * 1024;
+    /// The largest HTML page or text dump read.
+    pub const MAX_HTML_BYTES: u64 = 16 * 1024 * 1024;
     /// The deepest XML element nesting accepted.
     pub const MAX_XML_DEPTH: usize = 512;
     /// The most cells of one sheet that are scanned.
@@ -112,7 +116,8 @@ impl ImportError {
 }
 
 /// File extensions gongkai looks at when given a folder.
-pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "docx", "docm", "doc", "wps", "et"];
+pub const EXTENSIONS: &[&str] =
+    &["xlsx", "xlsm", "xls", "docx", "docm", "doc", "wps", "et", "html", "htm", "shtml", "txt", "md"];
 
 /// Read a report file into the model.
 ///
@@ -214,15 +219,28 @@ pub fn read_raw(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
             what: "PDF".into(),
             advice: "gongkai reads the source document, not the PDF: use the .docx or .xlsx the report was made from",
         }),
+        Sniffed::Markup if matches!(ext.as_str(), "txt" | "md" | "text") => text::read(name, bytes),
+        Sniffed::Markup
+            if !bytes.windows(5).take(4096).any(|w| w.eq_ignore_ascii_case(b"<?xml")) || ext.starts_with("htm") =>
+        {
+            html::read(name, bytes)
+        }
         Sniffed::Markup => Err(ImportError::Unsupported {
             path: name.to_string(),
-            what: "an HTML or XML page, not a Word or Excel file".into(),
+            what: "an XML file, not a Word or Excel document".into(),
             advice: "open it in Word/WPS/Excel and save it as .docx or .xlsx",
         }),
+        Sniffed::Other if html::looks_binary(bytes) => Err(ImportError::Unsupported {
+            path: name.to_string(),
+            what: if ext.is_empty() { "binary content".into() } else { format!("binary content in a .{ext} file") },
+            advice: "gongkai reads .docx, .xlsx, .xls, web pages (.html) and text dumps (.txt, .md)",
+        }),
+        Sniffed::Other if matches!(ext.as_str(), "html" | "htm" | "shtml") => html::read(name, bytes),
+        Sniffed::Other if matches!(ext.as_str(), "txt" | "md" | "text" | "") => text::read(name, bytes),
         Sniffed::Other => Err(ImportError::Unsupported {
             path: name.to_string(),
-            what: if ext.is_empty() { "unknown content".into() } else { format!("unknown content in a .{ext} file") },
-            advice: "gongkai reads .docx, .xlsx and .xls files",
+            what: format!("unknown content in a .{ext} file"),
+            advice: "gongkai reads .docx, .xlsx, .xls, web pages (.html) and text dumps (.txt, .md)",
         }),
     }
 }

@@ -43,7 +43,7 @@ pub(super) fn read(name: &str, bytes: &[u8], kind: InputKind) -> Result<RawDocum
             }
         }
     }
-    Ok(RawDocument { kind, paragraphs: Vec::new(), grids, property_title: None })
+    Ok(RawDocument { kind, paragraphs: Vec::new(), grids, property_title: None, published: None })
 }
 
 fn to_grid(name: &str, sheet: &str, range: &Range<Data>, merges: &[Dimensions]) -> Result<Option<Grid>, ImportError> {

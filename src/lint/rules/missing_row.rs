@@ -50,6 +50,16 @@ fn check(report: &Report, sink: &mut Sink) {
     if report.tables.contains_key(&TableId::T4) && !report.cells.keys().any(|k| k.starts_with("t4.")) {
         missing.push((TableId::T4, "数据行".to_string()));
     }
+    // A row whose numbers could not be read is there: S107 says so.
+    let unreadable: Vec<(TableId, &str)> = report
+        .notes
+        .iter()
+        .filter_map(|n| match n {
+            crate::model::Note::UnreadableCells { table, label, .. } => Some((*table, label.as_str())),
+            _ => None,
+        })
+        .collect();
+    missing.retain(|(t, l)| !unreadable.iter().any(|(ut, ul)| ut == t && l.ends_with(ul)));
     for (table, label) in missing {
         sink.push(Finding {
             message: Text::new(

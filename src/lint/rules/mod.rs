@@ -23,6 +23,7 @@ mod t3_balance;
 mod t4_total;
 mod trial_format_after_2021;
 mod unknown_row;
+mod unreadable_cells;
 mod year_missing;
 
 use super::Rule;
@@ -37,6 +38,7 @@ pub static ALL: &[&Rule] = &[
     &extra_column::RULE,
     &unknown_row::RULE,
     &label_variant::RULE,
+    &unreadable_cells::RULE,
     &not_a_count::RULE,
     &invalid_amount::RULE,
     &amount_unit::RULE,

@@ -6,6 +6,8 @@
 //! It never fails: what it cannot recognise becomes a [`Note`] or a missing key, which the structure rules
 //! report.
 
+mod stream;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::layout::{self, FormatVersion, T2Row, T3Row, TableId};
@@ -58,7 +60,8 @@ struct Builder<'a> {
 }
 
 /// Turn a raw document into the report model. Never fails; see the module docs.
-pub fn recognize(path: &str, raw: RawDocument) -> Report {
+pub fn recognize(path: &str, mut raw: RawDocument) -> Report {
+    let text_grid = read_running_text(&mut raw);
     let norms = raw.grids.iter().map(Norm::new).collect();
     let mut b = Builder {
         grids: &raw.grids,
@@ -72,17 +75,49 @@ pub fn recognize(path: &str, raw: RawDocument) -> Report {
     b.find_table3();
     b.find_table4();
     b.find_table2();
+    if let Some(gi) = text_grid {
+        b.read_stream(gi, &raw);
+    }
     let format = detect_version(&b.cells);
     if format == FormatVersion::Trial2019 {
         map_trial(&mut b.cells);
     }
     let lines = b.text_lines(&raw);
-    let (meta, sections) = read_text(&lines, raw.property_title.as_deref());
+    let (mut meta, sections) = read_text(&lines, raw.property_title.as_deref());
+    meta.published = raw.published.clone().or_else(|| meta.date_line.clone());
     let Builder { cells, notes, tables, .. } = b;
+    if text_grid.is_some_and(|gi| !tables.values().any(|t| t.grid == gi)) {
+        raw.grids.pop();
+    }
     Report { path: path.to_string(), input: raw.kind, format, meta, sections, cells, tables, notes, grids: raw.grids }
 }
 
 const T3_HEADER_WORDS: &[&str] = &["申请人情况", "法人或其他组织"];
+
+/// Add a grid of the running text (one row per paragraph or line) when the text may hold tables, so that values
+/// read from it have an origin. Returns its index.
+fn read_running_text(raw: &mut RawDocument) -> Option<usize> {
+    const SIGNS: &[&str] = &["勾稽关系", "第二十条", "本年新收政府信息公开申请数量", "行政规范性文件", "行政复议"];
+    let holds_tables = raw.paragraphs.iter().any(|p| SIGNS.iter().any(|s| p.text.contains(s)));
+    if !holds_tables {
+        return None;
+    }
+    let unit = if raw.kind == crate::raw::InputKind::Text { "行" } else { "段" };
+    let numbers = raw
+        .paragraphs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| p.origin.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap_or(i as u32 + 1))
+        .collect();
+    let mut grid = Grid::new(Addressing::Lines { numbers, unit: unit.to_string() }, raw.paragraphs.len() as u32, 1);
+    for (i, p) in raw.paragraphs.iter().enumerate() {
+        if let Some(cell) = grid.get_mut(i as u32, 0) {
+            cell.text = p.text.clone();
+        }
+    }
+    raw.grids.push(grid);
+    Some(raw.grids.len() - 1)
+}
 
 impl Builder<'_> {
     fn cell_at(&mut self, gi: usize, r: u32, c: u32) -> Cell {
@@ -402,6 +437,28 @@ impl Builder<'_> {
         any
     }
 
+    /// Read the tables the grids did not hold out of the running text (grid `gi`).
+    fn read_stream(&mut self, gi: usize, raw: &RawDocument) {
+        let want: Vec<TableId> =
+            [TableId::T2, TableId::T3, TableId::T4].into_iter().filter(|t| !self.tables.contains_key(t)).collect();
+        if want.is_empty() {
+            return;
+        }
+        let lines: Vec<String> = raw.paragraphs.iter().map(|p| p.text.clone()).collect();
+        let found = stream::recognize(&lines, &want);
+        for (table, row) in found.tables {
+            self.tables.entry(table).or_insert(TableLocation { grid: gi, header_row: row });
+        }
+        for v in found.values {
+            let parsed = normalize::parse_value(&v.raw);
+            let origin = Origin { grid: gi, row: v.row, col: 0 };
+            self.cells.entry(v.key).or_insert(Cell { raw: v.raw, parsed, origin, number_as_text: false });
+        }
+        for (kind, row) in found.notes {
+            self.notes.push(kind.into_note(Origin { grid: gi, row, col: 0 }));
+        }
+    }
+
     fn in_region(&self, gi: usize, r: u32) -> bool {
         self.regions.iter().any(|&(g, a, b)| g == gi && (a..=b).contains(&r))
     }
@@ -411,7 +468,7 @@ impl Builder<'_> {
         let mut lines: Vec<(String, String)> =
             raw.paragraphs.iter().map(|p| (p.text.clone(), p.origin.clone())).collect();
         for (gi, grid) in self.grids.iter().enumerate() {
-            if raw.kind == crate::raw::InputKind::Docx {
+            if raw.kind != crate::raw::InputKind::Xlsx && raw.kind != crate::raw::InputKind::Xls {
                 break;
             }
             for r in 0..grid.rows {
@@ -590,7 +647,7 @@ fn read_text(lines: &[(String, String)], property_title: Option<&str>) -> (Meta,
     if meta.year.is_none() {
         meta.year = lines.iter().find_map(|(t, _)| t.split("统计期限为").nth(1).and_then(year_in));
     }
-    meta.published = lines.iter().rev().take(8).find_map(|(t, _)| date_line(t));
+    meta.date_line = lines.iter().rev().take(8).find_map(|(t, _)| date_line(t));
 
     let mut sections: Vec<Section> = Vec::new();
     for (text, origin) in lines {

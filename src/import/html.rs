@@ -1,0 +1,293 @@
+//! HTML pages → paragraphs and grids, with scraper (html5ever).
+//!
+//! Each top-level `<table>` becomes a grid with `rowspan`/`colspan` resolved into merges; a nested table is read as
+//! text of its cell. Text outside tables becomes paragraphs, one per block element; page furniture (浏览次数,
+//! 【字体:, 打印, 附件下载, 相关链接, …) is dropped, and the page's 发布时间/发布日期 is kept as metadata. Pages in
+//! GBK/GB2312/GB18030 are decoded by their declared charset (encoding_rs), or by trying GB18030 when UTF-8 fails.
+
+use ego_tree::NodeRef;
+use scraper::{Html, Node};
+
+use super::{ImportError, bound_text, limits};
+use crate::raw::{Addressing, Grid, InputKind, Paragraph, RawDocument};
+
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "br",
+    "tr",
+    "table",
+    "title",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "center",
+    "form",
+];
+const SKIP: &[&str] = &["script", "style", "noscript", "template", "head", "select", "button", "iframe", "svg"];
+/// Lines of page furniture that are not part of the report.
+const BOILERPLATE: &[&str] = &[
+    "浏览次数",
+    "【字体",
+    "字体：",
+    "字体:",
+    "附件下载",
+    "相关链接",
+    "打印本页",
+    "关闭窗口",
+    "分享到",
+    "【打印】",
+    "【关闭】",
+    "扫一扫",
+];
+
+/// Decode page bytes: BOM, then a declared charset, then UTF-8, then GB18030.
+pub(super) fn decode(bytes: &[u8]) -> String {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let head_text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    if let Some(pos) = head_text.find("charset=") {
+        let label: String = head_text[pos + 8..]
+            .trim_start_matches(['"', '\''])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        if let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes()) {
+            return enc.decode_without_bom_handling(bytes).0.into_owned();
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let (gb, _, gb_errors) = encoding_rs::GB18030.decode(bytes);
+            if gb_errors { String::from_utf8_lossy(bytes).into_owned() } else { gb.into_owned() }
+        }
+    }
+}
+
+/// True for text that cannot be a web page or a text dump: NUL bytes or mostly control characters.
+pub(super) fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return true;
+    }
+    let controls = head.iter().filter(|b| **b < 0x09 || (**b > 0x0d && **b < 0x20)).count();
+    controls * 20 > head.len()
+}
+
+pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
+    if bytes.len() as u64 > limits::MAX_HTML_BYTES {
+        return Err(ImportError::Limit {
+            path: name.to_string(),
+            limit: format!(
+                "{} MiB of HTML, more than {} MiB",
+                bytes.len() / 1024 / 1024,
+                limits::MAX_HTML_BYTES / 1024 / 1024
+            ),
+        });
+    }
+    let text = decode(bytes);
+    let html = Html::parse_document(&text);
+    let mut walker = Walker::default();
+    walker.walk(html.tree.root());
+    walker.flush();
+    let mut paragraphs = Vec::new();
+    let mut published = None;
+    for (i, line) in walker.lines.into_iter().enumerate() {
+        if published.is_none() {
+            published = super::text::page_date(&line);
+        }
+        if BOILERPLATE.iter().any(|b| line.contains(b)) && line.chars().count() < 120 {
+            continue;
+        }
+        paragraphs.push(Paragraph { text: bound_text(line), origin: format!("第{}段", i + 1) });
+    }
+    Ok(RawDocument { kind: InputKind::Html, paragraphs, grids: walker.grids, property_title: walker.title, published })
+}
+
+#[derive(Default)]
+struct Walker {
+    lines: Vec<String>,
+    current: String,
+    grids: Vec<Grid>,
+    title: Option<String>,
+}
+
+impl Walker {
+    fn flush(&mut self) {
+        let line = self.current.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !line.is_empty() {
+            self.lines.push(line);
+        }
+        self.current.clear();
+    }
+
+    /// Walk the tree in document order with an explicit stack (deeply nested pages must not overflow the stack).
+    fn walk(&mut self, root: NodeRef<Node>) {
+        let mut stack: Vec<(NodeRef<Node>, bool)> = vec![(root, false)];
+        while let Some((node, closing)) = stack.pop() {
+            match node.value() {
+                Node::Text(t) if !closing && self.current.len() < limits::MAX_CELL_TEXT => {
+                    self.current.push_str(&t.text);
+                }
+                Node::Text(_) => {}
+                Node::Element(el) => {
+                    let name = el.name();
+                    if closing {
+                        if BLOCKS.contains(&name) {
+                            self.flush();
+                        }
+                        continue;
+                    }
+                    if name == "title" {
+                        let t: String =
+                            node.descendants().filter_map(|n| n.value().as_text().map(|t| t.to_string())).collect();
+                        let t = t.trim().to_string();
+                        if !t.is_empty() {
+                            self.title = Some(t);
+                        }
+                        continue;
+                    }
+                    if SKIP.contains(&name) {
+                        continue;
+                    }
+                    if name == "table" {
+                        self.flush();
+                        let index = self.grids.len() + 1;
+                        self.grids.push(table_grid(node, index));
+                        continue;
+                    }
+                    if BLOCKS.contains(&name) {
+                        self.flush();
+                    }
+                    stack.push((node, true));
+                    let children: Vec<_> = node.children().collect();
+                    for child in children.into_iter().rev() {
+                        stack.push((child, false));
+                    }
+                }
+                _ if !closing => {
+                    let children: Vec<_> = node.children().collect();
+                    for child in children.into_iter().rev() {
+                        stack.push((child, false));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The text of a cell: line breaks at `<br>` and block elements, nested tables flattened.
+fn cell_text(cell: NodeRef<Node>) -> String {
+    let mut out = String::new();
+    for edge in cell.traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) => match n.value() {
+                Node::Text(t) if out.len() < limits::MAX_CELL_TEXT => out.push_str(&t.text),
+                Node::Element(el) if el.name() == "br" => out.push('\n'),
+                _ => {}
+            },
+            ego_tree::iter::Edge::Close(n) => {
+                if let Node::Element(el) = n.value()
+                    && matches!(el.name(), "p" | "div" | "li")
+                {
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out.trim().to_string()
+}
+
+/// The rows of a table, skipping those of nested tables.
+fn table_rows(table: NodeRef<Node>) -> Vec<NodeRef<Node>> {
+    let mut rows = Vec::new();
+    let mut stack: Vec<NodeRef<Node>> = table.children().collect();
+    stack.reverse();
+    while let Some(n) = stack.pop() {
+        if let Node::Element(el) = n.value() {
+            match el.name() {
+                "tr" => rows.push(n),
+                "thead" | "tbody" | "tfoot" => {
+                    let mut kids: Vec<_> = n.children().collect();
+                    kids.reverse();
+                    stack.extend(kids);
+                }
+                _ => {}
+            }
+        }
+    }
+    rows
+}
+
+fn span(el: &scraper::node::Element, attr: &str) -> u32 {
+    el.attr(attr).and_then(|v| v.trim().parse::<u32>().ok()).unwrap_or(1).clamp(1, 1000)
+}
+
+/// Lay a table out on its grid (the HTML table model): each cell takes the next free column of its row.
+fn table_grid(table: NodeRef<Node>, index: usize) -> Grid {
+    struct Placed {
+        r: u32,
+        c: u32,
+        rows: u32,
+        cols: u32,
+        text: String,
+    }
+    let rows = table_rows(table);
+    let mut occupied: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+    let mut placed = Vec::new();
+    let mut width = 0u32;
+    let nrows = (rows.len() as u32).min(limits::MAX_SHEET_CELLS as u32);
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32;
+        let mut c = 0u32;
+        for cell in row.children() {
+            let Node::Element(el) = cell.value() else { continue };
+            if !matches!(el.name(), "td" | "th") {
+                continue;
+            }
+            while occupied.contains(&(r, c)) {
+                c += 1;
+            }
+            let (rs, cs) = (span(el, "rowspan").min(nrows.saturating_sub(r).max(1)), span(el, "colspan"));
+            if u64::from(width.max(c + cs)) * u64::from(nrows) > limits::MAX_SHEET_CELLS {
+                break;
+            }
+            for dr in 0..rs {
+                for dc in 0..cs {
+                    occupied.insert((r + dr, c + dc));
+                }
+            }
+            placed.push(Placed { r, c, rows: rs, cols: cs, text: cell_text(cell) });
+            width = width.max(c + cs);
+            c += cs;
+        }
+    }
+    let mut grid = Grid::new(Addressing::DocTable { index }, nrows, width);
+    for p in placed {
+        if let Some(cell) = grid.get_mut(p.r, p.c) {
+            cell.text = bound_text(p.text);
+        }
+        if p.rows > 1 || p.cols > 1 {
+            grid.merge(p.r, p.c, p.r + p.rows - 1, p.c + p.cols - 1);
+        }
+    }
+    grid
+}

@@ -1,0 +1,47 @@
+//! S107: cells in running text that could not be read with certainty.
+
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::{Note, Report};
+
+pub const RULE: Rule = Rule {
+    code: "S107",
+    name: "unreadable-cells",
+    severity: Severity::Warning,
+    summary: "正文中的表格数字无法确定地对应到各栏，已留空",
+    summary_en: "Numbers of a table in running text could not be matched to their cells with certainty",
+    explain: "## What it does\n\
+Reports a row of a table read from a web page or a text dump whose numbers could not be placed with certainty: \
+the row has more or fewer numbers than the format's columns, or its digits run together (`行政规范性文件77132470`) \
+and more than one way of cutting them agrees with the table's arithmetic. The cells are left unknown (null), \
+never guessed.\n\n\
+## Why\n\
+Text extraction on many government sites drops the cell boundaries. gongkai cuts a digit run only when the row \
+total, the 勾稽关系 and (七)总计 leave exactly one possibility.\n\n\
+## Example\n\
+`规章000行政规范性文件77132470`: 规章 is 0 | 0 | 0, but 77132470 can be 77 | 13 | 2470, 7 | 713 | 2470, …\n\n\
+## Fix\n\
+None: read the numbers from the original document.",
+    fix: FixAvailability::None,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    for note in &report.notes {
+        if let Note::UnreadableCells { table, label, text, reason, reason_en, origin } = note {
+            sink.push(Finding {
+                message: Text::new(
+                    format!("{}「{}」行：{}", table.zh(), label, reason),
+                    format!("{} row 「{}」: {}", table.en(), label, reason_en),
+                ),
+                help: Some(Text::new(
+                    format!("对照原件核实「{text}」中的数字；这些单元格按未知处理"),
+                    format!("check the numbers in 「{text}」 against the original; the cells are treated as unknown"),
+                )),
+                table: Some(*table),
+                origin: Some(*origin),
+                label: Some(Text::new("无法确定", "uncertain")),
+                ..Finding::default()
+            });
+        }
+    }
+}

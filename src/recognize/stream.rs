@@ -1,0 +1,586 @@
+//! Tables in running text: web-page dumps with one cell per line, pipe-separated rows, markdown tables split across
+//! pages, labels broken over lines, and cells run together with no separator (`规范性文件898989`).
+//!
+//! The text is folded into one stream of label characters (whitespace and `|` remembered only as separators), the
+//! format's labels are found in their order, and the numbers between two labels belong to the first. When a digit
+//! run must be cut into several cells, the table's own arithmetic decides: a row's 总计 is the sum of its parts, the
+//! 勾稽关系 and (七)总计 hold per column, 表四's totals hold per group. Only a cut that is the one solution is taken;
+//! otherwise the cells stay unknown and a note says why. Guessing is never done.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::layout::{self, T2Row, T3Row, TableId};
+use crate::model::Note;
+use crate::normalize::{self, Parsed};
+
+/// A value read from the text: canonical key, the text it came from, and the row (line) it is on.
+pub(super) struct Value {
+    pub key: String,
+    pub raw: String,
+    pub row: u32,
+}
+
+/// What the stream yielded.
+#[derive(Default)]
+pub(super) struct Found {
+    pub values: Vec<Value>,
+    /// Notes, with origin rows to be placed on the text grid.
+    pub notes: Vec<(NoteKind, u32)>,
+    /// Each table found, with the row its header starts on.
+    pub tables: Vec<(TableId, u32)>,
+}
+
+/// A note before it has an origin.
+pub(super) enum NoteKind {
+    Unreadable { table: TableId, label: String, text: String, reason: String, reason_en: String },
+    LabelVariant { table: TableId, found: String, expected: String },
+}
+
+impl NoteKind {
+    pub(super) fn into_note(self, origin: crate::model::Origin) -> Note {
+        match self {
+            NoteKind::Unreadable { table, label, text, reason, reason_en } => {
+                Note::UnreadableCells { table, label, text, reason, reason_en, origin }
+            }
+            NoteKind::LabelVariant { table, found, expected } => Note::LabelVariant { table, found, expected, origin },
+        }
+    }
+}
+
+struct Stream {
+    chars: Vec<char>,
+    sep_before: Vec<bool>,
+    row_of: Vec<u32>,
+}
+
+impl Stream {
+    fn new(lines: &[String]) -> Stream {
+        let mut s = Stream { chars: Vec::new(), sep_before: Vec::new(), row_of: Vec::new() };
+        for (row, line) in lines.iter().enumerate() {
+            let mut sep = true;
+            for ch in line.nfkc() {
+                if ch.is_whitespace() || ch == '|' {
+                    sep = true;
+                    continue;
+                }
+                if let Some(c) = normalize::fold_char(ch) {
+                    s.chars.push(c);
+                    s.sep_before.push(sep);
+                    s.row_of.push(row as u32);
+                    sep = false;
+                }
+            }
+        }
+        s
+    }
+
+    fn find(&self, pat: &[char], from: usize, to: usize) -> Option<usize> {
+        if pat.is_empty() || to > self.chars.len() || from >= to {
+            return None;
+        }
+        (from..=to.saturating_sub(pat.len())).find(|&i| self.chars[i..i + pat.len()] == *pat)
+    }
+
+    fn find_str(&self, pat: &str, from: usize, to: usize) -> Option<usize> {
+        let p: Vec<char> = normalize::label(pat).chars().collect();
+        self.find(&p, from, to)
+    }
+
+    fn row(&self, at: usize) -> u32 {
+        self.row_of.get(at.min(self.row_of.len().saturating_sub(1))).copied().unwrap_or(0)
+    }
+
+    /// Number tokens in `[a, b)`: runs of digits (with `. , + -`) cut at separators and at any other character.
+    fn numbers(&self, a: usize, b: usize) -> Vec<(String, usize)> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        let mut start = a;
+        for i in a..b.min(self.chars.len()) {
+            let c = self.chars[i];
+            let numeric = c.is_ascii_digit()
+                || (matches!(c, '.' | ',') && !cur.is_empty())
+                || (matches!(c, '+' | '-') && cur.is_empty());
+            if numeric && (cur.is_empty() || !self.sep_before[i]) {
+                if cur.is_empty() {
+                    start = i;
+                }
+                cur.push(c);
+                continue;
+            }
+            flush_number(&mut cur, start, &mut out);
+            if numeric {
+                start = i;
+                cur.push(c);
+            }
+        }
+        // OCR tables name their columns 数据1, 数据2, …: those digits are headers, not values.
+        out.retain(|(_, at)| !(*at >= 2 && self.chars[at - 2] == '数' && self.chars[at - 1] == '据'));
+        flush_number(&mut cur, start, &mut out);
+        out
+    }
+}
+
+fn flush_number(cur: &mut String, start: usize, out: &mut Vec<(String, usize)>) {
+    let t = cur.trim_end_matches(['.', ',']).to_string();
+    if matches!(normalize::parse_value(&t), Parsed::Number { .. }) && t.chars().any(|c| c.is_ascii_digit()) {
+        out.push((t, start));
+    }
+    cur.clear();
+}
+
+/// A label found in the stream: where it starts and ends. Tried with its numbering first, then without it (the
+/// numbering then stays outside the numbers).
+fn find_label(s: &Stream, label: &str, from: usize, to: usize) -> Option<(usize, usize, bool)> {
+    let full = normalize::label(label);
+    let full_chars: Vec<char> = full.chars().collect();
+    if let Some(i) = s.find(&full_chars, from, to) {
+        return Some((i, i + full_chars.len(), false));
+    }
+    let core: Vec<char> = normalize::label_core(&full).chars().collect();
+    if core.len() < full_chars.len() && core.len() >= 2 {
+        let i = s.find(&core, from, to)?;
+        // Swallow a numbering written another way (`1、`, `(1)`) so its digits are not read as a number.
+        let mut start = i;
+        if start > from && matches!(s.chars[start - 1], '.' | '、' | ')') {
+            start -= 1;
+            while start > from && (s.chars[start - 1].is_ascii_digit() || s.chars[start - 1] == '(') {
+                start -= 1;
+            }
+        }
+        return Some((start, i + core.len(), true));
+    }
+    None
+}
+
+/// Every way to cut the tokens into exactly `n` numbers: a token may be cut only when it is a run of digits, and
+/// no piece but `0` itself starts with 0. At most `cap` ways are returned.
+fn cuts(tokens: &[String], n: usize, cap: usize) -> Vec<Vec<String>> {
+    fn pieces(digits: &str, k: usize, out: &mut Vec<Vec<String>>, cur: &mut Vec<String>, cap: usize) {
+        if out.len() >= cap {
+            return;
+        }
+        if k == 1 {
+            if digits.len() == 1 || !digits.starts_with('0') {
+                cur.push(digits.to_string());
+                out.push(cur.clone());
+                cur.pop();
+            }
+            return;
+        }
+        let max_first = if digits.starts_with('0') { 1 } else { digits.len().saturating_sub(k - 1) };
+        for len in 1..=max_first {
+            cur.push(digits[..len].to_string());
+            pieces(&digits[len..], k - 1, out, cur, cap);
+            cur.pop();
+        }
+    }
+    fn go(tokens: &[String], n: usize, out: &mut Vec<Vec<String>>, prefix: &mut Vec<String>, cap: usize) {
+        if out.len() >= cap {
+            return;
+        }
+        let Some((first, rest)) = tokens.split_first() else {
+            if n == 0 {
+                out.push(prefix.clone());
+            }
+            return;
+        };
+        let splittable = first.len() > 1 && first.chars().all(|c| c.is_ascii_digit());
+        let max_k = if splittable { first.len().min(n.saturating_sub(rest.len())) } else { 1 };
+        for k in 1..=max_k {
+            if n < k {
+                break;
+            }
+            let mut ways = Vec::new();
+            pieces(first, k, &mut ways, &mut Vec::new(), cap);
+            if k == 1 && ways.is_empty() {
+                ways.push(vec![first.clone()]);
+            }
+            for w in ways {
+                let len = prefix.len();
+                prefix.extend(w);
+                go(rest, n - k, out, prefix, cap);
+                prefix.truncate(len);
+            }
+        }
+    }
+    if tokens.len() > n || tokens.iter().map(String::len).sum::<usize>() > 64 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    go(tokens, n, &mut out, &mut Vec::new(), cap);
+    out
+}
+
+fn num(s: &str) -> f64 {
+    normalize::parse_value(s).number().unwrap_or(f64::NAN)
+}
+
+const CAP: usize = 20_000;
+
+/// Read tables 2, 3 and 4 out of running text. `want` says which tables to look for.
+pub(super) fn recognize(lines: &[String], want: &[TableId]) -> Found {
+    let s = Stream::new(lines);
+    let end = s.chars.len();
+    let mut found = Found::default();
+    // Where each table starts: its heading cell, or failing that its first label (partial dumps lose headers).
+    let first = |pats: &[&str], from: usize| pats.iter().find_map(|p| s.find_str(p, from, end));
+    let t2_at = first(&["第二十条第(一)项", "本年制发件数", "本年新制作数量", "信息内容"], 0);
+    let t3_at = first(&["(本列数据的勾稽关系", "申请人情况", "本年新收政府信息公开申请数量"], t2_at.unwrap_or(0));
+    let section5 = ["五、存在的主要问题", "五、信息公开工作存在", "五、政府信息公开工作存在", "五、存在问题"];
+    let tail = |from: usize| section5.iter().filter_map(|h| s.find_str(h, from, end)).min().unwrap_or(end);
+
+    if let Some(a) = t2_at
+        && want.contains(&TableId::T2)
+    {
+        let b = t3_at.unwrap_or_else(|| tail(a));
+        table2(&s, a, b, &mut found);
+    }
+    let mut t3_end = t3_at.unwrap_or(0);
+    if let Some(a) = t3_at {
+        let b = s.find_str("行政复议", a, end).map_or_else(|| tail(a), |x| x.min(tail(a)));
+        if want.contains(&TableId::T3) {
+            t3_end = table3(&s, a, b, &mut found);
+        } else {
+            t3_end = b;
+        }
+    }
+    if want.contains(&TableId::T4)
+        && let Some(a) = s.find_str("行政复议", t3_end, end)
+    {
+        table4(&s, a, tail(a), &mut found);
+    }
+    found
+}
+
+/// Find each label in `[a, b)`: after the previous one when the text keeps the format's order, else anywhere in the
+/// region (page breaks and PDF conversion reorder rows). Each position is used once.
+fn locate<'l>(s: &Stream, labels: impl Iterator<Item = &'l str>, a: usize, b: usize) -> Vec<Option<(usize, usize)>> {
+    let mut cursor = a;
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    let mut out = Vec::new();
+    for label in labels {
+        let free = |hit: &(usize, usize, bool)| !taken.iter().any(|(x, y)| hit.0 < *y && *x < hit.1);
+        let hit = find_label(s, label, cursor, b).filter(free).or_else(|| {
+            let mut from = a;
+            while let Some(h) = find_label(s, label, from, b) {
+                if free(&h) {
+                    return Some(h);
+                }
+                from = h.1;
+            }
+            None
+        });
+        if let Some((st, e, _)) = hit {
+            cursor = e;
+            taken.push((st, e));
+            out.push(Some((st, e)));
+        } else {
+            out.push(None);
+        }
+    }
+    out
+}
+
+/// Where the numbers after a label end: at the next label found, whichever row it belongs to.
+fn next_start(located: &[Option<(usize, usize)>], after: usize, b: usize) -> usize {
+    located.iter().flatten().map(|(st, _)| *st).filter(|st| *st >= after).min().unwrap_or(b)
+}
+
+fn unreadable(found: &mut Found, table: TableId, label: &str, text: String, row: u32, zh: String, en: String) {
+    found.notes.push((NoteKind::Unreadable { table, label: label.to_string(), text, reason: zh, reason_en: en }, row));
+}
+
+fn segment_text(s: &Stream, a: usize, b: usize) -> String {
+    let mut t = String::new();
+    for i in a..b.min(s.chars.len()) {
+        if s.sep_before[i] && !t.is_empty() {
+            t.push(' ');
+        }
+        t.push(s.chars[i]);
+    }
+    t.chars().take(80).collect()
+}
+
+fn table2(s: &Stream, a: usize, b: usize, found: &mut Found) {
+    let trial = ["本年新制作数量", "上一年项目数量", "采购项目数量"].iter().any(|h| s.find_str(h, a, b).is_some());
+    let (rows, prefix): (&[T2Row], &str) = if trial { (layout::T2_TRIAL, "t2v19") } else { (layout::T2_2021, "t2") };
+    if !trial && s.find_str("本年制发件数", a, b).is_none() && s.find_str("本年发件数", a, b).is_some() {
+        found.notes.push((
+            NoteKind::LabelVariant {
+                table: TableId::T2, found: "本年发件数".into(), expected: "本年制发件数".into()
+            },
+            s.row(s.find_str("本年发件数", a, b).unwrap_or(a)),
+        ));
+    }
+    found.tables.push((TableId::T2, s.row(a)));
+    let located = locate(s, rows.iter().map(|r| r.label), a, b);
+    for (i, row) in rows.iter().enumerate() {
+        let Some((_, start)) = located[i] else { continue };
+        let stop = next_start(&located, start, b);
+        // The block heading and column headers of the next block sit between two rows; they hold no digits.
+        let tokens = s.numbers(start, stop);
+        let n = row.fields.len();
+        let texts: Vec<String> = tokens.iter().map(|(t, _)| t.clone()).collect();
+        let ways = cuts(&texts, n, CAP);
+        let line = s.row(start);
+        if ways.len() == 1 {
+            for (f, raw) in row.fields.iter().zip(&ways[0]) {
+                found.values.push(Value {
+                    key: format!("{prefix}.{}.{}.{}", row.block_key, row.row_key, f.key),
+                    raw: raw.clone(),
+                    row: line,
+                });
+            }
+        } else {
+            let (zh, en) = cut_reason(&texts, n, ways.len());
+            unreadable(found, TableId::T2, row.label, segment_text(s, start, stop), line, zh, en);
+        }
+    }
+}
+
+fn cut_reason(tokens: &[String], n: usize, ways: usize) -> (String, String) {
+    if ways == 0 {
+        (
+            format!("应有 {n} 个数字，读到 {} 个（{}），无法对应到各栏", tokens.len(), tokens.join(" ")),
+            format!(
+                "{n} numbers expected, {} found ({}); they cannot be matched to the columns",
+                tokens.len(),
+                tokens.join(" ")
+            ),
+        )
+    } else {
+        (
+            format!("数字连写在一起（{}），有 {ways} 种拆分都说得通，无法确定各栏的值", tokens.join(" ")),
+            format!(
+                "the digits run together ({}) and {ways} ways to cut them fit; the cells are left unknown",
+                tokens.join(" ")
+            ),
+        )
+    }
+}
+
+/// Reads 表三 between `a` and `b`; returns where its last row's numbers end.
+fn table3(s: &Stream, a: usize, b: usize, found: &mut Found) -> usize {
+    let modern = s.find_str("逾期不补正", a, b).is_some() || s.find_str("逾期未按收费通知", a, b).is_some();
+    let rows: &[T3Row] = if modern { &layout::T3_ROWS_2021 } else { &layout::T3_ROWS_TRIAL };
+    found.tables.push((TableId::T3, s.row(a)));
+    let located = locate(s, rows.iter().map(|r| r.label), a, b);
+    let ncols = layout::T3_COLS.len();
+    // Candidate cuts per row; rows with one candidate are settled.
+    let mut candidates: Vec<Vec<Vec<String>>> = Vec::new();
+    let mut rows_at: Vec<(usize, usize)> = Vec::new();
+    let mut last_end = a;
+    for (i, row) in rows.iter().enumerate() {
+        let Some((_, start)) = located[i] else {
+            candidates.push(Vec::new());
+            rows_at.push((b, b));
+            continue;
+        };
+        let mut stop = next_start(&located, start, b);
+        let tokens: Vec<(String, usize)> = s.numbers(start, stop);
+        // The last row's numbers end the table: anything after them belongs to what follows.
+        let tokens = if i + 1 == rows.len() { first_numbers(&tokens, ncols) } else { tokens };
+        if let Some((t, at)) = tokens.last() {
+            stop = stop.min(at + t.chars().count());
+            last_end = last_end.max(stop);
+        }
+        let texts: Vec<String> = tokens.iter().map(|(t, _)| t.clone()).collect();
+        let ways: Vec<Vec<String>> = if texts.len() == ncols {
+            vec![texts]
+        } else {
+            cuts(&texts, ncols, CAP).into_iter().filter(|w| row_total_holds(w)).collect()
+        };
+        let _ = row;
+        candidates.push(ways);
+        rows_at.push((start, stop));
+    }
+    let choice = resolve_columns(rows, &candidates);
+    for (i, row) in rows.iter().enumerate() {
+        let (start, stop) = rows_at[i];
+        if located[i].is_none() {
+            continue;
+        }
+        let line = s.row(start);
+        match choice.get(i).and_then(Option::as_ref) {
+            Some(values) => {
+                for (ci, raw) in values.iter().enumerate() {
+                    found.values.push(Value { key: layout::t3_key(row.key, ci), raw: raw.clone(), row: line });
+                }
+            }
+            None => {
+                let tokens: Vec<String> = s.numbers(start, stop).into_iter().map(|(t, _)| t).collect();
+                let (zh, en) = cut_reason(&tokens, ncols, candidates[i].len());
+                unreadable(found, TableId::T3, row.label, segment_text(s, start, stop), line, zh, en);
+            }
+        }
+    }
+    last_end
+}
+
+/// The first `n` numbers of a token list, cutting a digit run when the row runs on into the next table.
+fn first_numbers(tokens: &[(String, usize)], n: usize) -> Vec<(String, usize)> {
+    if tokens.len() >= n {
+        return tokens[..n].to_vec();
+    }
+    tokens.to_vec()
+}
+
+fn row_total_holds(values: &[String]) -> bool {
+    let v: Vec<f64> = values.iter().map(|x| num(x)).collect();
+    v.len() == layout::T3_COLS.len() && (v[..6].iter().sum::<f64>() - v[6]).abs() < 1e-9
+}
+
+/// Pick one cut per row so that every column satisfies (七)总计 = Σ results and 新收 + 结转 = 总计 + 结转下年度.
+/// A row is settled when all the combinations that satisfy the columns agree on it; rows that stay ambiguous
+/// get `None`.
+fn resolve_columns(rows: &[T3Row], candidates: &[Vec<Vec<String>>]) -> Vec<Option<Vec<String>>> {
+    let mut choice: Vec<Option<Vec<String>>> =
+        candidates.iter().map(|c| if c.len() == 1 { c.first().cloned() } else { None }).collect();
+    let open: Vec<usize> = (0..candidates.len()).filter(|&i| candidates[i].len() > 1).collect();
+    if open.is_empty() {
+        return choice;
+    }
+    let combos: usize = open.iter().map(|&i| candidates[i].len()).product();
+    if combos > 200_000 || candidates.iter().any(Vec::is_empty) {
+        return choice;
+    }
+    let index = |key: &str| rows.iter().position(|r| r.key == key);
+    let results: Vec<usize> =
+        rows.iter().enumerate().filter(|(_, r)| r.role == layout::T3Role::Result).map(|(i, _)| i).collect();
+    let (Some(new), Some(over), Some(total), Some(fwd)) =
+        (index("new_received"), index("carried_over"), index("result.total"), index("carried_forward"))
+    else {
+        return choice;
+    };
+    let mut solutions: Vec<Vec<usize>> = Vec::new();
+    let mut pick = vec![0usize; open.len()];
+    loop {
+        let value = |row: usize, col: usize| -> f64 {
+            let cut = match open.iter().position(|&o| o == row) {
+                Some(k) => &candidates[row][pick[k]],
+                None => &candidates[row][0],
+            };
+            num(&cut[col])
+        };
+        let ok = (0..layout::T3_COLS.len()).all(|c| {
+            let sum: f64 = results.iter().map(|&r| value(r, c)).sum();
+            (sum - value(total, c)).abs() < 1e-9
+                && (value(new, c) + value(over, c) - value(total, c) - value(fwd, c)).abs() < 1e-9
+        });
+        if ok {
+            solutions.push(pick.clone());
+            if solutions.len() > 1 && solutions.iter().all(|s| s == &solutions[0]) {
+                break;
+            }
+        }
+        // Next combination.
+        let mut k = 0;
+        loop {
+            if k == open.len() {
+                break;
+            }
+            pick[k] += 1;
+            if pick[k] < candidates[open[k]].len() {
+                break;
+            }
+            pick[k] = 0;
+            k += 1;
+        }
+        if k == open.len() {
+            break;
+        }
+    }
+    for (k, &row) in open.iter().enumerate() {
+        let picks: Vec<usize> = solutions.iter().map(|s| s[k]).collect();
+        if let Some(&first) = picks.first()
+            && picks.iter().all(|&p| p == first)
+        {
+            choice[row] = Some(candidates[row][first].clone());
+        }
+    }
+    choice
+}
+
+fn table4(s: &Stream, a: usize, b: usize, found: &mut Found) {
+    found.tables.push((TableId::T4, s.row(a)));
+    // The numbers follow the last column header (总计 of 复议后起诉).
+    let mut start = a;
+    let mut cursor = a;
+    while let Some(i) = s.find_str("总计", cursor, b) {
+        start = i + 2;
+        cursor = i + 2;
+    }
+    let tokens = s.numbers(start, b);
+    let texts: Vec<String> = tokens.iter().map(|(t, _)| t.clone()).take(15).collect();
+    let line = s.row(start);
+    let group_ok = |w: &Vec<String>| {
+        w.chunks(5).all(|g| g.len() == 5 && (g[..4].iter().map(|x| num(x)).sum::<f64>() - num(&g[4])).abs() < 1e-9)
+    };
+    let ways: Vec<Vec<String>> = if texts.len() == 15 {
+        vec![texts.clone()]
+    } else {
+        cuts(&texts, 15, CAP).into_iter().filter(group_ok).collect()
+    };
+    if ways.len() == 1 {
+        let mut i = 0;
+        for g in layout::T4_GROUPS {
+            for (ck, _) in layout::T4_COLS {
+                found.values.push(Value { key: layout::t4_key(g.key, ck), raw: ways[0][i].clone(), row: line });
+                i += 1;
+            }
+        }
+    } else {
+        let (zh, en) = cut_reason(&texts, 15, ways.len());
+        unreadable(found, TableId::T4, "行政复议、行政诉讼", segment_text(s, start, b), line, zh, en);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(xs: &[&str]) -> Vec<String> {
+        xs.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_run_is_cut_by_its_row_total() {
+        let ways: Vec<_> = cuts(&v(&["801000081"]), 7, CAP).into_iter().filter(|w| row_total_holds(w)).collect();
+        assert_eq!(ways, vec![v(&["80", "1", "0", "0", "0", "0", "81"])]);
+        let ways: Vec<_> = cuts(&v(&["0000000"]), 7, CAP);
+        assert_eq!(ways.len(), 1);
+    }
+
+    #[test]
+    fn ambiguous_runs_have_several_cuts() {
+        assert!(cuts(&v(&["77132470"]), 3, CAP).len() > 1);
+        assert_eq!(cuts(&v(&["000"]), 3, CAP).len(), 1);
+        assert!(cuts(&v(&["12"]), 3, CAP).is_empty());
+    }
+
+    #[test]
+    fn one_cell_per_line() {
+        let mut lines: Vec<String> = vec![
+            "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)".into(),
+            "申请人情况".into(),
+            "自然人".into(),
+        ];
+        for row in layout::T3_ROWS_2021.iter() {
+            lines.push(row.label.into());
+            for _ in 0..7 {
+                lines.push("0".into());
+            }
+        }
+        let found = recognize(&lines, &[TableId::T3]);
+        assert_eq!(found.values.len(), 175);
+        assert!(found.notes.is_empty());
+    }
+
+    #[test]
+    fn run_together_table_four() {
+        let lines = vec!["行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计110024001510102".to_string()];
+        let found = recognize(&lines, &[TableId::T4]);
+        let got: Vec<&str> = found.values.iter().map(|v| v.raw.as_str()).collect();
+        assert_eq!(got, vec!["1", "1", "0", "0", "2", "4", "0", "0", "1", "5", "1", "0", "1", "0", "2"]);
+    }
+}
