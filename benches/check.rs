@@ -17,7 +17,10 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             files_under(&p, out);
-        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("docx" | "xlsx" | "xls")) {
+        } else if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("docx" | "xlsx" | "xls" | "html" | "txt" | "md")
+        ) {
             out.push(p);
         }
     }
@@ -32,7 +35,7 @@ fn main() {
         files_under(d, &mut paths);
     }
     paths.sort();
-    for kind in ["docx", "xlsx", "xls"] {
+    for kind in ["docx", "xlsx", "xls", "html", "txt", "md"] {
         let inputs: Vec<(String, Vec<u8>)> = paths
             .iter()
             .filter(|p| p.extension().and_then(|e| e.to_str()) == Some(kind))

@@ -113,6 +113,10 @@ struct CheckArgs {
     /// Exit with 1 when a finding at or above this severity remains.
     #[arg(long, value_enum, default_value_t = Level::Error)]
     fail_level: Level,
+    /// The kind of body that publishes the reports, for the publication deadline (otherwise inferred from the
+    /// agency's name).
+    #[arg(long, value_enum)]
+    org_type: Option<OrgTypeArg>,
     /// Never colour the output.
     #[arg(long, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
     no_color: bool,
@@ -126,6 +130,14 @@ enum OutputFormat {
     Concise,
     /// One JSON document (see README).
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OrgTypeArg {
+    /// 县级以上人民政府部门: publish by 1月31日.
+    Department,
+    /// 县级以上地方人民政府: publish by 3月31日.
+    Government,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -207,16 +219,25 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             return Err(format!("unknown rule `{code}` in --select/--ignore (see `gongkai rules`)"));
         }
     }
-    let results: Vec<FileResult> = files
+    let org_type = args.org_type.map(|o| match o {
+        OrgTypeArg::Department => gongkai::model::OrgType::Department,
+        OrgTypeArg::Government => gongkai::model::OrgType::Government,
+    });
+    let mut results: Vec<FileResult> = files
         .iter()
         .map(|path| match gongkai::import::read(path) {
-            Ok(report) => {
+            Ok(mut report) => {
+                if let Some(o) = org_type {
+                    report.meta.org_type = Some(o);
+                    report.meta.org_type_given = true;
+                }
                 let diagnostics = lint::check_with(&report, &selection);
                 FileResult::Checked { report: Box::new(report), diagnostics }
             }
             Err(err) => FileResult::Unreadable(err),
         })
         .collect();
+    add_series_findings(&mut results, &selection);
 
     let lang: Lang = args.lang.into();
     let stdout = std::io::stdout();
@@ -269,6 +290,24 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         FileResult::Checked { diagnostics, .. } => diagnostics.iter().any(|d| d.severity >= fail),
     });
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Compare reports of one agency for consecutive years (C306, C307) and add the findings to the later report.
+fn add_series_findings(results: &mut [FileResult], selection: &Selection) {
+    let (indices, reports): (Vec<usize>, Vec<&gongkai::model::Report>) = results
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match r {
+            FileResult::Checked { report, .. } => Some((i, report.as_ref())),
+            FileResult::Unreadable(_) => None,
+        })
+        .unzip();
+    let found = lint::check_series(&reports, selection);
+    for (k, d) in found {
+        if let Some(FileResult::Checked { diagnostics, .. }) = indices.get(k).and_then(|&i| results.get_mut(i)) {
+            diagnostics.push(d);
+        }
+    }
 }
 
 fn rules(lang: Lang) -> Result<ExitCode, String> {

@@ -72,6 +72,53 @@ pub struct Meta {
     pub published: Option<String>,
     /// The date line (落款) at the end of the report, as `YYYY-MM-DD`.
     pub date_line: Option<String>,
+    /// The year the statistics period names (本报告中所列数据统计期限为…).
+    pub period_year: Option<i32>,
+    /// Department or local government: decides the publication deadline. Inferred from the agency's name;
+    /// `check --org-type` overrides it.
+    pub org_type: Option<OrgType>,
+    /// Whether `org_type` was given by the user rather than inferred.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub org_type_given: bool,
+    /// Dates and references whose lost characters were restored, or could not be.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub repairs: Vec<Repair>,
+}
+
+/// A garbled date line and what it can mean.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Repair {
+    pub original: String,
+    /// Every valid reading; one means repaired, several mean ambiguous.
+    pub readings: Vec<String>,
+    pub origin: String,
+}
+
+/// The kind of body that publishes the report (条例 art. 49).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrgType {
+    /// 县级以上人民政府部门: publish by 1月31日.
+    Department,
+    /// 县级以上地方人民政府 (its report compiled by the 主管部门): publish by 3月31日.
+    Government,
+}
+
+impl OrgType {
+    /// FORMAT.md §5.4: a name ending in 人民政府/政府 (or naming a 管委会-run area) is a government; anything else a
+    /// department. 办公厅/办公室 of a government are departments.
+    pub fn infer(agency: &str) -> OrgType {
+        const GOVERNMENT: &[&str] = &["人民政府", "政府", "管委会", "管理委员会", "实验区", "新区"];
+        if GOVERNMENT.iter().any(|g| agency.ends_with(g)) { OrgType::Government } else { OrgType::Department }
+    }
+
+    /// The publication deadline for a report year, as `YYYY-MM-DD`.
+    pub fn deadline(self, year: i32) -> String {
+        match self {
+            OrgType::Department => format!("{}-01-31", year + 1),
+            OrgType::Government => format!("{}-03-31", year + 1),
+        }
+    }
 }
 
 /// Something the recogniser noticed that a structure rule reports.

@@ -28,7 +28,7 @@ fn assert_same(original: &Report, back: &Report, what: &str) {
     assert_eq!(original.meta.year, back.meta.year, "{what}: year");
     assert_eq!(original.meta.agency, back.meta.agency, "{what}: agency");
     assert_eq!(original.meta.title, back.meta.title, "{what}: title");
-    assert_eq!(original.meta.published, back.meta.published, "{what}: date line");
+    assert_eq!(original.meta.date_line, back.meta.date_line, "{what}: date line");
     let keys = |r: &Report| r.sections.iter().map(|s| s.key).collect::<Vec<_>>();
     assert_eq!(keys(original), keys(back), "{what}: sections");
 }

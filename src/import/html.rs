@@ -38,7 +38,7 @@ const BLOCKS: &[&str] = &[
     "center",
     "form",
 ];
-const SKIP: &[&str] = &["script", "style", "noscript", "template", "head", "select", "button", "iframe", "svg"];
+const SKIP: &[&str] = &["script", "style", "noscript", "template", "select", "button", "iframe", "svg", "meta", "link"];
 /// Lines of page furniture that are not part of the report.
 const BOILERPLATE: &[&str] = &[
     "浏览次数",

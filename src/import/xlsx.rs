@@ -6,7 +6,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Dimensions, Range, Reader, Xls, Xlsx};
+use calamine::{Data, DataRef, Dimensions, Range, Reader, Xls, Xlsx};
 
 use super::{ImportError, bound_text, limits};
 use crate::normalize::format_number;
@@ -35,15 +35,89 @@ pub(super) fn read(name: &str, bytes: &[u8], kind: InputKind) -> Result<RawDocum
             let mut book: Xlsx<_> =
                 Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt(format!("not a readable .xlsx workbook ({e})")))?;
             for sheet in book.sheet_names() {
-                let range = book.worksheet_range(&sheet).map_err(|e| corrupt(format!("sheet {sheet}: {e}")))?;
+                // Stream the cells: a dense range of a sheet that claims A1:XFD1048576 would not fit in memory.
+                let mut cells = Vec::new();
+                let mut reader =
+                    book.worksheet_cells_reader(&sheet).map_err(|e| corrupt(format!("sheet {sheet}: {e}")))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| corrupt(format!("sheet {sheet}: {e}")))? {
+                    let (r, c) = cell.get_position();
+                    let (text, typed) = match cell.get_value() {
+                        DataRef::Empty => continue,
+                        DataRef::Int(i) => (i.to_string(), Some(*i as f64)),
+                        DataRef::Float(f) => (format_number(*f), Some(*f)),
+                        DataRef::String(s) => (bound_text(s.clone()), None),
+                        DataRef::SharedString(s) => (bound_text((*s).to_string()), None),
+                        DataRef::Bool(b) => ((if *b { "TRUE" } else { "FALSE" }).to_string(), None),
+                        other => (bound_text(Data::from(other.clone()).to_string()), None),
+                    };
+                    if cells.len() as u64 >= limits::MAX_SHEET_CELLS {
+                        return Err(ImportError::Limit {
+                            path: name.to_string(),
+                            limit: format!("sheet {sheet} has more than {} cells", limits::MAX_SHEET_CELLS),
+                        });
+                    }
+                    cells.push((r, c, text, typed));
+                }
+                drop(reader);
                 let merges = book.merge_cells_by_sheet_name(&sheet).unwrap_or_default();
-                if let Some(grid) = to_grid(name, &sheet, &range, &merges)? {
+                if let Some(grid) = sparse_grid(name, &sheet, cells, &merges)? {
                     grids.push(grid);
                 }
             }
         }
     }
     Ok(RawDocument { kind, paragraphs: Vec::new(), grids, property_title: None, published: None })
+}
+
+/// A grid over the extent of the cells a sheet holds.
+fn sparse_grid(
+    name: &str,
+    sheet: &str,
+    cells: Vec<(u32, u32, String, Option<f64>)>,
+    merges: &[Dimensions],
+) -> Result<Option<Grid>, ImportError> {
+    let (Some(r0), Some(c0)) = (cells.iter().map(|c| c.0).min(), cells.iter().map(|c| c.1).min()) else {
+        return Ok(None);
+    };
+    let r1 = cells.iter().map(|c| c.0).max().unwrap_or(r0);
+    let c1 = cells.iter().map(|c| c.1).max().unwrap_or(c0);
+    let (rows, cols) = (r1 - r0 + 1, c1 - c0 + 1);
+    check_extent(name, sheet, rows, cols)?;
+    let mut grid = Grid::new(Addressing::Sheet { sheet: sheet.to_string(), row0: r0, col0: c0 }, rows, cols);
+    for (r, c, text, typed) in cells {
+        if let Some(cell) = grid.get_mut(r - r0, c - c0) {
+            cell.text = text;
+            cell.typed_number = typed;
+        }
+    }
+    apply_merges(&mut grid, merges, (r0, c0), (r1, c1));
+    Ok(Some(grid))
+}
+
+fn check_extent(name: &str, sheet: &str, rows: u32, cols: u32) -> Result<(), ImportError> {
+    if u64::from(rows) * u64::from(cols) > limits::MAX_SHEET_CELLS {
+        return Err(ImportError::Limit {
+            path: name.to_string(),
+            limit: format!(
+                "sheet {sheet} spans {rows} rows × {cols} columns, more than {} cells",
+                limits::MAX_SHEET_CELLS
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Merges are absolute; the grid starts at the used range. A merge whose anchor lies outside the used range holds
+/// no text, so nothing is lost by skipping it.
+fn apply_merges(grid: &mut Grid, merges: &[Dimensions], (r0, c0): (u32, u32), (r1, c1): (u32, u32)) {
+    for m in merges {
+        let (mr0, mc0) = m.start;
+        let (mr1, mc1) = m.end;
+        if mr0 < r0 || mc0 < c0 || mr0 > r1 || mc0 > c1 {
+            continue;
+        }
+        grid.merge(mr0 - r0, mc0 - c0, mr1.saturating_sub(r0), mc1.saturating_sub(c0));
+    }
 }
 
 fn to_grid(name: &str, sheet: &str, range: &Range<Data>, merges: &[Dimensions]) -> Result<Option<Grid>, ImportError> {
@@ -81,15 +155,6 @@ fn to_grid(name: &str, sheet: &str, range: &Range<Data>, merges: &[Dimensions]) 
             other => cell.text = bound_text(other.to_string()),
         }
     }
-    for m in merges {
-        let (mr0, mc0) = m.start;
-        let (mr1, mc1) = m.end;
-        // Merges are absolute; the grid starts at the used range. A merge whose anchor lies outside the used range
-        // holds no text, so nothing is lost by skipping it.
-        if mr0 < r0 || mc0 < c0 || mr0 > r1 || mc0 > c1 {
-            continue;
-        }
-        grid.merge(mr0 - r0, mc0 - c0, mr1.saturating_sub(r0), mc1.saturating_sub(c0));
-    }
+    apply_merges(&mut grid, merges, (r0, c0), (r1, c1));
     Ok(Some(grid))
 }

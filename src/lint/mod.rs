@@ -233,6 +233,28 @@ pub fn check_with(report: &Report, selection: &Selection) -> Vec<Diagnostic> {
     all
 }
 
+/// Run the cross-year rules over a set of reports: each report is compared with the report of the same agency for
+/// the year before, when the set holds one. Returns the findings by index into `reports`.
+pub fn check_series(reports: &[&Report], selection: &Selection) -> Vec<(usize, Diagnostic)> {
+    let agency = |r: &Report| r.meta.agency.as_deref().map(crate::normalize::label);
+    let mut out = Vec::new();
+    for (i, current) in reports.iter().enumerate() {
+        let (Some(name), Some(year)) = (agency(current), current.meta.year) else { continue };
+        let previous =
+            reports.iter().find(|p| p.meta.year == Some(year - 1) && agency(p).as_deref() == Some(name.as_str()));
+        let Some(previous) = previous else { continue };
+        for (rule, pair) in rules::SERIES {
+            if !selection.wants(rule) {
+                continue;
+            }
+            let mut sink = Sink { rule, out: Vec::new() };
+            pair(previous, current, &mut sink);
+            out.extend(sink.out.into_iter().map(|d| (i, d)));
+        }
+    }
+    out
+}
+
 /// Find a rule by code or name.
 pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
     rules::ALL.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)

@@ -82,8 +82,11 @@ pub fn recognize(path: &str, mut raw: RawDocument) -> Report {
     if format == FormatVersion::Trial2019 {
         map_trial(&mut b.cells);
     }
-    let lines = b.text_lines(&raw);
-    let (mut meta, sections) = read_text(&lines, raw.property_title.as_deref());
+    let mut lines = b.text_lines(&raw);
+    if matches!(raw.kind, crate::raw::InputKind::Text | crate::raw::InputKind::Html) {
+        lines = split_at_headings(lines);
+    }
+    let (mut meta, sections) = read_text(&lines, raw.property_title.as_deref(), raw.published.as_deref());
     meta.published = raw.published.clone().or_else(|| meta.date_line.clone());
     let Builder { cells, notes, tables, .. } = b;
     if text_grid.is_some_and(|gi| !tables.values().any(|t| t.grid == gi)) {
@@ -630,13 +633,27 @@ fn map_trial(cells: &mut BTreeMap<String, Cell>) {
 
 // -------------------------------------------------------------------- text
 
-fn read_text(lines: &[(String, String)], property_title: Option<&str>) -> (Meta, Vec<Section>) {
+fn read_text(
+    lines: &[(String, String)],
+    property_title: Option<&str>,
+    page_date: Option<&str>,
+) -> (Meta, Vec<Section>) {
     let mut meta = Meta::default();
-    let title = lines
+    let mut head: Vec<String> =
+        lines.iter().take(12).map(|(t, _)| t.trim().to_string()).filter(|t| t.chars().count() < 80).collect();
+    // A title broken over two lines (PDF conversions): the pair joined, tried after the lines themselves.
+    let pairs: Vec<String> =
+        head.windows(2).map(|w| format!("{}{}", w[0], w[1])).filter(|t| t.chars().count() < 80).collect();
+    head.extend(pairs);
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
+    let is_title = |t: &str| t.contains("政府信息公开") && t.trim_end_matches(['》', '"', '”']).ends_with("报告");
+    let title = head
         .iter()
-        .take(12)
-        .map(|(t, _)| t.trim())
-        .find(|t| t.contains("年度报告") && t.chars().count() < 80)
+        .copied()
+        .find(|t| is_title(t) && year_in(&t.split_whitespace().collect::<String>()).is_some())
+        .or(property_title.filter(|t| is_title(t)))
+        .or_else(|| head.iter().copied().find(|t| is_title(t)))
+        .or_else(|| head.iter().copied().find(|t| t.ends_with("年度报告")))
         .or(property_title.filter(|t| t.contains("报告")));
     if let Some(title) = title {
         let flat: String = title.split_whitespace().collect();
@@ -645,9 +662,32 @@ fn read_text(lines: &[(String, String)], property_title: Option<&str>) -> (Meta,
         meta.title = Some(flat);
     }
     if meta.year.is_none() {
-        meta.year = lines.iter().find_map(|(t, _)| t.split("统计期限为").nth(1).and_then(year_in));
+        meta.year = lines.iter().find_map(|(t, _)| period_year(t));
     }
+    meta.period_year = lines.iter().find_map(|(t, _)| period_year(t));
+    meta.org_type = meta.agency.as_deref().map(crate::model::OrgType::infer);
     meta.date_line = lines.iter().rev().take(8).find_map(|(t, _)| date_line(t));
+    if meta.date_line.is_none()
+        && let Some((line, origin)) = lines.iter().rev().take(8).find(|(t, _)| garbled_date(t).is_some())
+    {
+        let digits: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut readings = garbled_date(line).unwrap_or_default();
+        // Several readings: the one within a fortnight of the page's 发布时间, if exactly one is (FORMAT.md §5.6).
+        if readings.len() > 1
+            && let Some(page) = page_date
+        {
+            let near: Vec<String> =
+                readings.iter().filter(|r| days_apart(r, page).is_some_and(|d| d <= 15)).cloned().collect();
+            if near.len() == 1 {
+                readings = near;
+            }
+        }
+        meta.date_line = match readings.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        };
+        meta.repairs.push(crate::model::Repair { original: digits, readings, origin: origin.clone() });
+    }
 
     let mut sections: Vec<Section> = Vec::new();
     for (text, origin) in lines {
@@ -676,11 +716,58 @@ pub fn section_key(text: &str) -> Option<&'static str> {
     if n.chars().count() > 40 {
         return None;
     }
-    layout::SECTIONS
-        .iter()
-        .chain(layout::SECTION_VARIANTS.iter())
-        .find(|(_, h)| normalize::label(h) == n)
-        .map(|(k, _)| *k)
+    let exact = layout::SECTIONS.iter().chain(layout::SECTION_VARIANTS.iter()).find(|(_, h)| normalize::label(h) == n);
+    if let Some((k, _)) = exact {
+        return Some(k);
+    }
+    // Another wording: the section's numeral and a word only its heading has (table 3's row labels also start
+    // with 一、…四、, but never with these words after these numerals).
+    const WORDS: &[(&str, &str, &[&str])] = &[
+        ("一、", "overview", &["总体情况", "概述"]),
+        ("二、", "active_disclosure", &["主动公开"]),
+        ("三、", "applications", &["收到和处理", "依申请公开"]),
+        ("四、", "review_litigation", &["行政复议", "行政诉讼"]),
+        ("五、", "problems", &["问题"]),
+        ("六、", "other_matters", &["其他需要报告", "其他事项"]),
+    ];
+    if n.chars().count() > 30 {
+        return None;
+    }
+    WORDS.iter().find(|(num, _, words)| n.starts_with(num) && words.iter().any(|w| n.contains(w))).map(|(_, k, _)| *k)
+}
+
+/// Split lines of running text where a section heading stands inside them (dumps that lost their line breaks).
+fn split_at_headings(lines: Vec<(String, String)>) -> Vec<(String, String)> {
+    let headings: Vec<&str> = layout::SECTIONS.iter().chain(layout::SECTION_VARIANTS.iter()).map(|(_, h)| *h).collect();
+    let mut out = Vec::with_capacity(lines.len());
+    for (text, origin) in lines {
+        let mut cuts: Vec<(usize, usize)> = headings
+            .iter()
+            .filter_map(|h| text.find(h).map(|at| (at, at + h.len())))
+            .filter(|&(a, b)| !(a == 0 && b == text.len()))
+            .collect();
+        if cuts.is_empty() {
+            out.push((text, origin));
+            continue;
+        }
+        cuts.sort();
+        let mut last = 0;
+        for (a, b) in cuts {
+            if a < last {
+                continue;
+            }
+            for piece in [&text[last..a], &text[a..b]] {
+                if !piece.trim().is_empty() {
+                    out.push((piece.trim().to_string(), origin.clone()));
+                }
+            }
+            last = b;
+        }
+        if !text[last..].trim().is_empty() {
+            out.push((text[last..].trim().to_string(), origin.clone()));
+        }
+    }
+    out
 }
 
 /// The first plausible 4-digit year followed by 年.
@@ -714,6 +801,56 @@ fn agency_in(title: &str) -> Option<String> {
     (!agency.is_empty()).then_some(agency)
 }
 
+/// Roughly how many days lie between two `YYYY-MM-DD` dates.
+pub fn days_apart(a: &str, b: &str) -> Option<i64> {
+    let day = |d: &str| -> Option<i64> {
+        let p: Vec<i64> = d.split('-').filter_map(|x| x.parse().ok()).collect();
+        let [y, m, d] = p[..] else { return None };
+        Some(y * 372 + (m - 1) * 31 + d)
+    };
+    Some((day(a)? - day(b)?).abs())
+}
+
+/// The year of the statistics period: `本报告中所列数据统计期限为2023年1月1日至…`, `统计期限自2019年1月1日起`.
+fn period_year(text: &str) -> Option<i32> {
+    let at = text.find("统计期限")?;
+    let rest = &text[at..];
+    let rest = rest.get(..rest.len().min(60)).unwrap_or(rest);
+    year_in(&rest.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+}
+
+/// A date line whose 年, 月, 日 were lost in extraction (`2024130`): every valid reading, as `YYYY-MM-DD`.
+/// `None` when the line is not such a run of digits.
+pub fn garbled_date(text: &str) -> Option<Vec<String>> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.trim_end_matches('日');
+    if !(6..=8).contains(&t.len()) || !t.chars().all(|c| c.is_ascii_digit()) || !t.starts_with("20") {
+        return None;
+    }
+    let (y, rest) = t.split_at(4);
+    let y: i32 = y.parse().ok()?;
+    let mut readings = Vec::new();
+    for m_len in 1..=2 {
+        if rest.len() <= m_len {
+            continue;
+        }
+        let (m, d) = rest.split_at(m_len);
+        if m.starts_with('0') && m_len == 1 || d.starts_with('0') && d.len() == 1 || d.len() > 2 {
+            continue;
+        }
+        let (Ok(m), Ok(d)) = (m.parse::<u32>(), d.parse::<u32>()) else { continue };
+        let days = match m {
+            2 => 29,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        if (1..=12).contains(&m) && (1..=days).contains(&d) {
+            readings.push(format!("{y:04}-{m:02}-{d:02}"));
+        }
+    }
+    (!readings.is_empty()).then_some(readings)
+}
+
 /// A date line `2024年1月30日` as `2024-01-30`.
 fn date_line(text: &str) -> Option<String> {
     let t: String = normalize::label(text);
@@ -728,6 +865,15 @@ fn date_line(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn garbled_dates() {
+        assert_eq!(garbled_date("2024130").unwrap(), vec!["2024-01-30"]);
+        assert_eq!(garbled_date("2024126").unwrap(), vec!["2024-01-26", "2024-12-06"]);
+        assert_eq!(garbled_date("2024111").unwrap(), vec!["2024-01-11", "2024-11-01"]);
+        assert!(garbled_date("12345").is_none());
+        assert_eq!(period_year("本报告中所列数据统计期限为2023年1月1日至12月31日。"), Some(2023));
+    }
 
     #[test]
     fn titles() {

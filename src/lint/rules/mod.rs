@@ -1,26 +1,40 @@
 //! The rule registry: one file per rule, one line per rule in [`ALL`].
 //!
 //! Codes by family: `S1xx` structure, `V2xx` values, `C3xx` consistency, `F4xx` format version, `M5xx`
-//! metadata. Codes are never reused; a retired rule keeps its code out of circulation.
+//! metadata, `T6xx` text. Codes are never reused; a retired rule keeps its code out of circulation.
 
 mod amount_unit;
 mod blank_as_zero;
 mod blank_total;
+mod carry_over;
+mod date_ambiguous;
+mod date_mismatch;
 mod empty_table;
 mod extra_column;
+mod fee_statement;
+mod garbled_reference;
 mod in_force_below_made;
+mod in_force_drift;
 mod invalid_amount;
 mod label_variant;
+mod late_publication;
 mod missing_column;
 mod missing_row;
 mod missing_table;
 mod new_format_before_2021;
 mod not_a_count;
 mod number_format;
+mod period_year;
+mod placeholder;
 mod result_sum;
 mod row_total;
+mod section_heading_variant;
+mod section_missing;
+mod section_order;
 mod t3_balance;
 mod t4_total;
+mod text_table;
+mod title_pattern;
 mod trial_format_after_2021;
 mod unknown_row;
 mod unreadable_cells;
@@ -51,10 +65,31 @@ pub static ALL: &[&Rule] = &[
     &row_total::RULE,
     &t4_total::RULE,
     &in_force_below_made::RULE,
+    &carry_over::RULE,
+    &in_force_drift::RULE,
     &trial_format_after_2021::RULE,
     &new_format_before_2021::RULE,
     &year_missing::RULE,
+    &title_pattern::RULE,
+    &period_year::RULE,
+    &late_publication::RULE,
+    &date_mismatch::RULE,
+    &section_missing::RULE,
+    &section_order::RULE,
+    &section_heading_variant::RULE,
+    &placeholder::RULE,
+    &garbled_reference::RULE,
+    &date_ambiguous::RULE,
+    &fee_statement::RULE,
+    &text_table::RULE,
 ];
+
+/// A check over two reports of one agency for consecutive years.
+pub type PairCheck = fn(&Report, &Report, &mut super::Sink);
+
+/// The rules that compare a report with the same agency's report for the year before, and their checks.
+pub static SERIES: &[(&Rule, PairCheck)] =
+    &[(&carry_over::RULE, carry_over::check_pair), (&in_force_drift::RULE, in_force_drift::check_pair)];
 
 /// The table-3 rows of the report's format version.
 fn t3_rows(report: &Report) -> &'static [T3Row] {

@@ -1,0 +1,60 @@
+//! C306: last year's 结转下年度 ≠ this year's 上年结转 (reports of one agency checked together).
+
+use crate::layout;
+use crate::lint::{Finding, FixAvailability, Read, Rule, Severity, Sink, Text, num, read_count};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "C306",
+    name: "carry-over-mismatch",
+    severity: Severity::Warning,
+    summary: "上年结转 与上一年度报告的 结转下年度继续办理 不一致",
+    summary_en: "Carried over does not equal last year's carried forward",
+    explain: "## What it does\n\
+When reports of the same agency for consecutive years are checked in one run, compares each column of 表三 \
+二、上年结转政府信息公开申请数量 (year Y) with 四、结转下年度继续办理 (year Y−1) (FORMAT.md §2, W-T3-CROSSYEAR).\n\n\
+## Why\n\
+The applications carried forward at the end of one year are the ones carried over into the next.\n\n\
+## Example\n\
+2023 结转下年度 总计 5, 2024 上年结转 总计 3.\n\n\
+## Fix\n\
+None: check both reports.",
+    fix: FixAvailability::None,
+    check: |_, _| {},
+};
+
+/// Compare a report with the same agency's report for the year before.
+pub fn check_pair(previous: &Report, current: &Report, sink: &mut Sink) {
+    for (ci, col) in layout::T3_COLS.iter().enumerate() {
+        let before = read_count(previous, &layout::t3_key("carried_forward", ci));
+        let now_key = layout::t3_key("carried_over", ci);
+        let (Read::Value(a), Read::Value(b)) = (before, read_count(current, &now_key)) else { continue };
+        if (a - b).abs() < 1e-9 {
+            continue;
+        }
+        let year = previous.meta.year.unwrap_or_default();
+        let mut f = Finding::at_cell(
+            current,
+            &now_key,
+            Text::new(
+                format!(
+                    "表三「{}」列上年结转为 {}，而 {year} 年度报告的结转下年度为 {}（{}）",
+                    col.label,
+                    num(b),
+                    num(a),
+                    previous.path
+                ),
+                format!(
+                    "table 3 column 「{}」: carried over {} but the {year} report carried forward {} ({})",
+                    col.label,
+                    num(b),
+                    num(a),
+                    previous.path
+                ),
+            ),
+        );
+        f.help = Some(Text::new("核对两年报告的结转数", "check the carried numbers of both reports"));
+        f.label = Some(Text::new(format!("上年为 {}", num(a)), format!("last year {}", num(a))));
+        sink.push(f);
+    }
+}

@@ -1,0 +1,39 @@
+//! T606: a date line that lost 年月日 and can be read more than one way.
+
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "T606",
+    name: "date-ambiguous",
+    severity: Severity::Warning,
+    summary: "落款日期缺少年月日且有多种读法",
+    summary_en: "A date line lost 年月日 and has several readings",
+    explain: "## What it does\n\
+Reports a date line such as `2024126` that can be read as 2024年1月26日 or 2024年12月6日 (FORMAT.md §5.6, \
+W-DATE-AMBIGUOUS). The publication deadline is then checked against the page's 发布时间 only.\n\n\
+## Why\n\
+A date that cannot be read cannot be checked.\n\n\
+## Example\n\
+`2024111`: 1月11日 or 11月1日.\n\n\
+## Fix\n\
+None: check the original document.",
+    fix: FixAvailability::None,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    for r in &report.meta.repairs {
+        if r.readings.len() > 1 {
+            let all = r.readings.join(" 或 ");
+            sink.push(Finding {
+                message: Text::new(
+                    format!("落款日期「{}」缺少年月日，可读作 {all}", r.original),
+                    format!("the date line 「{}」 lost 年月日 and reads as {}", r.original, r.readings.join(" or ")),
+                ),
+                help: Some(Text::new("对照原件确认日期", "check the date in the original")),
+                ..Finding::default()
+            });
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! M505: the date line differs from the page's publication date.
+
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "M505",
+    name: "date-mismatch",
+    severity: Severity::Warning,
+    summary: "落款日期与网页发布时间相差较大",
+    summary_en: "The date line and the page's publication date differ",
+    explain: "## What it does\n\
+Warns when the date line (落款) and the web page's 发布时间 are more than 7 days apart (FORMAT.md §5.5, \
+W-DATE-MISMATCH). A few days between signing and publishing are normal.\n\n\
+## Why\n\
+A large gap usually means a copied date line or a republished page.\n\n\
+## Example\n\
+落款 2024年1月30日, 发布时间 2024-03-08.\n\n\
+## Fix\n\
+None.",
+    fix: FixAvailability::None,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    let (Some(line), Some(published)) = (report.meta.date_line.as_deref(), report.meta.published.as_deref()) else {
+        return;
+    };
+    let Some(apart) = crate::recognize::days_apart(line, published) else { return };
+    if apart <= 7 {
+        return;
+    }
+    sink.push(Finding {
+        message: Text::new(
+            format!("落款日期 {line} 与网页发布时间 {published} 相差较大"),
+            format!("the date line {line} and the page date {published} are far apart"),
+        ),
+        help: Some(Text::new("核对落款日期", "check the date line")),
+        ..Finding::default()
+    });
+}

@@ -1,0 +1,46 @@
+//! T607: section 六 says nothing about the 信息处理费.
+
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "T607",
+    name: "fee-statement-missing",
+    severity: Severity::Warning,
+    summary: "第六部分未说明信息处理费收取情况",
+    summary_en: "Section 六 does not report the information processing fee",
+    explain: "## What it does\n\
+Warns, for the reports of 2021 and later, when section 六、其他需要报告的事项 does not mention the 信息处理费 charged under 国办函〔2020〕109号 \
+(FORMAT.md §5.7, W-SEC6-NO-FEE-STATEMENT).\n\n\
+## Why\n\
+Provincial rules require the fees collected to be reported in the annual report; the usual sentence is \
+\"本机关依据国办函〔2020〕109号规定的按件、按量收费标准，本年度没有产生信息处理费\".\n\n\
+## Example\n\
+六、其他需要报告的事项：无。\n\n\
+## Fix\n\
+None: add the statement (also when no fee was charged).",
+    fix: FixAvailability::None,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    // 国办函〔2020〕109号 applies from 2021-01-01: the reports for 2021 and later.
+    if report.meta.year.is_none_or(|y| y < 2021) {
+        return;
+    }
+    let Some(s) = report.sections.iter().find(|s| s.key == "other_matters") else { return };
+    if s.text.contains("处理费") || s.text.contains("收费") {
+        return;
+    }
+    sink.push(Finding {
+        message: Text::new(
+            "第六部分未说明信息处理费的收取情况",
+            "section 六 does not say whether information processing fees were charged",
+        ),
+        help: Some(Text::new(
+            "写明按国办函〔2020〕109号收取信息处理费的情况，如「本年度没有产生信息处理费」",
+            "state the fees charged under 国办函〔2020〕109号, e.g. 「本年度没有产生信息处理费」",
+        )),
+        ..Finding::default()
+    });
+}

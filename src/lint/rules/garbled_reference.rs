@@ -1,0 +1,94 @@
+//! T605: document numbers and dates that lost characters in extraction, read back.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "T605",
+    name: "garbled-reference",
+    severity: Severity::Info,
+    summary: "文号或日期缺字（如〔〕年月日），已按原意读出",
+    summary_en: "A document number or date lost characters (〔〕年月日) and was read back",
+    explain: "## What it does\n\
+Reports document numbers and dates whose 〔 〕 年 月 日 号 were dropped by text extraction, with the reading gongkai \
+takes: `国办函〔2020109号` → `国办函〔2020〕109号`, a date line `2024130` → 2024年1月30日 (FORMAT.md §5.6, \
+I-REPAIRED). A date with more than one reading is T606's finding.\n\n\
+## Why\n\
+The original text is kept; the reading lets the deadline and reference checks work.\n\n\
+## Example\n\
+`国办函〔2020109号`.\n\n\
+## Fix\n\
+None needed in the archive; correct the source page if it is yours.",
+    fix: FixAvailability::None,
+    check,
+};
+
+/// `机关代字〔YYYYN号` or `机关代字YYYY〕N号` with one bracket lost.
+static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Han}{2,8}?)(?:〔((?:19|20)\d{2})(\d{1,4})号|((?:19|20)\d{2})〕(\d{1,4})号)")
+        .expect("valid pattern")
+});
+
+/// Garbled document numbers in a text: `(original, repaired)`.
+pub fn garbled_numbers(text: &str) -> Vec<(String, String)> {
+    DOC_NUMBER
+        .captures_iter(text)
+        .map(|c| {
+            let org = &c[1];
+            let (y, n) = match (c.get(2), c.get(3)) {
+                (Some(y), Some(n)) => (y.as_str(), n.as_str()),
+                _ => (c.get(4).map_or("", |m| m.as_str()), c.get(5).map_or("", |m| m.as_str())),
+            };
+            (c[0].to_string(), format!("{org}〔{y}〕{n}号"))
+        })
+        .collect()
+}
+
+fn check(report: &Report, sink: &mut Sink) {
+    for s in &report.sections {
+        for (original, repaired) in garbled_numbers(&s.text) {
+            sink.push(Finding {
+                message: Text::new(
+                    format!("文号「{original}」缺字，按「{repaired}」读取"),
+                    format!("the document number 「{original}」 lost characters; read as 「{repaired}」"),
+                ),
+                help: Some(Text::new(
+                    format!("原文应为「{repaired}」"),
+                    format!("the source should read 「{repaired}」"),
+                )),
+                ..Finding::default()
+            });
+        }
+    }
+    for r in &report.meta.repairs {
+        if let [one] = r.readings.as_slice() {
+            sink.push(Finding {
+                message: Text::new(
+                    format!("落款日期「{}」缺少年月日，按 {one} 读取", r.original),
+                    format!("the date line 「{}」 lost 年月日; read as {one}", r.original),
+                ),
+                help: Some(Text::new("原文应写明年、月、日", "the source should spell out 年, 月 and 日")),
+                ..Finding::default()
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repairs() {
+        assert_eq!(
+            garbled_numbers("（国办函〔2020109号）规定"),
+            vec![("国办函〔2020109号".to_string(), "国办函〔2020〕109号".to_string())]
+        );
+        assert!(garbled_numbers("国办函〔2020〕109号").is_empty());
+        assert_eq!(garbled_numbers("裕政〔201510号")[0].1, "裕政〔2015〕10号");
+    }
+}

@@ -1,0 +1,77 @@
+//! C307: 现行有效件数 does not follow last year's + 制发 − 废止.
+
+use crate::lint::{Finding, FixAvailability, Read, Rule, Severity, Sink, Text, num, read_count};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "C307",
+    name: "in-force-drift",
+    severity: Severity::Warning,
+    summary: "现行有效件数 与 上年现行有效件数 + 本年制发 − 本年废止 不符",
+    summary_en: "Documents in force do not follow last year's + made − repealed",
+    explain: "## What it does\n\
+When reports of the same agency for consecutive years are checked in one run, compares 表二's 现行有效件数 for \
+规章 and 行政规范性文件 with last year's 现行有效件数 + 本年制发件数 − 本年废止件数 (FORMAT.md §2, W-T2-CROSSYEAR).\n\n\
+## Why\n\
+A large drift suggests a wrong count. Amendments and expiry (失效) also change the number, so this is a warning \
+that states the difference, never an error.\n\n\
+## Example\n\
+2023 现行有效 100, 2024 制发 10, 废止 5, 现行有效 80 (expected about 105).\n\n\
+## Fix\n\
+None.",
+    fix: FixAvailability::None,
+    check: |_, _| {},
+};
+
+/// Compare a report with the same agency's report for the year before.
+pub fn check_pair(previous: &Report, current: &Report, sink: &mut Sink) {
+    for (row, label) in [("rules", "规章"), ("normative_docs", "行政规范性文件")] {
+        let key = |f: &str| format!("t2.art20_1.{row}.{f}");
+        let values = [
+            read_count(previous, &key("in_force")),
+            read_count(current, &key("made")),
+            read_count(current, &key("repealed")),
+            read_count(current, &key("in_force")),
+        ];
+        let [Read::Value(before), Read::Value(made), Read::Value(repealed), Read::Value(now)] = values else {
+            continue;
+        };
+        if current.number(&key("in_force")).is_none() || previous.number(&key("in_force")).is_none() {
+            continue;
+        }
+        let expected = before + made - repealed;
+        if (expected - now).abs() < 1e-9 {
+            continue;
+        }
+        let mut f = Finding::at_cell(
+            current,
+            &key("in_force"),
+            Text::new(
+                format!(
+                    "「{label}」现行有效件数 {}，而上年 {} + 本年制发 {} − 本年废止 {} = {}，相差 {}",
+                    num(now),
+                    num(before),
+                    num(made),
+                    num(repealed),
+                    num(expected),
+                    num(now - expected)
+                ),
+                format!(
+                    "「{label}」: {} in force, but last year's {} + {} made − {} repealed = {} (difference {})",
+                    num(now),
+                    num(before),
+                    num(made),
+                    num(repealed),
+                    num(expected),
+                    num(now - expected)
+                ),
+            ),
+        );
+        f.help = Some(Text::new(
+            "修订、失效也会改变现行有效件数；若无此类情况，请核对",
+            "amendments and expiry also change the count; if there were none, check it",
+        ));
+        f.label = Some(Text::new(format!("约应为 {}", num(expected)), format!("about {}", num(expected))));
+        sink.push(f);
+    }
+}

@@ -1,0 +1,38 @@
+//! M503: the statistics period is not the report year.
+
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "M503",
+    name: "period-year",
+    severity: Severity::Warning,
+    summary: "统计期限的年份与报告年度不一致",
+    summary_en: "The statistics period is not the report year",
+    explain: "## What it does\n\
+Warns when the preamble's `本报告中所列数据统计期限为YYYY年1月1日至12月31日` names another year than the title \
+(FORMAT.md §5.3, W-PERIOD-YEAR).\n\n\
+## Why\n\
+Usually last year's preamble copied unchanged.\n\n\
+## Example\n\
+Title 2023年度, period 2022年1月1日至12月31日.\n\n\
+## Fix\n\
+None: correct the year.",
+    fix: FixAvailability::None,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    let (Some(year), Some(period)) = (report.meta.year, report.meta.period_year) else { return };
+    if year == period {
+        return;
+    }
+    sink.push(Finding {
+        message: Text::new(
+            format!("统计期限为 {period} 年，而报告年度为 {year} 年"),
+            format!("the statistics period is {period}, the report year {year}"),
+        ),
+        help: Some(Text::new("核对统计期限中的年份", "check the year of the statistics period")),
+        ..Finding::default()
+    });
+}

@@ -1,0 +1,48 @@
+//! T603: a section heading worded differently from the format.
+
+use crate::layout;
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
+use crate::normalize;
+
+pub const RULE: Rule = Rule {
+    code: "T603",
+    name: "section-heading-variant",
+    severity: Severity::Warning,
+    summary: "部分标题的措辞与标准格式不一致",
+    summary_en: "A section heading is worded differently from the format",
+    explain: "## What it does\n\
+Reports a section heading that was recognised but is not the format's wording, e.g. \
+`五、信息公开工作存在的主要问题及改进情况` for `五、存在的主要问题及改进情况` (FORMAT.md §1.1, W-SEC-HEADING-VARIANT). The \
+trial-era `五、政府信息公开工作存在的主要问题及改进情况` is accepted for the 2019 and 2020 reports.\n\n\
+## Why\n\
+The headings are part of the national format; archives and reviewers match them verbatim.\n\n\
+## Example\n\
+`五、存在问题及改进情况`.\n\n\
+## Fix\n\
+None in the source; `gongkai convert` keeps the heading as written.",
+    fix: FixAvailability::None,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    for s in &report.sections {
+        let Some((_, standard)) = layout::SECTIONS.iter().find(|(k, _)| *k == s.key) else { continue };
+        let found = normalize::label(&s.heading);
+        if found == normalize::label(standard) {
+            continue;
+        }
+        let trial_wording = normalize::label("五、政府信息公开工作存在的主要问题及改进情况");
+        if found == trial_wording && report.meta.year.is_some_and(|y| y <= 2020) {
+            continue;
+        }
+        sink.push(Finding {
+            message: Text::new(
+                format!("部分标题「{}」与标准格式「{}」不一致", s.heading, standard),
+                format!("the heading 「{}」 differs from the standard 「{}」", s.heading, standard),
+            ),
+            help: Some(Text::new(format!("改为「{standard}」"), format!("write 「{standard}」"))),
+            ..Finding::default()
+        });
+    }
+}

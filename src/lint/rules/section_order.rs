@@ -1,0 +1,46 @@
+//! T602: the sections are out of order.
+
+use crate::layout;
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "T602",
+    name: "section-order",
+    severity: Severity::Error,
+    summary: "报告各部分的顺序与标准格式不一致",
+    summary_en: "The sections are not in the order of the format",
+    explain: "## What it does\n\
+Reports a section heading that comes before one that the format puts ahead of it (FORMAT.md §1.1, E-SEC-ORDER).\n\n\
+## Why\n\
+The six parts follow 条例 art. 50 in a fixed order; reviewers read them in that order.\n\n\
+## Example\n\
+五、存在的主要问题及改进情况 placed before 四、政府信息公开行政复议、行政诉讼情况.\n\n\
+## Fix\n\
+None: move the section.",
+    fix: FixAvailability::None,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    let rank = |key: &str| layout::SECTIONS.iter().position(|(k, _)| *k == key).unwrap_or(usize::MAX);
+    let mut highest: Option<&crate::model::Section> = None;
+    for s in &report.sections {
+        if let Some(h) = highest
+            && rank(s.key) < rank(h.key)
+        {
+            sink.push(Finding {
+                message: Text::new(
+                    format!("「{}」出现在「{}」之后，顺序与标准格式不一致", s.heading, h.heading),
+                    format!("「{}」 comes after 「{}」, out of the format's order", s.heading, h.heading),
+                ),
+                help: Some(Text::new("按一至六的顺序排列各部分", "put the sections in the order 一 to 六")),
+                ..Finding::default()
+            });
+            continue;
+        }
+        if highest.is_none_or(|h| rank(s.key) > rank(h.key)) {
+            highest = Some(s);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! T608: numbers in the text that contradict the tables.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, num};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "T608",
+    name: "text-contradicts-table",
+    severity: Severity::Warning,
+    summary: "正文中的数字与统计表不一致",
+    summary_en: "A number in the text contradicts the tables",
+    explain: "## What it does\n\
+Compares the counts the text states with the tables (FORMAT.md §2, W-TEXT-TABLE): applications received \
+(\"共收到政府信息公开申请81件\" against 表三 本年新收 总计; \"受理…X件\" may also mean 新收 + 上年结转 and is accepted \
+either way), applications answered (办结/答复 against (七)总计), carried forward (结转下年度 against 四、结转下年度继续办理), \
+administrative reviews and lawsuits (against 表四's totals).\n\n\
+## Why\n\
+Text that contradicts the table is a common review finding: the Shanghai 2019 report's text gave 258 applications \
+granted where its table gave 275.\n\n\
+## Example\n\
+\"全年共收到申请90件\" while 表三 一、本年新收 总计 is 81.\n\n\
+## Fix\n\
+None: correct the text or the table.",
+    fix: FixAvailability::None,
+    check,
+};
+
+/// The table values a stated number may equal, and the key of the cell to point at.
+type Accepted = Option<(Vec<f64>, &'static str)>;
+
+struct Claim {
+    pattern: &'static str,
+    what_zh: &'static str,
+    what_en: &'static str,
+    /// The table values the number may equal, and the key to point at.
+    accept: fn(&Report) -> Accepted,
+}
+
+fn total(report: &Report, key: &str) -> Option<f64> {
+    report.number(key)
+}
+
+/// The 总计 column summed over the result rows whose keys start with `prefix` (a group of 表三).
+/// A blank 总计 counts as the sum of its row (V206 reports the blank).
+fn group_total(report: &Report, prefix: &str) -> Option<f64> {
+    let rows: Vec<&str> = super::t3_rows(report).iter().map(|r| r.key).filter(|k| k.starts_with(prefix)).collect();
+    let mut sum = 0.0;
+    let mut any = false;
+    for row in rows {
+        let total = crate::layout::t3_key(row, crate::layout::T3_TOTAL_COL);
+        if !report.cells.contains_key(&total) {
+            // A row that was not read (missing, or unreadable in a text dump): the group cannot be compared.
+            return None;
+        }
+        let value = report.number(&total).or_else(|| {
+            (0..crate::layout::T3_TOTAL_COL)
+                .map(|c| report.number(&crate::layout::t3_key(row, c)))
+                .try_fold(0.0, |a, v| Some(a + v.unwrap_or(0.0)))
+        });
+        match value {
+            Some(v) => {
+                sum += v;
+                any = true;
+            }
+            None => {}
+        }
+    }
+    any.then_some(sum)
+}
+
+const CLAIMS: &[Claim] = &[
+    Claim {
+        pattern: r"(?:新收|收到|接收|受理|接到)[^。；;，,]{0,24}?申请[^。；;\d]{0,8}?(\d+)件",
+        what_zh: "收到的申请",
+        what_en: "applications received",
+        accept: |r| {
+            let new = total(r, "t3.new_received.total")?;
+            let over = total(r, "t3.carried_over.total").unwrap_or(0.0);
+            Some((vec![new, new + over], "t3.new_received.total"))
+        },
+    },
+    Claim {
+        // "办结…X件" counts every application answered; "答复" also introduces subsets (同意公开答复9件), so it is not used.
+        pattern: r"(?:共办结|办结|办理完成)(?:政府信息公开申请|申请|依申请公开申请)?(?:共|共计)?(\d+)件",
+        what_zh: "办结的申请",
+        what_en: "applications answered",
+        accept: |r| Some((vec![total(r, "t3.result.total.total")?], "t3.result.total.total")),
+    },
+    Claim {
+        pattern: r"予以公开(?:及|和|与)部分公开[^。；;，,\d]{0,6}?(\d+)件",
+        what_zh: "予以公开及部分公开",
+        what_en: "applications granted in whole or in part",
+        accept: |r| {
+            let sum = group_total(r, "result.granted")? + group_total(r, "result.partially_granted").unwrap_or(0.0);
+            Some((vec![sum], "t3.result.granted.total"))
+        },
+    },
+    Claim {
+        pattern: r"(?:^|[；;，,。])不予公开[^。；;，,\d]{0,6}?(\d+)件",
+        what_zh: "不予公开",
+        what_en: "applications denied",
+        accept: |r| Some((vec![group_total(r, "result.denied.")?], "t3.result.denied.state_secret.total")),
+    },
+    Claim {
+        pattern: r"无法提供[^。；;，,\d]{0,6}?(\d+)件",
+        what_zh: "无法提供",
+        what_en: "applications that could not be met",
+        accept: |r| Some((vec![group_total(r, "result.unable.")?], "t3.result.unable.not_held.total")),
+    },
+    Claim {
+        pattern: r"不予处理[^。；;，,\d]{0,6}?(\d+)件",
+        what_zh: "不予处理",
+        what_en: "applications not processed",
+        accept: |r| {
+            Some((vec![group_total(r, "result.not_processed.")?], "t3.result.not_processed.petition_complaint.total"))
+        },
+    },
+    Claim {
+        pattern: r"结转下年度[^。；;\d]{0,10}?(\d+)件",
+        what_zh: "结转下年度的申请",
+        what_en: "applications carried forward",
+        accept: |r| Some((vec![total(r, "t3.carried_forward.total")?], "t3.carried_forward.total")),
+    },
+    Claim {
+        pattern: r"行政复议(?:案件)?(?:共)?(\d+)件",
+        what_zh: "行政复议",
+        what_en: "administrative reviews",
+        accept: |r| Some((vec![total(r, "t4.review.total")?], "t4.review.total")),
+    },
+    Claim {
+        pattern: r"行政诉讼(?:案件)?(?:共)?(\d+)件",
+        what_zh: "行政诉讼",
+        what_en: "lawsuits",
+        accept: |r| {
+            let sum = total(r, "t4.litigation_direct.total")? + total(r, "t4.litigation_after_review.total")?;
+            Some((vec![sum], "t4.litigation_direct.total"))
+        },
+    },
+];
+
+static PATTERNS: LazyLock<Vec<Regex>> =
+    LazyLock::new(|| CLAIMS.iter().map(|c| Regex::new(c.pattern).expect("valid pattern")).collect());
+
+fn check(report: &Report, sink: &mut Sink) {
+    for s in report.sections.iter().filter(|s| matches!(s.key, "overview" | "applications" | "review_litigation")) {
+        let text: String = s.text.chars().filter(|c| !c.is_whitespace()).collect();
+        for (claim, re) in CLAIMS.iter().zip(PATTERNS.iter()) {
+            let Some((accepted, key)) = (claim.accept)(report) else { continue };
+            for c in re.captures_iter(&text).take(3) {
+                let Ok(n) = c[1].parse::<f64>() else { continue };
+                if accepted.iter().any(|a| (a - n).abs() < 1e-9) {
+                    continue;
+                }
+                let quote: String = c[0].trim_start_matches(['；', ';', '，', ',', '。']).chars().take(40).collect();
+                let mut f = Finding::at_cell(
+                    report,
+                    key,
+                    Text::new(
+                        format!("正文称「{quote}」，而统计表中{}为 {}", claim.what_zh, num(accepted[0])),
+                        format!(
+                            "the text says 「{quote}」, but the table gives {} {}",
+                            num(accepted[0]),
+                            claim.what_en
+                        ),
+                    ),
+                );
+                f.help = Some(Text::new("核对正文与统计表，使二者一致", "make the text and the table agree"));
+                f.label = Some(Text::new(format!("正文为 {}", num(n)), format!("text says {}", num(n))));
+                sink.push(f);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::model::Section;
+
+    #[test]
+    fn passes_and_fails() {
+        let mut r = clean_report();
+        set(&mut r, "t3.new_received.natural_person", "81");
+        set(&mut r, "t3.new_received.total", "81");
+        r.sections.push(Section {
+            key: "overview",
+            heading: "一、总体情况".into(),
+            text: "全年共收到政府信息公开申请81件。".into(),
+            origin: String::new(),
+        });
+        assert!(run(&r, "T608").is_empty());
+        r.sections[0].text = "全年共收到政府信息公开申请90件，行政复议0件。".into();
+        let d = run(&r, "T608");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].key.as_deref(), Some("t3.new_received.total"));
+    }
+}

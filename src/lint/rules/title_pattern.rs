@@ -1,0 +1,53 @@
+//! M502: the title does not follow the usual pattern.
+
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
+
+pub const RULE: Rule = Rule {
+    code: "M502",
+    name: "title-pattern",
+    severity: Severity::Warning,
+    summary: "标题不符合「机关名称+年份+政府信息公开工作年度报告」的写法",
+    summary_en: "The title does not read 「agency + year + 政府信息公开工作年度报告」",
+    explain: "## What it does\n\
+Warns when no title was found, or the title is not of the observed form \
+`{机关名称}{YYYY}年(度)政府信息公开工作(的)年度报告` or `{YYYY}年{地区}政府信息公开工作年度报告` (FORMAT.md §5.1). \
+No national rule fixes the title, hence a warning.\n\n\
+## Why\n\
+The title names the agency and the year, which archives and deadline checks rely on.\n\n\
+## Example\n\
+`政务信息公开年度报告` (a legacy wording).\n\n\
+## Fix\n\
+None.",
+    fix: FixAvailability::None,
+    check,
+};
+
+fn check(report: &Report, sink: &mut Sink) {
+    if report.tables.is_empty() {
+        return;
+    }
+    let good = report.meta.title.as_deref().is_some_and(|t| {
+        (t.ends_with("政府信息公开工作年度报告") || t.ends_with("政府信息公开工作的年度报告"))
+            && report.meta.year.is_some()
+    });
+    if good {
+        return;
+    }
+    let title = report.meta.title.clone().unwrap_or_default();
+    sink.push(Finding {
+        message: if title.is_empty() {
+            Text::new("未找到报告标题", "no title was found")
+        } else {
+            Text::new(
+                format!("标题「{title}」不符合常见写法"),
+                format!("the title 「{title}」 does not follow the usual pattern"),
+            )
+        },
+        help: Some(Text::new(
+            "标题写作「XX局2023年度政府信息公开工作年度报告」",
+            "write the title as 「XX局2023年度政府信息公开工作年度报告」",
+        )),
+        ..Finding::default()
+    });
+}
