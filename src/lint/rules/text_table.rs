@@ -61,12 +61,9 @@ fn group_total(report: &Report, prefix: &str) -> Option<f64> {
                 .map(|c| report.number(&crate::layout::t3_key(row, c)))
                 .try_fold(0.0, |a, v| Some(a + v.unwrap_or(0.0)))
         });
-        match value {
-            Some(v) => {
-                sum += v;
-                any = true;
-            }
-            None => {}
+        if let Some(v) = value {
+            sum += v;
+            any = true;
         }
     }
     any.then_some(sum)
