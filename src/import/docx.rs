@@ -182,13 +182,11 @@ fn current_tc(table: &mut Option<TableBuilder>) -> Option<&mut TcBuilder> {
 
 fn push_text(table: &mut Option<TableBuilder>, tbl_depth: usize, para: &mut String, text: &str) {
     if tbl_depth >= 1 {
-        if let Some(tc) = current_tc(table)
-            && tc.text.len() < limits::MAX_CELL_TEXT
-        {
-            tc.text.push_str(text);
+        if let Some(tc) = current_tc(table) {
+            super::push_bounded(&mut tc.text, text);
         }
-    } else if para.len() < limits::MAX_CELL_TEXT {
-        para.push_str(text);
+    } else {
+        super::push_bounded(para, text);
     }
 }
 

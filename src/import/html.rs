@@ -143,10 +143,7 @@ impl Walker {
         let mut stack: Vec<(NodeRef<Node>, bool)> = vec![(root, false)];
         while let Some((node, closing)) = stack.pop() {
             match node.value() {
-                Node::Text(t) if !closing && self.current.len() < limits::MAX_CELL_TEXT => {
-                    self.current.push_str(&t.text);
-                }
-                Node::Text(_) => {}
+                Node::Text(t) if !closing => super::push_bounded(&mut self.current, &t.text),
                 Node::Element(el) => {
                     let name = el.name();
                     if closing {
@@ -200,7 +197,7 @@ fn cell_text(cell: NodeRef<Node>) -> String {
     for edge in cell.traverse() {
         match edge {
             ego_tree::iter::Edge::Open(n) => match n.value() {
-                Node::Text(t) if out.len() < limits::MAX_CELL_TEXT => out.push_str(&t.text),
+                Node::Text(t) => super::push_bounded(&mut out, &t.text),
                 Node::Element(el) if el.name() == "br" => out.push('\n'),
                 _ => {}
             },

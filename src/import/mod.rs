@@ -364,6 +364,20 @@ pub(crate) fn read_part(
     String::from_utf8(buf).map(Some).map_err(|e| corrupt(&e))
 }
 
+/// Append `text` to `dst` without letting `dst` grow past [`limits::MAX_CELL_TEXT`] (cut at a character boundary).
+pub(crate) fn push_bounded(dst: &mut String, text: &str) {
+    let room = limits::MAX_CELL_TEXT.saturating_sub(dst.len());
+    if text.len() <= room {
+        dst.push_str(text);
+        return;
+    }
+    let mut cut = room;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    dst.push_str(&text[..cut]);
+}
+
 /// Cut an over-long cell text at a character boundary.
 pub(crate) fn bound_text(mut text: String) -> String {
     if text.len() > limits::MAX_CELL_TEXT {

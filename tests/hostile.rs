@@ -1,0 +1,170 @@
+//! Hostile and broken input, generated here: every case ends in a clear error or a bounded read, fast, without
+//! exhausting memory. (Time and memory figures live in the issue notes, measured on release builds; these tests only
+//! assert the outcome.)
+
+use std::io::Write;
+
+use gongkai::import::{self, ImportError};
+
+/// A zip holding one entry whose raw deflate data is `data`, declaring `size` bytes inflated.
+fn zip_with_raw_entry(name: &str, data: &[u8], crc: u32, size: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let name = name.as_bytes();
+    let local = |out: &mut Vec<u8>| {
+        out.extend_from_slice(&0x04034b50u32.to_le_bytes());
+        out.extend_from_slice(&[20, 0, 0, 0, 8, 0, 0, 0, 0, 0]);
+        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(name);
+    };
+    local(&mut out);
+    out.extend_from_slice(data);
+    let cd_start = out.len();
+    out.extend_from_slice(&0x02014b50u32.to_le_bytes());
+    out.extend_from_slice(&[20, 0, 20, 0, 0, 0, 8, 0, 0, 0, 0, 0]);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    out.extend_from_slice(&[0; 12]);
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(name);
+    let cd_len = out.len() - cd_start;
+    out.extend_from_slice(&0x06054b50u32.to_le_bytes());
+    out.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]);
+    out.extend_from_slice(&(cd_len as u32).to_le_bytes());
+    out.extend_from_slice(&(cd_start as u32).to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+/// Raw deflate data that inflates to `mib` MiB of zeros: one compressed MiB repeated (byte-aligned blocks).
+fn zeros_deflate(mib: usize) -> (Vec<u8>, u32) {
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(&vec![0u8; 1 << 20]).unwrap();
+    enc.flush().unwrap();
+    let block = enc.get_ref().clone();
+    let mut data = Vec::with_capacity(block.len() * mib + 2);
+    for _ in 0..mib {
+        data.extend_from_slice(&block);
+    }
+    data.extend_from_slice(&[0x03, 0x00]); // a final, empty fixed-Huffman block
+    let mut crc = crc32fast::Hasher::new();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..mib {
+        crc.update(&zeros);
+    }
+    (data, crc.finalize())
+}
+
+#[test]
+fn a_gigabyte_zip_bomb_is_refused() {
+    let (data, crc) = zeros_deflate(1024);
+    let bomb = zip_with_raw_entry("word/document.xml", &data, crc, 1 << 30);
+    assert!(bomb.len() < 2 << 20, "the bomb itself is small: {}", bomb.len());
+    let err = import::read_bytes("bomb.docx", &bomb).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. }), "{err}");
+    assert!(err.to_string().contains("bomb.docx"));
+}
+
+#[test]
+fn a_zip_bomb_that_lies_about_its_size_is_cut_off() {
+    let (data, crc) = zeros_deflate(300);
+    let liar = zip_with_raw_entry("word/document.xml", &data, crc, 1000);
+    let err = import::read_bytes("liar.docx", &liar).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. } | ImportError::Corrupt { .. }), "{err}");
+}
+
+fn docx_with_document(xml: &str) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("word/document.xml", opts).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+#[test]
+fn ten_thousand_levels_of_xml_nesting_are_refused() {
+    let xml =
+        format!("<w:document {W}><w:body>{}{}</w:body></w:document>", "<w:p>".repeat(10_000), "</w:p>".repeat(10_000));
+    let err = import::read_bytes("deep.docx", &docx_with_document(&xml)).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. }), "{err}");
+    assert!(err.to_string().contains("nesting"), "{err}");
+}
+
+#[test]
+fn a_hundred_megabyte_cell_is_read_bounded() {
+    // Varied characters, so that the part does not compress like a zip bomb.
+    let mut seed = 12345u32;
+    let big: String = (0..100 * 1024 * 1024 / 3)
+        .map(|_| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            char::from_u32(0x4E00 + (seed >> 16) % 0x5000).unwrap_or('公')
+        })
+        .collect();
+    let xml = format!(
+        "<w:document {W}><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>{big}</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"
+    );
+    drop(big);
+    let bytes = docx_with_document(&xml);
+    drop(xml);
+    let raw = import::read_raw("big.docx", &bytes).unwrap();
+    let text = &raw.grids[0].get(0, 0).unwrap().text;
+    assert!(text.len() <= import::limits::MAX_CELL_TEXT + 4, "{}", text.len());
+}
+
+fn xlsx_with(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, c, t) in cells {
+        sheet.write_string(*r, *c, *t).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_sheet_claiming_a_million_rows_is_bounded() {
+    // A1 and A1048576: a million rows of one column are within the limit and read.
+    let tall = xlsx_with(&[(0, 0, "规章"), (1_048_575, 0, "0")]);
+    let report = import::read_bytes("tall.xlsx", &tall).unwrap();
+    assert_eq!(report.grids[0].rows, 1_048_576);
+    // A1 and XFD1048576: seventeen billion cells are refused before anything is allocated.
+    let huge = xlsx_with(&[(0, 0, "规章"), (1_048_575, 16_383, "0")]);
+    let err = import::read_bytes("huge.xlsx", &huge).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. }), "{err}");
+}
+
+#[test]
+fn a_fifty_megabyte_page_is_refused() {
+    let page = format!("<html><body>{}</body></html>", "<p>政府信息公开</p>".repeat(50 * 1024 * 1024 / 24));
+    let err = import::read_bytes("big.html", page.as_bytes()).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. }), "{err}");
+}
+
+#[test]
+fn invalid_utf8_and_pages_without_reports_are_read_not_refused() {
+    let mut bytes = "乌鲁木齐市2023年度政府信息公开工作年度报告\n".as_bytes().to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe, 0xc3, 0x28, b'\n']);
+    let report = import::read_bytes("broken.txt", &bytes).unwrap();
+    assert_eq!(report.meta.year, Some(2023));
+    let page = "<html><head><title>通知</title></head><body><p>关于召开会议的通知</p></body></html>";
+    let report = import::read_bytes("notice.html", page.as_bytes()).unwrap();
+    let codes: Vec<_> = gongkai::lint::check(&report).iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec!["S101", "S101", "S101"]);
+    let err = import::read_bytes("binary.html", b"\x00\x01\x02\x03binary").unwrap_err();
+    assert!(matches!(err, ImportError::Unsupported { .. }), "{err}");
+}
+
+#[test]
+fn a_gbk_page_is_decoded() {
+    let html = "<html><head><meta charset=\"gbk\"><title>测试局2023年度政府信息公开工作年度报告</title></head><body><p>一、总体情况</p></body></html>";
+    let (bytes, _, _) = encoding_rs::GBK.encode(html);
+    let report = import::read_bytes("gbk.html", &bytes).unwrap();
+    assert_eq!(report.meta.title.as_deref(), Some("测试局2023年度政府信息公开工作年度报告"));
+    assert_eq!(report.sections.first().map(|s| s.key), Some("overview"));
+}
