@@ -5,6 +5,7 @@
 //! [`model::Report`], [`lint`] checks it, and [`render`] draws the findings. The national layouts live in
 //! [`layout`]. The library never prints and has no command-line parsing.
 
+pub mod batch;
 pub mod export;
 pub mod import;
 pub mod layout;

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use gongkai::export;
 use gongkai::lint::{self, Lang, Selection, Severity};
 use gongkai::render::{self, FileResult, Summary};
+use rayon::prelude::*;
 
 #[derive(Parser)]
 #[command(
@@ -16,6 +17,9 @@ use gongkai::render::{self, FileResult, Summary};
     about = "Check and convert 政府信息公开工作年度报告 (government information-disclosure annual reports)"
 )]
 struct Cli {
+    /// Worker threads for check and batch (default: all cores).
+    #[arg(short = 'j', long, global = true)]
+    jobs: Option<usize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -48,6 +52,9 @@ enum Command {
     },
     /// Apply the fixes the rules carry and write corrected copies (NAME.fixed.EXT); the input is never changed.
     Fix(FixArgs),
+    /// Check and normalise an archive: folders or .zip files of reports in, converted files and a dataset
+    /// (summary.csv, values.csv, diagnostics.jsonl) out.
+    Batch(BatchArgs),
     /// Write a blank standard report: .xlsx with total formulas, validation and a 勾稽关系 check, or .docx.
     Template {
         /// The file to write (.xlsx or .docx).
@@ -85,6 +92,28 @@ struct FixArgs {
     /// Message language.
     #[arg(long, value_enum, default_value_t = LangArg::Zh)]
     lang: LangArg,
+}
+
+#[derive(Args)]
+struct BatchArgs {
+    /// Folders or .zip archives (members are read without unpacking) of reports.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// The output folder: converted reports mirror the input tree; the dataset goes at its top.
+    #[arg(short, long)]
+    output_dir: PathBuf,
+    /// Formats to write each report in, comma-separated (xlsx, docx, json, csv); `none` writes only the dataset.
+    #[arg(long, value_delimiter = ',', default_value = "json")]
+    to: Vec<String>,
+    /// Redo reports whose outputs are up to date.
+    #[arg(long)]
+    force: bool,
+    /// Run only these rules (codes, code prefixes or names), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rules, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -164,12 +193,17 @@ enum Level {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(n) = cli.jobs {
+        // The global pool can be built once; a failure leaves rayon's default, which is still correct.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+    }
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::Rules { lang } => rules(lang.into()),
         Command::Rule { code } => explain(&code),
         Command::Convert { input, output, force } => convert(&input, &output, force),
         Command::Fix(args) => fix(args),
+        Command::Batch(args) => batch(args),
         Command::Template { output, year, force } => template(&output, year, force),
     };
     match result {
@@ -206,9 +240,7 @@ fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 fn is_report_file(path: &Path) -> bool {
-    let lock_file = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("~$"));
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-    !lock_file && gongkai::import::EXTENSIONS.contains(&ext.as_str())
+    gongkai::import::is_report_name(&path.to_string_lossy())
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode, String> {
@@ -224,7 +256,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         OrgTypeArg::Government => gongkai::model::OrgType::Government,
     });
     let mut results: Vec<FileResult> = files
-        .iter()
+        .par_iter()
         .map(|path| match gongkai::import::read(path) {
             Ok(mut report) => {
                 if let Some(o) = org_type {
@@ -388,6 +420,87 @@ fn template(output: &Path, year: Option<i32>, force: bool) -> Result<ExitCode, S
     .map_err(|e| e.to_string())?;
     export::write_atomically(output, &bytes).map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn batch(args: BatchArgs) -> Result<ExitCode, String> {
+    let mut formats = Vec::new();
+    for t in &args.to {
+        match t.as_str() {
+            "none" => {}
+            "xlsx" => formats.push(export::Format::Xlsx),
+            "docx" => formats.push(export::Format::Docx),
+            "json" => formats.push(export::Format::Json),
+            "csv" => formats.push(export::Format::Csv),
+            other => return Err(format!("--to {other}: batch writes xlsx, docx, json, csv or none")),
+        }
+    }
+    for code in args.select.iter().chain(args.ignore.iter()) {
+        if !lint::rules::ALL.iter().any(|r| r.code.starts_with(code.as_str()) || r.name == code) {
+            return Err(format!("unknown rule `{code}` in --select/--ignore (see `gongkai rules`)"));
+        }
+    }
+    let items = gongkai::batch::collect(&args.inputs).map_err(|e| e.to_string())?;
+    let options = gongkai::batch::Options {
+        out_dir: args.output_dir.clone(),
+        formats,
+        force: args.force,
+        selection: Selection { select: args.select.clone(), ignore: args.ignore.clone() },
+    };
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        // Ctrl-C: finish the reports under way (their outputs are written atomically), start no more.
+        let _ = ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::Relaxed));
+    }
+    let terminal = std::io::stderr().is_terminal();
+    let bar = indicatif::ProgressBar::new(items.len() as u64);
+    if terminal {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} ETA {eta} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = items.len();
+    let start = std::time::Instant::now();
+    let progress = |p: gongkai::batch::Progress| {
+        bar.inc(1);
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if p.status == gongkai::batch::Status::Failed {
+            bar.suspend(|| eprintln!("gongkai: {}: internal error, recorded in summary.csv", p.id));
+        }
+        // Without a terminal: a quiet line every 10% (and at the end).
+        if !terminal && (n == total || (total >= 10 && n % (total / 10) == 0)) {
+            let secs = start.elapsed().as_secs_f64().max(1e-9);
+            eprintln!("{n}/{total} reports, {:.0}/s", n as f64 / secs);
+        }
+    };
+    let totals = gongkai::batch::run(&items, &options, &stop, &progress).map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{} files in {secs:.1} s ({:.0}/s): {} ok, {} with errors, {} unreadable, {} failed; {} files written, {} up to date",
+        totals.files,
+        totals.files as f64 / secs.max(1e-9),
+        totals.ok,
+        totals.with_errors,
+        totals.unreadable,
+        totals.failed,
+        totals.written,
+        totals.up_to_date
+    );
+    if !totals.top_codes.is_empty() {
+        let top: Vec<String> = totals.top_codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        println!("top rules: {}", top.join(", "));
+    }
+    println!("dataset: {}", args.output_dir.join("summary.csv").display());
+    if totals.interrupted {
+        eprintln!("gongkai: interrupted; the dataset covers the reports finished so far");
+        return Ok(ExitCode::from(2));
+    }
+    Ok(if totals.with_errors + totals.unreadable + totals.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// Where `fix` writes the corrected copy of `input`.

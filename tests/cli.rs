@@ -298,3 +298,85 @@ fn convert_and_template_write_every_format() {
     }
     gongkai().args(["check", dir.path().join("t.xlsx").to_str().unwrap()]).assert().code(0);
 }
+
+fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(true).from_reader(text.trim_start_matches('\u{FEFF}').as_bytes());
+    reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
+}
+
+#[test]
+fn batch_reads_folders_and_zips_isolates_failures_and_writes_a_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    // A zip archive with reports in subfolders, a broken member and a member that will trip the failpoint.
+    let zip_path = dir.path().join("archive.zip");
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default();
+        for (name, src) in [
+            ("2023/市外办/clean.docx", "fixtures/docx/clean-python-docx.docx"),
+            ("2023/市外办/wrong.xlsx", "fixtures/xlsx/row-total-off-by-one.xlsx"),
+            ("2024/broken.docx", "fixtures/bad/truncated.docx"),
+            ("2024/trips-a-bug.xlsx", "fixtures/xlsx/clean-sheet-per-table.xlsx"),
+        ] {
+            zip.start_file(name, opts).unwrap();
+            std::io::Write::write_all(&mut zip, &std::fs::read(src).unwrap()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        let mut cmd = gongkai();
+        cmd.env("GONGKAI_TEST_PANIC_ON", "trips-a-bug").args([
+            "batch",
+            "-j",
+            "2",
+            "-o",
+            out.to_str().unwrap(),
+            "--to",
+            "xlsx,json",
+        ]);
+        cmd.args(extra).arg(zip_path.to_str().unwrap()).arg("fixtures/text");
+        cmd.output().unwrap()
+    };
+    let first = run(&[]);
+    assert_eq!(first.status.code(), Some(1), "{}", stdout(&first));
+    let rows = read_csv(&out.join("summary.csv"));
+    assert_eq!(rows.len(), 4 + 6, "{rows:?}");
+    let status = |id: &str| rows.iter().find(|r| r[0] == id).map(|r| r[5].clone()).unwrap_or_default();
+    assert_eq!(status("archive/2023/市外办/clean.docx"), "ok");
+    assert_eq!(status("archive/2023/市外办/wrong.xlsx"), "errors");
+    assert_eq!(status("archive/2024/broken.docx"), "unreadable");
+    assert_eq!(status("archive/2024/trips-a-bug.xlsx"), "failed");
+    assert!(out.join("archive/2023/市外办/clean.docx.xlsx").exists());
+    // The dataset's values are those of `convert -o .json` of the same file.
+    let converted = dir.path().join("c.json");
+    gongkai()
+        .args(["convert", "fixtures/docx/clean-python-docx.docx", "-o", converted.to_str().unwrap()])
+        .assert()
+        .code(0);
+    let doc: Value = serde_json::from_slice(&std::fs::read(&converted).unwrap()).unwrap();
+    let values = read_csv(&out.join("values.csv"));
+    let mine: Vec<&Vec<String>> = values.iter().filter(|r| r[0] == "archive/2023/市外办/clean.docx").collect();
+    assert_eq!(mine.len(), 200);
+    for r in mine {
+        let want = &doc["values"][&r[1]];
+        let have = if r[2].is_empty() { Value::Null } else { serde_json::from_str(&r[2]).unwrap() };
+        assert_eq!(&have, want, "{}", r[1]);
+    }
+    let diagnostics = std::fs::read_to_string(out.join("diagnostics.jsonl")).unwrap();
+    assert!(diagnostics.lines().all(|l| serde_json::from_str::<Value>(l).is_ok()));
+    assert!(diagnostics.contains("\"report_id\":\"archive/2023/市外办/wrong.xlsx\""));
+    // A rerun skips outputs that are up to date; --force redoes them.
+    let second = run(&[]);
+    assert!(stdout(&second).contains("0 files written"), "{}", stdout(&second));
+    let third = run(&["--force"]);
+    assert!(!stdout(&third).contains(" 0 files written"), "{}", stdout(&third));
+    let leftovers = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .count();
+    assert_eq!(leftovers, 0);
+}

@@ -115,6 +115,21 @@ impl ImportError {
     }
 }
 
+/// True for a file a folder walk should read: a report extension, not an Office lock file (`~$…`), a hidden file,
+/// or a repository's documentation (README.md and the like sit beside archived reports).
+pub fn is_report_name(name: &str) -> bool {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let ext = base.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let stem = base.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let documentation =
+        ext == "md" && matches!(stem.as_str(), "README" | "SOURCES" | "CHANGELOG" | "CONTRIBUTING" | "LICENSE");
+    !base.starts_with("~$")
+        && !base.starts_with('.')
+        && base.contains('.')
+        && !documentation
+        && EXTENSIONS.contains(&ext.as_str())
+}
+
 /// File extensions gongkai looks at when given a folder.
 pub const EXTENSIONS: &[&str] =
     &["xlsx", "xlsm", "xls", "docx", "docm", "doc", "wps", "et", "html", "htm", "shtml", "txt", "md"];

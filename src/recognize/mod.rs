@@ -449,6 +449,10 @@ impl Builder<'_> {
         }
         let lines: Vec<String> = raw.paragraphs.iter().map(|p| p.text.clone()).collect();
         let found = stream::recognize(&lines, &want);
+        // Prose that merely names a few labels (a notice quoting the format) is not a report's table.
+        if found.values.len() < 10 {
+            return;
+        }
         for (table, row) in found.tables {
             self.tables.entry(table).or_insert(TableLocation { grid: gi, header_row: row });
         }

@@ -1,0 +1,553 @@
+//! Archive mode: many reports in, normalised files and a tidy dataset out.
+//!
+//! Inputs are folder trees or `.zip` archives (members are read in memory, never unpacked to disk). Reports are
+//! processed in parallel (rayon), one at a time per worker, so memory does not grow with the archive. Each report
+//! is isolated: a file that cannot be read, or that trips a bug, becomes a row with its status and the run goes on.
+//! The dataset is streamed: `values.csv` and `diagnostics.jsonl` are written as reports finish, `summary.csv` at
+//! the end (after the cross-year rules have seen each agency's series). Every output is written atomically.
+
+use std::collections::BTreeMap;
+use std::io::{BufWriter, Read, Write};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use crate::export::{self, ExportError, Format};
+use crate::lint::{self, Diagnostic, Lang, Selection, Severity};
+use crate::model::Report;
+
+/// One report to process: where it comes from and how it is named in the outputs.
+#[derive(Debug, Clone)]
+pub enum Source {
+    File(PathBuf),
+    /// A member of a zip archive, by index.
+    Member {
+        archive: PathBuf,
+        index: usize,
+    },
+}
+
+/// A report to process, with its name relative to its input (used for the mirrored output tree and as its id).
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub source: Source,
+    pub id: String,
+    /// Modification time of the input, to tell whether outputs are up to date.
+    pub modified: Option<std::time::SystemTime>,
+}
+
+/// What to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub out_dir: PathBuf,
+    pub formats: Vec<Format>,
+    pub force: bool,
+    pub selection: Selection,
+}
+
+/// How a report ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Read and checked; no error-severity finding.
+    Ok,
+    /// Read and checked; errors found.
+    Errors,
+    /// The file could not be read.
+    Unreadable,
+    /// Processing the file failed inside gongkai (a bug): isolated and reported.
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Errors => "errors",
+            Status::Unreadable => "unreadable",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+/// The summary of one report, kept for `summary.csv` and the cross-year rules.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub id: String,
+    pub agency: Option<String>,
+    pub year: Option<i32>,
+    pub format: String,
+    pub published: Option<String>,
+    pub status: Status,
+    pub errors: usize,
+    pub warnings: usize,
+    pub codes: BTreeMap<&'static str, usize>,
+    pub message: Option<String>,
+    /// The cells the cross-year rules need (a trimmed report), for read reports.
+    pub series: Option<Box<Report>>,
+}
+
+/// The counts a run ends with.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Totals {
+    pub files: usize,
+    pub ok: usize,
+    pub with_errors: usize,
+    pub unreadable: usize,
+    pub failed: usize,
+    pub written: usize,
+    pub up_to_date: usize,
+    pub top_codes: Vec<(String, usize)>,
+    pub interrupted: bool,
+}
+
+/// Why a run could not start or finish.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("{0}: cannot read the input: {1}")]
+    Input(String, std::io::Error),
+    #[error("{0}: not a readable zip archive: {1}")]
+    Archive(String, String),
+    #[error(transparent)]
+    Output(#[from] ExportError),
+    #[error("{0}: cannot write: {1}")]
+    Io(String, std::io::Error),
+}
+
+/// List the reports under the inputs: files with a report extension below folders, members of zip archives, and
+/// plain files as given. Sorted, so that runs are reproducible.
+///
+/// # Errors
+/// [`BatchError::Input`] when an input does not exist, [`BatchError::Archive`] for a zip that cannot be opened.
+pub fn collect(inputs: &[PathBuf]) -> Result<Vec<Item>, BatchError> {
+    let mut items = Vec::new();
+    for input in inputs {
+        let meta = std::fs::metadata(input).map_err(|e| BatchError::Input(input.display().to_string(), e))?;
+        let is_zip = input.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        if meta.is_dir() {
+            let mut found: Vec<Item> = walkdir::WalkDir::new(input)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file() && crate::import::is_report_name(&e.path().to_string_lossy()))
+                .map(|e| Item {
+                    id: e.path().strip_prefix(input).unwrap_or(e.path()).to_string_lossy().into_owned(),
+                    modified: e.metadata().ok().and_then(|m| m.modified().ok()),
+                    source: Source::File(e.into_path()),
+                })
+                .collect();
+            found.sort_by(|a, b| a.id.cmp(&b.id));
+            items.extend(found);
+        } else if is_zip {
+            let file = std::fs::File::open(input).map_err(|e| BatchError::Input(input.display().to_string(), e))?;
+            let archive = zip::ZipArchive::new(std::io::BufReader::new(file))
+                .map_err(|e| BatchError::Archive(input.display().to_string(), e.to_string()))?;
+            let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("archive");
+            let mut found: Vec<Item> = archive
+                .file_names_raw()
+                .enumerate()
+                .filter_map(|(index, raw)| {
+                    let name = decode_member_name(raw);
+                    (crate::import::is_report_name(&name) && !name.ends_with('/')).then(|| Item {
+                        id: format!("{stem}/{name}"),
+                        modified: meta.modified().ok(),
+                        source: Source::Member { archive: input.clone(), index },
+                    })
+                })
+                .collect();
+            found.sort_by(|a, b| a.id.cmp(&b.id));
+            items.extend(found);
+        } else {
+            let name =
+                input.file_name().map_or_else(|| input.display().to_string(), |n| n.to_string_lossy().into_owned());
+            items.push(Item { id: name, modified: meta.modified().ok(), source: Source::File(input.clone()) });
+        }
+    }
+    Ok(items)
+}
+
+/// Zip member names are UTF-8 when flagged so, and GBK in archives made on Chinese Windows.
+fn decode_member_name(raw: &[u8]) -> String {
+    match std::str::from_utf8(raw) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(raw).0.into_owned(),
+    }
+}
+
+/// The bytes of an item: the file, or the zip member read through the worker's own open archive.
+fn read_item(item: &Item, archives: &mut BTreeMap<PathBuf, zip::ZipArchive<std::fs::File>>) -> Result<Vec<u8>, String> {
+    match &item.source {
+        Source::File(path) => {
+            let len = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+            if len > crate::import::limits::MAX_FILE_BYTES {
+                return Err(format!(
+                    "{len} bytes, more than the {} MiB limit",
+                    crate::import::limits::MAX_FILE_BYTES >> 20
+                ));
+            }
+            std::fs::read(path).map_err(|e| e.to_string())
+        }
+        Source::Member { archive, index } => {
+            if !archives.contains_key(archive) {
+                let file = std::fs::File::open(archive).map_err(|e| e.to_string())?;
+                let zip = zip::ZipArchive::new(file).map_err(|e| e.to_string())?;
+                archives.insert(archive.clone(), zip);
+            }
+            let zip = archives.get_mut(archive).ok_or("archive not open")?;
+            let entry = zip.by_index(*index).map_err(|e| e.to_string())?;
+            if entry.size() > crate::import::limits::MAX_FILE_BYTES {
+                return Err(format!("member of {} bytes, more than the limit", entry.size()));
+            }
+            let mut bytes = Vec::with_capacity(entry.size() as usize);
+            entry.take(crate::import::limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+            Ok(bytes)
+        }
+    }
+}
+
+/// Where an item's output in a format goes: the input tree mirrored under the output folder.
+pub fn output_path(out_dir: &Path, id: &str, format: Format) -> PathBuf {
+    let ext = match format {
+        Format::Xlsx => "xlsx",
+        Format::Docx => "docx",
+        Format::Json => "json",
+        Format::Csv => "csv",
+    };
+    let mut path = out_dir.to_path_buf();
+    for part in id.split(['/', '\\']).filter(|p| !p.is_empty() && *p != "." && *p != "..") {
+        path.push(part);
+    }
+    let name =
+        path.file_name().map(|n| format!("{}.{ext}", n.to_string_lossy())).unwrap_or_else(|| format!("report.{ext}"));
+    path.set_file_name(name);
+    path
+}
+
+fn up_to_date(path: &Path, input_modified: Option<std::time::SystemTime>) -> bool {
+    match (std::fs::metadata(path).and_then(|m| m.modified()), input_modified) {
+        (Ok(out), Some(input)) => out >= input,
+        _ => false,
+    }
+}
+
+/// The streaming parts of the dataset, shared by the workers.
+struct Sinks {
+    values: BufWriter<tempfile::NamedTempFile>,
+    diagnostics: BufWriter<tempfile::NamedTempFile>,
+}
+
+/// What a worker tells the caller after each report, for progress display.
+pub struct Progress<'a> {
+    pub id: &'a str,
+    pub status: Status,
+}
+
+/// Process every item; see the module docs. `progress` is called after each report; `stop` is checked before each
+/// report is started (Ctrl-C). Returns the totals; the dataset files are in the output folder.
+///
+/// # Errors
+/// [`BatchError`] when the output folder or the dataset files cannot be written. Per-report failures are not
+/// errors: they are rows of the dataset.
+pub fn run(
+    items: &[Item],
+    options: &Options,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Totals, BatchError> {
+    let out = &options.out_dir;
+    std::fs::create_dir_all(out).map_err(|e| BatchError::Io(out.display().to_string(), e))?;
+    let temp = |name: &str| {
+        tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .tempfile_in(out)
+            .map(BufWriter::new)
+            .map_err(|e| BatchError::Io(out.join(name).display().to_string(), e))
+    };
+    let sinks = Mutex::new(Sinks { values: temp("values.csv")?, diagnostics: temp("diagnostics.jsonl")? });
+    {
+        let mut s = sinks.lock().map_err(|_| BatchError::Io("values.csv".into(), std::io::Error::other("poisoned")))?;
+        let _ = s.values.write_all("\u{FEFF}report_id,key,value\n".as_bytes());
+    }
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let current = std::sync::atomic::AtomicUsize::new(0);
+
+    let rows: Vec<Option<Row>> = items
+        .par_iter()
+        .map_init(BTreeMap::new, |archives, item| {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            let row = process(item, options, archives, &sinks, &written, &current);
+            progress(Progress { id: &item.id, status: row.status });
+            Some(row)
+        })
+        .collect();
+    let interrupted = rows.iter().any(Option::is_none);
+    let mut rows: Vec<Row> = rows.into_iter().flatten().collect();
+
+    // Cross-year rules over each agency's series.
+    let series: Vec<(usize, &Report)> =
+        rows.iter().enumerate().filter_map(|(i, r)| r.series.as_deref().map(|s| (i, s))).collect();
+    let reports: Vec<&Report> = series.iter().map(|(_, r)| *r).collect();
+    let cross = lint::check_series(&reports, &options.selection);
+    let mut cross_rows = Vec::new();
+    {
+        let mut s =
+            sinks.lock().map_err(|_| BatchError::Io("diagnostics.jsonl".into(), std::io::Error::other("poisoned")))?;
+        for (k, d) in &cross {
+            let (row_index, report) = series[*k];
+            write_diagnostic(&mut s.diagnostics, &rows[row_index].id, report, d);
+            cross_rows.push((row_index, d.severity, d.code));
+        }
+    }
+    for (i, severity, code) in cross_rows {
+        let row = &mut rows[i];
+        count(row, severity, code);
+    }
+
+    let sinks = sinks.into_inner().map_err(|_| BatchError::Io("dataset".into(), std::io::Error::other("poisoned")))?;
+    persist(sinks.values, &out.join("values.csv"))?;
+    persist(sinks.diagnostics, &out.join("diagnostics.jsonl"))?;
+    export::write_atomically(&out.join("summary.csv"), &summary_csv(&rows))?;
+
+    let mut totals = Totals { files: rows.len(), interrupted, ..Totals::default() };
+    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &rows {
+        match r.status {
+            Status::Ok => totals.ok += 1,
+            Status::Errors => totals.with_errors += 1,
+            Status::Unreadable => totals.unreadable += 1,
+            Status::Failed => totals.failed += 1,
+        }
+        for (c, n) in &r.codes {
+            *codes.entry(c).or_default() += n;
+        }
+    }
+    let mut top: Vec<(String, usize)> = codes.into_iter().map(|(c, n)| (c.to_string(), n)).collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.truncate(8);
+    totals.top_codes = top;
+    totals.written = written.load(Ordering::Relaxed);
+    totals.up_to_date = current.load(Ordering::Relaxed);
+    Ok(totals)
+}
+
+fn persist(writer: BufWriter<tempfile::NamedTempFile>, path: &Path) -> Result<(), BatchError> {
+    let fail = |e: std::io::Error| BatchError::Io(path.display().to_string(), e);
+    let file = writer.into_inner().map_err(|e| fail(e.into_error()))?;
+    file.as_file().sync_all().map_err(fail)?;
+    file.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+fn count(row: &mut Row, severity: Severity, code: &'static str) {
+    match severity {
+        Severity::Error => row.errors += 1,
+        Severity::Warning => row.warnings += 1,
+        Severity::Info => {}
+    }
+    *row.codes.entry(code).or_default() += 1;
+    if row.status == Status::Ok && row.errors > 0 {
+        row.status = Status::Errors;
+    }
+}
+
+fn blank_row(item: &Item, status: Status, message: String) -> Row {
+    Row {
+        id: item.id.clone(),
+        agency: None,
+        year: None,
+        format: String::new(),
+        published: None,
+        status,
+        errors: 0,
+        warnings: 0,
+        codes: BTreeMap::new(),
+        message: Some(message),
+        series: None,
+    }
+}
+
+/// One report, isolated: a panic anywhere inside becomes a `failed` row.
+fn process(
+    item: &Item,
+    options: &Options,
+    archives: &mut BTreeMap<PathBuf, zip::ZipArchive<std::fs::File>>,
+    sinks: &Mutex<Sinks>,
+    written: &std::sync::atomic::AtomicUsize,
+    current: &std::sync::atomic::AtomicUsize,
+) -> Row {
+    let bytes = match read_item(item, archives) {
+        Ok(b) => b,
+        Err(e) => return blank_row(item, Status::Unreadable, e),
+    };
+    let outcome =
+        std::panic::catch_unwind(AssertUnwindSafe(|| process_bytes(item, &bytes, options, sinks, written, current)));
+    match outcome {
+        Ok(row) => row,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            blank_row(item, Status::Failed, format!("internal error (please report): {what}"))
+        }
+    }
+}
+
+fn process_bytes(
+    item: &Item,
+    bytes: &[u8],
+    options: &Options,
+    sinks: &Mutex<Sinks>,
+    written: &std::sync::atomic::AtomicUsize,
+    current: &std::sync::atomic::AtomicUsize,
+) -> Row {
+    let report = match crate::import::read_bytes(&item.id, bytes) {
+        Ok(r) => r,
+        Err(e) => return blank_row(item, Status::Unreadable, e.reason()),
+    };
+    // A failpoint for the isolation test: debug builds panic on the report the variable names.
+    #[cfg(debug_assertions)]
+    if std::env::var("GONGKAI_TEST_PANIC_ON").is_ok_and(|v| !v.is_empty() && item.id.contains(&v)) {
+        panic!("failpoint GONGKAI_TEST_PANIC_ON hit for {}", item.id);
+    }
+    let diagnostics = lint::check_with(&report, &options.selection);
+    let mut row = Row {
+        id: item.id.clone(),
+        agency: report.meta.agency.clone(),
+        year: report.meta.year,
+        format: report.format.as_str().to_string(),
+        published: report.meta.published.clone(),
+        status: Status::Ok,
+        errors: 0,
+        warnings: 0,
+        codes: BTreeMap::new(),
+        message: None,
+        series: Some(Box::new(trimmed(&report))),
+    };
+    for d in &diagnostics {
+        count(&mut row, d.severity, d.code);
+    }
+    for format in &options.formats {
+        let path = output_path(&options.out_dir, &item.id, *format);
+        if !options.force && up_to_date(&path, item.modified) {
+            current.fetch_add(1, Ordering::Relaxed);
+            continue;
+        }
+        let result = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .map_err(|e| ExportError::Io { path: path.display().to_string(), source: e })
+            .and_then(|()| export::render(&report, *format, &[]))
+            .and_then(|b| export::write_atomically(&path, &b));
+        match result {
+            Ok(()) => {
+                written.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => row.message = Some(e.to_string()),
+        }
+    }
+    // The dataset rows of this report, written in one piece.
+    let mut values = String::with_capacity(200 * 48);
+    let csv_id = csv_field(&item.id);
+    for (key, value) in report.values() {
+        let v = match value {
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        values.push_str(&format!("{csv_id},{key},{v}\n"));
+    }
+    if let Ok(mut s) = sinks.lock() {
+        let _ = s.values.write_all(values.as_bytes());
+        for d in &diagnostics {
+            write_diagnostic(&mut s.diagnostics, &item.id, &report, d);
+        }
+    }
+    row
+}
+
+/// The part of a report the cross-year rules read: meta and the 表二 (一) and 表三 carried cells.
+fn trimmed(report: &Report) -> Report {
+    let mut r = report.clone();
+    r.grids.clear();
+    r.notes.clear();
+    r.sections.clear();
+    r.cells.retain(|k, _| k.starts_with("t2.art20_1.") || k.starts_with("t3.carried_"));
+    r
+}
+
+fn write_diagnostic(out: &mut impl Write, id: &str, report: &Report, d: &Diagnostic) {
+    let mut value = crate::render::json_diagnostic(report, d, Lang::Zh);
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("report_id".into(), serde_json::Value::from(id));
+    }
+    let _ = writeln!(out, "{value}");
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+fn summary_csv(rows: &[Row]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let _ = w.write_record([
+        "path",
+        "agency",
+        "year",
+        "format",
+        "published",
+        "status",
+        "errors",
+        "warnings",
+        "top_codes",
+        "message",
+    ]);
+    let mut sorted: Vec<&Row> = rows.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    for r in sorted {
+        let mut codes: Vec<(&&str, &usize)> = r.codes.iter().collect();
+        codes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let top = codes.iter().take(3).map(|(c, n)| format!("{c}:{n}")).collect::<Vec<_>>().join(" ");
+        let _ = w.write_record([
+            r.id.as_str(),
+            r.agency.as_deref().unwrap_or(""),
+            &r.year.map(|y| y.to_string()).unwrap_or_default(),
+            &r.format,
+            r.published.as_deref().unwrap_or(""),
+            r.status.as_str(),
+            &r.errors.to_string(),
+            &r.warnings.to_string(),
+            &top,
+            r.message.as_deref().unwrap_or(""),
+        ]);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outputs_mirror_the_input_tree_and_stay_inside() {
+        let p = output_path(Path::new("/out"), "2023/市外办/report.docx", Format::Xlsx);
+        assert_eq!(p, PathBuf::from("/out/2023/市外办/report.docx.xlsx"));
+        let p = output_path(Path::new("/out"), "../../etc/passwd", Format::Json);
+        assert_eq!(p, PathBuf::from("/out/etc/passwd.json"));
+    }
+
+    #[test]
+    fn report_names() {
+        use crate::import::is_report_name;
+        assert!(is_report_name("a/b/年报.docx"));
+        assert!(is_report_name("X.XLSX"));
+        assert!(is_report_name("kewei-2024.md"));
+        assert!(!is_report_name("a/~$年报.docx"));
+        assert!(!is_report_name("readme"));
+        assert!(!is_report_name("data.json"));
+        assert!(!is_report_name("corpus/README.md"));
+    }
+}
