@@ -472,7 +472,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
             bar.suspend(|| eprintln!("gongkai: {}: internal error, recorded in summary.csv", p.id));
         }
         // Without a terminal: a quiet line every 10% (and at the end).
-        if !terminal && (n == total || (total >= 10 && n % (total / 10) == 0)) {
+        if !terminal && (n == total || (total >= 10 && n.is_multiple_of(total / 10))) {
             let secs = start.elapsed().as_secs_f64().max(1e-9);
             eprintln!("{n}/{total} reports, {:.0}/s", n as f64 / secs);
         }
