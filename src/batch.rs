@@ -85,8 +85,77 @@ pub struct Row {
     pub warnings: usize,
     pub codes: BTreeMap<&'static str, usize>,
     pub message: Option<String>,
-    /// The cells the cross-year rules need (a trimmed report), for read reports.
-    pub series: Option<Box<Report>>,
+    /// What the cross-year rules need of a read report: a few hundred bytes, so that memory stays flat.
+    pub series: Option<SeriesCells>,
+}
+
+/// The cells the cross-year rules read (表二 (一) and 表三's carried rows), with the agency and year.
+#[derive(Debug, Clone)]
+pub struct SeriesCells {
+    pub agency: String,
+    pub year: i32,
+    /// One slot per key of [`series_keys`]: what the cell held, compactly.
+    pub cells: Vec<Slot>,
+}
+
+/// A cell as the cross-year rules read it, in 16 bytes.
+#[derive(Debug, Clone, Copy)]
+pub enum Slot {
+    Absent,
+    Blank,
+    Text,
+    Number(f64),
+}
+
+/// The keys the cross-year rules read.
+fn series_keys() -> &'static [String] {
+    static KEYS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        crate::layout::KEYS_2021
+            .iter()
+            .map(|k| k.key.clone())
+            .filter(|k| k.starts_with("t2.art20_1.") || k.starts_with("t3.carried_"))
+            .collect()
+    });
+    &KEYS
+}
+
+impl SeriesCells {
+    fn of(report: &Report) -> Option<SeriesCells> {
+        let (agency, year) = (report.meta.agency.clone()?, report.meta.year?);
+        let cells = series_keys()
+            .iter()
+            .map(|k| match report.cell(k).map(|c| &c.parsed) {
+                None => Slot::Absent,
+                Some(crate::normalize::Parsed::Number { value, .. }) => Slot::Number(*value),
+                Some(crate::normalize::Parsed::Blank | crate::normalize::Parsed::Placeholder) => Slot::Blank,
+                Some(crate::normalize::Parsed::Text) => Slot::Text,
+            })
+            .collect();
+        Some(SeriesCells { agency, year, cells })
+    }
+
+    /// A minimal report holding just these cells.
+    fn report(&self, id: &str) -> Report {
+        let mut r = Report::blank(String::new(), Some(self.year));
+        r.path = id.to_string();
+        r.meta.agency = Some(self.agency.clone());
+        let origin = crate::model::Origin { grid: 0, row: 0, col: 0 };
+        use crate::normalize::Parsed;
+        r.cells = series_keys()
+            .iter()
+            .zip(&self.cells)
+            .filter_map(|(k, slot)| {
+                let parsed = match *slot {
+                    Slot::Absent => return None,
+                    Slot::Blank => Parsed::Blank,
+                    Slot::Text => Parsed::Text,
+                    Slot::Number(value) => Parsed::Number { value, clean: true, unit: None },
+                };
+                Some((k.clone(), crate::model::Cell { raw: String::new(), parsed, origin, number_as_text: false }))
+            })
+            .collect();
+        r
+    }
 }
 
 /// The counts a run ends with.
@@ -286,19 +355,26 @@ pub fn run(
     let interrupted = rows.iter().any(Option::is_none);
     let mut rows: Vec<Row> = rows.into_iter().flatten().collect();
 
-    // Cross-year rules over each agency's series.
-    let series: Vec<(usize, &Report)> =
-        rows.iter().enumerate().filter_map(|(i, r)| r.series.as_deref().map(|s| (i, s))).collect();
-    let reports: Vec<&Report> = series.iter().map(|(_, r)| *r).collect();
-    let cross = lint::check_series(&reports, &options.selection);
+    // Cross-year rules over each agency's series: only the pairs of consecutive years are materialised.
+    let mut by_year: std::collections::HashMap<(String, i32), usize> = std::collections::HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(s) = &r.series {
+            by_year.entry((crate::normalize::label(&s.agency), s.year)).or_insert(i);
+        }
+    }
     let mut cross_rows = Vec::new();
     {
         let mut s =
             sinks.lock().map_err(|_| BatchError::Io("diagnostics.jsonl".into(), std::io::Error::other("poisoned")))?;
-        for (k, d) in &cross {
-            let (row_index, report) = series[*k];
-            write_diagnostic(&mut s.diagnostics, &rows[row_index].id, report, d);
-            cross_rows.push((row_index, d.severity, d.code));
+        for (i, row) in rows.iter().enumerate() {
+            let Some(cur) = &row.series else { continue };
+            let Some(&p) = by_year.get(&(crate::normalize::label(&cur.agency), cur.year - 1)) else { continue };
+            let Some(prev) = rows[p].series.as_ref() else { continue };
+            let (prev_report, cur_report) = (prev.report(&rows[p].id), cur.report(&row.id));
+            for (_, d) in lint::check_series(&[&prev_report, &cur_report], &options.selection) {
+                write_diagnostic(&mut s.diagnostics, &row.id, &cur_report, &d);
+                cross_rows.push((i, d.severity, d.code));
+            }
         }
     }
     for (i, severity, code) in cross_rows {
@@ -426,7 +502,7 @@ fn process_bytes(
         warnings: 0,
         codes: BTreeMap::new(),
         message: None,
-        series: Some(Box::new(trimmed(&report))),
+        series: SeriesCells::of(&report),
     };
     for d in &diagnostics {
         count(&mut row, d.severity, d.code);
@@ -467,16 +543,6 @@ fn process_bytes(
         }
     }
     row
-}
-
-/// The part of a report the cross-year rules read: meta and the 表二 (一) and 表三 carried cells.
-fn trimmed(report: &Report) -> Report {
-    let mut r = report.clone();
-    r.grids.clear();
-    r.notes.clear();
-    r.sections.clear();
-    r.cells.retain(|k, _| k.starts_with("t2.art20_1.") || k.starts_with("t3.carried_"));
-    r
 }
 
 fn write_diagnostic(out: &mut impl Write, id: &str, report: &Report, d: &Diagnostic) {

@@ -625,21 +625,35 @@ pub fn key_spec(key: &str) -> Option<&'static KeySpec> {
     KEY_INDEX.get(key).copied()
 }
 
-/// Every sum relation the format states: 表三 row totals and result sums, 表四 group totals.
-pub fn relations(format: FormatVersion) -> &'static [SumRelation] {
-    static V2021: LazyLock<Vec<SumRelation>> = LazyLock::new(|| all_relations(&T3_ROWS_2021));
-    static TRIAL: LazyLock<Vec<SumRelation>> = LazyLock::new(|| all_relations(&T3_ROWS_TRIAL));
+/// The sum relations of a format version, built once: 表三 row totals, 表三 result sums, 表四 group totals.
+pub struct Relations {
+    pub row_totals: Vec<SumRelation>,
+    pub result_sums: Vec<SumRelation>,
+    pub group_totals: Vec<SumRelation>,
+    pub all: Vec<SumRelation>,
+}
+
+impl Relations {
+    fn of(rows: &[T3Row]) -> Relations {
+        let (row_totals, result_sums, group_totals) = (t3_row_totals(rows), t3_result_sums(rows), t4_group_sums());
+        let all = row_totals.iter().chain(&result_sums).chain(&group_totals).cloned().collect();
+        Relations { row_totals, result_sums, group_totals, all }
+    }
+}
+
+/// The sum relations of a format version.
+pub fn relation_sets(format: FormatVersion) -> &'static Relations {
+    static V2021: LazyLock<Relations> = LazyLock::new(|| Relations::of(&T3_ROWS_2021));
+    static TRIAL: LazyLock<Relations> = LazyLock::new(|| Relations::of(&T3_ROWS_TRIAL));
     match format {
         FormatVersion::Trial2019 => &TRIAL,
         _ => &V2021,
     }
 }
 
-fn all_relations(rows: &[T3Row]) -> Vec<SumRelation> {
-    let mut v = t3_row_totals(rows);
-    v.extend(t3_result_sums(rows));
-    v.extend(t4_group_sums());
-    v
+/// Every sum relation the format states: 表三 row totals and result sums, 表四 group totals.
+pub fn relations(format: FormatVersion) -> &'static [SumRelation] {
+    &relation_sets(format).all
 }
 
 /// A sum the format states: `total` must equal the sum of `parts`.

@@ -18,10 +18,12 @@ use unicode_normalization::UnicodeNormalization;
 /// ```
 pub fn label(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for ch in text.nfkc() {
-        if let Some(c) = fold_char(ch) {
-            out.push(c);
-        }
+    // ASCII is its own NFKC form, and most labels are already in NFKC form: the quick check spares the decomposition.
+    if text.is_ascii() || unicode_normalization::is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        out.extend(text.chars().filter_map(fold_char));
+    } else {
+        out.extend(text.nfkc().filter_map(fold_char));
     }
     // `第二十条第一项` is the same block as `第二十条第(一)项`.
     if let Some(rest) = out.strip_prefix("第二十条第")

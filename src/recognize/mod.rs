@@ -33,7 +33,8 @@ impl Norm {
                     let t = text.get(i).cloned().unwrap_or_default();
                     text.push(t);
                 } else {
-                    text.push(normalize::label(grid.visible_text(r, c)));
+                    let raw = grid.visible_text(r, c);
+                    text.push(if raw.is_empty() { String::new() } else { normalize::label(raw) });
                 }
             }
         }
@@ -522,9 +523,10 @@ fn label_path(norm: &Norm, r: u32, first_value_col: u32) -> Vec<String> {
 
 /// Labels that end table 3 when met: the next section or table 4.
 fn is_boundary(label: &str) -> bool {
-    label == "行政复议"
-        || label == "行政诉讼"
-        || layout::SECTIONS.iter().any(|(_, h)| normalize::label(h) == label && !h.starts_with("三"))
+    static HEADINGS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        layout::SECTIONS.iter().filter(|(_, h)| !h.starts_with('三')).map(|(_, h)| normalize::label(h)).collect()
+    });
+    label == "行政复议" || label == "行政诉讼" || HEADINGS.iter().any(|h| h == label)
 }
 
 struct T3Index {
@@ -569,37 +571,40 @@ fn match_t3_row(path: &[String]) -> Option<(&'static T3Row, Option<String>)> {
 
 /// The table-2 row key for a row label.
 fn t2_row_key(label: &str) -> Option<&'static str> {
-    layout::T2_2021
-        .iter()
-        .chain(layout::T2_TRIAL.iter())
-        .find(|row| {
-            normalize::label(row.label) == label || row.label_variants.iter().any(|v| normalize::label(v) == label)
-        })
-        .map(|row| row.row_key)
+    static ROWS: std::sync::LazyLock<HashMap<String, &'static str>> = std::sync::LazyLock::new(|| {
+        let mut m = HashMap::new();
+        for row in layout::T2_2021.iter().chain(layout::T2_TRIAL.iter()) {
+            for l in std::iter::once(&row.label).chain(row.label_variants.iter()) {
+                m.entry(normalize::label(l)).or_insert(row.row_key);
+            }
+        }
+        m
+    });
+    ROWS.get(label).copied()
 }
 
+type FieldMatch = (bool, layout::T2Field, Option<&'static str>);
+
 /// Match a table-2 column header: `(is_trial, field, Some(expected) when a variant)`.
-fn t2_field(header: &str) -> Option<(bool, layout::T2Field, Option<&'static str>)> {
+fn t2_field(header: &str) -> Option<FieldMatch> {
+    static FIELDS: std::sync::LazyLock<HashMap<String, FieldMatch>> = std::sync::LazyLock::new(|| {
+        let mut m = HashMap::new();
+        for (trial, rows) in [(false, layout::T2_2021), (true, layout::T2_TRIAL)] {
+            for f in rows.iter().flat_map(|r| r.fields.iter()) {
+                m.entry(normalize::label(f.header)).or_insert((trial, *f, None));
+            }
+        }
+        for f in layout::T2_2021.iter().flat_map(|r| r.fields.iter()) {
+            for v in f.variants {
+                m.entry(normalize::label(v)).or_insert((false, *f, Some(f.header)));
+            }
+        }
+        m
+    });
     if header.is_empty() {
         return None;
     }
-    for (trial, rows) in [(false, layout::T2_2021), (true, layout::T2_TRIAL)] {
-        for row in rows {
-            for f in row.fields {
-                if normalize::label(f.header) == header {
-                    return Some((trial, *f, None));
-                }
-            }
-        }
-    }
-    for row in layout::T2_2021 {
-        for f in row.fields {
-            if f.variants.iter().any(|v| normalize::label(v) == header) {
-                return Some((false, *f, Some(f.header)));
-            }
-        }
-    }
-    None
+    FIELDS.get(header).copied()
 }
 
 /// Decide the format version from the cells found (FORMAT.md §4.5).
@@ -716,12 +721,20 @@ fn read_text(
 
 /// The section a heading line opens, if it is one of the six (or a known variant).
 pub fn section_key(text: &str) -> Option<&'static str> {
+    static HEADINGS: std::sync::LazyLock<Vec<(String, &'static str)>> = std::sync::LazyLock::new(|| {
+        layout::SECTIONS.iter().chain(layout::SECTION_VARIANTS.iter()).map(|(k, h)| (normalize::label(h), *k)).collect()
+    });
+    // A heading is short; long lines are body text and are not normalised at all.
+    if text.len() > 40 * 4 {
+        return None;
+    }
     let n = normalize::label(text);
     if n.chars().count() > 40 {
         return None;
     }
-    let exact = layout::SECTIONS.iter().chain(layout::SECTION_VARIANTS.iter()).find(|(_, h)| normalize::label(h) == n);
-    if let Some((k, _)) = exact {
+    // `二、主动公开政府信息情况（见表）`: a pointer to the table, not another wording.
+    let n = n.strip_suffix("(见表)").or_else(|| n.strip_suffix("(见下表)")).unwrap_or(&n).to_string();
+    if let Some((_, k)) = HEADINGS.iter().find(|(h, _)| *h == n) {
         return Some(k);
     }
     // Another wording: the section's numeral and a word only its heading has (table 3's row labels also start
@@ -857,6 +870,9 @@ pub fn garbled_date(text: &str) -> Option<Vec<String>> {
 
 /// A date line `2024年1月30日` as `2024-01-30`.
 fn date_line(text: &str) -> Option<String> {
+    if text.len() > 60 {
+        return None;
+    }
     let t: String = normalize::label(text);
     let (y, rest) = t.split_once('年')?;
     let (m, rest) = rest.split_once('月')?;

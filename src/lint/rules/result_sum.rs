@@ -1,6 +1,6 @@
 //! C302: 表三 (七)总计 ≠ the sum of the result rows.
 
-use super::{t3_rows, total_mismatch};
+use super::total_mismatch;
 use crate::layout;
 use crate::lint::{FixAvailability, Rule, Severity, Sink};
 use crate::model::Report;
@@ -27,8 +27,8 @@ Unsafe: write the sum in (七)总计.",
 };
 
 fn check(report: &Report, sink: &mut Sink) {
-    for rel in layout::t3_result_sums(t3_rows(report)) {
-        if let Some(f) = total_mismatch(report, &rel, "各项办理结果", "the result rows") {
+    for rel in &layout::relation_sets(report.format).result_sums {
+        if let Some(f) = total_mismatch(report, rel, "各项办理结果", "the result rows") {
             sink.push(f);
         }
     }

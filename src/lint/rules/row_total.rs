@@ -1,6 +1,6 @@
 //! C303: 表三 总计 column ≠ 自然人 + the five 法人或其他组织 columns.
 
-use super::{t3_rows, total_mismatch};
+use super::total_mismatch;
 use crate::layout;
 use crate::lint::{FixAvailability, Rule, Severity, Sink};
 use crate::model::Report;
@@ -25,8 +25,8 @@ Unsafe: write the sum in 总计 (`gongkai fix --unsafe-fixes`). Check the parts 
 };
 
 fn check(report: &Report, sink: &mut Sink) {
-    for rel in layout::t3_row_totals(t3_rows(report)) {
-        if let Some(f) = total_mismatch(report, &rel, "自然人与法人或其他组织各列", "the applicant columns")
+    for rel in &layout::relation_sets(report.format).row_totals {
+        if let Some(f) = total_mismatch(report, rel, "自然人与法人或其他组织各列", "the applicant columns")
         {
             sink.push(f);
         }

@@ -29,6 +29,8 @@ fn check(report: &Report, sink: &mut Sink) {
     for s in &report.sections {
         let Some((_, standard)) = layout::SECTIONS.iter().find(|(k, _)| *k == s.key) else { continue };
         let found = normalize::label(&s.heading);
+        let found =
+            found.strip_suffix("(见表)").or_else(|| found.strip_suffix("(见下表)")).unwrap_or(&found).to_string();
         if found == normalize::label(standard) {
             continue;
         }

@@ -11,7 +11,8 @@ pub const RULE: Rule = Rule {
     summary: "报告各部分的顺序与标准格式不一致",
     summary_en: "The sections are not in the order of the format",
     explain: "## What it does\n\
-Reports a section heading that comes before one that the format puts ahead of it (FORMAT.md §1.1, E-SEC-ORDER).\n\n\
+Reports a section heading that comes before one that the format puts ahead of it (FORMAT.md §1.1, E-SEC-ORDER). \
+Workbooks are not checked: their sheets have no order to read in.\n\n\
 ## Why\n\
 The six parts follow 条例 art. 50 in a fixed order; reviewers read them in that order.\n\n\
 ## Example\n\
@@ -23,6 +24,10 @@ None: move the section.",
 };
 
 fn check(report: &Report, sink: &mut Sink) {
+    // A workbook's sheets have no reading order between them: its headings may come in any order.
+    if matches!(report.input, crate::raw::InputKind::Xlsx | crate::raw::InputKind::Xls) {
+        return;
+    }
     let rank = |key: &str| layout::SECTIONS.iter().position(|(k, _)| *k == key).unwrap_or(usize::MAX);
     let mut highest: Option<&crate::model::Section> = None;
     for s in &report.sections {

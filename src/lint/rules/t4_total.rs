@@ -25,8 +25,8 @@ Unsafe: write the sum in 总计. No rule ties 表四 to 表三 or 表二: the re
 };
 
 fn check(report: &Report, sink: &mut Sink) {
-    for rel in layout::t4_group_sums() {
-        if let Some(f) = total_mismatch(report, &rel, "结果维持、结果纠正、其他结果、尚未审结", "its four results")
+    for rel in &layout::relation_sets(report.format).group_totals {
+        if let Some(f) = total_mismatch(report, rel, "结果维持、结果纠正、其他结果、尚未审结", "its four results")
         {
             sink.push(f);
         }

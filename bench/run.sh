@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Archive benchmark: gongkai check and batch against the floor (unzip + tokenise) and the Python pipeline of
+# ../shared/bench, on the same files, in the same run. Prints a markdown table; nothing here is a test.
+#
+#   bash bench/run.sh [N] [PY_N]
+#
+# N: reports per format in the corpus (default 2000, made by ../shared/bench/make_corpus.py and cached under
+# $TMPDIR/gongkai-bench); PY_N: how many of them the (slow) Python pipeline reads (default 400).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-2000}
+PY_N=${2:-400}
+WORK=${TMPDIR:-/tmp}/gongkai-bench
+SHARED=../shared/bench
+CORPUS=$WORK/corpus-$N
+mkdir -p "$WORK"
+
+python3 -m pip install --quiet --disable-pip-version-check python-docx openpyxl xlsxwriter python-calamine 2>&1 | grep -v "as the 'root' user" || true
+if [ ! -f "$CORPUS/truth.jsonl" ]; then
+  python3 "$SHARED/make_corpus.py" --n "$N" --out "$CORPUS" --jobs 2 >/dev/null
+fi
+cargo build --release --quiet
+cargo bench --no-run --quiet --bench floor 2>/dev/null
+BIN=target/release/gongkai
+FLOOR=$(find target/release/deps -name "floor-*" -type f -executable | sort | tail -n 1)
+
+# The Python pipeline reads a subset: link the first PY_N files of each format into their own corpus.
+SUB=$WORK/subset-$PY_N
+for f in docx xlsx; do
+  mkdir -p "$SUB/$f"
+  find "$CORPUS/$f" -name "*.$f" | sort | sed -n "1,${PY_N}p" | while read -r x; do cp -f "$x" "$SUB/$f/"; done
+done
+
+# files/s and peak RSS (MiB) of a command over COUNT files
+measure() { # label count cmd...
+  local label=$1 count=$2; shift 2
+  local t0 t1 rss
+  t0=$(date +%s.%N)
+  /usr/bin/time -o "$WORK/time.txt" -f "%M" "$@" >/dev/null 2>&1 || true
+  t1=$(date +%s.%N)
+  rss=$(tail -n 1 "$WORK/time.txt")
+  python3 -c "import sys; n=$count; s=$t1-$t0; print(f'| {sys.argv[1]} | {n} | {s:.2f} | {n/s:.0f} | {int(sys.argv[2])//1024} |')" "$label" "${rss:-0}"
+}
+
+echo "| what | files | seconds | files/s | peak MiB |"
+echo "|---|---|---|---|---|"
+for f in docx xlsx; do
+  for j in 1 2; do
+    measure "floor: unzip + tokenise every XML part, $f, $j thread(s)" "$N" "$FLOOR" "$CORPUS/$f" "$j"
+    measure "gongkai check, $f, -j $j" "$N" $BIN -j "$j" check --output-format concise "$CORPUS/$f"
+    rm -rf "$WORK/out"
+    measure "gongkai batch --to none (dataset only), $f, -j $j" "$N" $BIN -j "$j" batch "$CORPUS/$f" -o "$WORK/out" --to none
+    rm -rf "$WORK/out"
+    measure "gongkai batch --to xlsx, $f, -j $j" "$N" $BIN -j "$j" batch "$CORPUS/$f" -o "$WORK/out" --to xlsx
+  done
+  measure "gongkai check, $f subset, -j 1" "$PY_N" $BIN -j 1 check --output-format concise "$SUB/$f"
+done
+for j in 1 2; do
+  measure "rust_xlsxwriter: write one standard report, $j thread(s)" 1000 "$FLOOR" --write 1000 "$j"
+done
+measure "python: python-docx read + check + openpyxl write, docx subset, 1 process" "$PY_N" python3 "$SHARED/py_baseline.py" --format docx --reader python-docx --workers 1 --out "$WORK/py" "$SUB"
+measure "python: python-calamine read + check + openpyxl write, xlsx subset, 1 process" "$PY_N" python3 "$SHARED/py_baseline.py" --format xlsx --reader calamine --workers 1 --out "$WORK/py" "$SUB"
+measure "python: python-docx read + check (--no-write), docx subset, 1 process" "$PY_N" python3 "$SHARED/py_baseline.py" --format docx --reader python-docx --workers 1 --no-write --out "$WORK/py" "$SUB"
+
+# Peak memory against archive size: the same 2000 reports listed once, then five times over (10 000 reports).
+rm -rf "$WORK/out"
+measure "gongkai batch --to none, $N reports, -j 2" "$N" $BIN -j 2 batch "$CORPUS/docx" -o "$WORK/out" --to none
+rm -rf "$WORK/out"
+measure "gongkai batch --to none, $((5 * N)) reports, -j 2" "$((5 * N))" $BIN -j 2 batch "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" -o "$WORK/out" --to none

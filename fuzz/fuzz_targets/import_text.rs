@@ -1,0 +1,16 @@
+//! Any bytes named .txt: import, lint, render and export must not panic, and must finish (libFuzzer's timeout
+//! catches hangs, its RSS limit memory blow-ups).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(report) = gongkai::import::read_bytes("fuzz.txt", data) {
+        let diagnostics = gongkai::lint::check(&report);
+        for d in &diagnostics {
+            let _ = gongkai::render::full(&report, d, &gongkai::render::Options::default());
+        }
+        let (fixed, _) = gongkai::lint::apply_fixes(&report, &diagnostics, true);
+        let _ = gongkai::export::render(&fixed, gongkai::export::Format::Docx, &[]);
+    }
+});
