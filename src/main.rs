@@ -192,6 +192,13 @@ enum Level {
 }
 
 fn main() -> ExitCode {
+    // A panic inside calamine on a damaged workbook is caught and reported as a damaged file; stay quiet about it.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !gongkai::import::panic_is_expected() {
+            default_hook(info);
+        }
+    }));
     let cli = Cli::parse();
     if let Some(n) = cli.jobs {
         // The global pool can be built once; a failure leaves rayon's default, which is still correct.

@@ -168,3 +168,15 @@ fn a_gbk_page_is_decoded() {
     assert_eq!(report.meta.title.as_deref(), Some("测试局2023年度政府信息公开工作年度报告"));
     assert_eq!(report.sections.first().map(|s| s.key), Some("overview"));
 }
+
+/// Inputs that once crashed a fuzz target (`fixtures/regressions/`, named after what they broke): read without a panic.
+#[test]
+fn fuzz_regressions_do_not_panic() {
+    for entry in std::fs::read_dir("fixtures/regressions").unwrap().flatten() {
+        let bytes = std::fs::read(entry.path()).unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Ok(report) = import::read_bytes(&name, &bytes) {
+            let _ = gongkai::lint::check(&report);
+        }
+    }
+}

@@ -5,6 +5,11 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    // calamine's CFB (.xls) reader panics on some damaged files; gongkai catches that (see
+    // fixtures/regressions/calamine-cfb-slice-panic.xls), but libFuzzer aborts on any panic, caught or not.
+    if data.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return;
+    }
     if let Ok(report) = gongkai::import::read_bytes("fuzz.xlsx", data) {
         let diagnostics = gongkai::lint::check(&report);
         for d in &diagnostics {

@@ -9,6 +9,8 @@ mod html;
 pub mod text;
 mod xlsx;
 
+pub use xlsx::panic_is_expected;
+
 use std::io::Read;
 use std::path::Path;
 

@@ -13,6 +13,27 @@ use crate::normalize::format_number;
 use crate::raw::{Addressing, Grid, InputKind, RawDocument};
 
 pub(super) fn read(name: &str, bytes: &[u8], kind: InputKind) -> Result<RawDocument, ImportError> {
+    // calamine can panic on damaged files (fuzzing found a slice index panic in its CFB reader): such a file is
+    // damaged input, not a crash of the run.
+    INSIDE_CALAMINE.with(|f| f.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(name, bytes, kind)));
+    INSIDE_CALAMINE.with(|f| f.set(false));
+    result.unwrap_or_else(|_| {
+        Err(ImportError::Corrupt { path: name.to_string(), detail: "the workbook's structure is damaged".into() })
+    })
+}
+
+thread_local! {
+    static INSIDE_CALAMINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while this thread is inside calamine, whose panics on damaged workbooks are caught and reported as
+/// damaged input: a panic hook can stay quiet for them.
+pub fn panic_is_expected() -> bool {
+    INSIDE_CALAMINE.with(std::cell::Cell::get)
+}
+
+fn read_workbook(name: &str, bytes: &[u8], kind: InputKind) -> Result<RawDocument, ImportError> {
     let corrupt = |detail: String| ImportError::Corrupt { path: name.to_string(), detail };
     let mut grids = Vec::new();
     match kind {

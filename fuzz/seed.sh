@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Seed corpora for the fuzz targets, from the fixtures (copied, not linked, so the fuzzer may rewrite them).
+set -euo pipefail
+cd "$(dirname "$0")"
+for t in import_xlsx import_docx import_html import_text recognize_grid; do mkdir -p "seeds/$t"; done
+cp ../fixtures/xlsx/*.xlsx ../fixtures/xls/*.xls seeds/import_xlsx/
+cp ../fixtures/docx/*.docx seeds/import_docx/
+cp ../fixtures/html/*.html seeds/import_html/
+cp ../fixtures/text/* seeds/import_text/
+cp ../fixtures/text/* seeds/recognize_grid/
