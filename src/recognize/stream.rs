@@ -286,6 +286,15 @@ fn next_start(located: &[Option<(usize, usize)>], after: usize, b: usize) -> usi
     located.iter().flatten().map(|(st, _)| *st).filter(|st| *st >= after).min().unwrap_or(b)
 }
 
+/// The line of each of `n` values: each token's own line when the tokens are the values, else the first token's.
+fn value_lines(s: &Stream, tokens: &[(String, usize)], n: usize, fallback: u32) -> Vec<u32> {
+    if tokens.len() == n {
+        tokens.iter().map(|(_, at)| s.row(*at)).collect()
+    } else {
+        vec![tokens.first().map_or(fallback, |(_, at)| s.row(*at)); n]
+    }
+}
+
 fn unreadable(found: &mut Found, table: TableId, label: &str, text: String, row: u32, zh: String, en: String) {
     found.notes.push((NoteKind::Unreadable { table, label: label.to_string(), text, reason: zh, reason_en: en }, row));
 }
@@ -324,11 +333,12 @@ fn table2(s: &Stream, a: usize, b: usize, found: &mut Found) {
         let ways = cuts(&texts, n, CAP);
         let line = s.row(start);
         if ways.len() == 1 {
-            for (f, raw) in row.fields.iter().zip(&ways[0]) {
+            let lines = value_lines(s, &tokens, n, line);
+            for ((f, raw), row_line) in row.fields.iter().zip(&ways[0]).zip(lines) {
                 found.values.push(Value {
                     key: format!("{prefix}.{}.{}.{}", row.block_key, row.row_key, f.key),
                     raw: raw.clone(),
-                    row: line,
+                    row: row_line,
                 });
             }
         } else {
@@ -369,11 +379,13 @@ fn table3(s: &Stream, a: usize, b: usize, found: &mut Found) -> usize {
     // Candidate cuts per row; rows with one candidate are settled.
     let mut candidates: Vec<Vec<Vec<String>>> = Vec::new();
     let mut rows_at: Vec<(usize, usize)> = Vec::new();
+    let mut token_lines: Vec<Vec<u32>> = Vec::new();
     let mut last_end = a;
     for (i, row) in rows.iter().enumerate() {
         let Some((_, start)) = located[i] else {
             candidates.push(Vec::new());
             rows_at.push((b, b));
+            token_lines.push(Vec::new());
             continue;
         };
         let mut stop = next_start(&located, start, b);
@@ -391,6 +403,7 @@ fn table3(s: &Stream, a: usize, b: usize, found: &mut Found) -> usize {
             cuts(&texts, ncols, CAP).into_iter().filter(|w| row_total_holds(w)).collect()
         };
         let _ = row;
+        token_lines.push(value_lines(s, &tokens, ncols, s.row(start)));
         candidates.push(ways);
         rows_at.push((start, stop));
     }
@@ -404,7 +417,8 @@ fn table3(s: &Stream, a: usize, b: usize, found: &mut Found) -> usize {
         match choice.get(i).and_then(Option::as_ref) {
             Some(values) => {
                 for (ci, raw) in values.iter().enumerate() {
-                    found.values.push(Value { key: layout::t3_key(row.key, ci), raw: raw.clone(), row: line });
+                    let row_line = token_lines[i].get(ci).copied().unwrap_or(line);
+                    found.values.push(Value { key: layout::t3_key(row.key, ci), raw: raw.clone(), row: row_line });
                 }
             }
             None => {
@@ -522,10 +536,12 @@ fn table4(s: &Stream, a: usize, b: usize, found: &mut Found) {
         cuts(&texts, 15, CAP).into_iter().filter(group_ok).collect()
     };
     if ways.len() == 1 {
+        let first: Vec<(String, usize)> = tokens.iter().take(15).cloned().collect();
+        let lines = value_lines(s, &first, 15, line);
         let mut i = 0;
         for g in layout::T4_GROUPS {
             for (ck, _) in layout::T4_COLS {
-                found.values.push(Value { key: layout::t4_key(g.key, ck), raw: ways[0][i].clone(), row: line });
+                found.values.push(Value { key: layout::t4_key(g.key, ck), raw: ways[0][i].clone(), row: lines[i] });
                 i += 1;
             }
         }
