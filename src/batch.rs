@@ -95,12 +95,12 @@ pub struct SeriesCells {
     pub agency: String,
     pub year: i32,
     /// One slot per key of [`series_keys`]: what the cell held, compactly.
-    pub cells: Vec<Slot>,
+    pub cells: Vec<SeriesValue>,
 }
 
 /// A cell as the cross-year rules read it, in 16 bytes.
 #[derive(Debug, Clone, Copy)]
-pub enum Slot {
+pub enum SeriesValue {
     Absent,
     Blank,
     Text,
@@ -125,10 +125,10 @@ impl SeriesCells {
         let cells = series_keys()
             .iter()
             .map(|k| match report.cell(k).map(|c| &c.parsed) {
-                None => Slot::Absent,
-                Some(crate::normalize::Parsed::Number { value, .. }) => Slot::Number(*value),
-                Some(crate::normalize::Parsed::Blank | crate::normalize::Parsed::Placeholder) => Slot::Blank,
-                Some(crate::normalize::Parsed::Text) => Slot::Text,
+                None => SeriesValue::Absent,
+                Some(crate::normalize::Parsed::Number { value, .. }) => SeriesValue::Number(*value),
+                Some(crate::normalize::Parsed::Blank | crate::normalize::Parsed::Placeholder) => SeriesValue::Blank,
+                Some(crate::normalize::Parsed::Text) => SeriesValue::Text,
             })
             .collect();
         Some(SeriesCells { agency, year, cells })
@@ -146,10 +146,10 @@ impl SeriesCells {
             .zip(&self.cells)
             .filter_map(|(k, slot)| {
                 let parsed = match *slot {
-                    Slot::Absent => return None,
-                    Slot::Blank => Parsed::Blank,
-                    Slot::Text => Parsed::Text,
-                    Slot::Number(value) => Parsed::Number { value, clean: true, unit: None },
+                    SeriesValue::Absent => return None,
+                    SeriesValue::Blank => Parsed::Blank,
+                    SeriesValue::Text => Parsed::Text,
+                    SeriesValue::Number(value) => Parsed::Number { value, clean: true, unit: None },
                 };
                 Some((k.clone(), crate::model::Cell { raw: String::new(), parsed, origin, number_as_text: false }))
             })

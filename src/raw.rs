@@ -154,15 +154,6 @@ impl Grid {
             Addressing::Lines { numbers, .. } => self.line_number(numbers, row) as usize,
         }
     }
-
-    /// A short name of the grid: the sheet name or `表3`.
-    pub fn name(&self) -> String {
-        match &self.addressing {
-            Addressing::Sheet { sheet, .. } => sheet.clone(),
-            Addressing::DocTable { index } => format!("表{index}"),
-            Addressing::Lines { .. } => "正文".to_string(),
-        }
-    }
 }
 
 /// Column letters for a 0-based column: 0 → A, 26 → AA.
