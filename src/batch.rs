@@ -300,6 +300,17 @@ fn up_to_date(path: &Path, input_modified: Option<std::time::SystemTime>) -> boo
     }
 }
 
+/// A failpoint for the isolation tests: debug builds panic on a report whose name contains the value of
+/// `GONGKAI_TEST_PANIC_ON`. Release builds do nothing.
+pub fn failpoint(name: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("GONGKAI_TEST_PANIC_ON").is_ok_and(|v| !v.is_empty() && name.contains(&v)) {
+        panic!("failpoint GONGKAI_TEST_PANIC_ON hit for {name}");
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = name;
+}
+
 /// The streaming parts of the dataset, shared by the workers.
 struct Sinks {
     values: BufWriter<tempfile::NamedTempFile>,
@@ -485,11 +496,7 @@ fn process_bytes(
         Ok(r) => r,
         Err(e) => return blank_row(item, Status::Unreadable, e.reason()),
     };
-    // A failpoint for the isolation test: debug builds panic on the report the variable names.
-    #[cfg(debug_assertions)]
-    if std::env::var("GONGKAI_TEST_PANIC_ON").is_ok_and(|v| !v.is_empty() && item.id.contains(&v)) {
-        panic!("failpoint GONGKAI_TEST_PANIC_ON hit for {}", item.id);
-    }
+    failpoint(&item.id);
     let diagnostics = lint::check_with(&report, &options.selection);
     let mut row = Row {
         id: item.id.clone(),

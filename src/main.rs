@@ -262,18 +262,33 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         OrgTypeArg::Department => gongkai::model::OrgType::Department,
         OrgTypeArg::Government => gongkai::model::OrgType::Government,
     });
+    let check_one = |path: &PathBuf| match gongkai::import::read(path) {
+        Ok(mut report) => {
+            gongkai::batch::failpoint(&report.path);
+            if let Some(o) = org_type {
+                report.meta.org_type = Some(o);
+                report.meta.org_type_given = true;
+            }
+            let diagnostics = lint::check_with(&report, &selection);
+            FileResult::Checked { report: Box::new(report), diagnostics }
+        }
+        Err(err) => FileResult::Unreadable(err),
+    };
+    // One file that trips a bug must not stop the others: the panic becomes that file's error.
     let mut results: Vec<FileResult> = files
         .par_iter()
-        .map(|path| match gongkai::import::read(path) {
-            Ok(mut report) => {
-                if let Some(o) = org_type {
-                    report.meta.org_type = Some(o);
-                    report.meta.org_type_given = true;
-                }
-                let diagnostics = lint::check_with(&report, &selection);
-                FileResult::Checked { report: Box::new(report), diagnostics }
-            }
-            Err(err) => FileResult::Unreadable(err),
+        .map(|path| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_one(path))).unwrap_or_else(|panic| {
+                let detail = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                FileResult::Unreadable(gongkai::import::ImportError::Internal {
+                    path: path.display().to_string(),
+                    detail,
+                })
+            })
         })
         .collect();
     add_series_findings(&mut results, &selection);

@@ -380,3 +380,16 @@ fn batch_reads_folders_and_zips_isolates_failures_and_writes_a_dataset() {
         .count();
     assert_eq!(leftovers, 0);
 }
+
+#[test]
+fn check_isolates_a_file_that_trips_a_bug() {
+    let out = gongkai()
+        .env("GONGKAI_TEST_PANIC_ON", "clean-one-sheet.xlsx")
+        .args(["check", "--output-format", "concise", "fixtures/xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("clean-one-sheet.xlsx: E000 [error] gongkai failed on this file"), "{text}");
+    assert!(text.contains("row-total-off-by-one.xlsx › 年报!K25: C303"), "the other files were still checked: {text}");
+}

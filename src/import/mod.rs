@@ -76,6 +76,13 @@ pub enum ImportError {
     #[diagnostic(code(gongkai::unsupported), help("{advice}"))]
     Unsupported { path: String, what: String, advice: &'static str },
 
+    #[error("{path}: gongkai failed on this file: {detail}")]
+    #[diagnostic(
+        code(gongkai::internal),
+        help("this is a bug in gongkai, not in the file: please report it with the file")
+    )]
+    Internal { path: String, detail: String },
+
     #[error("{path}: the file exceeds a safety limit: {limit}")]
     #[diagnostic(code(gongkai::limit), help("a report is a few hundred kilobytes; check that this is the right file"))]
     Limit { path: String, limit: String },
@@ -92,6 +99,7 @@ impl ImportError {
             | ImportError::Corrupt { path, .. }
             | ImportError::NotADocument { path, .. }
             | ImportError::Unsupported { path, .. }
+            | ImportError::Internal { path, .. }
             | ImportError::Limit { path, .. } => path,
         }
     }
@@ -112,6 +120,7 @@ impl ImportError {
             ImportError::Corrupt { .. } => "corrupt",
             ImportError::NotADocument { .. } => "not-a-document",
             ImportError::Unsupported { .. } => "unsupported",
+            ImportError::Internal { .. } => "internal",
             ImportError::Limit { .. } => "limit",
         }
     }

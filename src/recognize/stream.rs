@@ -75,7 +75,7 @@ impl Stream {
     }
 
     fn find(&self, pat: &[char], from: usize, to: usize) -> Option<usize> {
-        if pat.is_empty() || to > self.chars.len() || from >= to {
+        if pat.is_empty() || to > self.chars.len() || from >= to || to - from < pat.len() {
             return None;
         }
         (from..=to.saturating_sub(pat.len())).find(|&i| self.chars[i..i + pat.len()] == *pat)
@@ -557,6 +557,14 @@ mod tests {
 
     fn v(xs: &[&str]) -> Vec<String> {
         xs.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_label_longer_than_the_text_is_not_found() {
+        // Found by fuzzing: a pattern longer than the whole stream indexed past its end.
+        let s = Stream::new(&["规章".to_string()]);
+        assert_eq!(s.find_str("第二十条第(一)项", 0, s.chars.len()), None);
+        assert_eq!(s.find_str("规章", 0, s.chars.len()), Some(0));
     }
 
     #[test]
