@@ -64,12 +64,12 @@ fn read_workbook(name: &str, bytes: &[u8], kind: InputKind) -> Result<RawDocumen
                     let (r, c) = cell.get_position();
                     let (text, typed) = match cell.get_value() {
                         DataRef::Empty => continue,
-                        DataRef::Int(i) => (i.to_string(), Some(*i as f64)),
-                        DataRef::Float(f) => (format_number(*f), Some(*f)),
-                        DataRef::String(s) => (bound_text(s.clone()), None),
+                        // Shared strings are most cells of a report: read them without an owned copy first.
                         DataRef::SharedString(s) => (bound_text((*s).to_string()), None),
-                        DataRef::Bool(b) => ((if *b { "TRUE" } else { "FALSE" }).to_string(), None),
-                        other => (bound_text(Data::from(other.clone()).to_string()), None),
+                        other => match data_cell(&Data::from(other.clone())) {
+                            Some(cell) => cell,
+                            None => continue,
+                        },
                     };
                     if cells.len() as u64 >= limits::MAX_SHEET_CELLS {
                         return Err(ImportError::Limit {
@@ -141,41 +141,24 @@ fn apply_merges(grid: &mut Grid, merges: &[Dimensions], (r0, c0): (u32, u32), (r
     }
 }
 
+/// The text and, for numbers, the value of a calamine cell; `None` for an empty cell.
+fn data_cell(data: &Data) -> Option<(String, Option<f64>)> {
+    Some(match data {
+        Data::Empty => return None,
+        Data::Int(i) => (i.to_string(), Some(*i as f64)),
+        Data::Float(f) => (format_number(*f), Some(*f)),
+        Data::String(s) => (bound_text(s.clone()), None),
+        Data::Bool(b) => ((if *b { "TRUE" } else { "FALSE" }).to_string(), None),
+        other => (bound_text(other.to_string()), None),
+    })
+}
+
+/// An XLS sheet (calamine has materialised it already) as a grid, through the same builder as XLSX.
 fn to_grid(name: &str, sheet: &str, range: &Range<Data>, merges: &[Dimensions]) -> Result<Option<Grid>, ImportError> {
-    let (Some((r0, c0)), Some((r1, c1))) = (range.start(), range.end()) else {
-        return Ok(None);
-    };
-    let rows = r1 - r0 + 1;
-    let cols = c1 - c0 + 1;
-    if u64::from(rows) * u64::from(cols) > limits::MAX_SHEET_CELLS {
-        return Err(ImportError::Limit {
-            path: name.to_string(),
-            limit: format!(
-                "sheet {sheet} spans {rows} rows × {cols} columns, more than {} cells",
-                limits::MAX_SHEET_CELLS
-            ),
-        });
-    }
-    let mut grid = Grid::new(Addressing::Sheet { sheet: sheet.to_string(), row0: r0, col0: c0 }, rows, cols);
-    for (r, c, data) in range.used_cells() {
-        let Some(cell) = grid.get_mut(r as u32, c as u32) else {
-            continue;
-        };
-        match data {
-            Data::Int(i) => {
-                cell.text = i.to_string();
-                cell.typed_number = Some(*i as f64);
-            }
-            Data::Float(f) => {
-                cell.text = format_number(*f);
-                cell.typed_number = Some(*f);
-            }
-            Data::String(s) => cell.text = bound_text(s.clone()),
-            Data::Bool(b) => cell.text = if *b { "TRUE".into() } else { "FALSE".into() },
-            Data::Empty => {}
-            other => cell.text = bound_text(other.to_string()),
-        }
-    }
-    apply_merges(&mut grid, merges, (r0, c0), (r1, c1));
-    Ok(Some(grid))
+    let Some((r0, c0)) = range.start() else { return Ok(None) };
+    let cells = range
+        .used_cells()
+        .filter_map(|(r, c, data)| data_cell(data).map(|(text, typed)| (r0 + r as u32, c0 + c as u32, text, typed)))
+        .collect();
+    sparse_grid(name, sheet, cells, merges)
 }
