@@ -135,7 +135,17 @@ pub struct Sink<'r> {
     out: Vec<Diagnostic>,
 }
 
-impl Sink<'_> {
+impl<'r> Sink<'r> {
+    /// An empty sink for one rule (rule tests and the cross-year runner).
+    pub fn for_rule(rule: &'r Rule) -> Sink<'r> {
+        Sink { rule, out: Vec::new() }
+    }
+
+    /// The findings collected.
+    pub fn into_findings(self) -> Vec<Diagnostic> {
+        self.out
+    }
+
     /// Report a finding.
     pub fn push(&mut self, finding: Finding) {
         self.out.push(Diagnostic {

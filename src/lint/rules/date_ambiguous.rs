@@ -37,3 +37,22 @@ fn check(report: &Report, sink: &mut Sink) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::model::Repair;
+
+    #[test]
+    fn passes_and_fails() {
+        let mut r = clean_report();
+        r.meta.repairs.push(Repair {
+            original: "2024130".into(),
+            readings: vec!["2024-01-30".into()],
+            origin: String::new(),
+        });
+        assert!(run(&r, "T606").is_empty(), "one reading is T605's");
+        r.meta.repairs[0].readings.push("2024-11-03".into());
+        assert_eq!(run(&r, "T606").len(), 1);
+    }
+}

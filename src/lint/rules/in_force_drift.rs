@@ -75,3 +75,26 @@ pub fn check_pair(previous: &Report, current: &Report, sink: &mut Sink) {
         sink.push(f);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::lint::Sink;
+
+    #[test]
+    fn passes_and_fails() {
+        let mut before = clean_report();
+        set(&mut before, "t2.art20_1.rules.in_force", "10");
+        let mut now = clean_report();
+        set(&mut now, "t2.art20_1.rules.made", "3");
+        set(&mut now, "t2.art20_1.rules.repealed", "1");
+        set(&mut now, "t2.art20_1.rules.in_force", "12");
+        let mut sink = Sink::for_rule(&super::RULE);
+        super::check_pair(&before, &now, &mut sink);
+        assert!(sink.into_findings().is_empty());
+        set(&mut now, "t2.art20_1.rules.in_force", "20");
+        let mut sink = Sink::for_rule(&super::RULE);
+        super::check_pair(&before, &now, &mut sink);
+        assert_eq!(sink.into_findings().len(), 1);
+    }
+}

@@ -36,3 +36,16 @@ fn check(report: &Report, sink: &mut Sink) {
         ..Finding::default()
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn passes_and_fails() {
+        let mut r = clean_report();
+        assert!(run(&r, "F402").is_empty());
+        r.meta.year = Some(2020);
+        assert_eq!(run(&r, "F402").len(), 1);
+    }
+}

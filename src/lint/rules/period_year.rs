@@ -36,3 +36,17 @@ fn check(report: &Report, sink: &mut Sink) {
         ..Finding::default()
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn passes_and_fails() {
+        let mut r = clean_report();
+        r.meta.period_year = Some(2023);
+        assert!(run(&r, "M503").is_empty());
+        r.meta.period_year = Some(2022);
+        assert_eq!(run(&r, "M503").len(), 1);
+    }
+}

@@ -51,3 +51,17 @@ fn check(report: &Report, sink: &mut Sink) {
         ..Finding::default()
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn passes_and_fails() {
+        let mut r = clean_report();
+        r.meta.title = Some("乌鲁木齐市人民政府外事办公室2023年度政府信息公开工作年度报告".into());
+        assert!(run(&r, "M502").is_empty());
+        r.meta.title = Some("政务信息公开年度报告".into());
+        assert_eq!(run(&r, "M502").len(), 1);
+    }
+}

@@ -46,3 +46,22 @@ fn check(report: &Report, sink: &mut Sink) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::layout::TableId;
+    use crate::model::{Note, Origin};
+
+    #[test]
+    fn passes_and_fails() {
+        let mut r = clean_report();
+        assert!(run(&r, "S105").is_empty());
+        r.notes.push(Note::UnknownRow {
+            table: TableId::T3,
+            label: "(三)不予公开小计".into(),
+            origin: Origin { grid: 0, row: 1, col: 0 },
+        });
+        assert_eq!(run(&r, "S105").len(), 1);
+    }
+}
