@@ -300,6 +300,15 @@ fn up_to_date(path: &Path, input_modified: Option<std::time::SystemTime>) -> boo
     }
 }
 
+/// The message a caught panic carried.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
 /// A failpoint for the isolation tests: debug builds panic on a report whose name contains the value of
 /// `GONGKAI_TEST_PANIC_ON`. Release builds do nothing.
 pub fn failpoint(name: &str) {
@@ -474,12 +483,7 @@ fn process(
     match outcome {
         Ok(row) => row,
         Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            blank_row(item, Status::Failed, format!("internal error (please report): {what}"))
+            blank_row(item, Status::Failed, format!("internal error (please report): {}", panic_message(&*panic)))
         }
     }
 }
@@ -533,18 +537,18 @@ fn process_bytes(
             Err(e) => row.message = Some(e.to_string()),
         }
     }
-    // The dataset rows of this report, written in one piece.
-    let mut values = String::with_capacity(200 * 48);
-    let csv_id = csv_field(&item.id);
+    // The dataset rows of this report, written in one piece (the csv crate quotes ids with commas or quotes).
+    let mut rows = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(200 * 48));
     for (key, value) in report.values() {
         let v = match value {
             serde_json::Value::Null => String::new(),
             other => other.to_string(),
         };
-        values.push_str(&format!("{csv_id},{key},{v}\n"));
+        let _ = rows.write_record([item.id.as_str(), key.as_str(), v.as_str()]);
     }
+    let values = rows.into_inner().unwrap_or_default();
     if let Ok(mut s) = sinks.lock() {
-        let _ = s.values.write_all(values.as_bytes());
+        let _ = s.values.write_all(&values);
         for d in &diagnostics {
             write_diagnostic(&mut s.diagnostics, &item.id, &report, d);
         }
@@ -558,10 +562,6 @@ fn write_diagnostic(out: &mut impl Write, id: &str, report: &Report, d: &Diagnos
         obj.insert("report_id".into(), serde_json::Value::from(id));
     }
     let _ = writeln!(out, "{value}");
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 fn summary_csv(rows: &[Row]) -> Vec<u8> {

@@ -279,11 +279,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         .par_iter()
         .map(|path| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_one(path))).unwrap_or_else(|panic| {
-                let detail = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
+                let detail = gongkai::batch::panic_message(&*panic);
                 FileResult::Unreadable(gongkai::import::ImportError::Internal {
                     path: path.display().to_string(),
                     detail,
