@@ -617,7 +617,8 @@ pub static KEYS_TRIAL_ONLY: LazyLock<Vec<KeySpec>> = LazyLock::new(|| {
     v
 });
 
-static KEY_INDEX: LazyLock<std::collections::HashMap<&'static str, &'static KeySpec>> =
+// Looked up for every cell a rule reads: a fast hash, not SipHash (the keys are our own constants).
+static KEY_INDEX: LazyLock<rustc_hash::FxHashMap<&'static str, &'static KeySpec>> =
     LazyLock::new(|| KEYS_2021.iter().chain(KEYS_TRIAL_ONLY.iter()).map(|k| (k.key.as_str(), k)).collect());
 
 /// What any key means, 2021 or trial.

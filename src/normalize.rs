@@ -18,9 +18,11 @@ use unicode_normalization::UnicodeNormalization;
 /// ```
 pub fn label(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    // ASCII is its own NFKC form, and most labels are already in NFKC form: the quick check spares the decomposition.
-    if text.is_ascii() || unicode_normalization::is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
-    {
+    // Labels are nearly always made of characters whose NFKC form is known without the tables; else the quick
+    // check spares the decomposition when the text is in NFKC form already.
+    if text.chars().all(|c| simple_nfkc(c).is_some()) {
+        out.extend(text.chars().filter_map(|c| simple_nfkc(c).and_then(fold_char)));
+    } else if unicode_normalization::is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
         out.extend(text.chars().filter_map(fold_char));
     } else {
         out.extend(text.nfkc().filter_map(fold_char));
@@ -34,6 +36,22 @@ pub fn label(text: &str) -> String {
         return format!("第二十条第({num})项");
     }
     out
+}
+
+/// NFKC of the characters report labels are made of, without the normalisation tables: ASCII, the CJK unified
+/// ideographs and CJK punctuation map to themselves, full-width ASCII (`（`, `１`) to ASCII and the ideographic
+/// space to a space. `None` for any other character: the caller then runs the full normalisation.
+fn simple_nfkc(c: char) -> Option<char> {
+    match c {
+        c if c.is_ascii() => Some(c),
+        '\u{4E00}'..='\u{9FFF}' => Some(c),
+        '、' | '。' | '“' | '”' | '‘' | '’' | '《' | '》' | '〔' | '〕' | '【' | '】' | '「' | '」' | '—' => {
+            Some(c)
+        }
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        '\u{3000}' => Some(' '),
+        _ => None,
+    }
 }
 
 /// One character of a label after NFKC, as [`label`] folds it: `None` for characters that are dropped
@@ -221,6 +239,20 @@ pub fn format_number(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_table_free_nfkc_agrees_with_nfkc() {
+        let sample = (0u32..0x80)
+            .chain(0x4E00..0xA000)
+            .chain(0xFF01..0xFF5F)
+            .chain("、。“”‘’《》〔〕【】「」—\u{3000}".chars().map(u32::from));
+        for c in sample.filter_map(char::from_u32) {
+            let full: String = c.to_string().nfkc().collect();
+            assert_eq!(simple_nfkc(c).map(String::from), Some(full), "U+{:04X}", c as u32);
+        }
+        assert_eq!(simple_nfkc('\u{F900}'), None, "compatibility ideographs take the full path");
+    }
+
     use super::*;
 
     #[test]

@@ -8,6 +8,7 @@ mod docx;
 mod html;
 pub mod text;
 mod xlsx;
+mod xlsx_xml;
 
 pub use xlsx::panic_is_expected;
 
@@ -379,7 +380,8 @@ pub(crate) fn read_part(
     let corrupt =
         |e: &dyn std::fmt::Display| ImportError::Corrupt { path: name.to_string(), detail: format!("{part}: {e}") };
     let entry = archive.by_index(index).map_err(|e| corrupt(&e))?;
-    let mut buf = Vec::new();
+    // The declared size is a hint only (a lying header is caught by the bound below), so it is capped.
+    let mut buf = Vec::with_capacity(entry.size().min(16 * 1024 * 1024) as usize);
     entry.take(limits::MAX_XML_PART + 1).read_to_end(&mut buf).map_err(|e| corrupt(&e))?;
     if buf.len() as u64 > limits::MAX_XML_PART {
         return Err(ImportError::Limit {

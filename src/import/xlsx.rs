@@ -1,4 +1,4 @@
-//! XLSX and XLS → raw grids, with calamine.
+//! XLSX and XLS → raw grids: XLS with calamine, XLSX with the one-pass reader of `xlsx_xml.rs`.
 //!
 //! One grid per worksheet, positioned at the sheet's used range so that addresses are the sheet's real A1
 //! references. Merged regions (from `<mergeCells>` or the XLS MERGEDCELLS record) are resolved; formulas are
@@ -6,7 +6,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Dimensions, Range, Reader, Xls, Xlsx};
+use calamine::{Data, Dimensions, Range, Reader, Xls};
 
 use super::{ImportError, bound_text, limits};
 use crate::normalize::format_number;
@@ -51,37 +51,10 @@ fn read_workbook(name: &str, bytes: &[u8], kind: InputKind) -> Result<RawDocumen
             }
         }
         _ => {
-            // Check the container limits before calamine inflates anything.
-            super::open_zip(name, bytes)?;
-            let mut book: Xlsx<_> =
-                Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt(format!("not a readable .xlsx workbook ({e})")))?;
-            for sheet in book.sheet_names() {
-                // Stream the cells: a dense range of a sheet that claims A1:XFD1048576 would not fit in memory.
-                let mut cells = Vec::new();
-                let mut reader =
-                    book.worksheet_cells_reader(&sheet).map_err(|e| corrupt(format!("sheet {sheet}: {e}")))?;
-                while let Some(cell) = reader.next_cell().map_err(|e| corrupt(format!("sheet {sheet}: {e}")))? {
-                    let (r, c) = cell.get_position();
-                    let (text, typed) = match cell.get_value() {
-                        DataRef::Empty => continue,
-                        // Shared strings are most cells of a report: read them without an owned copy first.
-                        DataRef::SharedString(s) => (bound_text((*s).to_string()), None),
-                        other => match data_cell(&Data::from(other.clone())) {
-                            Some(cell) => cell,
-                            None => continue,
-                        },
-                    };
-                    if cells.len() as u64 >= limits::MAX_SHEET_CELLS {
-                        return Err(ImportError::Limit {
-                            path: name.to_string(),
-                            limit: format!("sheet {sheet} has more than {} cells", limits::MAX_SHEET_CELLS),
-                        });
-                    }
-                    cells.push((r, c, text, typed));
-                }
-                drop(reader);
-                let merges = book.merge_cells_by_sheet_name(&sheet).unwrap_or_default();
-                if let Some(grid) = sparse_grid(name, &sheet, cells, &merges)? {
+            for sheet in super::xlsx_xml::read_sheets(name, bytes)? {
+                let merges: Vec<Dimensions> =
+                    sheet.merges.iter().map(|&(start, end)| Dimensions::new(start, end)).collect();
+                if let Some(grid) = sparse_grid(name, &sheet.name, sheet.cells, &merges)? {
                     grids.push(grid);
                 }
             }

@@ -8,43 +8,53 @@
 
 mod stream;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+// The recogniser hashes short labels and positions it made itself: a fast hash, not SipHash.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::layout::{self, FormatVersion, T2Row, T3Row, TableId};
 use crate::model::{Cell, Meta, Note, Origin, Report, Section, TableLocation};
 use crate::normalize::{self, Parsed};
 use crate::raw::{Addressing, Grid, RawDocument};
 
-/// Normalised visible text of every position of a grid.
+/// Normalised visible text of every position of a grid. Positions covered by a merge share their anchor's text.
 struct Norm {
     cols: u32,
-    text: Vec<String>,
+    /// Per position, an index into `texts`; 0 is the empty text.
+    at: Vec<u32>,
+    texts: Vec<String>,
 }
 
 impl Norm {
     fn new(grid: &Grid) -> Self {
-        let mut text = Vec::with_capacity(grid.rows as usize * grid.cols as usize);
+        let mut at = Vec::with_capacity(grid.rows as usize * grid.cols as usize);
+        let mut texts = vec![String::new()];
         for r in 0..grid.rows {
             for c in 0..grid.cols {
                 let (ar, ac) = grid.anchor_of(r, c);
                 if (ar, ac) != (r, c) && ar <= r && (ar < r || ac < c) {
                     // Covered by a merge whose anchor was normalised already.
                     let i = ar as usize * grid.cols as usize + ac as usize;
-                    let t = text.get(i).cloned().unwrap_or_default();
-                    text.push(t);
+                    at.push(at.get(i).copied().unwrap_or(0));
                 } else {
                     let raw = grid.visible_text(r, c);
-                    text.push(if raw.is_empty() { String::new() } else { normalize::label(raw) });
+                    if raw.is_empty() {
+                        at.push(0);
+                    } else {
+                        at.push(texts.len() as u32);
+                        texts.push(normalize::label(raw));
+                    }
                 }
             }
         }
-        Norm { cols: grid.cols, text }
+        Norm { cols: grid.cols, at, texts }
     }
     fn at(&self, r: u32, c: u32) -> &str {
         if c >= self.cols {
             return "";
         }
-        self.text.get(r as usize * self.cols as usize + c as usize).map_or("", String::as_str)
+        self.at.get(r as usize * self.cols as usize + c as usize).map_or("", |&i| self.texts[i as usize].as_str())
     }
 }
 
@@ -68,7 +78,7 @@ pub fn recognize(path: &str, mut raw: RawDocument) -> Report {
         grids: &raw.grids,
         norms,
         cells: BTreeMap::new(),
-        used: HashSet::new(),
+        used: HashSet::default(),
         notes: Vec::new(),
         tables: BTreeMap::new(),
         regions: Vec::new(),
@@ -240,13 +250,13 @@ impl Builder<'_> {
 
         let value_cols: Vec<u32> = cols.iter().flatten().copied().collect();
         let mut rows = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut last_row = header_bottom;
         let mut misses = 0;
         for r in (header_bottom + 1)..grid.rows {
             let path = label_path(norm, r, hc);
             let has_numbers =
-                value_cols.iter().any(|&c| normalize::parse_value(grid.visible_text(r, c)).number().is_some());
+                || value_cols.iter().any(|&c| normalize::parse_value(grid.visible_text(r, c)).number().is_some());
             match match_t3_row(&path) {
                 Some((row, variant)) if seen.insert(row.key) => {
                     if let Some(found) = variant {
@@ -268,7 +278,7 @@ impl Builder<'_> {
                     if path.iter().any(|p| is_boundary(p)) {
                         break;
                     }
-                    if has_numbers && !path.is_empty() {
+                    if !path.is_empty() && has_numbers() {
                         notes.push(Note::UnknownRow {
                             table: TableId::T3,
                             label: path.last().cloned().unwrap_or_default(),
@@ -320,7 +330,7 @@ impl Builder<'_> {
         let Some(hb) = last_header else { return false };
         let value_row = hb + 1;
         let mut found: Vec<(String, u32)> = Vec::new();
-        let mut seen_anchor = HashSet::new();
+        let mut seen_anchor = HashSet::default();
         let mut order = 0usize;
         for c in hc..grid.cols {
             let Some(col_key) = (hr + 1..=hb).rev().find_map(|r| leaf(norm.at(r, c))) else {
@@ -407,7 +417,7 @@ impl Builder<'_> {
     fn read_t2_row(&mut self, gi: usize, r: u32, c: u32, hr: u32, row_key: &str) -> bool {
         let grid = &self.grids[gi];
         let mut any = false;
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut fields = Vec::new();
         for cc in (c + 1)..grid.cols {
             let anchor = grid.anchor_of(hr, cc);
@@ -532,17 +542,24 @@ fn is_boundary(label: &str) -> bool {
 struct T3Index {
     exact: HashMap<String, &'static T3Row>,
     core: HashMap<String, &'static T3Row>,
+    /// The cores again, in layout order, for the prefix search (a map's order would make its answer vary).
+    cores_in_order: Vec<(String, &'static T3Row)>,
 }
 
 static T3_INDEX: std::sync::LazyLock<T3Index> = std::sync::LazyLock::new(|| {
-    let mut exact = HashMap::new();
-    let mut core = HashMap::new();
+    let mut exact = HashMap::default();
+    let mut core = HashMap::default();
+    let mut cores_in_order = Vec::new();
     for row in layout::T3_ROWS_2021.iter().chain(layout::T3_ROWS_TRIAL.iter()) {
         let n = normalize::label(row.label);
-        core.entry(normalize::label_core(&n).to_string()).or_insert(row);
+        let c = normalize::label_core(&n).to_string();
+        if let std::collections::hash_map::Entry::Vacant(slot) = core.entry(c.clone()) {
+            slot.insert(row);
+            cores_in_order.push((c, row));
+        }
         exact.entry(n).or_insert(row);
     }
-    T3Index { exact, core }
+    T3Index { exact, core, cores_in_order }
 });
 
 /// Match a row's label path to a table-3 row. The second value is the label as found when it is a variant of
@@ -558,7 +575,7 @@ fn match_t3_row(path: &[String]) -> Option<(&'static T3Row, Option<String>)> {
     }
     // A shortened label (`(二)部分公开` without its counting note) or one with a suffix.
     if core.chars().count() >= 4 {
-        for (official_core, row) in &T3_INDEX.core {
+        for (official_core, row) in &T3_INDEX.cores_in_order {
             if official_core.starts_with(core)
                 || core.starts_with(official_core.as_str()) && official_core.chars().count() >= 4
             {
@@ -572,7 +589,7 @@ fn match_t3_row(path: &[String]) -> Option<(&'static T3Row, Option<String>)> {
 /// The table-2 row key for a row label.
 fn t2_row_key(label: &str) -> Option<&'static str> {
     static ROWS: std::sync::LazyLock<HashMap<String, &'static str>> = std::sync::LazyLock::new(|| {
-        let mut m = HashMap::new();
+        let mut m = HashMap::default();
         for row in layout::T2_2021.iter().chain(layout::T2_TRIAL.iter()) {
             for l in std::iter::once(&row.label).chain(row.label_variants.iter()) {
                 m.entry(normalize::label(l)).or_insert(row.row_key);
@@ -588,7 +605,7 @@ type FieldMatch = (bool, layout::T2Field, Option<&'static str>);
 /// Match a table-2 column header: `(is_trial, field, Some(expected) when a variant)`.
 fn t2_field(header: &str) -> Option<FieldMatch> {
     static FIELDS: std::sync::LazyLock<HashMap<String, FieldMatch>> = std::sync::LazyLock::new(|| {
-        let mut m = HashMap::new();
+        let mut m = HashMap::default();
         for (trial, rows) in [(false, layout::T2_2021), (true, layout::T2_TRIAL)] {
             for f in rows.iter().flat_map(|r| r.fields.iter()) {
                 m.entry(normalize::label(f.header)).or_insert((trial, *f, None));

@@ -24,6 +24,15 @@ None: add the row with its numbers (0 where there were none).",
     check,
 };
 
+/// True when a cell key starting with `stem` passes `accept`: a range of the ordered map, not a scan of it.
+fn has_key_under(report: &Report, stem: &str, accept: impl Fn(&str) -> bool) -> bool {
+    report
+        .cells
+        .range::<str, _>((std::ops::Bound::Included(stem), std::ops::Bound::Unbounded))
+        .take_while(|(k, _)| k.starts_with(stem))
+        .any(|(k, _)| accept(k))
+}
+
 fn check(report: &Report, sink: &mut Sink) {
     let mut missing: Vec<(TableId, String)> = Vec::new();
     if report.tables.contains_key(&TableId::T2) {
@@ -33,7 +42,7 @@ fn check(report: &Report, sink: &mut Sink) {
         };
         for row in rows {
             let stem = format!("{prefix}.{}.{}.", row.block_key, row.row_key);
-            if !report.cells.keys().any(|k| k.starts_with(&stem)) {
+            if !has_key_under(report, &stem, |_| true) {
                 missing.push((TableId::T2, format!("{} › {}", row.block, row.label)));
             }
         }
@@ -42,12 +51,12 @@ fn check(report: &Report, sink: &mut Sink) {
         for row in t3_rows(report) {
             let stem = format!("t3.{}.", row.key);
             // `result.other` is a prefix of `result.other_total`: compare whole key segments.
-            if !report.cells.keys().any(|k| k.starts_with(&stem) && layout::key_spec(k).is_some()) {
+            if !has_key_under(report, &stem, |k| layout::key_spec(k).is_some()) {
                 missing.push((TableId::T3, row.label.to_string()));
             }
         }
     }
-    if report.tables.contains_key(&TableId::T4) && !report.cells.keys().any(|k| k.starts_with("t4.")) {
+    if report.tables.contains_key(&TableId::T4) && !has_key_under(report, "t4.", |_| true) {
         missing.push((TableId::T4, "数据行".to_string()));
     }
     // A row whose numbers could not be read is there: S107 says so.

@@ -144,10 +144,18 @@ static PATTERNS: LazyLock<Vec<Regex>> =
 
 fn check(report: &Report, sink: &mut Sink) {
     for s in report.sections.iter().filter(|s| matches!(s.key, "overview" | "applications" | "review_litigation")) {
+        // Every claim ends in a count of 件.
+        if !s.text.contains('件') {
+            continue;
+        }
         let text: String = s.text.chars().filter(|c| !c.is_whitespace()).collect();
         for (claim, re) in CLAIMS.iter().zip(PATTERNS.iter()) {
+            let mut claims = re.captures_iter(&text).take(3).peekable();
+            if claims.peek().is_none() {
+                continue;
+            }
             let Some((accepted, key)) = (claim.accept)(report) else { continue };
-            for c in re.captures_iter(&text).take(3) {
+            for c in claims {
                 let Ok(n) = c[1].parse::<f64>() else { continue };
                 if accepted.iter().any(|a| (a - n).abs() < 1e-9) {
                     continue;

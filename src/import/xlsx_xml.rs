@@ -1,0 +1,499 @@
+//! XLSX → raw grids, with zip + quick-xml, in one pass over each sheet.
+//!
+//! calamine reads XLS (see `xlsx.rs`); for XLSX a report needs only the sheet names, the shared strings and, per
+//! sheet, its cells and `<mergeCells>`. calamine also loads styles and parses each sheet a second time for its
+//! merges, which made reading a workbook take three times as long as inflating and tokenising it (the benchmark
+//! floor). This reader does the one pass, and `tests/xlsx_reader.rs` holds it to calamine's values on every
+//! fixture.
+//!
+//! Cell values: shared and inline strings (rich-text runs joined, phonetic guides `<rPh>` dropped, `_xHHHH_`
+//! escapes decoded), numbers as typed numbers, formulas as their cached `<v>`, booleans as `TRUE`/`FALSE`, errors
+//! and ISO dates (`t="d"`) as their text. Number formats are not read: a date-formatted count is its stored number.
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::{ImportError, limits};
+use crate::normalize::format_number;
+
+/// One sheet's cells `(row, col, text, typed number)` and merged ranges `((r0, c0), (r1, c1))`, 0-based.
+pub(super) struct SheetCells {
+    pub name: String,
+    pub cells: Vec<(u32, u32, String, Option<f64>)>,
+    pub merges: Vec<((u32, u32), (u32, u32))>,
+}
+
+pub(super) fn read_sheets(name: &str, bytes: &[u8]) -> Result<Vec<SheetCells>, ImportError> {
+    let mut archive = super::open_zip(name, bytes)?;
+    let corrupt = |detail: String| ImportError::Corrupt { path: name.to_string(), detail };
+    let Some(workbook) = super::read_part(name, &mut archive, "xl/workbook.xml")? else {
+        return Err(ImportError::NotADocument { path: name.to_string(), hint: "xl/workbook.xml is missing" });
+    };
+    let rels = super::read_part(name, &mut archive, "xl/_rels/workbook.xml.rels")?.unwrap_or_default();
+    let rels = relationships(&rels).map_err(|e| corrupt(format!("xl/_rels/workbook.xml.rels: {e}")))?;
+    let sheets = sheet_list(&workbook).map_err(|e| corrupt(format!("xl/workbook.xml: {e}")))?;
+
+    let shared_part = rels
+        .iter()
+        .find(|r| r.kind.ends_with("/sharedStrings"))
+        .map_or_else(|| "xl/sharedStrings.xml".to_string(), |r| r.target.clone());
+    let shared = match super::read_part(name, &mut archive, &shared_part)? {
+        Some(xml) => shared_strings(&xml).map_err(|e| corrupt(format!("{shared_part}: {e}")))?,
+        None => Vec::new(),
+    };
+
+    let mut out = Vec::new();
+    for (sheet_name, rel_id) in sheets {
+        let Some(rel) = rels.iter().find(|r| r.id == rel_id) else { continue };
+        if !rel.kind.ends_with("/worksheet") {
+            // Chart sheets and dialog sheets hold no cells.
+            continue;
+        }
+        let Some(xml) = super::read_part(name, &mut archive, &rel.target)? else {
+            return Err(corrupt(format!("sheet {sheet_name}: {} is missing", rel.target)));
+        };
+        let (cells, merges) = sheet(name, &sheet_name, &xml, &shared)?;
+        out.push(SheetCells { name: sheet_name, cells, merges });
+    }
+    Ok(out)
+}
+
+struct Relationship {
+    id: String,
+    kind: String,
+    /// The part name inside the zip, resolved against `xl/`.
+    target: String,
+}
+
+fn attr(e: &BytesStart, local: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == local)
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(std::borrow::Cow::into_owned))
+}
+
+/// The `r:id` attribute of a `<sheet>`: the one named `id` with a namespace prefix (its prefix varies by writer).
+fn rel_id_attr(e: &BytesStart) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == "id" && a.key.prefix().is_some())
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(std::borrow::Cow::into_owned))
+}
+
+fn resolve_target(target: &str) -> String {
+    let joined = match target.strip_prefix('/') {
+        Some(absolute) => absolute.to_string(),
+        None => format!("xl/{target}"),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for p in joined.split('/') {
+        match p {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+fn relationships(xml: &str) -> Result<Vec<Relationship>, quick_xml::Error> {
+    let mut reader = Reader::from_str(xml);
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event()? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
+                if let (Some(id), Some(kind), Some(target)) = (attr(&e, "Id"), attr(&e, "Type"), attr(&e, "Target"))
+                    && attr(&e, "TargetMode").as_deref() != Some("External")
+                {
+                    out.push(Relationship { id, kind, target: resolve_target(&target) });
+                }
+            }
+            Event::Eof => return Ok(out),
+            _ => {}
+        }
+    }
+}
+
+/// `(name, relationship id)` of every sheet, in workbook order.
+fn sheet_list(xml: &str) -> Result<Vec<(String, String)>, quick_xml::Error> {
+    let mut reader = Reader::from_str(xml);
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event()? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
+                if let (Some(name), Some(id)) = (attr(&e, "name"), rel_id_attr(&e)) {
+                    out.push((name, id));
+                }
+            }
+            Event::Eof => return Ok(out),
+            _ => {}
+        }
+    }
+}
+
+/// Collects the text of `<t>` elements of one string item (`<si>` or `<is>`), skipping phonetic runs.
+#[derive(Default)]
+struct StringItem {
+    text: String,
+    in_t: bool,
+    in_phonetic: bool,
+}
+
+impl StringItem {
+    fn start(&mut self, local: &str) {
+        match local {
+            "t" if !self.in_phonetic => self.in_t = true,
+            "rPh" => self.in_phonetic = true,
+            _ => {}
+        }
+    }
+    fn end(&mut self, local: &str) {
+        match local {
+            "t" => self.in_t = false,
+            "rPh" => self.in_phonetic = false,
+            _ => {}
+        }
+    }
+    fn push(&mut self, text: &str) {
+        if self.in_t {
+            super::push_bounded(&mut self.text, text);
+        }
+    }
+    fn take(&mut self) -> String {
+        self.in_t = false;
+        self.in_phonetic = false;
+        decode_escapes(std::mem::take(&mut self.text))
+    }
+}
+
+/// The text of a `Text`, `GeneralRef` or `CData` event, if it is one.
+fn event_text(event: &Event) -> Option<String> {
+    match event {
+        Event::Text(t) => Some(t.xml10_content().into_owned()),
+        Event::CData(c) => Some(c.xml10_content().into_owned()),
+        Event::GeneralRef(r) => match r.resolve_char_ref() {
+            Ok(Some(c)) => Some(c.to_string()),
+            _ => quick_xml::escape::resolve_predefined_entity(&r.xml10_content()).map(str::to_string),
+        },
+        _ => None,
+    }
+}
+
+fn shared_strings(xml: &str) -> Result<Vec<String>, quick_xml::Error> {
+    let mut reader = Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut item: Option<StringItem> = None;
+    loop {
+        let event = reader.read_event()?;
+        match &event {
+            Event::Start(e) => match e.local_name().as_ref() {
+                "si" => item = Some(StringItem::default()),
+                local => {
+                    if let Some(i) = item.as_mut() {
+                        i.start(local);
+                    }
+                }
+            },
+            Event::Empty(e) if e.local_name().as_ref() == "si" => out.push(String::new()),
+            Event::End(e) => match e.local_name().as_ref() {
+                "si" => out.push(item.take().map(|mut i| i.take()).unwrap_or_default()),
+                local => {
+                    if let Some(i) = item.as_mut() {
+                        i.end(local);
+                    }
+                }
+            },
+            Event::Eof => return Ok(out),
+            other => {
+                if let (Some(i), Some(text)) = (item.as_mut(), event_text(other)) {
+                    i.push(&text);
+                }
+            }
+        }
+    }
+}
+
+/// Decode the `_xHHHH_` escapes OOXML uses for characters XML cannot hold (e.g. `_x000D_` for a carriage return).
+fn decode_escapes(text: String) -> String {
+    if !text.contains("_x") {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("_x") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let hex = tail.get(2..6).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+        match (hex, tail.as_bytes().get(6)) {
+            (Some(h), Some(b'_')) => {
+                if let Some(c) = u32::from_str_radix(h, 16).ok().and_then(char::from_u32) {
+                    out.push(c);
+                }
+                rest = &tail[7..];
+            }
+            _ => {
+                out.push_str("_x");
+                rest = &tail[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `A1` → (row, col), 0-based.
+fn parse_ref(reference: &str) -> Option<(u32, u32)> {
+    let bytes = reference.as_bytes();
+    let letters = bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let mut col: u32 = 0;
+    for b in &bytes[..letters] {
+        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
+    }
+    let row: u32 = reference[letters..].parse().ok()?;
+    (row >= 1).then(|| (row - 1, col - 1))
+}
+
+/// What a `<c>` holds while its children are read.
+struct PendingCell {
+    row: u32,
+    col: u32,
+    kind: String,
+    value: String,
+    inline: StringItem,
+    in_v: bool,
+    in_is: bool,
+}
+
+type Cells = Vec<(u32, u32, String, Option<f64>)>;
+type Merges = Vec<((u32, u32), (u32, u32))>;
+
+fn sheet(name: &str, sheet_name: &str, xml: &str, shared: &[String]) -> Result<(Cells, Merges), ImportError> {
+    let corrupt = |e: &dyn std::fmt::Display| ImportError::Corrupt {
+        path: name.to_string(),
+        detail: format!("sheet {sheet_name} is not well-formed XML ({e})"),
+    };
+    let mut reader = Reader::from_str(xml);
+    let mut cells: Cells = Vec::new();
+    let mut merges: Merges = Vec::new();
+    let mut depth = 0usize;
+    // Writers may leave out `r` on rows and cells: positions then follow on from the previous one.
+    let mut row: u32 = 0;
+    let mut next_col: u32 = 0;
+    let mut seen_row = false;
+    let mut cell: Option<PendingCell> = None;
+    loop {
+        let event = reader.read_event().map_err(|e| corrupt(&e))?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => {
+                let is_start = matches!(event, Event::Start(_));
+                if is_start {
+                    depth += 1;
+                    if depth > limits::MAX_XML_DEPTH {
+                        return Err(ImportError::Limit {
+                            path: name.to_string(),
+                            limit: format!("XML nesting deeper than {} levels", limits::MAX_XML_DEPTH),
+                        });
+                    }
+                }
+                match e.local_name().as_ref() {
+                    "row" => {
+                        row = match attr(e, "r").and_then(|r| r.parse::<u32>().ok()) {
+                            Some(r) if r >= 1 => r - 1,
+                            _ if seen_row => row + 1,
+                            _ => 0,
+                        };
+                        seen_row = true;
+                        next_col = 0;
+                    }
+                    "c" => {
+                        let (r, c) = attr(e, "r").and_then(|a| parse_ref(&a)).unwrap_or((row, next_col));
+                        next_col = c + 1;
+                        let pending = PendingCell {
+                            row: r,
+                            col: c,
+                            kind: attr(e, "t").unwrap_or_default(),
+                            value: String::new(),
+                            inline: StringItem::default(),
+                            in_v: false,
+                            in_is: false,
+                        };
+                        if is_start {
+                            cell = Some(pending);
+                        }
+                    }
+                    "v" if is_start => {
+                        if let Some(c) = cell.as_mut() {
+                            c.in_v = true;
+                        }
+                    }
+                    "is" if is_start => {
+                        if let Some(c) = cell.as_mut() {
+                            c.in_is = true;
+                        }
+                    }
+                    "mergeCell" => {
+                        if let Some(range) = attr(e, "ref") {
+                            let (a, b) = range.split_once(':').unwrap_or((&range, &range));
+                            if let (Some(start), Some(end)) = (parse_ref(a), parse_ref(b)) {
+                                merges.push((start, end));
+                            }
+                        }
+                    }
+                    local if is_start => {
+                        if let Some(c) = cell.as_mut().filter(|c| c.in_is) {
+                            c.inline.start(local);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                match e.local_name().as_ref() {
+                    "c" => {
+                        if let Some(done) = cell.take()
+                            && let Some((text, typed)) = cell_value(done.kind.as_str(), done.value, done.inline, shared)
+                        {
+                            if cells.len() as u64 >= limits::MAX_SHEET_CELLS {
+                                return Err(ImportError::Limit {
+                                    path: name.to_string(),
+                                    limit: format!(
+                                        "sheet {sheet_name} has more than {} cells",
+                                        limits::MAX_SHEET_CELLS
+                                    ),
+                                });
+                            }
+                            cells.push((done.row, done.col, text, typed));
+                        }
+                    }
+                    "v" => {
+                        if let Some(c) = cell.as_mut() {
+                            c.in_v = false;
+                        }
+                    }
+                    "is" => {
+                        if let Some(c) = cell.as_mut() {
+                            c.in_is = false;
+                        }
+                    }
+                    local => {
+                        if let Some(c) = cell.as_mut().filter(|c| c.in_is) {
+                            c.inline.end(local);
+                        }
+                    }
+                }
+            }
+            Event::Eof => break,
+            other => {
+                if let Some(c) = cell.as_mut()
+                    && (c.in_v || c.in_is)
+                    && let Some(text) = event_text(other)
+                {
+                    if c.in_v {
+                        super::push_bounded(&mut c.value, &text);
+                    } else {
+                        c.inline.push(&text);
+                    }
+                }
+            }
+        }
+    }
+    Ok((cells, merges))
+}
+
+/// The text and, for numbers, the value of a finished cell; `None` for a cell without a value.
+fn cell_value(kind: &str, value: String, mut inline: StringItem, shared: &[String]) -> Option<(String, Option<f64>)> {
+    match kind {
+        "s" => {
+            let index: usize = value.trim().parse().ok()?;
+            let text = shared.get(index)?;
+            (!text.is_empty()).then(|| (text.clone(), None))
+        }
+        "inlineStr" => {
+            let text = inline.take();
+            (!text.is_empty()).then_some((text, None))
+        }
+        "b" => Some(((if value.trim() == "1" { "TRUE" } else { "FALSE" }).to_string(), None)),
+        "str" | "e" | "d" => (!value.is_empty()).then(|| (decode_escapes(value), None)),
+        _ => {
+            let trimmed = value.trim();
+            if trimmed.is_empty() {
+                return None;
+            }
+            match trimmed.parse::<f64>() {
+                Ok(v) if v.is_finite() => Some((format_number(v), Some(v))),
+                _ => Some((value, None)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_parse_to_zero_based_positions() {
+        assert_eq!(parse_ref("A1"), Some((0, 0)));
+        assert_eq!(parse_ref("K25"), Some((24, 10)));
+        assert_eq!(parse_ref("AA3"), Some((2, 26)));
+        assert_eq!(parse_ref("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(parse_ref("A0"), None);
+        assert_eq!(parse_ref("12"), None);
+    }
+
+    #[test]
+    fn escapes_decode_and_others_stay() {
+        assert_eq!(decode_escapes("a_x000D_b".into()), "a\rb");
+        assert_eq!(decode_escapes("_x4E2D_文".into()), "中文");
+        assert_eq!(decode_escapes("file_xname_".into()), "file_xname_");
+    }
+
+    #[test]
+    fn targets_resolve_against_xl() {
+        assert_eq!(resolve_target("worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
+        assert_eq!(resolve_target("/xl/worksheets/sheet2.xml"), "xl/worksheets/sheet2.xml");
+        assert_eq!(resolve_target("../xl/sharedStrings.xml"), "xl/sharedStrings.xml");
+    }
+
+    #[test]
+    fn rich_text_joins_runs_and_drops_phonetic_guides() {
+        let xml = r#"<sst xmlns="x"><si><r><t>本年</t></r><r><t xml:space="preserve">新收 </t></r><rPh sb="0" eb="1"><t>ben</t></rPh></si><si/><si><t>a&amp;b</t></si></sst>"#;
+        assert_eq!(shared_strings(xml).unwrap(), vec!["本年新收 ".to_string(), String::new(), "a&b".to_string()]);
+    }
+
+    #[test]
+    fn cells_without_references_follow_on_and_merges_are_read() {
+        let xml = r#"<x:worksheet xmlns:x="x"><x:sheetData>
+            <x:row r="3"><x:c r="B3" t="s"><x:v>0</x:v></x:c><x:c><x:v>17</x:v></x:c></x:row>
+            <x:row><x:c t="inlineStr"><x:is><x:t>内联</x:t></x:is></x:c><x:c t="b"><x:v>1</x:v></x:c>
+              <x:c t="str"><x:f>A1</x:f><x:v>公式</x:v></x:c><x:c t="e"><x:v>#DIV/0!</x:v></x:c><x:c s="1"/></x:row>
+            </x:sheetData><x:mergeCells count="1"><x:mergeCell ref="B3:C4"/></x:mergeCells></x:worksheet>"#;
+        let (cells, merges) = sheet("t.xlsx", "S", xml, &["标签".to_string()]).unwrap();
+        let got: Vec<(u32, u32, &str, Option<f64>)> =
+            cells.iter().map(|(r, c, t, v)| (*r, *c, t.as_str(), *v)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, 1, "标签", None),
+                (2, 2, "17", Some(17.0)),
+                (3, 0, "内联", None),
+                (3, 1, "TRUE", None),
+                (3, 2, "公式", None),
+                (3, 3, "#DIV/0!", None),
+            ]
+        );
+        assert_eq!(merges, vec![((2, 1), (3, 2))]);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let xml = format!("<worksheet>{}{}</worksheet>", "<a>".repeat(600), "</a>".repeat(600));
+        assert!(matches!(sheet("t.xlsx", "S", &xml, &[]), Err(ImportError::Limit { .. })));
+    }
+}
