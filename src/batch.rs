@@ -49,7 +49,7 @@ pub struct Options {
 }
 
 /// How a report ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     /// Read and checked; no error-severity finding.
     Ok,
@@ -72,8 +72,9 @@ impl Status {
     }
 }
 
-/// The summary of one report, kept for `summary.csv` and the cross-year rules.
-#[derive(Debug, Clone)]
+/// The summary of one report, for `summary.csv` and the cross-year rules. Rows are spilled to a temporary file as
+/// reports finish, so that memory does not grow with the archive.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Row {
     pub id: String,
     pub agency: Option<String>,
@@ -83,14 +84,14 @@ pub struct Row {
     pub status: Status,
     pub errors: usize,
     pub warnings: usize,
-    pub codes: BTreeMap<&'static str, usize>,
+    pub codes: BTreeMap<String, usize>,
     pub message: Option<String>,
     /// What the cross-year rules need of a read report: a few hundred bytes, so that memory stays flat.
     pub series: Option<SeriesCells>,
 }
 
 /// The cells the cross-year rules read (表二 (一) and 表三's carried rows), with the agency and year.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SeriesCells {
     pub agency: String,
     pub year: i32,
@@ -99,7 +100,7 @@ pub struct SeriesCells {
 }
 
 /// A cell as the cross-year rules read it, in 16 bytes.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub enum SeriesValue {
     Absent,
     Blank,
@@ -324,6 +325,49 @@ pub fn failpoint(name: &str) {
 struct Sinks {
     values: BufWriter<tempfile::NamedTempFile>,
     diagnostics: BufWriter<tempfile::NamedTempFile>,
+    /// Finished rows, one JSON line each, in the order they finished.
+    rows: Spill,
+    /// Per item: where its row is in `rows` (`None` when the run stopped before it).
+    row_at: Vec<Option<(u64, u32)>>,
+    /// Per read report with an agency and a year: (hash of the normalised agency, year, item index). A hash
+    /// collision only pairs two reports whose agencies are then compared in full.
+    series: Vec<(u64, i32, usize)>,
+}
+
+/// An anonymous temporary file written once and then read back by offset.
+struct Spill {
+    file: BufWriter<std::fs::File>,
+    len: u64,
+}
+
+impl Spill {
+    fn push(&mut self, row: &Row) -> std::io::Result<(u64, u32)> {
+        let line = serde_json::to_vec(row).map_err(std::io::Error::other)?;
+        self.file.write_all(&line)?;
+        let at = (self.len, line.len() as u32);
+        self.len += line.len() as u64;
+        Ok(at)
+    }
+}
+
+/// Reads spilled rows back.
+struct Rows {
+    file: std::fs::File,
+}
+
+impl Rows {
+    fn get(&mut self, (offset, len): (u64, u32)) -> std::io::Result<Row> {
+        use std::io::Seek;
+        self.file.seek(std::io::SeekFrom::Start(offset))?;
+        let mut buf = vec![0; len as usize];
+        self.file.read_exact(&mut buf)?;
+        serde_json::from_slice(&buf).map_err(std::io::Error::other)
+    }
+}
+
+fn agency_hash(agency: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(crate::normalize::label(agency))
 }
 
 /// What a worker tells the caller after each report, for progress display.
@@ -334,6 +378,9 @@ pub struct Progress<'a> {
 
 /// Process every item; see the module docs. `progress` is called after each report; `stop` is checked before each
 /// report is started (Ctrl-C). Returns the totals; the dataset files are in the output folder.
+///
+/// Memory does not grow with the number of reports beyond a few dozen bytes each: rows go to a temporary file as
+/// reports finish and are read back, in input order, for the cross-year rules and `summary.csv`.
 ///
 /// # Errors
 /// [`BatchError`] when the output folder or the dataset files cannot be written. Per-report failures are not
@@ -346,81 +393,116 @@ pub fn run(
 ) -> Result<Totals, BatchError> {
     let out = &options.out_dir;
     std::fs::create_dir_all(out).map_err(|e| BatchError::Io(out.display().to_string(), e))?;
-    let temp = |name: &str| {
-        tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .tempfile_in(out)
-            .map(BufWriter::new)
-            .map_err(|e| BatchError::Io(out.join(name).display().to_string(), e))
+    let io = |name: &str| {
+        let path = out.join(name).display().to_string();
+        move |e: std::io::Error| BatchError::Io(path, e)
     };
-    let sinks = Mutex::new(Sinks { values: temp("values.csv")?, diagnostics: temp("diagnostics.jsonl")? });
+    let temp = |name: &str| {
+        tempfile::Builder::new().prefix(&format!(".{name}.")).tempfile_in(out).map(BufWriter::new).map_err(io(name))
+    };
+    let spill = tempfile::tempfile_in(out).map_err(io("summary.csv"))?;
+    let sinks = Mutex::new(Sinks {
+        values: temp("values.csv")?,
+        diagnostics: temp("diagnostics.jsonl")?,
+        rows: Spill { file: BufWriter::new(spill), len: 0 },
+        row_at: vec![None; items.len()],
+        series: Vec::new(),
+    });
+    let poisoned = |name: &str| BatchError::Io(name.into(), std::io::Error::other("a worker failed while writing"));
     {
-        let mut s = sinks.lock().map_err(|_| BatchError::Io("values.csv".into(), std::io::Error::other("poisoned")))?;
+        let mut s = sinks.lock().map_err(|_| poisoned("values.csv"))?;
         let _ = s.values.write_all("\u{FEFF}report_id,key,value\n".as_bytes());
     }
     let written = std::sync::atomic::AtomicUsize::new(0);
     let current = std::sync::atomic::AtomicUsize::new(0);
+    let spill_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
 
-    let rows: Vec<Option<Row>> = items
-        .par_iter()
-        .map_init(BTreeMap::new, |archives, item| {
-            if stop.load(Ordering::Relaxed) {
-                return None;
-            }
-            let row = process(item, options, archives, &sinks, &written, &current);
-            progress(Progress { id: &item.id, status: row.status });
-            Some(row)
-        })
-        .collect();
-    let interrupted = rows.iter().any(Option::is_none);
-    let mut rows: Vec<Row> = rows.into_iter().flatten().collect();
-
-    // Cross-year rules over each agency's series: only the pairs of consecutive years are materialised.
-    let mut by_year: std::collections::HashMap<(String, i32), usize> = std::collections::HashMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        if let Some(s) = &r.series {
-            by_year.entry((crate::normalize::label(&s.agency), s.year)).or_insert(i);
+    items.par_iter().enumerate().for_each_init(BTreeMap::new, |archives, (index, item)| {
+        if stop.load(Ordering::Relaxed) {
+            return;
         }
-    }
-    let mut cross_rows = Vec::new();
-    {
-        let mut s =
-            sinks.lock().map_err(|_| BatchError::Io("diagnostics.jsonl".into(), std::io::Error::other("poisoned")))?;
-        for (i, row) in rows.iter().enumerate() {
-            let Some(cur) = &row.series else { continue };
-            let Some(&p) = by_year.get(&(crate::normalize::label(&cur.agency), cur.year - 1)) else { continue };
-            let Some(prev) = rows[p].series.as_ref() else { continue };
-            let (prev_report, cur_report) = (prev.report(&rows[p].id), cur.report(&row.id));
-            for (_, d) in lint::check_series(&[&prev_report, &cur_report], &options.selection) {
-                write_diagnostic(&mut s.diagnostics, &row.id, &cur_report, &d);
-                cross_rows.push((i, d.severity, d.code));
+        let row = process(item, options, archives, &sinks, &written, &current);
+        progress(Progress { id: &item.id, status: row.status });
+        if let Ok(mut s) = sinks.lock() {
+            if let Some(series) = &row.series {
+                s.series.push((agency_hash(&series.agency), series.year, index));
+            }
+            match s.rows.push(&row) {
+                Ok(at) => s.row_at[index] = Some(at),
+                Err(e) => {
+                    if let Ok(mut slot) = spill_error.lock() {
+                        slot.get_or_insert(e);
+                    }
+                }
             }
         }
+    });
+    if let Some(e) = spill_error.into_inner().ok().flatten() {
+        return Err(io("summary.csv")(e));
     }
-    for (i, severity, code) in cross_rows {
-        let row = &mut rows[i];
-        count(row, severity, code);
+    let Sinks { values, mut diagnostics, rows: spill, row_at, series } =
+        sinks.into_inner().map_err(|_| poisoned("dataset"))?;
+    let interrupted = row_at.iter().any(Option::is_none);
+    let mut rows = Rows { file: spill.file.into_inner().map_err(|e| io("summary.csv")(e.into_error()))? };
+
+    // Cross-year rules over each agency's series: only the pairs of consecutive years are read back.
+    let mut by_year: rustc_hash::FxHashMap<(u64, i32), usize> = rustc_hash::FxHashMap::default();
+    for &(agency, year, index) in &series {
+        by_year.entry((agency, year)).and_modify(|first| *first = (*first).min(index)).or_insert(index);
+    }
+    let mut cross: BTreeMap<usize, Vec<(Severity, &'static str)>> = BTreeMap::new();
+    let mut series = series;
+    series.sort_unstable_by_key(|&(_, _, index)| index);
+    for &(agency, year, index) in &series {
+        let Some(&p) = by_year.get(&(agency, year - 1)) else { continue };
+        let (Some(at_prev), Some(at_cur)) = (row_at[p], row_at[index]) else { continue };
+        let (prev_row, cur_row) =
+            (rows.get(at_prev).map_err(io("summary.csv"))?, rows.get(at_cur).map_err(io("summary.csv"))?);
+        let (Some(prev), Some(cur)) = (&prev_row.series, &cur_row.series) else { continue };
+        if crate::normalize::label(&prev.agency) != crate::normalize::label(&cur.agency) {
+            continue;
+        }
+        let (prev_report, cur_report) = (prev.report(&prev_row.id), cur.report(&cur_row.id));
+        for (_, d) in lint::check_series(&[&prev_report, &cur_report], &options.selection) {
+            write_diagnostic(&mut diagnostics, &cur_row.id, &cur_report, &d);
+            cross.entry(index).or_default().push((d.severity, d.code));
+        }
     }
 
-    let sinks = sinks.into_inner().map_err(|_| BatchError::Io("dataset".into(), std::io::Error::other("poisoned")))?;
-    persist(sinks.values, &out.join("values.csv"))?;
-    persist(sinks.diagnostics, &out.join("diagnostics.jsonl"))?;
-    export::write_atomically(&out.join("summary.csv"), &summary_csv(&rows))?;
+    persist(values, &out.join("values.csv"))?;
+    persist(diagnostics, &out.join("diagnostics.jsonl"))?;
 
-    let mut totals = Totals { files: rows.len(), interrupted, ..Totals::default() };
-    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in &rows {
-        match r.status {
+    // summary.csv sorted by report id, with the cross-year findings counted in.
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| items[a].id.cmp(&items[b].id));
+    let mut totals = Totals { interrupted, ..Totals::default() };
+    let mut codes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut summary_file = temp("summary.csv")?;
+    summary_file.write_all(b"\xEF\xBB\xBF").map_err(io("summary.csv"))?;
+    let mut summary = csv::Writer::from_writer(summary_file);
+    summary.write_record(SUMMARY_HEADER).map_err(|e| io("summary.csv")(e.into()))?;
+    for index in order {
+        let Some(at) = row_at[index] else { continue };
+        let mut row = rows.get(at).map_err(io("summary.csv"))?;
+        for &(severity, code) in cross.get(&index).into_iter().flatten() {
+            count(&mut row, severity, code);
+        }
+        totals.files += 1;
+        match row.status {
             Status::Ok => totals.ok += 1,
             Status::Errors => totals.with_errors += 1,
             Status::Unreadable => totals.unreadable += 1,
             Status::Failed => totals.failed += 1,
         }
-        for (c, n) in &r.codes {
-            *codes.entry(c).or_default() += n;
+        for (c, n) in &row.codes {
+            *codes.entry(c.clone()).or_default() += n;
         }
+        summary.write_record(summary_record(&row)).map_err(|e| io("summary.csv")(e.into()))?;
     }
-    let mut top: Vec<(String, usize)> = codes.into_iter().map(|(c, n)| (c.to_string(), n)).collect();
+    let summary_file = summary.into_inner().map_err(|e| io("summary.csv")(e.into_error()))?;
+    persist(summary_file, &out.join("summary.csv"))?;
+
+    let mut top: Vec<(String, usize)> = codes.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     top.truncate(8);
     totals.top_codes = top;
@@ -443,7 +525,7 @@ fn count(row: &mut Row, severity: Severity, code: &'static str) {
         Severity::Warning => row.warnings += 1,
         Severity::Info => {}
     }
-    *row.codes.entry(code).or_default() += 1;
+    *row.codes.entry(code.to_string()).or_default() += 1;
     if row.status == Status::Ok && row.errors > 0 {
         row.status = Status::Errors;
     }
@@ -564,40 +646,26 @@ fn write_diagnostic(out: &mut impl Write, id: &str, report: &Report, d: &Diagnos
     let _ = writeln!(out, "{value}");
 }
 
-fn summary_csv(rows: &[Row]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let _ = w.write_record([
-        "path",
-        "agency",
-        "year",
-        "format",
-        "published",
-        "status",
-        "errors",
-        "warnings",
-        "top_codes",
-        "message",
-    ]);
-    let mut sorted: Vec<&Row> = rows.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    for r in sorted {
-        let mut codes: Vec<(&&str, &usize)> = r.codes.iter().collect();
-        codes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        let top = codes.iter().take(3).map(|(c, n)| format!("{c}:{n}")).collect::<Vec<_>>().join(" ");
-        let _ = w.write_record([
-            r.id.as_str(),
-            r.agency.as_deref().unwrap_or(""),
-            &r.year.map(|y| y.to_string()).unwrap_or_default(),
-            &r.format,
-            r.published.as_deref().unwrap_or(""),
-            r.status.as_str(),
-            &r.errors.to_string(),
-            &r.warnings.to_string(),
-            &top,
-            r.message.as_deref().unwrap_or(""),
-        ]);
-    }
-    w.into_inner().unwrap_or_default()
+const SUMMARY_HEADER: [&str; 10] =
+    ["path", "agency", "year", "format", "published", "status", "errors", "warnings", "top_codes", "message"];
+
+/// One line of `summary.csv`: the three most frequent codes as `CODE:n`.
+fn summary_record(r: &Row) -> [String; 10] {
+    let mut codes: Vec<(&String, &usize)> = r.codes.iter().collect();
+    codes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let top = codes.iter().take(3).map(|(c, n)| format!("{c}:{n}")).collect::<Vec<_>>().join(" ");
+    [
+        r.id.clone(),
+        r.agency.clone().unwrap_or_default(),
+        r.year.map(|y| y.to_string()).unwrap_or_default(),
+        r.format.clone(),
+        r.published.clone().unwrap_or_default(),
+        r.status.as_str().to_string(),
+        r.errors.to_string(),
+        r.warnings.to_string(),
+        top,
+        r.message.clone().unwrap_or_default(),
+    ]
 }
 
 #[cfg(test)]

@@ -393,3 +393,36 @@ fn check_isolates_a_file_that_trips_a_bug() {
     assert!(text.contains("clean-one-sheet.xlsx: E000 [error] gongkai failed on this file"), "{text}");
     assert!(text.contains("row-total-off-by-one.xlsx › 年报!K25: C303"), "the other files were still checked: {text}");
 }
+
+#[test]
+fn batch_runs_the_cross_year_rules_over_each_agencys_series() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let base = gongkai::import::read(Path::new("fixtures/xlsx/clean-one-sheet.xlsx")).unwrap();
+    let number = |v: f64| gongkai::normalize::Parsed::Number { value: v, clean: true, unit: None };
+    for (year, carried_forward) in [(2023, 5.0), (2024, 0.0)] {
+        let mut r = base.clone();
+        r.meta.title = Some(format!("某市人民政府外事办公室{year}年政府信息公开工作年度报告"));
+        // 2023 carries 5 applications into 2024, but 2024 says nothing was carried over: C306 on 2024.
+        for key in ["t3.carried_forward.natural_person", "t3.carried_forward.total"] {
+            let cell = r.cells.get_mut(key).unwrap();
+            cell.parsed = number(carried_forward);
+            cell.raw = carried_forward.to_string();
+        }
+        let bytes = gongkai::export::render(&r, gongkai::export::Format::Xlsx, &[]).unwrap();
+        std::fs::write(input.join(format!("外事办-{year}.xlsx")), bytes).unwrap();
+    }
+    let out = dir.path().join("out");
+    gongkai().args(["batch", "-o", out.to_str().unwrap(), "--to", "none", input.to_str().unwrap()]).output().unwrap();
+    let rows = read_csv(&out.join("summary.csv"));
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0][0], "外事办-2023.xlsx", "sorted by id");
+    assert!(!rows[0][8].contains("C306"), "{rows:?}");
+    assert!(rows[1][8].contains("C306"), "{rows:?}");
+    let diagnostics = std::fs::read_to_string(out.join("diagnostics.jsonl")).unwrap();
+    assert!(
+        diagnostics.lines().any(|l| l.contains("\"C306\"") && l.contains("\"report_id\":\"外事办-2024.xlsx\"")),
+        "{diagnostics}"
+    );
+}
