@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use crate::export::{self, ExportError, Format};
 use crate::lint::{self, Diagnostic, Lang, Selection, Severity};
 use crate::model::Report;
+use crate::spill::{Span, Spill, SpillReader};
 
 /// One report to process: where it comes from and how it is named in the outputs.
 #[derive(Debug, Clone)]
@@ -121,7 +122,8 @@ fn series_keys() -> &'static [String] {
 }
 
 impl SeriesCells {
-    fn of(report: &Report) -> Option<SeriesCells> {
+    /// What the cross-year rules need of a report; `None` without an agency or a year.
+    pub fn of(report: &Report) -> Option<SeriesCells> {
         let (agency, year) = (report.meta.agency.clone()?, report.meta.year?);
         let cells = series_keys()
             .iter()
@@ -136,7 +138,7 @@ impl SeriesCells {
     }
 
     /// A minimal report holding just these cells.
-    fn report(&self, id: &str) -> Report {
+    pub fn report(&self, id: &str) -> Report {
         let mut r = Report::blank(String::new(), Some(self.year));
         r.path = id.to_string();
         r.meta.agency = Some(self.agency.clone());
@@ -325,49 +327,48 @@ pub fn failpoint(name: &str) {
 struct Sinks {
     values: BufWriter<tempfile::NamedTempFile>,
     diagnostics: BufWriter<tempfile::NamedTempFile>,
-    /// Finished rows, one JSON line each, in the order they finished.
+    /// Finished rows, as JSON, in the order they finished.
     rows: Spill,
     /// Per item: where its row is in `rows` (`None` when the run stopped before it).
-    row_at: Vec<Option<(u64, u32)>>,
-    /// Per read report with an agency and a year: (hash of the normalised agency, year, item index). A hash
-    /// collision only pairs two reports whose agencies are then compared in full.
-    series: Vec<(u64, i32, usize)>,
+    row_at: Vec<Option<Span>>,
+    /// The agency and year of each read report that has both, for the cross-year rules.
+    series: Vec<SeriesKey>,
 }
 
-/// An anonymous temporary file written once and then read back by offset.
-struct Spill {
-    file: BufWriter<std::fs::File>,
-    len: u64,
-}
+/// A report's place in its agency's series: (hash of the normalised agency, year, item index). A hash collision
+/// only pairs two reports whose agencies are then compared in full.
+pub type SeriesKey = (u64, i32, usize);
 
-impl Spill {
-    fn push(&mut self, row: &Row) -> std::io::Result<(u64, u32)> {
-        let line = serde_json::to_vec(row).map_err(std::io::Error::other)?;
-        self.file.write_all(&line)?;
-        let at = (self.len, line.len() as u32);
-        self.len += line.len() as u64;
-        Ok(at)
+impl SeriesCells {
+    /// This report's key in the series.
+    pub fn key(&self, index: usize) -> SeriesKey {
+        use std::hash::BuildHasher;
+        (rustc_hash::FxBuildHasher.hash_one(crate::normalize::label(&self.agency)), self.year, index)
+    }
+
+    /// True when `other` is of the same agency (after normalisation).
+    pub fn same_agency(&self, other: &SeriesCells) -> bool {
+        crate::normalize::label(&self.agency) == crate::normalize::label(&other.agency)
     }
 }
 
-/// Reads spilled rows back.
-struct Rows {
-    file: std::fs::File,
-}
-
-impl Rows {
-    fn get(&mut self, (offset, len): (u64, u32)) -> std::io::Result<Row> {
-        use std::io::Seek;
-        self.file.seek(std::io::SeekFrom::Start(offset))?;
-        let mut buf = vec![0; len as usize];
-        self.file.read_exact(&mut buf)?;
-        serde_json::from_slice(&buf).map_err(std::io::Error::other)
+/// The pairs (year before, year) of reports of one agency, by index, in the order of the later report. When two
+/// reports claim the same agency and year, the first is the one compared.
+pub fn series_pairs(keys: &[SeriesKey]) -> Vec<(usize, usize)> {
+    let mut by_year: rustc_hash::FxHashMap<(u64, i32), usize> = rustc_hash::FxHashMap::default();
+    for &(agency, year, index) in keys {
+        by_year.entry((agency, year)).and_modify(|first| *first = (*first).min(index)).or_insert(index);
     }
+    let mut pairs: Vec<(usize, usize)> = keys
+        .iter()
+        .filter_map(|&(agency, year, index)| by_year.get(&(agency, year - 1)).map(|&previous| (previous, index)))
+        .collect();
+    pairs.sort_unstable_by_key(|&(_, later)| later);
+    pairs
 }
 
-fn agency_hash(agency: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(crate::normalize::label(agency))
+fn read_row(rows: &mut SpillReader, span: Span) -> std::io::Result<Row> {
+    serde_json::from_slice(&rows.get(span)?).map_err(std::io::Error::other)
 }
 
 /// What a worker tells the caller after each report, for progress display.
@@ -400,11 +401,10 @@ pub fn run(
     let temp = |name: &str| {
         tempfile::Builder::new().prefix(&format!(".{name}.")).tempfile_in(out).map(BufWriter::new).map_err(io(name))
     };
-    let spill = tempfile::tempfile_in(out).map_err(io("summary.csv"))?;
     let sinks = Mutex::new(Sinks {
         values: temp("values.csv")?,
         diagnostics: temp("diagnostics.jsonl")?,
-        rows: Spill { file: BufWriter::new(spill), len: 0 },
+        rows: Spill::new_in(out).map_err(io("summary.csv"))?,
         row_at: vec![None; items.len()],
         series: Vec::new(),
     });
@@ -423,12 +423,13 @@ pub fn run(
         }
         let row = process(item, options, archives, &sinks, &written, &current);
         progress(Progress { id: &item.id, status: row.status });
+        let record = serde_json::to_vec(&row).map_err(std::io::Error::other);
         if let Ok(mut s) = sinks.lock() {
             if let Some(series) = &row.series {
-                s.series.push((agency_hash(&series.agency), series.year, index));
+                s.series.push(series.key(index));
             }
-            match s.rows.push(&row) {
-                Ok(at) => s.row_at[index] = Some(at),
+            match record.and_then(|r| s.rows.push(&r)) {
+                Ok(span) => s.row_at[index] = Some(span),
                 Err(e) => {
                     if let Ok(mut slot) = spill_error.lock() {
                         slot.get_or_insert(e);
@@ -443,29 +444,22 @@ pub fn run(
     let Sinks { values, mut diagnostics, rows: spill, row_at, series } =
         sinks.into_inner().map_err(|_| poisoned("dataset"))?;
     let interrupted = row_at.iter().any(Option::is_none);
-    let mut rows = Rows { file: spill.file.into_inner().map_err(|e| io("summary.csv")(e.into_error()))? };
+    let mut rows = spill.finish().map_err(io("summary.csv"))?;
 
     // Cross-year rules over each agency's series: only the pairs of consecutive years are read back.
-    let mut by_year: rustc_hash::FxHashMap<(u64, i32), usize> = rustc_hash::FxHashMap::default();
-    for &(agency, year, index) in &series {
-        by_year.entry((agency, year)).and_modify(|first| *first = (*first).min(index)).or_insert(index);
-    }
     let mut cross: BTreeMap<usize, Vec<(Severity, &'static str)>> = BTreeMap::new();
-    let mut series = series;
-    series.sort_unstable_by_key(|&(_, _, index)| index);
-    for &(agency, year, index) in &series {
-        let Some(&p) = by_year.get(&(agency, year - 1)) else { continue };
-        let (Some(at_prev), Some(at_cur)) = (row_at[p], row_at[index]) else { continue };
-        let (prev_row, cur_row) =
-            (rows.get(at_prev).map_err(io("summary.csv"))?, rows.get(at_cur).map_err(io("summary.csv"))?);
+    for (p, c) in series_pairs(&series) {
+        let (Some(at_prev), Some(at_cur)) = (row_at[p], row_at[c]) else { continue };
+        let prev_row = read_row(&mut rows, at_prev).map_err(io("summary.csv"))?;
+        let cur_row = read_row(&mut rows, at_cur).map_err(io("summary.csv"))?;
         let (Some(prev), Some(cur)) = (&prev_row.series, &cur_row.series) else { continue };
-        if crate::normalize::label(&prev.agency) != crate::normalize::label(&cur.agency) {
+        if !prev.same_agency(cur) {
             continue;
         }
         let (prev_report, cur_report) = (prev.report(&prev_row.id), cur.report(&cur_row.id));
         for (_, d) in lint::check_series(&[&prev_report, &cur_report], &options.selection) {
             write_diagnostic(&mut diagnostics, &cur_row.id, &cur_report, &d);
-            cross.entry(index).or_default().push((d.severity, d.code));
+            cross.entry(c).or_default().push((d.severity, d.code));
         }
     }
 
@@ -483,7 +477,7 @@ pub fn run(
     summary.write_record(SUMMARY_HEADER).map_err(|e| io("summary.csv")(e.into()))?;
     for index in order {
         let Some(at) = row_at[index] else { continue };
-        let mut row = rows.get(at).map_err(io("summary.csv"))?;
+        let mut row = read_row(&mut rows, at).map_err(io("summary.csv"))?;
         for &(severity, code) in cross.get(&index).into_iter().flatten() {
             count(&mut row, severity, code);
         }

@@ -15,3 +15,4 @@ pub mod normalize;
 pub mod raw;
 pub mod recognize;
 pub mod render;
+pub mod spill;

@@ -262,102 +262,138 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         OrgTypeArg::Department => gongkai::model::OrgType::Department,
         OrgTypeArg::Government => gongkai::model::OrgType::Government,
     });
-    let check_one = |path: &PathBuf| match gongkai::import::read(path) {
-        Ok(mut report) => {
-            gongkai::batch::failpoint(&report.path);
-            if let Some(o) = org_type {
-                report.meta.org_type = Some(o);
-                report.meta.org_type_given = true;
-            }
+    let read_one = |path: &PathBuf| -> Result<gongkai::model::Report, gongkai::import::ImportError> {
+        let mut report = gongkai::import::read(path)?;
+        gongkai::batch::failpoint(&report.path);
+        if let Some(o) = org_type {
+            report.meta.org_type = Some(o);
+            report.meta.org_type_given = true;
+        }
+        Ok(report)
+    };
+    let check_one = |path: &PathBuf| match read_one(path) {
+        Ok(report) => {
             let diagnostics = lint::check_with(&report, &selection);
             FileResult::Checked { report: Box::new(report), diagnostics }
         }
         Err(err) => FileResult::Unreadable(err),
     };
     // One file that trips a bug must not stop the others: the panic becomes that file's error.
-    let mut results: Vec<FileResult> = files
-        .par_iter()
-        .map(|path| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_one(path))).unwrap_or_else(|panic| {
-                let detail = gongkai::batch::panic_message(&*panic);
-                FileResult::Unreadable(gongkai::import::ImportError::Internal {
-                    path: path.display().to_string(),
-                    detail,
-                })
-            })
+    let isolated = |path: &PathBuf| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_one(path))).unwrap_or_else(|panic| {
+            let detail = gongkai::batch::panic_message(&*panic);
+            FileResult::Unreadable(gongkai::import::ImportError::Internal { path: path.display().to_string(), detail })
         })
-        .collect();
-    add_series_findings(&mut results, &selection);
-
+    };
     let lang: Lang = args.lang.into();
     let stdout = std::io::stdout();
     let color = !args.no_color && stdout.is_terminal();
     let opts = render::Options { lang, color, width: 120 };
-    let mut out = stdout.lock();
-    let write = |out: &mut std::io::StdoutLock, s: &str| {
-        out.write_all(s.as_bytes()).map_err(|e| format!("cannot write output: {e}"))
-    };
-    match args.output_format {
-        OutputFormat::Json => {
-            let doc = render::json_document(&results, lang);
-            let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
-            write(&mut out, &format!("{text}\n"))?;
-        }
-        OutputFormat::Concise => {
-            for r in &results {
-                match r {
-                    FileResult::Checked { report, diagnostics } => {
-                        for d in diagnostics {
-                            write(&mut out, &format!("{}\n", render::concise(report, d, lang)))?;
-                        }
-                    }
-                    FileResult::Unreadable(err) => write(&mut out, &format!("{}\n", render::concise_error(err)))?,
-                }
-            }
-            write(&mut out, &format!("{}\n", Summary::of(&results).line(lang)))?;
-        }
-        OutputFormat::Full => {
-            for r in &results {
-                match r {
-                    FileResult::Checked { report, diagnostics } => {
-                        for d in diagnostics {
-                            write(&mut out, &render::full(report, d, &opts))?;
-                        }
-                    }
-                    FileResult::Unreadable(err) => write(&mut out, &render::full_error(err, &opts))?,
-                }
-            }
-            write(&mut out, &format!("{}\n", Summary::of(&results).line(lang)))?;
-        }
-    }
     let fail = match args.fail_level {
         Level::Error => Severity::Error,
         Level::Warning => Severity::Warning,
         Level::Info => Severity::Info,
     };
-    let failed = results.iter().any(|r| match r {
-        FileResult::Unreadable(_) => true,
-        FileResult::Checked { diagnostics, .. } => diagnostics.iter().any(|d| d.severity >= fail),
-    });
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
+    let render_block = |r: &FileResult| -> Vec<u8> {
+        match (args.output_format, r) {
+            (OutputFormat::Json, r) => serde_json::to_vec(&render::json_file(r, lang)).unwrap_or_default(),
+            (OutputFormat::Concise, FileResult::Checked { report, diagnostics }) => {
+                diagnostics.iter().map(|d| format!("{}\n", render::concise(report, d, lang))).collect::<String>().into()
+            }
+            (OutputFormat::Concise, FileResult::Unreadable(err)) => format!("{}\n", render::concise_error(err)).into(),
+            (OutputFormat::Full, FileResult::Checked { report, diagnostics }) => {
+                diagnostics.iter().map(|d| render::full(report, d, &opts)).collect::<String>().into()
+            }
+            (OutputFormat::Full, FileResult::Unreadable(err)) => render::full_error(err, &opts).into(),
+        }
+    };
+    let spill_error = |e: std::io::Error| format!("cannot write a temporary file: {e}");
 
-/// Compare reports of one agency for consecutive years (C306, C307) and add the findings to the later report.
-fn add_series_findings(results: &mut [FileResult], selection: &Selection) {
-    let (indices, reports): (Vec<usize>, Vec<&gongkai::model::Report>) = results
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| match r {
-            FileResult::Checked { report, .. } => Some((i, report.as_ref())),
-            FileResult::Unreadable(_) => None,
-        })
-        .unzip();
-    let found = lint::check_series(&reports, selection);
-    for (k, d) in found {
-        if let Some(FileResult::Checked { diagnostics, .. }) = indices.get(k).and_then(|&i| results.get_mut(i)) {
-            diagnostics.push(d);
+    // Files are checked in parallel, a chunk at a time, and each one's output is spilled to a temporary file as soon
+    // as it is rendered: memory does not grow with the number of files. The cross-year rules then compare each
+    // agency's consecutive years and add their findings to the later report's output.
+    let mut spill = gongkai::spill::Spill::new().map_err(spill_error)?;
+    let mut blocks = Vec::with_capacity(files.len());
+    let mut series_at = vec![None; files.len()];
+    let mut series_keys = Vec::new();
+    let mut summary = Summary::default();
+    let mut failed = false;
+    let chunk = rayon::current_num_threads() * 64;
+    for (c, paths) in files.chunks(chunk).enumerate() {
+        let results: Vec<FileResult> = paths.par_iter().map(isolated).collect();
+        for (k, result) in results.iter().enumerate() {
+            let index = c * chunk + k;
+            summary.add(result);
+            failed |= match result {
+                FileResult::Unreadable(_) => true,
+                FileResult::Checked { diagnostics, .. } => diagnostics.iter().any(|d| d.severity >= fail),
+            };
+            if let FileResult::Checked { report, .. } = result
+                && let Some(cells) = gongkai::batch::SeriesCells::of(report)
+            {
+                series_keys.push(cells.key(index));
+                let record = serde_json::to_vec(&cells).map_err(|e| e.to_string())?;
+                series_at[index] = Some(spill.push(&record).map_err(spill_error)?);
+            }
+            blocks.push(spill.push(&render_block(result)).map_err(spill_error)?);
         }
     }
+    let mut spilled = spill.finish().map_err(spill_error)?;
+    let mut read_series = |index: usize| -> Option<gongkai::batch::SeriesCells> {
+        serde_json::from_slice(&spilled.get(series_at[index]?).ok()?).ok()
+    };
+    // Findings of the cross-year rules, rendered, by file.
+    let mut later: std::collections::BTreeMap<usize, Vec<Vec<u8>>> = std::collections::BTreeMap::new();
+    for (p, c) in gongkai::batch::series_pairs(&series_keys) {
+        let (Some(previous), Some(current)) = (read_series(p), read_series(c)) else { continue };
+        if !previous.same_agency(&current) {
+            continue;
+        }
+        // The later report is read again (findings point into its tables); the earlier one needs only its cells.
+        let Ok(report) = read_one(&files[c]) else { continue };
+        let earlier = previous.report(&files[p].display().to_string());
+        for (_, d) in lint::check_series(&[&earlier, &report], &selection) {
+            summary.add_diagnostic(&d);
+            failed |= d.severity >= fail;
+            let file = FileResult::Checked { report: Box::new(report.clone()), diagnostics: vec![d] };
+            later.entry(c).or_default().push(match args.output_format {
+                OutputFormat::Json => serde_json::to_vec(&render::json_file(&file, lang)).unwrap_or_default(),
+                _ => render_block(&file),
+            });
+        }
+    }
+
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let write_error = |e: std::io::Error| format!("cannot write output: {e}");
+    let mut block = |index: usize| -> std::io::Result<Vec<u8>> { spilled.get(blocks[index]) };
+    match args.output_format {
+        OutputFormat::Json => {
+            let entries = (0..files.len()).map(|i| {
+                let mut entry: serde_json::Value = serde_json::from_slice(&block(i)?).map_err(std::io::Error::other)?;
+                for extra in later.get(&i).into_iter().flatten() {
+                    let extra: serde_json::Value = serde_json::from_slice(extra).map_err(std::io::Error::other)?;
+                    if let (Some(list), Some(more)) =
+                        (entry["diagnostics"].as_array_mut(), extra["diagnostics"].as_array())
+                    {
+                        list.extend(more.iter().cloned());
+                    }
+                }
+                Ok(entry)
+            });
+            render::write_json_document(&mut out, entries, &summary).map_err(write_error)?;
+        }
+        OutputFormat::Concise | OutputFormat::Full => {
+            for i in 0..files.len() {
+                out.write_all(&block(i).map_err(write_error)?).map_err(write_error)?;
+                for extra in later.get(&i).into_iter().flatten() {
+                    out.write_all(extra).map_err(write_error)?;
+                }
+            }
+            writeln!(out, "{}", summary.line(lang)).map_err(write_error)?;
+        }
+    }
+    out.flush().map_err(write_error)?;
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn rules(lang: Lang) -> Result<ExitCode, String> {

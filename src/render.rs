@@ -283,25 +283,32 @@ pub struct Summary {
 impl Summary {
     /// Count the results of a run.
     pub fn of(results: &[FileResult]) -> Summary {
-        let mut s = Summary { files: results.len(), ..Summary::default() };
+        let mut s = Summary::default();
         for r in results {
-            match r {
-                FileResult::Unreadable(_) => s.unreadable += 1,
-                FileResult::Checked { diagnostics, .. } => {
-                    for d in diagnostics {
-                        match d.severity {
-                            Severity::Error => s.errors += 1,
-                            Severity::Warning => s.warnings += 1,
-                            Severity::Info => s.infos += 1,
-                        }
-                        if d.fix.is_some() {
-                            s.fixable += 1;
-                        }
-                    }
-                }
-            }
+            s.add(r);
         }
         s
+    }
+
+    /// Count one more file.
+    pub fn add(&mut self, result: &FileResult) {
+        self.files += 1;
+        match result {
+            FileResult::Unreadable(_) => self.unreadable += 1,
+            FileResult::Checked { diagnostics, .. } => diagnostics.iter().for_each(|d| self.add_diagnostic(d)),
+        }
+    }
+
+    /// Count one more finding (of a file counted already).
+    pub fn add_diagnostic(&mut self, d: &Diagnostic) {
+        match d.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+        if d.fix.is_some() {
+            self.fixable += 1;
+        }
     }
 
     /// The closing line of the default output.
@@ -321,23 +328,80 @@ impl Summary {
 
 /// The whole JSON document of a run (`--output-format json`).
 pub fn json_document(results: &[FileResult], lang: Lang) -> Value {
-    let files: Vec<Value> = results
-        .iter()
-        .map(|r| match r {
-            FileResult::Checked { report, diagnostics } => json!({
-                "path": report.path,
-                "input": report.input,
-                "format": report.format,
-                "diagnostics": diagnostics.iter().map(|d| json_diagnostic(report, d, lang)).collect::<Vec<_>>(),
-            }),
-            FileResult::Unreadable(err) => json!({
-                "path": err.path(),
-                "input": Value::Null,
-                "format": Value::Null,
-                "error": { "code": err.code(), "message": err.reason(), "help": miette::Diagnostic::help(err).map(|h| h.to_string()) },
-                "diagnostics": [],
-            }),
-        })
-        .collect();
+    let files: Vec<Value> = results.iter().map(|r| json_file(r, lang)).collect();
     json!({ "version": 1, "files": files, "summary": Summary::of(results) })
+}
+
+/// One file's entry of the JSON document.
+pub fn json_file(result: &FileResult, lang: Lang) -> Value {
+    match result {
+        FileResult::Checked { report, diagnostics } => json!({
+            "path": report.path,
+            "input": report.input,
+            "format": report.format,
+            "diagnostics": diagnostics.iter().map(|d| json_diagnostic(report, d, lang)).collect::<Vec<_>>(),
+        }),
+        FileResult::Unreadable(err) => json!({
+            "path": err.path(),
+            "input": Value::Null,
+            "format": Value::Null,
+            "error": { "code": err.code(), "message": err.reason(), "help": miette::Diagnostic::help(err).map(|h| h.to_string()) },
+            "diagnostics": [],
+        }),
+    }
+}
+
+/// Write the JSON document of a run from its file entries one at a time, so that a run over thousands of files
+/// never holds them all: the same text as pretty-printing [`json_document`].
+///
+/// # Errors
+/// When `out` cannot be written.
+pub fn write_json_document(
+    out: &mut impl std::io::Write,
+    files: impl Iterator<Item = std::io::Result<Value>>,
+    summary: &Summary,
+) -> std::io::Result<()> {
+    // serde_json writes keys in order: "files", "summary", "version". Entries sit two levels deep; a JSON string
+    // never holds a raw newline, so indenting every line is safe.
+    let indent = |value: &Value, by: &str| -> std::io::Result<String> {
+        let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
+        Ok(text.lines().collect::<Vec<_>>().join(&format!("\n{by}")))
+    };
+    write!(out, "{{\n  \"files\": [")?;
+    let mut first = true;
+    for file in files {
+        write!(out, "{}\n    {}", if first { "" } else { "," }, indent(&file?, "    ")?)?;
+        first = false;
+    }
+    if !first {
+        write!(out, "\n  ")?;
+    }
+    let summary = serde_json::to_value(summary).map_err(std::io::Error::other)?;
+    writeln!(out, "],\n  \"summary\": {},\n  \"version\": 1\n}}", indent(&summary, "  ")?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_streamed_json_document_is_the_pretty_printed_one() {
+        let read = |p: &str| match crate::import::read(std::path::Path::new(p)) {
+            Ok(report) => {
+                let diagnostics = crate::lint::check(&report);
+                FileResult::Checked { report: Box::new(report), diagnostics }
+            }
+            Err(e) => FileResult::Unreadable(e),
+        };
+        let all =
+            [read("fixtures/xlsx/balance-broken.xlsx"), read("fixtures/bad/truncated.docx"), read("nothing.docx")];
+        for n in 0..=all.len() {
+            let results = &all[..n];
+            let mut streamed = Vec::new();
+            let entries = results.iter().map(|r| Ok(json_file(r, Lang::Zh)));
+            write_json_document(&mut streamed, entries, &Summary::of(results)).unwrap();
+            let whole = serde_json::to_string_pretty(&json_document(results, Lang::Zh)).unwrap() + "\n";
+            assert_eq!(String::from_utf8(streamed).unwrap(), whole, "{n} files");
+        }
+    }
 }

@@ -425,4 +425,18 @@ fn batch_runs_the_cross_year_rules_over_each_agencys_series() {
         diagnostics.lines().any(|l| l.contains("\"C306\"") && l.contains("\"report_id\":\"外事办-2024.xlsx\"")),
         "{diagnostics}"
     );
+    // check finds the same, inside the later report's output, pointing at its cell.
+    let concise = gongkai().args(["check", "--output-format", "concise", input.to_str().unwrap()]).output().unwrap();
+    let text = stdout(&concise);
+    let line = text.lines().find(|l| l.contains("C306")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("外事办-2024.xlsx") && line.contains("!"), "{line}");
+    let json = gongkai().args(["check", "--output-format", "json", input.to_str().unwrap()]).output().unwrap();
+    let doc: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let files = doc["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    let codes = |f: &Value| f["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].clone()).collect::<Vec<_>>();
+    assert!(!codes(&files[0]).contains(&Value::from("C306")));
+    assert!(codes(&files[1]).contains(&Value::from("C306")));
+    let counted = ["errors", "warnings", "infos"].iter().map(|k| doc["summary"][k].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(counted as usize, files.iter().map(|f| codes(f).len()).sum::<usize>(), "the summary counts C306");
 }

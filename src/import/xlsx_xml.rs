@@ -72,6 +72,12 @@ fn attr(e: &BytesStart, local: &str) -> Option<String> {
         .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(std::borrow::Cow::into_owned))
 }
 
+/// An attribute's text as written, without entity decoding: for the cell references, types and ranges of a sheet,
+/// which hold no entities, and are read for every cell.
+fn raw_attr<'a>(e: &'a BytesStart, local: &str) -> Option<std::borrow::Cow<'a, str>> {
+    e.attributes().with_checks(false).flatten().find(|a| a.key.local_name().as_ref() == local).map(|a| a.value)
+}
+
 /// The `r:id` attribute of a `<sheet>`: the one named `id` with a namespace prefix (its prefix varies by writer).
 fn rel_id_attr(e: &BytesStart) -> Option<String> {
     e.attributes()
@@ -302,7 +308,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &str, shared: &[String]) -> Result<(
                 }
                 match e.local_name().as_ref() {
                     "row" => {
-                        row = match attr(e, "r").and_then(|r| r.parse::<u32>().ok()) {
+                        row = match raw_attr(e, "r").and_then(|r| r.parse::<u32>().ok()) {
                             Some(r) if r >= 1 => r - 1,
                             _ if seen_row => row + 1,
                             _ => 0,
@@ -311,12 +317,12 @@ fn sheet(name: &str, sheet_name: &str, xml: &str, shared: &[String]) -> Result<(
                         next_col = 0;
                     }
                     "c" => {
-                        let (r, c) = attr(e, "r").and_then(|a| parse_ref(&a)).unwrap_or((row, next_col));
+                        let (r, c) = raw_attr(e, "r").and_then(|a| parse_ref(&a)).unwrap_or((row, next_col));
                         next_col = c + 1;
                         let pending = PendingCell {
                             row: r,
                             col: c,
-                            kind: attr(e, "t").unwrap_or_default(),
+                            kind: raw_attr(e, "t").map(std::borrow::Cow::into_owned).unwrap_or_default(),
                             value: String::new(),
                             inline: StringItem::default(),
                             in_v: false,
@@ -337,7 +343,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &str, shared: &[String]) -> Result<(
                         }
                     }
                     "mergeCell" => {
-                        if let Some(range) = attr(e, "ref") {
+                        if let Some(range) = raw_attr(e, "ref") {
                             let (a, b) = range.split_once(':').unwrap_or((&range, &range));
                             if let (Some(start), Some(end)) = (parse_ref(a), parse_ref(b)) {
                                 merges.push((start, end));

@@ -246,13 +246,20 @@ pub fn check_with(report: &Report, selection: &Selection) -> Vec<Diagnostic> {
 /// Run the cross-year rules over a set of reports: each report is compared with the report of the same agency for
 /// the year before, when the set holds one. Returns the findings by index into `reports`.
 pub fn check_series(reports: &[&Report], selection: &Selection) -> Vec<(usize, Diagnostic)> {
-    let agency = |r: &Report| r.meta.agency.as_deref().map(crate::normalize::label);
+    // Each report's (normalised agency, year), looked up by key: the first report of a year wins, as before.
+    let keys: Vec<Option<(String, i32)>> =
+        reports.iter().map(|r| Some((crate::normalize::label(r.meta.agency.as_deref()?), r.meta.year?))).collect();
+    let mut by_year: rustc_hash::FxHashMap<(&str, i32), usize> = rustc_hash::FxHashMap::default();
+    for (i, key) in keys.iter().enumerate() {
+        if let Some((name, year)) = key {
+            by_year.entry((name.as_str(), *year)).or_insert(i);
+        }
+    }
     let mut out = Vec::new();
     for (i, current) in reports.iter().enumerate() {
-        let (Some(name), Some(year)) = (agency(current), current.meta.year) else { continue };
-        let previous =
-            reports.iter().find(|p| p.meta.year == Some(year - 1) && agency(p).as_deref() == Some(name.as_str()));
-        let Some(previous) = previous else { continue };
+        let Some((name, year)) = &keys[i] else { continue };
+        let Some(&p) = by_year.get(&(name.as_str(), year - 1)) else { continue };
+        let previous = reports[p];
         for (rule, pair) in rules::SERIES {
             if !selection.wants(rule) {
                 continue;

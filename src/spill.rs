@@ -1,0 +1,92 @@
+//! An anonymous temporary file that records are appended to and read back from by position.
+//!
+//! A run over an archive must keep something per report until the end (the summary rows of `batch`, the output
+//! of `check`, which the cross-year rules may still add to). Kept in memory, that grows with the archive; spilled,
+//! memory stays flat and only a position per report remains.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+/// Where a record is in the spill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    offset: u64,
+    len: u64,
+}
+
+/// The writing side: records are appended.
+pub struct Spill {
+    file: BufWriter<File>,
+    len: u64,
+}
+
+impl Spill {
+    /// A spill in the system's temporary folder; the file has no name and is gone when dropped.
+    ///
+    /// # Errors
+    /// When the temporary file cannot be created.
+    pub fn new() -> std::io::Result<Spill> {
+        Ok(Spill { file: BufWriter::new(tempfile::tempfile()?), len: 0 })
+    }
+
+    /// A spill in `dir` (e.g. beside the outputs, on the disk that has room for them).
+    ///
+    /// # Errors
+    /// When the temporary file cannot be created.
+    pub fn new_in(dir: &Path) -> std::io::Result<Spill> {
+        Ok(Spill { file: BufWriter::new(tempfile::tempfile_in(dir)?), len: 0 })
+    }
+
+    /// Append a record.
+    ///
+    /// # Errors
+    /// When the file cannot be written (e.g. the disk is full).
+    pub fn push(&mut self, record: &[u8]) -> std::io::Result<Span> {
+        self.file.write_all(record)?;
+        let span = Span { offset: self.len, len: record.len() as u64 };
+        self.len += span.len;
+        Ok(span)
+    }
+
+    /// Stop writing and start reading.
+    ///
+    /// # Errors
+    /// When the buffered records cannot be written.
+    pub fn finish(self) -> std::io::Result<SpillReader> {
+        Ok(SpillReader { file: self.file.into_inner().map_err(std::io::IntoInnerError::into_error)? })
+    }
+}
+
+/// The reading side.
+pub struct SpillReader {
+    file: File,
+}
+
+impl SpillReader {
+    /// The record at `span`.
+    ///
+    /// # Errors
+    /// When the file cannot be read.
+    pub fn get(&mut self, span: Span) -> std::io::Result<Vec<u8>> {
+        self.file.seek(SeekFrom::Start(span.offset))?;
+        let mut buf = vec![0; usize::try_from(span.len).map_err(std::io::Error::other)?];
+        self.file.read_exact(&mut buf)?;
+        Ok(buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_come_back_by_position_in_any_order() {
+        let mut spill = Spill::new().unwrap();
+        let spans: Vec<Span> = ["一", "", "three"].iter().map(|r| spill.push(r.as_bytes()).unwrap()).collect();
+        let mut reader = spill.finish().unwrap();
+        assert_eq!(reader.get(spans[2]).unwrap(), b"three");
+        assert_eq!(reader.get(spans[0]).unwrap(), "一".as_bytes());
+        assert_eq!(reader.get(spans[1]).unwrap(), b"");
+    }
+}
