@@ -316,25 +316,40 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut blocks = Vec::with_capacity(files.len());
     let mut series_at = vec![None; files.len()];
     let mut series_keys = Vec::new();
+    // The first report read of each (agency, year): a report is compared with the one of the year before.
+    let mut first_of_year: rustc_hash::FxHashMap<(u64, i32), usize> = rustc_hash::FxHashMap::default();
     let mut summary = Summary::default();
     let mut failed = false;
     let chunk = rayon::current_num_threads() * 64;
     for (c, paths) in files.chunks(chunk).enumerate() {
-        let results: Vec<FileResult> = paths.par_iter().map(isolated).collect();
-        for (k, result) in results.iter().enumerate() {
+        let mut results: Vec<FileResult> = paths.par_iter().map(isolated).collect();
+        for (k, result) in results.iter_mut().enumerate() {
             let index = c * chunk + k;
+            if let FileResult::Checked { report, diagnostics } = result
+                && let Some(cells) = gongkai::batch::SeriesCells::of(report)
+            {
+                let key = cells.key(index);
+                // The year before was read already: compare now, while this report is in memory.
+                if let Some(&p) = first_of_year.get(&(key.0, key.1 - 1))
+                    && let Some(previous) = series_at[p]
+                        .and_then(|at| spill.get(at).ok())
+                        .and_then(|r| serde_json::from_slice::<gongkai::batch::SeriesCells>(&r).ok())
+                    && previous.same_agency(&cells)
+                {
+                    let earlier = previous.report(&files[p].display().to_string());
+                    let found = lint::check_series(&[&earlier, report], &selection);
+                    diagnostics.extend(found.into_iter().map(|(_, d)| d));
+                }
+                first_of_year.entry((key.0, key.1)).or_insert(index);
+                series_keys.push(key);
+                let record = serde_json::to_vec(&cells).map_err(|e| e.to_string())?;
+                series_at[index] = Some(spill.push(&record).map_err(spill_error)?);
+            }
             summary.add(result);
             failed |= match result {
                 FileResult::Unreadable(_) => true,
                 FileResult::Checked { diagnostics, .. } => diagnostics.iter().any(|d| d.severity >= fail),
             };
-            if let FileResult::Checked { report, .. } = result
-                && let Some(cells) = gongkai::batch::SeriesCells::of(report)
-            {
-                series_keys.push(cells.key(index));
-                let record = serde_json::to_vec(&cells).map_err(|e| e.to_string())?;
-                series_at[index] = Some(spill.push(&record).map_err(spill_error)?);
-            }
             blocks.push(spill.push(&render_block(result)).map_err(spill_error)?);
         }
     }
@@ -342,14 +357,14 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut read_series = |index: usize| -> Option<gongkai::batch::SeriesCells> {
         serde_json::from_slice(&spilled.get(series_at[index]?).ok()?).ok()
     };
-    // Findings of the cross-year rules, rendered, by file.
+    // A report whose year before came later in the listing: compared now, reading it again (the findings point
+    // into its tables); the earlier one needs only its cells.
     let mut later: std::collections::BTreeMap<usize, Vec<Vec<u8>>> = std::collections::BTreeMap::new();
-    for (p, c) in gongkai::batch::series_pairs(&series_keys) {
+    for (p, c) in gongkai::batch::series_pairs(&series_keys).into_iter().filter(|(p, c)| p > c) {
         let (Some(previous), Some(current)) = (read_series(p), read_series(c)) else { continue };
         if !previous.same_agency(&current) {
             continue;
         }
-        // The later report is read again (findings point into its tables); the earlier one needs only its cells.
         let Ok(report) = read_one(&files[c]) else { continue };
         let earlier = previous.report(&files[p].display().to_string());
         for (_, d) in lint::check_series(&[&earlier, &report], &selection) {

@@ -38,6 +38,14 @@ pub fn label(text: &str) -> String {
     out
 }
 
+/// [`label`], borrowing the text when it is its own label (no spaces, quotes, full-width or compatibility
+/// characters): most cells of a table are, and the recogniser normalises every cell.
+pub fn label_cow(text: &str) -> std::borrow::Cow<'_, str> {
+    let unchanged =
+        text.chars().all(|c| simple_nfkc(c) == Some(c) && fold_char(c) == Some(c)) && !text.starts_with("第二十条第");
+    if unchanged { std::borrow::Cow::Borrowed(text) } else { std::borrow::Cow::Owned(label(text)) }
+}
+
 /// NFKC of the characters report labels are made of, without the normalisation tables: ASCII, the CJK unified
 /// ideographs and CJK punctuation map to themselves, full-width ASCII (`（`, `１`) to ASCII and the ideographic
 /// space to a space. `None` for any other character: the caller then runs the full normalisation.
@@ -147,14 +155,21 @@ const UNITS: &[&str] = &["万元", "元", "件", "个", "项", "人次", "次", 
 /// assert_eq!(parse_value("若干"), Parsed::Text);
 /// ```
 pub fn parse_value(raw: &str) -> Parsed {
-    let text: String = raw.nfkc().filter(|c| !c.is_whitespace()).collect();
+    // Most cells are plain ASCII ("17", "/"), whose NFKC form is themselves.
+    let text: std::borrow::Cow<str> = if raw.bytes().all(|b| b.is_ascii_graphic()) {
+        std::borrow::Cow::Borrowed(raw)
+    } else if raw.chars().all(|c| simple_nfkc(c).is_some()) {
+        raw.chars().filter_map(simple_nfkc).filter(|c| !c.is_whitespace()).collect::<String>().into()
+    } else {
+        raw.nfkc().filter(|c| !c.is_whitespace()).collect::<String>().into()
+    };
     if text.is_empty() {
         return Parsed::Blank;
     }
-    if PLACEHOLDERS.contains(&text.as_str()) {
+    if PLACEHOLDERS.contains(&text.as_ref()) {
         return Parsed::Placeholder;
     }
-    let mut body = text.as_str();
+    let mut body = text.as_ref();
     let mut unit = None;
     for u in UNITS {
         if let Some(stripped) = body.strip_suffix(u)
@@ -239,6 +254,16 @@ pub fn format_number(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_borrowed_label_is_the_label() {
+        for text in
+            ["自然人", "17", "（一）予以公开", "第二十条第一项", "“三安全一稳定”", "a b", "１２", "⑴", "总计", ""]
+        {
+            assert_eq!(label_cow(text), label(text), "{text}");
+        }
+        assert!(matches!(label_cow("法人或其他组织"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn the_table_free_nfkc_agrees_with_nfkc() {

@@ -15,9 +15,12 @@ pub struct Span {
     len: u64,
 }
 
-/// The writing side: records are appended.
+/// The writing side: records are appended, and can be read back while writing goes on.
 pub struct Spill {
     file: BufWriter<File>,
+    /// A second handle on the same file for reading. It shares the file position with the writer, so a read
+    /// puts the position back at the end.
+    reader: File,
     len: u64,
 }
 
@@ -27,7 +30,7 @@ impl Spill {
     /// # Errors
     /// When the temporary file cannot be created.
     pub fn new() -> std::io::Result<Spill> {
-        Ok(Spill { file: BufWriter::new(tempfile::tempfile()?), len: 0 })
+        Spill::over(tempfile::tempfile()?)
     }
 
     /// A spill in `dir` (e.g. beside the outputs, on the disk that has room for them).
@@ -35,7 +38,22 @@ impl Spill {
     /// # Errors
     /// When the temporary file cannot be created.
     pub fn new_in(dir: &Path) -> std::io::Result<Spill> {
-        Ok(Spill { file: BufWriter::new(tempfile::tempfile_in(dir)?), len: 0 })
+        Spill::over(tempfile::tempfile_in(dir)?)
+    }
+
+    fn over(file: File) -> std::io::Result<Spill> {
+        Ok(Spill { reader: file.try_clone()?, file: BufWriter::new(file), len: 0 })
+    }
+
+    /// A record written before, read while writing goes on.
+    ///
+    /// # Errors
+    /// When the file cannot be written or read.
+    pub fn get(&mut self, span: Span) -> std::io::Result<Vec<u8>> {
+        self.file.flush()?;
+        let record = read_at(&mut self.reader, span);
+        self.reader.seek(SeekFrom::End(0))?;
+        record
     }
 
     /// Append a record.
@@ -69,11 +87,15 @@ impl SpillReader {
     /// # Errors
     /// When the file cannot be read.
     pub fn get(&mut self, span: Span) -> std::io::Result<Vec<u8>> {
-        self.file.seek(SeekFrom::Start(span.offset))?;
-        let mut buf = vec![0; usize::try_from(span.len).map_err(std::io::Error::other)?];
-        self.file.read_exact(&mut buf)?;
-        Ok(buf)
+        read_at(&mut self.file, span)
     }
+}
+
+fn read_at(file: &mut File, span: Span) -> std::io::Result<Vec<u8>> {
+    file.seek(SeekFrom::Start(span.offset))?;
+    let mut buf = vec![0; usize::try_from(span.len).map_err(std::io::Error::other)?];
+    file.read_exact(&mut buf)?;
+    Ok(buf)
 }
 
 #[cfg(test)]
@@ -88,5 +110,19 @@ mod tests {
         assert_eq!(reader.get(spans[2]).unwrap(), b"three");
         assert_eq!(reader.get(spans[0]).unwrap(), "一".as_bytes());
         assert_eq!(reader.get(spans[1]).unwrap(), b"");
+    }
+
+    #[test]
+    fn reading_while_writing_leaves_appending_intact() {
+        let mut spill = Spill::new().unwrap();
+        let a = spill.push(b"alpha").unwrap();
+        assert_eq!(spill.get(a).unwrap(), b"alpha");
+        let b = spill.push(b"beta").unwrap();
+        assert_eq!(spill.get(a).unwrap(), b"alpha");
+        let c = spill.push(b"gamma").unwrap();
+        let mut reader = spill.finish().unwrap();
+        assert_eq!(reader.get(b).unwrap(), b"beta");
+        assert_eq!(reader.get(c).unwrap(), b"gamma");
+        assert_eq!(reader.get(a).unwrap(), b"alpha");
     }
 }

@@ -13,7 +13,7 @@ use crate::raw::{Addressing, Grid, InputKind, Paragraph, RawDocument};
 
 pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
     let mut archive = super::open_zip(name, bytes)?;
-    let Some(xml) = super::read_part(name, &mut archive, "word/document.xml")? else {
+    let Some(xml) = super::read_part_bytes(name, &mut archive, "word/document.xml")? else {
         return Err(ImportError::NotADocument { path: name.to_string(), hint: "word/document.xml is missing" });
     };
     let property_title =
@@ -50,8 +50,8 @@ fn attr(e: &BytesStart, name: &str) -> Option<String> {
         .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
 }
 
-fn parse_document(name: &str, xml: &str) -> Result<(Vec<Paragraph>, Vec<Grid>), ImportError> {
-    let mut reader = Reader::from_str(xml);
+fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>), ImportError> {
+    let mut reader = Reader::from_reader(xml);
     let mut paragraphs = Vec::new();
     let mut grids = Vec::new();
 
@@ -290,7 +290,7 @@ mod tests {
                   <w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr>
             </w:tbl></w:body></w:document>"#
         );
-        let (paras, grids) = parse_document("t.docx", &xml).unwrap();
+        let (paras, grids) = parse_document("t.docx", xml.as_bytes()).unwrap();
         assert_eq!(paras.len(), 1);
         assert_eq!(paras[0].text, "标题续 & 完");
         let g = &grids[0];
@@ -305,6 +305,6 @@ mod tests {
     #[test]
     fn deep_nesting_is_refused() {
         let xml = format!("<w:document {W}>{}{}</w:document>", "<a>".repeat(10_000), "</a>".repeat(10_000));
-        assert!(matches!(parse_document("deep.docx", &xml), Err(ImportError::Limit { .. })));
+        assert!(matches!(parse_document("deep.docx", xml.as_bytes()), Err(ImportError::Limit { .. })));
     }
 }

@@ -374,6 +374,19 @@ pub(crate) fn read_part(
     archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
     part: &str,
 ) -> Result<Option<String>, ImportError> {
+    let Some(bytes) = read_part_bytes(name, archive, part)? else { return Ok(None) };
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|e| ImportError::Corrupt { path: name.to_string(), detail: format!("{part}: {e}") })
+}
+
+/// Read one zip entry's bytes, as [`read_part`] does, for an XML parser that checks the text's UTF-8 itself
+/// (quick-xml checks every event it hands out, so checking the whole part first would do it twice).
+pub(crate) fn read_part_bytes(
+    name: &str,
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    part: &str,
+) -> Result<Option<Vec<u8>>, ImportError> {
     let Some(index) = archive.file_names_raw().position(|n| n.eq_ignore_ascii_case(part.as_bytes())) else {
         return Ok(None);
     };
@@ -389,7 +402,7 @@ pub(crate) fn read_part(
             limit: format!("{part} inflates past {} MiB", limits::MAX_XML_PART / 1024 / 1024),
         });
     }
-    String::from_utf8(buf).map(Some).map_err(|e| corrupt(&e))
+    Ok(Some(buf))
 }
 
 /// Append `text` to `dst` without letting `dst` grow past [`limits::MAX_CELL_TEXT`] (cut at a character boundary).

@@ -26,10 +26,10 @@ pub(super) struct SheetCells {
 pub(super) fn read_sheets(name: &str, bytes: &[u8]) -> Result<Vec<SheetCells>, ImportError> {
     let mut archive = super::open_zip(name, bytes)?;
     let corrupt = |detail: String| ImportError::Corrupt { path: name.to_string(), detail };
-    let Some(workbook) = super::read_part(name, &mut archive, "xl/workbook.xml")? else {
+    let Some(workbook) = super::read_part_bytes(name, &mut archive, "xl/workbook.xml")? else {
         return Err(ImportError::NotADocument { path: name.to_string(), hint: "xl/workbook.xml is missing" });
     };
-    let rels = super::read_part(name, &mut archive, "xl/_rels/workbook.xml.rels")?.unwrap_or_default();
+    let rels = super::read_part_bytes(name, &mut archive, "xl/_rels/workbook.xml.rels")?.unwrap_or_default();
     let rels = relationships(&rels).map_err(|e| corrupt(format!("xl/_rels/workbook.xml.rels: {e}")))?;
     let sheets = sheet_list(&workbook).map_err(|e| corrupt(format!("xl/workbook.xml: {e}")))?;
 
@@ -37,7 +37,7 @@ pub(super) fn read_sheets(name: &str, bytes: &[u8]) -> Result<Vec<SheetCells>, I
         .iter()
         .find(|r| r.kind.ends_with("/sharedStrings"))
         .map_or_else(|| "xl/sharedStrings.xml".to_string(), |r| r.target.clone());
-    let shared = match super::read_part(name, &mut archive, &shared_part)? {
+    let shared = match super::read_part_bytes(name, &mut archive, &shared_part)? {
         Some(xml) => shared_strings(&xml).map_err(|e| corrupt(format!("{shared_part}: {e}")))?,
         None => Vec::new(),
     };
@@ -49,7 +49,7 @@ pub(super) fn read_sheets(name: &str, bytes: &[u8]) -> Result<Vec<SheetCells>, I
             // Chart sheets and dialog sheets hold no cells.
             continue;
         }
-        let Some(xml) = super::read_part(name, &mut archive, &rel.target)? else {
+        let Some(xml) = super::read_part_bytes(name, &mut archive, &rel.target)? else {
             return Err(corrupt(format!("sheet {sheet_name}: {} is missing", rel.target)));
         };
         let (cells, merges) = sheet(name, &sheet_name, &xml, &shared)?;
@@ -104,8 +104,8 @@ fn resolve_target(target: &str) -> String {
     parts.join("/")
 }
 
-fn relationships(xml: &str) -> Result<Vec<Relationship>, quick_xml::Error> {
-    let mut reader = Reader::from_str(xml);
+fn relationships(xml: &[u8]) -> Result<Vec<Relationship>, quick_xml::Error> {
+    let mut reader = Reader::from_reader(xml);
     let mut out = Vec::new();
     loop {
         match reader.read_event()? {
@@ -123,8 +123,8 @@ fn relationships(xml: &str) -> Result<Vec<Relationship>, quick_xml::Error> {
 }
 
 /// `(name, relationship id)` of every sheet, in workbook order.
-fn sheet_list(xml: &str) -> Result<Vec<(String, String)>, quick_xml::Error> {
-    let mut reader = Reader::from_str(xml);
+fn sheet_list(xml: &[u8]) -> Result<Vec<(String, String)>, quick_xml::Error> {
+    let mut reader = Reader::from_reader(xml);
     let mut out = Vec::new();
     loop {
         match reader.read_event()? {
@@ -174,21 +174,22 @@ impl StringItem {
     }
 }
 
-/// The text of a `Text`, `GeneralRef` or `CData` event, if it is one.
-fn event_text(event: &Event) -> Option<String> {
+/// The text of a `Text`, `GeneralRef` or `CData` event, if it is one, borrowed where the XML allows.
+fn event_text<'a>(event: &'a Event) -> Option<std::borrow::Cow<'a, str>> {
+    use std::borrow::Cow;
     match event {
-        Event::Text(t) => Some(t.xml10_content().into_owned()),
-        Event::CData(c) => Some(c.xml10_content().into_owned()),
+        Event::Text(t) => Some(t.xml10_content()),
+        Event::CData(c) => Some(c.xml10_content()),
         Event::GeneralRef(r) => match r.resolve_char_ref() {
-            Ok(Some(c)) => Some(c.to_string()),
-            _ => quick_xml::escape::resolve_predefined_entity(&r.xml10_content()).map(str::to_string),
+            Ok(Some(c)) => Some(Cow::Owned(c.to_string())),
+            _ => quick_xml::escape::resolve_predefined_entity(&r.xml10_content()).map(Cow::Borrowed),
         },
         _ => None,
     }
 }
 
-fn shared_strings(xml: &str) -> Result<Vec<String>, quick_xml::Error> {
-    let mut reader = Reader::from_str(xml);
+fn shared_strings(xml: &[u8]) -> Result<Vec<String>, quick_xml::Error> {
+    let mut reader = Reader::from_reader(xml);
     let mut out = Vec::new();
     let mut item: Option<StringItem> = None;
     loop {
@@ -268,7 +269,7 @@ fn parse_ref(reference: &str) -> Option<(u32, u32)> {
 struct PendingCell {
     row: u32,
     col: u32,
-    kind: String,
+    kind: CellKind,
     value: String,
     inline: StringItem,
     in_v: bool,
@@ -278,12 +279,12 @@ struct PendingCell {
 type Cells = Vec<(u32, u32, String, Option<f64>)>;
 type Merges = Vec<((u32, u32), (u32, u32))>;
 
-fn sheet(name: &str, sheet_name: &str, xml: &str, shared: &[String]) -> Result<(Cells, Merges), ImportError> {
+fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<(Cells, Merges), ImportError> {
     let corrupt = |e: &dyn std::fmt::Display| ImportError::Corrupt {
         path: name.to_string(),
         detail: format!("sheet {sheet_name} is not well-formed XML ({e})"),
     };
-    let mut reader = Reader::from_str(xml);
+    let mut reader = Reader::from_reader(xml);
     let mut cells: Cells = Vec::new();
     let mut merges: Merges = Vec::new();
     let mut depth = 0usize;
@@ -322,7 +323,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &str, shared: &[String]) -> Result<(
                         let pending = PendingCell {
                             row: r,
                             col: c,
-                            kind: raw_attr(e, "t").map(std::borrow::Cow::into_owned).unwrap_or_default(),
+                            kind: raw_attr(e, "t").map_or(CellKind::Number, |t| CellKind::of(&t)),
                             value: String::new(),
                             inline: StringItem::default(),
                             in_v: false,
@@ -363,7 +364,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &str, shared: &[String]) -> Result<(
                 match e.local_name().as_ref() {
                     "c" => {
                         if let Some(done) = cell.take()
-                            && let Some((text, typed)) = cell_value(done.kind.as_str(), done.value, done.inline, shared)
+                            && let Some((text, typed)) = cell_value(done.kind, done.value, done.inline, shared)
                         {
                             if cells.len() as u64 >= limits::MAX_SHEET_CELLS {
                                 return Err(ImportError::Limit {
@@ -412,26 +413,64 @@ fn sheet(name: &str, sheet_name: &str, xml: &str, shared: &[String]) -> Result<(
     Ok((cells, merges))
 }
 
+/// A cell's `t` attribute.
+#[derive(Clone, Copy)]
+enum CellKind {
+    /// `n` or none: a number.
+    Number,
+    /// `s`: an index into the shared strings.
+    Shared,
+    /// `inlineStr`: the text is in `<is>`.
+    Inline,
+    /// `b`: `0` or `1`.
+    Bool,
+    /// `str` (a formula's text), `e` (an error) or `d` (an ISO date): the text is in `<v>`.
+    Text,
+}
+
+impl CellKind {
+    fn of(t: &str) -> CellKind {
+        match t {
+            "s" => CellKind::Shared,
+            "inlineStr" => CellKind::Inline,
+            "b" => CellKind::Bool,
+            "str" | "e" | "d" => CellKind::Text,
+            _ => CellKind::Number,
+        }
+    }
+}
+
 /// The text and, for numbers, the value of a finished cell; `None` for a cell without a value.
-fn cell_value(kind: &str, value: String, mut inline: StringItem, shared: &[String]) -> Option<(String, Option<f64>)> {
+fn cell_value(
+    kind: CellKind,
+    value: String,
+    mut inline: StringItem,
+    shared: &[String],
+) -> Option<(String, Option<f64>)> {
     match kind {
-        "s" => {
+        CellKind::Shared => {
             let index: usize = value.trim().parse().ok()?;
             let text = shared.get(index)?;
             (!text.is_empty()).then(|| (text.clone(), None))
         }
-        "inlineStr" => {
+        CellKind::Inline => {
             let text = inline.take();
             (!text.is_empty()).then_some((text, None))
         }
-        "b" => Some(((if value.trim() == "1" { "TRUE" } else { "FALSE" }).to_string(), None)),
-        "str" | "e" | "d" => (!value.is_empty()).then(|| (decode_escapes(value), None)),
-        _ => {
+        CellKind::Bool => Some(((if value.trim() == "1" { "TRUE" } else { "FALSE" }).to_string(), None)),
+        CellKind::Text => (!value.is_empty()).then(|| (decode_escapes(value), None)),
+        CellKind::Number => {
             let trimmed = value.trim();
             if trimmed.is_empty() {
                 return None;
             }
+            // Counts are small whole numbers written as such: their text is already the plain decimal form.
+            let plain = trimmed.len() == value.len()
+                && value.len() < 16
+                && value.bytes().all(|b| b.is_ascii_digit())
+                && (value.len() == 1 || !value.starts_with('0'));
             match trimmed.parse::<f64>() {
+                Ok(v) if plain => Some((value, Some(v))),
                 Ok(v) if v.is_finite() => Some((format_number(v), Some(v))),
                 _ => Some((value, None)),
             }
@@ -470,7 +509,10 @@ mod tests {
     #[test]
     fn rich_text_joins_runs_and_drops_phonetic_guides() {
         let xml = r#"<sst xmlns="x"><si><r><t>本年</t></r><r><t xml:space="preserve">新收 </t></r><rPh sb="0" eb="1"><t>ben</t></rPh></si><si/><si><t>a&amp;b</t></si></sst>"#;
-        assert_eq!(shared_strings(xml).unwrap(), vec!["本年新收 ".to_string(), String::new(), "a&b".to_string()]);
+        assert_eq!(
+            shared_strings(xml.as_bytes()).unwrap(),
+            vec!["本年新收 ".to_string(), String::new(), "a&b".to_string()]
+        );
     }
 
     #[test]
@@ -480,7 +522,7 @@ mod tests {
             <x:row><x:c t="inlineStr"><x:is><x:t>内联</x:t></x:is></x:c><x:c t="b"><x:v>1</x:v></x:c>
               <x:c t="str"><x:f>A1</x:f><x:v>公式</x:v></x:c><x:c t="e"><x:v>#DIV/0!</x:v></x:c><x:c s="1"/></x:row>
             </x:sheetData><x:mergeCells count="1"><x:mergeCell ref="B3:C4"/></x:mergeCells></x:worksheet>"#;
-        let (cells, merges) = sheet("t.xlsx", "S", xml, &["标签".to_string()]).unwrap();
+        let (cells, merges) = sheet("t.xlsx", "S", xml.as_bytes(), &["标签".to_string()]).unwrap();
         let got: Vec<(u32, u32, &str, Option<f64>)> =
             cells.iter().map(|(r, c, t, v)| (*r, *c, t.as_str(), *v)).collect();
         assert_eq!(
@@ -500,6 +542,6 @@ mod tests {
     #[test]
     fn deep_nesting_is_refused() {
         let xml = format!("<worksheet>{}{}</worksheet>", "<a>".repeat(600), "</a>".repeat(600));
-        assert!(matches!(sheet("t.xlsx", "S", &xml, &[]), Err(ImportError::Limit { .. })));
+        assert!(matches!(sheet("t.xlsx", "S", xml.as_bytes(), &[]), Err(ImportError::Limit { .. })));
     }
 }

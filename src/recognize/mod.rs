@@ -18,18 +18,19 @@ use crate::model::{Cell, Meta, Note, Origin, Report, Section, TableLocation};
 use crate::normalize::{self, Parsed};
 use crate::raw::{Addressing, Grid, RawDocument};
 
-/// Normalised visible text of every position of a grid. Positions covered by a merge share their anchor's text.
-struct Norm {
+/// Normalised visible text of every position of a grid. Positions covered by a merge share their anchor's text;
+/// text that is its own label is borrowed from the grid.
+struct Norm<'a> {
     cols: u32,
     /// Per position, an index into `texts`; 0 is the empty text.
     at: Vec<u32>,
-    texts: Vec<String>,
+    texts: Vec<std::borrow::Cow<'a, str>>,
 }
 
-impl Norm {
-    fn new(grid: &Grid) -> Self {
+impl<'a> Norm<'a> {
+    fn new(grid: &'a Grid) -> Self {
         let mut at = Vec::with_capacity(grid.rows as usize * grid.cols as usize);
-        let mut texts = vec![String::new()];
+        let mut texts = vec![std::borrow::Cow::Borrowed("")];
         for r in 0..grid.rows {
             for c in 0..grid.cols {
                 let (ar, ac) = grid.anchor_of(r, c);
@@ -43,7 +44,7 @@ impl Norm {
                         at.push(0);
                     } else {
                         at.push(texts.len() as u32);
-                        texts.push(normalize::label(raw));
+                        texts.push(normalize::label_cow(raw));
                     }
                 }
             }
@@ -54,14 +55,14 @@ impl Norm {
         if c >= self.cols {
             return "";
         }
-        self.at.get(r as usize * self.cols as usize + c as usize).map_or("", |&i| self.texts[i as usize].as_str())
+        self.at.get(r as usize * self.cols as usize + c as usize).map_or("", |&i| self.texts[i as usize].as_ref())
     }
 }
 
 /// What the recogniser is building.
 struct Builder<'a> {
     grids: &'a [Grid],
-    norms: Vec<Norm>,
+    norms: Vec<Norm<'a>>,
     cells: BTreeMap<String, Cell>,
     used: HashSet<(usize, u32, u32)>,
     notes: Vec<Note>,

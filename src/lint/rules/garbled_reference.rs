@@ -35,6 +35,10 @@ static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Garbled document numbers in a text: `(original, repaired)`.
 pub fn garbled_numbers(text: &str) -> Vec<(String, String)> {
+    // The pattern needs 号 and one bracket: most texts have neither, and the search over Han text is the cost.
+    if !text.contains('号') || !text.contains(['〔', '〕']) {
+        return Vec::new();
+    }
     DOC_NUMBER
         .captures_iter(text)
         .map(|c| {
