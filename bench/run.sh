@@ -20,9 +20,10 @@ if [ ! -f "$CORPUS/truth.jsonl" ]; then
   python3 "$SHARED/make_corpus.py" --n "$N" --out "$CORPUS" --jobs 2 >/dev/null
 fi
 cargo build --release --quiet
-cargo bench --no-run --quiet --bench floor 2>/dev/null
 BIN=target/release/gongkai
-FLOOR=$(find target/release/deps -name "floor-*" -type f -executable | sort | tail -n 1)
+# The floor binary cargo just built (older builds of it stay in target/release/deps).
+FLOOR=$(cargo bench --no-run --bench floor --message-format=json 2>/dev/null |
+  python3 -c 'import json,sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable") and m["target"]["name"] == "floor"][-1])')
 
 # The Python pipeline reads a subset: link the first PY_N files of each format into their own corpus.
 SUB=$WORK/subset-$PY_N
@@ -31,15 +32,25 @@ for f in docx xlsx; do
   find "$CORPUS/$f" -name "*.$f" | sort | sed -n "1,${PY_N}p" | while read -r x; do cp -f "$x" "$SUB/$f/"; done
 done
 
-# files/s and peak RSS (MiB) of a command over COUNT files
+# files/s and peak RSS (MiB) of a command over COUNT files: the median of RUNS runs (machines are noisy).
+RUNS=${RUNS:-3}
 measure() { # label count cmd...
   local label=$1 count=$2; shift 2
-  local t0 t1 rss
-  t0=$(date +%s.%N)
-  /usr/bin/time -o "$WORK/time.txt" -f "%M" "$@" >/dev/null 2>&1 || true
-  t1=$(date +%s.%N)
-  rss=$(tail -n 1 "$WORK/time.txt")
-  python3 -c "import sys; n=$count; s=$t1-$t0; print(f'| {sys.argv[1]} | {n} | {s:.2f} | {n/s:.0f} | {int(sys.argv[2])//1024} |')" "$label" "${rss:-0}"
+  local results=()
+  for _ in $(seq "$RUNS"); do
+    local t0 t1
+    t0=$(date +%s.%N)
+    /usr/bin/time -o "$WORK/time.txt" -f "%M" "$@" >/dev/null 2>&1 || true
+    t1=$(date +%s.%N)
+    results+=("$(python3 -c "print($t1-$t0)") $(tail -n 1 "$WORK/time.txt")")
+  done
+  python3 - "$label" "$count" "${results[@]}" <<'PY'
+import sys
+label, n, runs = sys.argv[1], int(sys.argv[2]), [tuple(map(float, r.split())) for r in sys.argv[3:]]
+s = sorted(r[0] for r in runs)[len(runs) // 2]
+rss = max(r[1] for r in runs)
+print(f"| {label} | {n} | {s:.2f} | {n/s:.0f} | {int(rss)//1024} |")
+PY
 }
 
 echo "| what | files | seconds | files/s | peak MiB |"
@@ -49,9 +60,9 @@ for f in docx xlsx; do
     measure "floor: unzip + tokenise every XML part, $f, $j thread(s)" "$N" "$FLOOR" "$CORPUS/$f" "$j"
     measure "gongkai check, $f, -j $j" "$N" $BIN -j "$j" check --output-format concise "$CORPUS/$f"
     rm -rf "$WORK/out"
-    measure "gongkai batch --to none (dataset only), $f, -j $j" "$N" $BIN -j "$j" batch "$CORPUS/$f" -o "$WORK/out" --to none
+    measure "gongkai batch --to none (dataset only), $f, -j $j" "$N" $BIN -j "$j" batch "$CORPUS/$f" -o "$WORK/out" --to none --force
     rm -rf "$WORK/out"
-    measure "gongkai batch --to xlsx, $f, -j $j" "$N" $BIN -j "$j" batch "$CORPUS/$f" -o "$WORK/out" --to xlsx
+    measure "gongkai batch --to xlsx, $f, -j $j" "$N" $BIN -j "$j" batch "$CORPUS/$f" -o "$WORK/out" --to xlsx --force
   done
   measure "gongkai check, $f subset, -j 1" "$PY_N" $BIN -j 1 check --output-format concise "$SUB/$f"
 done
@@ -63,7 +74,9 @@ measure "python: python-calamine read + check + openpyxl write, xlsx subset, 1 p
 measure "python: python-docx read + check (--no-write), docx subset, 1 process" "$PY_N" python3 "$SHARED/py_baseline.py" --format docx --reader python-docx --workers 1 --no-write --out "$WORK/py" "$SUB"
 
 # Peak memory against archive size: the same 2000 reports listed once, then five times over (10 000 reports).
+measure "gongkai check, $N reports, -j 2" "$N" $BIN -j 2 check --output-format concise "$CORPUS/docx"
+measure "gongkai check, $((5 * N)) reports, -j 2" "$((5 * N))" $BIN -j 2 check --output-format concise "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx"
 rm -rf "$WORK/out"
-measure "gongkai batch --to none, $N reports, -j 2" "$N" $BIN -j 2 batch "$CORPUS/docx" -o "$WORK/out" --to none
+measure "gongkai batch --to none, $N reports, -j 2" "$N" $BIN -j 2 batch "$CORPUS/docx" -o "$WORK/out" --to none --force
 rm -rf "$WORK/out"
-measure "gongkai batch --to none, $((5 * N)) reports, -j 2" "$((5 * N))" $BIN -j 2 batch "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" -o "$WORK/out" --to none
+measure "gongkai batch --to none, $((5 * N)) reports, -j 2" "$((5 * N))" $BIN -j 2 batch "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" -o "$WORK/out" --to none --force
