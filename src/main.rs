@@ -159,6 +159,10 @@ enum OutputFormat {
     Concise,
     /// One JSON document (see README).
     Json,
+    /// GitHub Actions workflow commands: findings become annotations of the CI run.
+    Github,
+    /// A SARIF 2.1.0 log, for code-scanning tools.
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -305,6 +309,11 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 diagnostics.iter().map(|d| render::full(report, d, &opts)).collect::<String>().into()
             }
             (OutputFormat::Full, FileResult::Unreadable(err)) => render::full_error(err, &opts).into(),
+            (OutputFormat::Github, FileResult::Checked { report, diagnostics }) => {
+                diagnostics.iter().map(|d| format!("{}\n", render::github(report, d, lang))).collect::<String>().into()
+            }
+            (OutputFormat::Github, FileResult::Unreadable(err)) => format!("{}\n", render::github_error(err)).into(),
+            (OutputFormat::Sarif, r) => serde_json::to_vec(&render::sarif_results(r, lang)).unwrap_or_default(),
         }
     };
     let spill_error = |e: std::io::Error| format!("cannot write a temporary file: {e}");
@@ -397,7 +406,19 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             });
             render::write_json_document(&mut out, entries, &summary).map_err(write_error)?;
         }
-        OutputFormat::Concise | OutputFormat::Full => {
+        OutputFormat::Sarif => {
+            let results = (0..files.len()).map(|i| {
+                let mut results: Vec<serde_json::Value> =
+                    serde_json::from_slice(&block(i)?).map_err(std::io::Error::other)?;
+                for extra in later.get(&i).into_iter().flatten() {
+                    let more: Vec<serde_json::Value> = serde_json::from_slice(extra).map_err(std::io::Error::other)?;
+                    results.extend(more);
+                }
+                Ok(results)
+            });
+            render::write_sarif(&mut out, results, lang).map_err(write_error)?;
+        }
+        OutputFormat::Concise | OutputFormat::Full | OutputFormat::Github => {
             for i in 0..files.len() {
                 out.write_all(&block(i).map_err(write_error)?).map_err(write_error)?;
                 for extra in later.get(&i).into_iter().flatten() {

@@ -230,6 +230,153 @@ pub fn concise_error(err: &ImportError) -> String {
     format!("{}: E000 [error] {}", err.path(), err.reason())
 }
 
+/// A GitHub Actions workflow command for one finding (`::error file=…,title=C303 表三!I12::message`), so that a CI
+/// job shows the findings as annotations.
+pub fn github(report: &Report, d: &Diagnostic, lang: Lang) -> String {
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let title = match d.origin {
+        Some(o) => format!("{} {}", d.code, report.address(o)),
+        None => d.code.to_string(),
+    };
+    let mut message = d.message.get(lang).to_string();
+    if let Some(help) = &d.help {
+        message.push('\n');
+        message.push_str(help.get(lang));
+    }
+    format!(
+        "::{level} file={},title={}::{}",
+        github_property(&report.path),
+        github_property(&title),
+        github_data(&message)
+    )
+}
+
+/// The workflow command for an unreadable file.
+pub fn github_error(err: &ImportError) -> String {
+    let mut message = err.reason();
+    if let Some(help) = miette::Diagnostic::help(err) {
+        message.push('\n');
+        message.push_str(&help.to_string());
+    }
+    format!("::error file={},title=E000::{}", github_property(err.path()), github_data(&message))
+}
+
+/// Escaping of a workflow command's message.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escaping of a workflow command's property value.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The SARIF 2.1.0 results of one file: one per finding, or one `E000` for a file that could not be read.
+pub fn sarif_results(result: &FileResult, lang: Lang) -> Vec<Value> {
+    let location = |path: &str, address: Option<String>| {
+        let mut loc = json!({ "physicalLocation": { "artifactLocation": { "uri": sarif_uri(path) } } });
+        if let Some(a) = address {
+            loc["logicalLocations"] = json!([{ "fullyQualifiedName": a, "kind": "element" }]);
+        }
+        loc
+    };
+    match result {
+        FileResult::Checked { report, diagnostics } => diagnostics
+            .iter()
+            .map(|d| {
+                let mut text = d.message.get(lang).to_string();
+                if let Some(help) = &d.help {
+                    text = format!("{text}\n{}", help.get(lang));
+                }
+                json!({
+                    "ruleId": d.code,
+                    "level": sarif_level(d.severity),
+                    "message": { "text": text },
+                    "locations": [location(&report.path, d.origin.map(|o| report.address(o)))],
+                })
+            })
+            .collect(),
+        FileResult::Unreadable(err) => vec![json!({
+            "ruleId": "E000",
+            "level": "error",
+            "message": { "text": err.reason() },
+            "locations": [location(err.path(), None)],
+        })],
+    }
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A path as a relative URI reference: `/` separators, and everything but unreserved characters percent-encoded.
+fn sarif_uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Write a SARIF 2.1.0 log of a run from each file's results, one file at a time. Every rule is described in the
+/// tool section, with `E000` for files that could not be read.
+///
+/// # Errors
+/// When `out` cannot be written.
+pub fn write_sarif(
+    out: &mut impl std::io::Write,
+    files: impl Iterator<Item = std::io::Result<Vec<Value>>>,
+    lang: Lang,
+) -> std::io::Result<()> {
+    let mut rules: Vec<Value> = crate::lint::rules::ALL
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": { "text": if lang == Lang::Zh { r.summary } else { r.summary_en } },
+                "help": { "text": r.explain, "markdown": r.explain },
+                "defaultConfiguration": { "level": sarif_level(r.severity) },
+            })
+        })
+        .collect();
+    rules.push(json!({
+        "id": "E000",
+        "name": "unreadable-file",
+        "shortDescription": { "text": if lang == Lang::Zh { "文件无法读取" } else { "The file could not be read" } },
+        "defaultConfiguration": { "level": "error" },
+    }));
+    let tool = json!({ "driver": {
+        "name": "gongkai",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    }});
+    write!(
+        out,
+        "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{tool},\"results\":["
+    )?;
+    let mut first = true;
+    for results in files {
+        for r in results? {
+            write!(out, "{}{r}", if first { "" } else { "," })?;
+            first = false;
+        }
+    }
+    writeln!(out, "]}}]}}")
+}
+
 /// The JSON object of one diagnostic.
 pub fn json_diagnostic(report: &Report, d: &Diagnostic, lang: Lang) -> Value {
     let address = d.origin.map(|o| match lang {

@@ -440,3 +440,62 @@ fn batch_runs_the_cross_year_rules_over_each_agencys_series() {
     let counted = ["errors", "warnings", "infos"].iter().map(|k| doc["summary"][k].as_u64().unwrap()).sum::<u64>();
     assert_eq!(counted as usize, files.iter().map(|f| codes(f).len()).sum::<usize>(), "the summary counts C306");
 }
+
+#[test]
+fn github_output_makes_one_annotation_per_finding() {
+    let out = gongkai()
+        .args([
+            "check",
+            "--output-format",
+            "github",
+            "fixtures/xlsx/row-total-off-by-one.xlsx",
+            "fixtures/bad/truncated.docx",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let commands: Vec<&str> = text.lines().filter(|l| l.starts_with("::")).collect();
+    assert!(
+        commands
+            .iter()
+            .any(|l| l.starts_with("::error file=fixtures/xlsx/row-total-off-by-one.xlsx,title=C303 年报!K25::")),
+        "{text}"
+    );
+    assert!(commands.iter().any(|l| l.starts_with("::error file=fixtures/bad/truncated.docx,title=E000::")), "{text}");
+    // A message never breaks its line: newlines are escaped as the workflow syntax asks.
+    assert!(commands.iter().all(|l| l.splitn(3, "::").count() == 3), "{text}");
+    assert!(text.contains("%0A"), "help follows the message on an escaped newline: {text}");
+}
+
+#[test]
+fn sarif_output_is_a_sarif_log_with_every_rule_described() {
+    let out = gongkai()
+        .args([
+            "check",
+            "--output-format",
+            "sarif",
+            "fixtures/xlsx/row-total-off-by-one.xlsx",
+            "fixtures/bad/truncated.docx",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "gongkai");
+    let rules: Vec<&str> =
+        run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(rules.len(), gongkai::lint::rules::ALL.len() + 1, "every rule and E000");
+    let results = run["results"].as_array().unwrap();
+    assert!(results.iter().all(|r| rules.contains(&r["ruleId"].as_str().unwrap()) && r["message"]["text"].is_string()));
+    let c303 = results.iter().find(|r| r["ruleId"] == "C303").expect("C303");
+    assert_eq!(c303["level"], "error");
+    assert_eq!(c303["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "年报!K25");
+    assert_eq!(
+        c303["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "fixtures/xlsx/row-total-off-by-one.xlsx"
+    );
+    assert!(results.iter().any(|r| r["ruleId"] == "E000"));
+}
