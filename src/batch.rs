@@ -296,9 +296,12 @@ pub fn output_path(out_dir: &Path, id: &str, format: Format) -> PathBuf {
     path
 }
 
+/// True when the output exists, is not empty (outputs are not flushed one by one, so a power cut can leave one
+/// empty) and is newer than its input.
 fn up_to_date(path: &Path, input_modified: Option<std::time::SystemTime>) -> bool {
-    match (std::fs::metadata(path).and_then(|m| m.modified()), input_modified) {
-        (Ok(out), Some(input)) => out >= input,
+    let Ok(meta) = std::fs::metadata(path) else { return false };
+    match (meta.modified(), input_modified) {
+        (Ok(out), Some(input)) => meta.len() > 0 && out >= input,
         _ => false,
     }
 }
@@ -605,7 +608,7 @@ fn process_bytes(
             .map_or(Ok(()), std::fs::create_dir_all)
             .map_err(|e| ExportError::Io { path: path.display().to_string(), source: e })
             .and_then(|()| export::render(&report, *format, &[]))
-            .and_then(|b| export::write_atomically(&path, &b));
+            .and_then(|b| export::write_atomically_unflushed(&path, &b));
         match result {
             Ok(()) => {
                 written.fetch_add(1, Ordering::Relaxed);
@@ -664,6 +667,20 @@ fn summary_record(r: &Row) -> [String; 10] {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_empty_output_is_never_up_to_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("a.xlsx");
+        let before = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        std::fs::write(&out, b"").unwrap();
+        assert!(!up_to_date(&out, Some(before)), "empty");
+        std::fs::write(&out, b"PK").unwrap();
+        assert!(up_to_date(&out, Some(before)));
+        assert!(!up_to_date(&out, Some(std::time::SystemTime::now() + std::time::Duration::from_secs(60))), "older");
+        assert!(!up_to_date(&dir.path().join("missing.xlsx"), Some(before)));
+    }
+
     use super::*;
 
     #[test]
