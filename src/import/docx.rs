@@ -74,13 +74,7 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let is_start = matches!(event, Event::Start(_));
                 if is_start {
-                    depth += 1;
-                    if depth > limits::MAX_XML_DEPTH {
-                        return Err(ImportError::Limit {
-                            path: name.to_string(),
-                            limit: format!("XML nesting deeper than {} levels", limits::MAX_XML_DEPTH),
-                        });
-                    }
+                    super::enter_element(name, &mut depth)?;
                 }
                 let local = e.local_name();
                 match local.as_ref() {
@@ -151,24 +145,12 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
                     _ => {}
                 }
             }
-            Event::Text(ref t) if in_t => {
-                let text = t.xml10_content();
-                push_text(&mut table, tbl_depth, &mut para, &text);
-            }
-            Event::GeneralRef(ref r) if in_t => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => Some(c.to_string()),
-                    _ => quick_xml::escape::resolve_predefined_entity(&r.xml10_content()).map(str::to_string),
-                };
-                if let Some(s) = resolved {
-                    push_text(&mut table, tbl_depth, &mut para, &s);
+            Event::Eof => break,
+            ref other if in_t => {
+                if let Some(text) = super::event_text(other) {
+                    push_text(&mut table, tbl_depth, &mut para, &text);
                 }
             }
-            Event::CData(ref c) if in_t => {
-                let text = c.xml10_content();
-                push_text(&mut table, tbl_depth, &mut para, &text);
-            }
-            Event::Eof => break,
             _ => {}
         }
     }

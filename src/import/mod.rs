@@ -405,6 +405,34 @@ pub(crate) fn read_part_bytes(
     Ok(Some(buf))
 }
 
+/// Count one more level of XML nesting, refusing past [`limits::MAX_XML_DEPTH`].
+pub(crate) fn enter_element(name: &str, depth: &mut usize) -> Result<(), ImportError> {
+    *depth += 1;
+    if *depth > limits::MAX_XML_DEPTH {
+        return Err(ImportError::Limit {
+            path: name.to_string(),
+            limit: format!("XML nesting deeper than {} levels", limits::MAX_XML_DEPTH),
+        });
+    }
+    Ok(())
+}
+
+/// The text of a `Text`, `GeneralRef` (a character or predefined entity) or `CData` event, borrowed where the
+/// XML allows; `None` for other events.
+pub(crate) fn event_text<'a>(event: &'a quick_xml::events::Event) -> Option<std::borrow::Cow<'a, str>> {
+    use quick_xml::events::Event;
+    use std::borrow::Cow;
+    match event {
+        Event::Text(t) => Some(t.xml10_content()),
+        Event::CData(c) => Some(c.xml10_content()),
+        Event::GeneralRef(r) => match r.resolve_char_ref() {
+            Ok(Some(c)) => Some(Cow::Owned(c.to_string())),
+            _ => quick_xml::escape::resolve_predefined_entity(&r.xml10_content()).map(Cow::Borrowed),
+        },
+        _ => None,
+    }
+}
+
 /// Append `text` to `dst` without letting `dst` grow past [`limits::MAX_CELL_TEXT`] (cut at a character boundary).
 pub(crate) fn push_bounded(dst: &mut String, text: &str) {
     let room = limits::MAX_CELL_TEXT.saturating_sub(dst.len());

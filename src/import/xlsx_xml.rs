@@ -174,20 +174,6 @@ impl StringItem {
     }
 }
 
-/// The text of a `Text`, `GeneralRef` or `CData` event, if it is one, borrowed where the XML allows.
-fn event_text<'a>(event: &'a Event) -> Option<std::borrow::Cow<'a, str>> {
-    use std::borrow::Cow;
-    match event {
-        Event::Text(t) => Some(t.xml10_content()),
-        Event::CData(c) => Some(c.xml10_content()),
-        Event::GeneralRef(r) => match r.resolve_char_ref() {
-            Ok(Some(c)) => Some(Cow::Owned(c.to_string())),
-            _ => quick_xml::escape::resolve_predefined_entity(&r.xml10_content()).map(Cow::Borrowed),
-        },
-        _ => None,
-    }
-}
-
 fn shared_strings(xml: &[u8]) -> Result<Vec<String>, quick_xml::Error> {
     let mut reader = Reader::from_reader(xml);
     let mut out = Vec::new();
@@ -214,7 +200,7 @@ fn shared_strings(xml: &[u8]) -> Result<Vec<String>, quick_xml::Error> {
             },
             Event::Eof => return Ok(out),
             other => {
-                if let (Some(i), Some(text)) = (item.as_mut(), event_text(other)) {
+                if let (Some(i), Some(text)) = (item.as_mut(), super::event_text(other)) {
                     i.push(&text);
                 }
             }
@@ -299,13 +285,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
             Event::Start(e) | Event::Empty(e) => {
                 let is_start = matches!(event, Event::Start(_));
                 if is_start {
-                    depth += 1;
-                    if depth > limits::MAX_XML_DEPTH {
-                        return Err(ImportError::Limit {
-                            path: name.to_string(),
-                            limit: format!("XML nesting deeper than {} levels", limits::MAX_XML_DEPTH),
-                        });
-                    }
+                    super::enter_element(name, &mut depth)?;
                 }
                 match e.local_name().as_ref() {
                     "row" => {
@@ -399,7 +379,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
             other => {
                 if let Some(c) = cell.as_mut()
                     && (c.in_v || c.in_is)
-                    && let Some(text) = event_text(other)
+                    && let Some(text) = super::event_text(other)
                 {
                     if c.in_v {
                         super::push_bounded(&mut c.value, &text);
