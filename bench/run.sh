@@ -66,8 +66,10 @@ for f in docx xlsx; do
   done
   measure "gongkai check, $f subset, -j 1" "$PY_N" $BIN -j 1 check --output-format concise "$SUB/$f"
 done
+# The writer's cost: one corpus report (its values and text) rendered by gongkai's XLSX writer and written to disk.
+SAMPLE_REPORT=$(find "$CORPUS/xlsx" -name "*.xlsx" | sort | head -n 1)
 for j in 1 2; do
-  measure "rust_xlsxwriter: write one standard report, $j thread(s)" 1000 "$FLOOR" --write 1000 "$j"
+  measure "rust_xlsxwriter: write one report to disk, $j thread(s)" 1000 "$FLOOR" --write 1000 "$j" "$SAMPLE_REPORT"
 done
 measure "python: python-docx read + check + openpyxl write, docx subset, 1 process" "$PY_N" python3 "$SHARED/py_baseline.py" --format docx --reader python-docx --workers 1 --out "$WORK/py" "$SUB"
 measure "python: python-calamine read + check + openpyxl write, xlsx subset, 1 process" "$PY_N" python3 "$SHARED/py_baseline.py" --format xlsx --reader calamine --workers 1 --out "$WORK/py" "$SUB"

@@ -1,8 +1,8 @@
 //! The floor a report reader cannot beat: read each file, inflate every XML part and tokenise it with quick-xml,
 //! building nothing. Also the cost of rust_xlsxwriter writing one report-sized workbook.
 //!
-//!     cargo bench --bench floor -- DIR [THREADS]        # files/s of the floor over DIR
-//!     cargo bench --bench floor -- --write N [THREADS]  # files/s of writing N standard workbooks
+//!     cargo bench --bench floor -- DIR [THREADS]                 # files/s of the floor over DIR
+//!     cargo bench --bench floor -- --write N [THREADS] [REPORT]  # files/s of writing N workbooks of REPORT
 //!
 //! Used by bench/run.sh; prints one line `floor: N files in S s = R files/s`.
 
@@ -38,24 +38,34 @@ fn tokenise(bytes: &[u8]) -> usize {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    let threads = args.get(1).and_then(|t| t.parse().ok()).unwrap_or(1);
-    let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
     if args.first().map(String::as_str) == Some("--write") {
         let n: usize = args.get(1).and_then(|x| x.parse().ok()).unwrap_or(500);
         let threads = args.get(2).and_then(|t| t.parse().ok()).unwrap_or(1);
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
-        let report = gongkai::model::Report::blank("测试局2023年度政府信息公开工作年度报告".into(), Some(2023));
+        // The report written: one given (e.g. a corpus report, with its values and text), or the blank standard one.
+        let report = match args.get(3) {
+            Some(path) => gongkai::import::read(std::path::Path::new(path)).expect("a readable report"),
+            None => gongkai::model::Report::blank("测试局2023年度政府信息公开工作年度报告".into(), Some(2023)),
+        };
+        // Written to files, as a writer's cost includes putting the workbook on disk.
+        let out = tempfile::tempdir().expect("temporary folder");
         let start = Instant::now();
         let bytes: usize = pool.install(|| {
             (0..n)
                 .into_par_iter()
-                .map(|_| gongkai::export::render(&report, gongkai::export::Format::Xlsx, &[]).map_or(0, |b| b.len()))
+                .map(|i| {
+                    let bytes = gongkai::export::render(&report, gongkai::export::Format::Xlsx, &[]).expect("render");
+                    std::fs::write(out.path().join(format!("{i}.xlsx")), &bytes).expect("write");
+                    bytes.len()
+                })
                 .sum()
         });
         let s = start.elapsed().as_secs_f64();
         println!("write-xlsx: {n} files in {s:.2} s = {:.0} files/s ({threads} threads, {bytes} bytes)", n as f64 / s);
         return;
     }
+    let threads = args.get(1).and_then(|t| t.parse().ok()).unwrap_or(1);
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
     let dir = args.first().cloned().unwrap_or_else(|| "fixtures".into());
     let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(&dir)
         .into_iter()
