@@ -146,6 +146,10 @@ struct CheckArgs {
     /// agency's name).
     #[arg(long, value_enum)]
     org_type: Option<OrgTypeArg>,
+    /// Print how many findings each rule made, most first, instead of the findings (JSON with
+    /// --output-format json).
+    #[arg(long)]
+    statistics: bool,
     /// Never colour the output.
     #[arg(long, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
     no_color: bool,
@@ -328,6 +332,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     // The first report read of each (agency, year): a report is compared with the one of the year before.
     let mut first_of_year: rustc_hash::FxHashMap<(u64, i32), usize> = rustc_hash::FxHashMap::default();
     let mut summary = Summary::default();
+    let mut statistics = render::Statistics::default();
     let mut failed = false;
     let chunk = rayon::current_num_threads() * 64;
     for (c, paths) in files.chunks(chunk).enumerate() {
@@ -355,11 +360,14 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 series_at[index] = Some(spill.push(&record).map_err(spill_error)?);
             }
             summary.add(result);
+            statistics.add(result);
             failed |= match result {
                 FileResult::Unreadable(_) => true,
                 FileResult::Checked { diagnostics, .. } => diagnostics.iter().any(|d| d.severity >= fail),
             };
-            blocks.push(spill.push(&render_block(result)).map_err(spill_error)?);
+            if !args.statistics {
+                blocks.push(spill.push(&render_block(result)).map_err(spill_error)?);
+            }
         }
     }
     let mut spilled = spill.finish().map_err(spill_error)?;
@@ -378,6 +386,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         let earlier = previous.report(&files[p].display().to_string());
         for (_, d) in lint::check_series(&[&earlier, &report], &selection) {
             summary.add_diagnostic(&d);
+            statistics.add_diagnostic(&d);
             failed |= d.severity >= fail;
             let file = FileResult::Checked { report: Box::new(report.clone()), diagnostics: vec![d] };
             later.entry(c).or_default().push(match args.output_format {
@@ -389,6 +398,15 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
 
     let mut out = std::io::BufWriter::new(stdout.lock());
     let write_error = |e: std::io::Error| format!("cannot write output: {e}");
+    if args.statistics {
+        match args.output_format {
+            OutputFormat::Json => writeln!(out, "{}", statistics.json()),
+            _ => writeln!(out, "{}{}", statistics.table(), summary.line(lang)),
+        }
+        .and_then(|()| out.flush())
+        .map_err(write_error)?;
+        return Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS });
+    }
     let mut block = |index: usize| -> std::io::Result<Vec<u8>> { spilled.get(blocks[index]) };
     match args.output_format {
         OutputFormat::Json => {

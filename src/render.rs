@@ -473,6 +473,63 @@ impl Summary {
     }
 }
 
+/// How many findings each rule made (`check --statistics`); files that could not be read count as `E000`.
+#[derive(Debug, Default)]
+pub struct Statistics {
+    /// Per code: findings, and how many of them carry a fix.
+    by_code: std::collections::BTreeMap<&'static str, (usize, usize)>,
+}
+
+impl Statistics {
+    /// Count one more file's findings.
+    pub fn add(&mut self, result: &FileResult) {
+        match result {
+            FileResult::Unreadable(_) => self.by_code.entry("E000").or_default().0 += 1,
+            FileResult::Checked { diagnostics, .. } => diagnostics.iter().for_each(|d| self.add_diagnostic(d)),
+        }
+    }
+
+    /// Count one more finding.
+    pub fn add_diagnostic(&mut self, d: &Diagnostic) {
+        let entry = self.by_code.entry(d.code).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(d.fix.is_some());
+    }
+
+    /// `(code, name, findings, fixable)`, most findings first.
+    fn rows(&self) -> Vec<(&'static str, &'static str, usize, usize)> {
+        let mut rows: Vec<_> = self
+            .by_code
+            .iter()
+            .map(|(&code, &(n, fixable))| {
+                let name = crate::lint::rule(code).map_or("unreadable-file", |r| r.name);
+                (code, name, n, fixable)
+            })
+            .collect();
+        rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+        rows
+    }
+
+    /// One line per rule: count, code, name, and how many can be fixed.
+    pub fn table(&self) -> String {
+        self.rows()
+            .iter()
+            .map(|(code, name, n, fixable)| {
+                let fix = if *fixable > 0 { format!("  [{fixable} fixable]") } else { String::new() };
+                format!("{n:>7}  {code}  {name}{fix}\n")
+            })
+            .collect()
+    }
+
+    /// The same as a JSON array of `{code, name, count, fixable}`.
+    pub fn json(&self) -> Value {
+        self.rows()
+            .iter()
+            .map(|(code, name, n, fixable)| json!({ "code": code, "name": name, "count": n, "fixable": fixable }))
+            .collect()
+    }
+}
+
 /// The whole JSON document of a run (`--output-format json`).
 pub fn json_document(results: &[FileResult], lang: Lang) -> Value {
     let files: Vec<Value> = results.iter().map(|r| json_file(r, lang)).collect();

@@ -499,3 +499,31 @@ fn sarif_output_is_a_sarif_log_with_every_rule_described() {
     );
     assert!(results.iter().any(|r| r["ruleId"] == "E000"));
 }
+
+#[test]
+fn statistics_count_the_findings_of_each_rule() {
+    let args = ["check", "--statistics", "fixtures/xlsx", "fixtures/bad/truncated.docx"];
+    let text = gongkai().args(args).output().unwrap();
+    assert_eq!(text.status.code(), Some(1));
+    let text = stdout(&text);
+    assert!(text.lines().any(|l| l.split_whitespace().nth(1) == Some("E000")), "{text}");
+    let concise = gongkai().args(["check", "--output-format", "concise", "fixtures/xlsx"]).output().unwrap();
+    let c303 = stdout(&concise).lines().filter(|l| l.contains(": C303 [")).count();
+    assert!(c303 > 0);
+    let line = text.lines().find(|l| l.split_whitespace().nth(1) == Some("C303")).unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(line.split_whitespace().next(), Some(c303.to_string().as_str()), "{line}");
+
+    let json = gongkai().args(args).args(["--output-format", "json"]).output().unwrap();
+    let rows: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    let counts: Vec<u64> = rows.iter().map(|r| r["count"].as_u64().unwrap()).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "most first: {counts:?}");
+    let full = gongkai()
+        .args(["check", "--output-format", "json", "fixtures/xlsx", "fixtures/bad/truncated.docx"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&full.stdout).unwrap();
+    let s = &doc["summary"];
+    let total = ["errors", "warnings", "infos", "unreadable"].iter().map(|k| s[k].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(counts.iter().sum::<u64>(), total, "every finding and unreadable file counted once");
+}
