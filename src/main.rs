@@ -334,7 +334,8 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut summary = Summary::default();
     let mut statistics = render::Statistics::default();
     let mut failed = false;
-    let chunk = rayon::current_num_threads() * 64;
+    // Sixteen files a thread per chunk keeps the threads busy; memory holds one chunk of results at a time.
+    let chunk = rayon::current_num_threads() * 16;
     for (c, paths) in files.chunks(chunk).enumerate() {
         let mut results: Vec<FileResult> = paths.par_iter().map(isolated).collect();
         for (k, result) in results.iter_mut().enumerate() {

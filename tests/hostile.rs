@@ -127,6 +127,47 @@ fn xlsx_with(cells: &[(u32, u16, &str)]) -> Vec<u8> {
     book.save_to_buffer().unwrap()
 }
 
+/// A workbook whose shared strings and sheet are given, stored uncompressed (so that no ratio limit applies).
+fn stored_xlsx(shared: &str, sheet: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in [
+        ("[Content_Types].xml", "<Types/>"),
+        (
+            "xl/workbook.xml",
+            r#"<workbook xmlns:r="r"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        ("xl/sharedStrings.xml", shared),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn millions_of_shared_strings_or_merges_are_refused() {
+    let sheet = r#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#;
+    let many_strings = format!("<sst>{}</sst>", "<si/>".repeat(import::limits::MAX_XLSX_ITEMS + 2));
+    let err = import::read_bytes("strings.xlsx", &stored_xlsx(&many_strings, sheet)).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. }), "{err}");
+    let many_merges = format!(
+        "<worksheet><sheetData/><mergeCells>{}</mergeCells></worksheet>",
+        r#"<mergeCell ref="A1:B1"/>"#.repeat(import::limits::MAX_XLSX_ITEMS + 1)
+    );
+    let err = import::read_bytes("merges.xlsx", &stored_xlsx("<sst/>", &many_merges)).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. }), "{err}");
+    // Below the limits the same shapes are read.
+    let few = stored_xlsx("<sst><si><t>规章</t></si></sst>", sheet);
+    assert_eq!(import::read_raw("few.xlsx", &few).unwrap().grids[0].get(0, 0).unwrap().text, "规章");
+}
+
 #[test]
 fn a_sheet_claiming_a_million_rows_is_bounded() {
     // A1 and A1048576: a million rows of one column are within the limit and read.

@@ -38,6 +38,9 @@ pub mod limits {
     pub const MAX_SHEET_CELLS: u64 = 4_000_000;
     /// The longest text kept from one cell, in bytes.
     pub const MAX_CELL_TEXT: usize = 64 * 1024;
+    /// The most shared strings, and the most merged ranges of one sheet, a workbook may hold. A report has a few
+    /// hundred; a stored (uncompressed) part of `<si/>` items would otherwise cost 24 bytes of memory per 5 bytes.
+    pub const MAX_XLSX_ITEMS: usize = 1_000_000;
 }
 
 /// Why a file could not be read. Every message names the file and says what to do.

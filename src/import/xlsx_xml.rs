@@ -41,6 +41,12 @@ pub(super) fn read_sheets(name: &str, bytes: &[u8]) -> Result<Vec<SheetCells>, I
         Some(xml) => shared_strings(&xml).map_err(|e| corrupt(format!("{shared_part}: {e}")))?,
         None => Vec::new(),
     };
+    if shared.len() > limits::MAX_XLSX_ITEMS {
+        return Err(ImportError::Limit {
+            path: name.to_string(),
+            limit: format!("more than {} shared strings", limits::MAX_XLSX_ITEMS),
+        });
+    }
 
     let mut out = Vec::new();
     for (sheet_name, rel_id) in sheets {
@@ -190,6 +196,8 @@ fn shared_strings(xml: &[u8]) -> Result<Vec<String>, quick_xml::Error> {
                 }
             },
             Event::Empty(e) if e.local_name().as_ref() == "si" => out.push(String::new()),
+            // Past the limit the caller refuses the workbook: stop before holding more.
+            _ if out.len() > limits::MAX_XLSX_ITEMS => return Ok(out),
             Event::End(e) => match e.local_name().as_ref() {
                 "si" => out.push(item.take().map(|mut i| i.take()).unwrap_or_default()),
                 local => {
@@ -324,6 +332,15 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                         }
                     }
                     "mergeCell" => {
+                        if merges.len() >= limits::MAX_XLSX_ITEMS {
+                            return Err(ImportError::Limit {
+                                path: name.to_string(),
+                                limit: format!(
+                                    "sheet {sheet_name} has more than {} merged ranges",
+                                    limits::MAX_XLSX_ITEMS
+                                ),
+                            });
+                        }
                         if let Some(range) = raw_attr(e, "ref") {
                             let (a, b) = range.split_once(':').unwrap_or((&range, &range));
                             if let (Some(start), Some(end)) = (parse_ref(a), parse_ref(b)) {
