@@ -402,7 +402,16 @@ pub fn run(
         move |e: std::io::Error| BatchError::Io(path, e)
     };
     let temp = |name: &str| {
-        tempfile::Builder::new().prefix(&format!(".{name}.")).tempfile_in(out).map(BufWriter::new).map_err(io(name))
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        // A temporary file is private (0600); the dataset files it becomes are ordinary files.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        builder.tempfile_in(out).map(BufWriter::new).map_err(io(name))
     };
     let sinks = Mutex::new(Sinks {
         values: temp("values.csv")?,

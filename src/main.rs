@@ -580,8 +580,8 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
         if p.status == gongkai::batch::Status::Failed {
             bar.suspend(|| eprintln!("gongkai: {}: internal error, recorded in summary.csv", p.id));
         }
-        // Without a terminal: a quiet line every 10% (and at the end).
-        if !terminal && (n == total || (total >= 10 && n.is_multiple_of(total / 10))) {
+        // Without a terminal: a quiet line each time another tenth is done (the last one at the end).
+        if !terminal && n * 10 / total.max(1) != (n - 1) * 10 / total.max(1) {
             let secs = start.elapsed().as_secs_f64().max(1e-9);
             eprintln!("{n}/{total} reports, {:.0}/s", n as f64 / secs);
         }
