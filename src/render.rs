@@ -212,14 +212,7 @@ pub fn full_error(err: &ImportError, opts: &Options) -> String {
 /// One line: `path › 表三!I12: C303 [error] message`.
 pub fn concise(report: &Report, d: &Diagnostic, lang: Lang) -> String {
     let place = match d.origin {
-        Some(o) => format!(
-            "{} › {}",
-            report.path,
-            match lang {
-                Lang::Zh => report.address(o),
-                Lang::En => report.address_en(o),
-            }
-        ),
+        Some(o) => format!("{} › {}", report.path, address_in(report, o, lang)),
         None => report.path.clone(),
     };
     format!("{place}: {} [{}] {}", d.code, d.severity.as_str(), d.message.get(lang))
@@ -239,7 +232,7 @@ pub fn github(report: &Report, d: &Diagnostic, lang: Lang) -> String {
         Severity::Info => "notice",
     };
     let title = match d.origin {
-        Some(o) => format!("{} {}", d.code, report.address(o)),
+        Some(o) => format!("{} {}", d.code, address_in(report, o, lang)),
         None => d.code.to_string(),
     };
     let mut message = d.message.get(lang).to_string();
@@ -263,6 +256,14 @@ pub fn github_error(err: &ImportError) -> String {
         message.push_str(&help.to_string());
     }
     format!("::error file={},title=E000::{}", github_property(err.path()), github_data(&message))
+}
+
+/// A cell's address in the language of the messages (`表三!I12`, or `table 3 row 12 column 9` for a DOCX in English).
+fn address_in(report: &Report, origin: Origin, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => report.address(origin),
+        Lang::En => report.address_en(origin),
+    }
 }
 
 /// Escaping of a workflow command's message.
@@ -296,7 +297,7 @@ pub fn sarif_results(result: &FileResult, lang: Lang) -> Vec<Value> {
                     "ruleId": d.code,
                     "level": sarif_level(d.severity),
                     "message": { "text": text },
-                    "locations": [location(&report.path, d.origin.map(|o| report.address(o)))],
+                    "locations": [location(&report.path, d.origin.map(|o| address_in(report, o, lang)))],
                 })
             })
             .collect(),
@@ -379,10 +380,7 @@ pub fn write_sarif(
 
 /// The JSON object of one diagnostic.
 pub fn json_diagnostic(report: &Report, d: &Diagnostic, lang: Lang) -> Value {
-    let address = d.origin.map(|o| match lang {
-        Lang::Zh => report.address(o),
-        Lang::En => report.address_en(o),
-    });
+    let address = d.origin.map(|o| address_in(report, o, lang));
     let fix = d.fix.as_ref().map(|f| {
         json!({
             "safety": f.safety,
