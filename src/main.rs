@@ -302,20 +302,34 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         Level::Warning => Severity::Warning,
         Level::Info => Severity::Info,
     };
+    // Findings of one report as the output format writes them: concatenated lines or blocks, a JSON object with
+    // a `diagnostics` array, or an array of SARIF results.
+    let render_diagnostics = |report: &gongkai::model::Report, diagnostics: &[lint::Diagnostic]| -> Vec<u8> {
+        match args.output_format {
+            OutputFormat::Json => serde_json::to_vec(&serde_json::json!({
+                "diagnostics": diagnostics.iter().map(|d| render::json_diagnostic(report, d, lang)).collect::<Vec<_>>(),
+            }))
+            .unwrap_or_default(),
+            OutputFormat::Sarif => serde_json::to_vec(
+                &diagnostics.iter().map(|d| render::sarif_result(report, d, lang)).collect::<Vec<_>>(),
+            )
+            .unwrap_or_default(),
+            OutputFormat::Concise => {
+                diagnostics.iter().map(|d| format!("{}\n", render::concise(report, d, lang))).collect::<String>().into()
+            }
+            OutputFormat::Full => diagnostics.iter().map(|d| render::full(report, d, &opts)).collect::<String>().into(),
+            OutputFormat::Github => {
+                diagnostics.iter().map(|d| format!("{}\n", render::github(report, d, lang))).collect::<String>().into()
+            }
+        }
+    };
+    // One file's whole output.
     let render_block = |r: &FileResult| -> Vec<u8> {
         match (args.output_format, r) {
             (OutputFormat::Json, r) => serde_json::to_vec(&render::json_file(r, lang)).unwrap_or_default(),
-            (OutputFormat::Concise, FileResult::Checked { report, diagnostics }) => {
-                diagnostics.iter().map(|d| format!("{}\n", render::concise(report, d, lang))).collect::<String>().into()
-            }
+            (_, FileResult::Checked { report, diagnostics }) => render_diagnostics(report, diagnostics),
             (OutputFormat::Concise, FileResult::Unreadable(err)) => format!("{}\n", render::concise_error(err)).into(),
-            (OutputFormat::Full, FileResult::Checked { report, diagnostics }) => {
-                diagnostics.iter().map(|d| render::full(report, d, &opts)).collect::<String>().into()
-            }
             (OutputFormat::Full, FileResult::Unreadable(err)) => render::full_error(err, &opts).into(),
-            (OutputFormat::Github, FileResult::Checked { report, diagnostics }) => {
-                diagnostics.iter().map(|d| format!("{}\n", render::github(report, d, lang))).collect::<String>().into()
-            }
             (OutputFormat::Github, FileResult::Unreadable(err)) => format!("{}\n", render::github_error(err)).into(),
             (OutputFormat::Sarif, r) => serde_json::to_vec(&render::sarif_results(r, lang)).unwrap_or_default(),
         }
@@ -336,11 +350,27 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut failed = false;
     // Sixteen files a thread per chunk keeps the threads busy; memory holds one chunk of results at a time.
     let chunk = rayon::current_num_threads() * 16;
+    // Findings of the cross-year rules, rendered, by file: they follow the file's own output.
+    let mut later: std::collections::BTreeMap<usize, Vec<Vec<u8>>> = std::collections::BTreeMap::new();
     for (c, paths) in files.chunks(chunk).enumerate() {
-        let mut results: Vec<FileResult> = paths.par_iter().map(isolated).collect();
-        for (k, result) in results.iter_mut().enumerate() {
+        // Checking and rendering run on the threads; what depends on the order of the files runs here.
+        let results: Vec<(FileResult, Vec<u8>)> = paths
+            .par_iter()
+            .map(|path| {
+                let result = isolated(path);
+                let block = if args.statistics { Vec::new() } else { render_block(&result) };
+                (result, block)
+            })
+            .collect();
+        for (k, (result, block)) in results.iter().enumerate() {
             let index = c * chunk + k;
-            if let FileResult::Checked { report, diagnostics } = result
+            summary.add(result);
+            statistics.add(result);
+            failed |= match result {
+                FileResult::Unreadable(_) => true,
+                FileResult::Checked { diagnostics, .. } => diagnostics.iter().any(|d| d.severity >= fail),
+            };
+            if let FileResult::Checked { report, .. } = result
                 && let Some(cells) = gongkai::batch::SeriesCells::of(report)
             {
                 let key = cells.key(index);
@@ -352,22 +382,24 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                     && previous.same_agency(&cells)
                 {
                     let earlier = previous.report(&files[p].display().to_string());
-                    let found = lint::check_series(&[&earlier, report], &selection);
-                    diagnostics.extend(found.into_iter().map(|(_, d)| d));
+                    let found: Vec<lint::Diagnostic> =
+                        lint::check_series(&[&earlier, report], &selection).into_iter().map(|(_, d)| d).collect();
+                    for d in &found {
+                        summary.add_diagnostic(d);
+                        statistics.add_diagnostic(d);
+                        failed |= d.severity >= fail;
+                    }
+                    if !found.is_empty() {
+                        later.entry(index).or_default().push(render_diagnostics(report, &found));
+                    }
                 }
                 first_of_year.entry((key.0, key.1)).or_insert(index);
                 series_keys.push(key);
                 let record = serde_json::to_vec(&cells).map_err(|e| e.to_string())?;
                 series_at[index] = Some(spill.push(&record).map_err(spill_error)?);
             }
-            summary.add(result);
-            statistics.add(result);
-            failed |= match result {
-                FileResult::Unreadable(_) => true,
-                FileResult::Checked { diagnostics, .. } => diagnostics.iter().any(|d| d.severity >= fail),
-            };
             if !args.statistics {
-                blocks.push(spill.push(&render_block(result)).map_err(spill_error)?);
+                blocks.push(spill.push(block).map_err(spill_error)?);
             }
         }
     }
@@ -377,7 +409,6 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     };
     // A report whose year before came later in the listing: compared now, reading it again (the findings point
     // into its tables); the earlier one needs only its cells.
-    let mut later: std::collections::BTreeMap<usize, Vec<Vec<u8>>> = std::collections::BTreeMap::new();
     for (p, c) in gongkai::batch::series_pairs(&series_keys).into_iter().filter(|(p, c)| p > c) {
         let (Some(previous), Some(current)) = (read_series(p), read_series(c)) else { continue };
         if !previous.same_agency(&current) {
@@ -385,15 +416,15 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         }
         let Ok(report) = read_one(&files[c]) else { continue };
         let earlier = previous.report(&files[p].display().to_string());
-        for (_, d) in lint::check_series(&[&earlier, &report], &selection) {
-            summary.add_diagnostic(&d);
-            statistics.add_diagnostic(&d);
+        let found: Vec<lint::Diagnostic> =
+            lint::check_series(&[&earlier, &report], &selection).into_iter().map(|(_, d)| d).collect();
+        for d in &found {
+            summary.add_diagnostic(d);
+            statistics.add_diagnostic(d);
             failed |= d.severity >= fail;
-            let file = FileResult::Checked { report: Box::new(report.clone()), diagnostics: vec![d] };
-            later.entry(c).or_default().push(match args.output_format {
-                OutputFormat::Json => serde_json::to_vec(&render::json_file(&file, lang)).unwrap_or_default(),
-                _ => render_block(&file),
-            });
+        }
+        if !found.is_empty() {
+            later.entry(c).or_default().push(render_diagnostics(&report, &found));
         }
     }
 

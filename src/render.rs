@@ -278,36 +278,39 @@ fn github_property(text: &str) -> String {
 
 /// The SARIF 2.1.0 results of one file: one per finding, or one `E000` for a file that could not be read.
 pub fn sarif_results(result: &FileResult, lang: Lang) -> Vec<Value> {
-    let location = |path: &str, address: Option<String>| {
-        let mut loc = json!({ "physicalLocation": { "artifactLocation": { "uri": sarif_uri(path) } } });
-        if let Some(a) = address {
-            loc["logicalLocations"] = json!([{ "fullyQualifiedName": a, "kind": "element" }]);
-        }
-        loc
-    };
     match result {
-        FileResult::Checked { report, diagnostics } => diagnostics
-            .iter()
-            .map(|d| {
-                let mut text = d.message.get(lang).to_string();
-                if let Some(help) = &d.help {
-                    text = format!("{text}\n{}", help.get(lang));
-                }
-                json!({
-                    "ruleId": d.code,
-                    "level": sarif_level(d.severity),
-                    "message": { "text": text },
-                    "locations": [location(&report.path, d.origin.map(|o| address_in(report, o, lang)))],
-                })
-            })
-            .collect(),
+        FileResult::Checked { report, diagnostics } => {
+            diagnostics.iter().map(|d| sarif_result(report, d, lang)).collect()
+        }
         FileResult::Unreadable(err) => vec![json!({
             "ruleId": "E000",
             "level": "error",
             "message": { "text": err.reason() },
-            "locations": [location(err.path(), None)],
+            "locations": [sarif_location(err.path(), None)],
         })],
     }
+}
+
+/// The SARIF result of one finding.
+pub fn sarif_result(report: &Report, d: &Diagnostic, lang: Lang) -> Value {
+    let mut text = d.message.get(lang).to_string();
+    if let Some(help) = &d.help {
+        text = format!("{text}\n{}", help.get(lang));
+    }
+    json!({
+        "ruleId": d.code,
+        "level": sarif_level(d.severity),
+        "message": { "text": text },
+        "locations": [sarif_location(&report.path, d.origin.map(|o| address_in(report, o, lang)))],
+    })
+}
+
+fn sarif_location(path: &str, address: Option<String>) -> Value {
+    let mut loc = json!({ "physicalLocation": { "artifactLocation": { "uri": sarif_uri(path) } } });
+    if let Some(a) = address {
+        loc["logicalLocations"] = json!([{ "fullyQualifiedName": a, "kind": "element" }]);
+    }
+    loc
 }
 
 fn sarif_level(severity: Severity) -> &'static str {
