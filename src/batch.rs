@@ -635,11 +635,14 @@ fn process_bytes(
         let _ = rows.write_record([item.id.as_str(), key.as_str(), v.as_str()]);
     }
     let values = rows.into_inner().unwrap_or_default();
+    // Serialised before taking the lock, so that workers wait for each other only to copy bytes.
+    let mut lines = Vec::new();
+    for d in &diagnostics {
+        write_diagnostic(&mut lines, &item.id, &report, d);
+    }
     if let Ok(mut s) = sinks.lock() {
         let _ = s.values.write_all(&values);
-        for d in &diagnostics {
-            write_diagnostic(&mut s.diagnostics, &item.id, &report, d);
-        }
+        let _ = s.diagnostics.write_all(&lines);
     }
     row
 }

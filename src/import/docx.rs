@@ -11,8 +11,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::{ImportError, bound_text, limits};
 use crate::raw::{Addressing, Grid, InputKind, Paragraph, RawDocument};
 
-pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
-    let mut archive = super::open_zip(name, bytes)?;
+pub(super) fn read(name: &str, mut archive: super::Archive) -> Result<RawDocument, ImportError> {
     let Some(xml) = super::read_part_bytes(name, &mut archive, "word/document.xml")? else {
         return Err(ImportError::NotADocument { path: name.to_string(), hint: "word/document.xml is missing" });
     };

@@ -202,10 +202,11 @@ pub fn read_raw(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
     }
     match sniff(bytes) {
         Sniffed::Zip => {
-            let kind = zip_kind(name, bytes)?;
+            // The archive is opened (and its limits checked) once, and handed to the reader.
+            let (kind, archive) = zip_kind(name, bytes)?;
             match kind {
-                InputKind::Docx => docx::read(name, bytes),
-                _ => xlsx::read(name, bytes, InputKind::Xlsx),
+                InputKind::Docx => docx::read(name, archive),
+                _ => xlsx::read_xlsx(name, archive),
             }
         }
         Sniffed::Cfb => {
@@ -224,7 +225,7 @@ pub fn read_raw(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
                 return Err(ImportError::OldBinary { path: name.to_string(), what, advice });
             }
             if contains_utf16(bytes, "Workbook") || contains_utf16(bytes, "Book") {
-                return xlsx::read(name, bytes, InputKind::Xls).map_err(|e| match e {
+                return xlsx::read_xls(name, bytes).map_err(|e| match e {
                     ImportError::Corrupt { .. } if ext == "et" => ImportError::OldBinary {
                         path: name.to_string(),
                         what: ".et (WPS 表格 binary)",
@@ -305,15 +306,18 @@ fn contains_utf16(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(pattern.len()).any(|w| w == pattern.as_slice())
 }
 
+/// A zip archive read from memory.
+pub(crate) type Archive<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
+
 /// Open a zip, enforce the container limits, and tell a Word document from a workbook.
-fn zip_kind(name: &str, bytes: &[u8]) -> Result<InputKind, ImportError> {
+fn zip_kind<'a>(name: &str, bytes: &'a [u8]) -> Result<(InputKind, Archive<'a>), ImportError> {
     let archive = open_zip(name, bytes)?;
     let names: Vec<String> =
         archive.file_names_raw().map(|n| String::from_utf8_lossy(n).to_ascii_lowercase()).collect();
     if names.iter().any(|n| n == "word/document.xml") {
-        Ok(InputKind::Docx)
+        Ok((InputKind::Docx, archive))
     } else if names.iter().any(|n| n == "xl/workbook.xml") {
-        Ok(InputKind::Xlsx)
+        Ok((InputKind::Xlsx, archive))
     } else if names.iter().any(|n| n == "mimetype") {
         Err(ImportError::NotADocument {
             path: name.to_string(),
@@ -328,10 +332,7 @@ fn zip_kind(name: &str, bytes: &[u8]) -> Result<InputKind, ImportError> {
 }
 
 /// Open a zip archive over bytes and check its entry count, declared sizes and compression ratios.
-pub(crate) fn open_zip<'a>(
-    name: &str,
-    bytes: &'a [u8],
-) -> Result<zip::ZipArchive<std::io::Cursor<&'a [u8]>>, ImportError> {
+pub(crate) fn open_zip<'a>(name: &str, bytes: &'a [u8]) -> Result<Archive<'a>, ImportError> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| ImportError::Corrupt { path: name.to_string(), detail: format!("not a readable zip ({e})") })?;
     if archive.len() > limits::MAX_ZIP_ENTRIES {
@@ -372,11 +373,7 @@ pub(crate) fn open_zip<'a>(
 
 /// Read one zip entry as UTF-8 text, bounded by [`limits::MAX_XML_PART`]. Part names are matched
 /// case-insensitively (WPS and Office spell some differently). `Ok(None)` when the part is absent.
-pub(crate) fn read_part(
-    name: &str,
-    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
-    part: &str,
-) -> Result<Option<String>, ImportError> {
+pub(crate) fn read_part(name: &str, archive: &mut Archive, part: &str) -> Result<Option<String>, ImportError> {
     let Some(bytes) = read_part_bytes(name, archive, part)? else { return Ok(None) };
     String::from_utf8(bytes)
         .map(Some)
@@ -385,11 +382,7 @@ pub(crate) fn read_part(
 
 /// Read one zip entry's bytes, as [`read_part`] does, for an XML parser that checks the text's UTF-8 itself
 /// (quick-xml checks every event it hands out, so checking the whole part first would do it twice).
-pub(crate) fn read_part_bytes(
-    name: &str,
-    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
-    part: &str,
-) -> Result<Option<Vec<u8>>, ImportError> {
+pub(crate) fn read_part_bytes(name: &str, archive: &mut Archive, part: &str) -> Result<Option<Vec<u8>>, ImportError> {
     let Some(index) = archive.file_names_raw().position(|n| n.eq_ignore_ascii_case(part.as_bytes())) else {
         return Ok(None);
     };

@@ -12,15 +12,28 @@ use super::{ImportError, bound_text, limits};
 use crate::normalize::format_number;
 use crate::raw::{Addressing, Grid, InputKind, RawDocument};
 
-pub(super) fn read(name: &str, bytes: &[u8], kind: InputKind) -> Result<RawDocument, ImportError> {
+/// An XLS workbook, with calamine.
+pub(super) fn read_xls(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
     // calamine can panic on damaged files (fuzzing found a slice index panic in its CFB reader): such a file is
     // damaged input, not a crash of the run.
     INSIDE_CALAMINE.with(|f| f.set(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(name, bytes, kind)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_xls_workbook(name, bytes)));
     INSIDE_CALAMINE.with(|f| f.set(false));
     result.unwrap_or_else(|_| {
         Err(ImportError::Corrupt { path: name.to_string(), detail: "the workbook's structure is damaged".into() })
     })
+}
+
+/// An XLSX workbook, with the one-pass reader of `xlsx_xml.rs`.
+pub(super) fn read_xlsx(name: &str, archive: super::Archive) -> Result<RawDocument, ImportError> {
+    let mut grids = Vec::new();
+    for sheet in super::xlsx_xml::read_sheets(name, archive)? {
+        let merges: Vec<Dimensions> = sheet.merges.iter().map(|&(start, end)| Dimensions::new(start, end)).collect();
+        if let Some(grid) = sparse_grid(name, &sheet.name, sheet.cells, &merges)? {
+            grids.push(grid);
+        }
+    }
+    Ok(RawDocument { kind: InputKind::Xlsx, paragraphs: Vec::new(), grids, property_title: None, published: None })
 }
 
 thread_local! {
@@ -33,34 +46,21 @@ pub fn panic_is_expected() -> bool {
     INSIDE_CALAMINE.with(std::cell::Cell::get)
 }
 
-fn read_workbook(name: &str, bytes: &[u8], kind: InputKind) -> Result<RawDocument, ImportError> {
+fn read_xls_workbook(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
     let corrupt = |detail: String| ImportError::Corrupt { path: name.to_string(), detail };
+    let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsError::Password => ImportError::Encrypted { path: name.to_string() },
+        other => corrupt(format!("not a readable .xls workbook ({other})")),
+    })?;
     let mut grids = Vec::new();
-    match kind {
-        InputKind::Xls => {
-            let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
-                calamine::XlsError::Password => ImportError::Encrypted { path: name.to_string() },
-                other => corrupt(format!("not a readable .xls workbook ({other})")),
-            })?;
-            for sheet in book.sheet_names() {
-                let range = book.worksheet_range(&sheet).map_err(|e| corrupt(format!("sheet {sheet}: {e}")))?;
-                let merges = book.merge_cells_by_sheet_name(&sheet).unwrap_or_default();
-                if let Some(grid) = to_grid(name, &sheet, &range, &merges)? {
-                    grids.push(grid);
-                }
-            }
-        }
-        _ => {
-            for sheet in super::xlsx_xml::read_sheets(name, bytes)? {
-                let merges: Vec<Dimensions> =
-                    sheet.merges.iter().map(|&(start, end)| Dimensions::new(start, end)).collect();
-                if let Some(grid) = sparse_grid(name, &sheet.name, sheet.cells, &merges)? {
-                    grids.push(grid);
-                }
-            }
+    for sheet in book.sheet_names() {
+        let range = book.worksheet_range(&sheet).map_err(|e| corrupt(format!("sheet {sheet}: {e}")))?;
+        let merges = book.merge_cells_by_sheet_name(&sheet).unwrap_or_default();
+        if let Some(grid) = to_grid(name, &sheet, &range, &merges)? {
+            grids.push(grid);
         }
     }
-    Ok(RawDocument { kind, paragraphs: Vec::new(), grids, property_title: None, published: None })
+    Ok(RawDocument { kind: InputKind::Xls, paragraphs: Vec::new(), grids, property_title: None, published: None })
 }
 
 /// A grid over the extent of the cells a sheet holds.

@@ -23,8 +23,7 @@ pub(super) struct SheetCells {
     pub merges: Vec<((u32, u32), (u32, u32))>,
 }
 
-pub(super) fn read_sheets(name: &str, bytes: &[u8]) -> Result<Vec<SheetCells>, ImportError> {
-    let mut archive = super::open_zip(name, bytes)?;
+pub(super) fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec<SheetCells>, ImportError> {
     let corrupt = |detail: String| ImportError::Corrupt { path: name.to_string(), detail };
     let Some(workbook) = super::read_part_bytes(name, &mut archive, "xl/workbook.xml")? else {
         return Err(ImportError::NotADocument { path: name.to_string(), hint: "xl/workbook.xml is missing" });
