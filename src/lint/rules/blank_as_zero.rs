@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use super::blank_total_with_parts;
 use crate::layout::{self, TableId, ValueKind};
-use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, is_blankish};
-use crate::model::Report;
+use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, View, is_blankish};
 
 pub const RULE: Rule = Rule {
     code: "V205",
@@ -28,7 +27,7 @@ Safe: write 0 in each such cell (the value the rules already used).",
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     let mut by_table: BTreeMap<TableId, Vec<&String>> = BTreeMap::new();
     let mut has_number: BTreeMap<TableId, bool> = BTreeMap::new();
     for (key, cell) in &report.cells {

@@ -2,8 +2,7 @@
 
 use super::{table_keys, table_origin};
 use crate::layout::TableId;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
-use crate::model::Report;
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
 
 pub const RULE: Rule = Rule {
     code: "V207",
@@ -24,7 +23,7 @@ None: fill in the table; write 0 where there was nothing to report.",
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     for table in [TableId::T2, TableId::T3, TableId::T4] {
         if !report.tables.contains_key(&table) {
             continue;

@@ -1,7 +1,7 @@
 //! S104: a table has a value column the format does not have.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
-use crate::model::{Note, Report};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::model::Note;
 
 pub const RULE: Rule = Rule {
     code: "S104",
@@ -23,7 +23,7 @@ None: delete the column.",
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     for note in &report.notes {
         if let Note::ExtraColumn { table, label, origin } = note {
             sink.push(Finding {

@@ -1,7 +1,6 @@
 //! T607: section 六 says nothing about the 信息处理费.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
-use crate::model::Report;
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
 
 pub const RULE: Rule = Rule {
     code: "T607",
@@ -23,7 +22,7 @@ None: add the statement (also when no fee was charged).",
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     // 国办函〔2020〕109号 applies from 2021-01-01: the reports for 2021 and later.
     if report.meta.year.is_none_or(|y| y < 2021) {
         return;

@@ -4,8 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
-use crate::model::Report;
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
 
 pub const RULE: Rule = Rule {
     code: "T605",
@@ -52,7 +51,7 @@ pub fn garbled_numbers(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     for s in &report.sections {
         for (original, repaired) in garbled_numbers(&s.text) {
             sink.push(Finding {

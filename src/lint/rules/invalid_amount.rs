@@ -1,8 +1,7 @@
 //! V202: the fee amount is not a non-negative decimal.
 
 use crate::layout::{self, ValueKind};
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
-use crate::model::Report;
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
 use crate::normalize::Parsed;
 
 pub const RULE: Rule = Rule {
@@ -24,7 +23,7 @@ None: write the amount in 万元.",
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     for (key, cell) in &report.cells {
         let Some(spec) = layout::key_spec(key) else {
             continue;

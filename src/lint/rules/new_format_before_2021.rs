@@ -1,8 +1,7 @@
 //! F402: the 2021 layout in a report dated 2019 or 2020.
 
 use crate::layout::FormatVersion;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
-use crate::model::Report;
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
 
 pub const RULE: Rule = Rule {
     code: "F402",
@@ -22,7 +21,7 @@ None: check the year.",
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     let Some(year) = report.meta.year else { return };
     if report.format != FormatVersion::V2021 || !(2019..=2020).contains(&year) || report.tables.is_empty() {
         return;

@@ -1,8 +1,7 @@
 //! V201: a count cell holds something other than a non-negative integer.
 
 use crate::layout::{self, ValueKind};
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
-use crate::model::Report;
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
 use crate::normalize::Parsed;
 
 pub const RULE: Rule = Rule {
@@ -25,7 +24,7 @@ None: write the count.",
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     for (key, cell) in &report.cells {
         let Some(spec) = layout::key_spec(key) else {
             continue;

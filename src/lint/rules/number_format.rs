@@ -3,8 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::layout::{self, TableId};
-use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text};
-use crate::model::Report;
+use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, View};
 use crate::normalize::{Parsed, format_number};
 
 pub const RULE: Rule = Rule {
@@ -28,7 +27,7 @@ Safe: write each number plainly; the value does not change.",
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     let mut by_table: BTreeMap<TableId, Vec<(&String, String, String)>> = BTreeMap::new();
     for (key, cell) in &report.cells {
         let Some(spec) = layout::key_spec(key) else {

@@ -2,8 +2,7 @@
 
 use super::total_mismatch;
 use crate::layout;
-use crate::lint::{FixAvailability, Rule, Severity, Sink};
-use crate::model::Report;
+use crate::lint::{FixAvailability, Rule, Severity, Sink, View};
 
 pub const RULE: Rule = Rule {
     code: "C302",
@@ -26,7 +25,7 @@ Unsafe: write the sum in (七)总计.",
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     for rel in &layout::relation_sets(report.format).result_sums {
         if let Some(f) = total_mismatch(report, rel, "各项办理结果", "the result rows") {
             sink.push(f);

@@ -2,8 +2,7 @@
 
 use super::total_mismatch;
 use crate::layout;
-use crate::lint::{FixAvailability, Rule, Severity, Sink};
-use crate::model::Report;
+use crate::lint::{FixAvailability, Rule, Severity, Sink, View};
 
 pub const RULE: Rule = Rule {
     code: "C303",
@@ -24,7 +23,7 @@ Unsafe: write the sum in 总计 (`gongkai fix --unsafe-fixes`). Check the parts 
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     for rel in &layout::relation_sets(report.format).row_totals {
         if let Some(f) = total_mismatch(report, rel, "自然人与法人或其他组织各列", "the applicant columns")
         {

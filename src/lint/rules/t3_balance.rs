@@ -2,8 +2,7 @@
 
 use super::blank_total_with_parts;
 use crate::layout::{self, TableId};
-use crate::lint::{Finding, FixAvailability, Read, Rule, Severity, Sink, Text, num, read_count};
-use crate::model::Report;
+use crate::lint::{Finding, FixAvailability, Read, Rule, Severity, Sink, Text, View, num, read_count};
 
 pub const RULE: Rule = Rule {
     code: "C301",
@@ -25,7 +24,7 @@ None: gongkai cannot tell which of the four numbers is wrong.",
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     for (ci, col) in layout::T3_COLS.iter().enumerate() {
         let keys = ["new_received", "carried_over", "result.total", "carried_forward"].map(|r| layout::t3_key(r, ci));
         if keys.iter().any(|k| blank_total_with_parts(report, k)) {

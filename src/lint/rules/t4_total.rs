@@ -2,8 +2,7 @@
 
 use super::total_mismatch;
 use crate::layout;
-use crate::lint::{FixAvailability, Rule, Severity, Sink};
-use crate::model::Report;
+use crate::lint::{FixAvailability, Rule, Severity, Sink, View};
 
 pub const RULE: Rule = Rule {
     code: "C304",
@@ -24,7 +23,7 @@ Unsafe: write the sum in 总计. No rule ties 表四 to 表三 or 表二: the re
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     for rel in &layout::relation_sets(report.format).group_totals {
         if let Some(f) = total_mismatch(report, rel, "结果维持、结果纠正、其他结果、尚未审结", "its four results")
         {

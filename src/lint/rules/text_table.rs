@@ -4,8 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, num};
-use crate::model::Report;
+use crate::lint::{CellSource, Finding, FixAvailability, Rule, Severity, Sink, Text, View, num};
 
 pub const RULE: Rule = Rule {
     code: "T608",
@@ -37,16 +36,16 @@ struct Claim {
     what_zh: &'static str,
     what_en: &'static str,
     /// The table values the number may equal, and the key to point at.
-    accept: fn(&Report) -> Accepted,
+    accept: fn(&View) -> Accepted,
 }
 
-fn total(report: &Report, key: &str) -> Option<f64> {
+fn total(report: &View, key: &str) -> Option<f64> {
     report.number(key)
 }
 
 /// The 总计 column summed over the result rows whose keys start with `prefix` (a group of 表三).
 /// A blank 总计 counts as the sum of its row (V206 reports the blank).
-fn group_total(report: &Report, prefix: &str) -> Option<f64> {
+fn group_total(report: &View, prefix: &str) -> Option<f64> {
     let rows: Vec<&str> = super::t3_rows(report).iter().map(|r| r.key).filter(|k| k.starts_with(prefix)).collect();
     let mut sum = 0.0;
     let mut any = false;
@@ -146,7 +145,7 @@ static PATTERNS: LazyLock<Vec<Regex>> =
 static ANY_CLAIM: LazyLock<regex::RegexSet> =
     LazyLock::new(|| regex::RegexSet::new(CLAIMS.iter().map(|c| c.pattern)).expect("valid patterns"));
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     for s in report.sections.iter().filter(|s| matches!(s.key, "overview" | "applications" | "review_litigation")) {
         // Every claim ends in a count of 件.
         if !s.text.contains('件') {

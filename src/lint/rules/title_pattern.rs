@@ -1,7 +1,6 @@
 //! M502: the title does not follow the usual pattern.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
-use crate::model::Report;
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
 
 pub const RULE: Rule = Rule {
     code: "M502",
@@ -23,7 +22,7 @@ None.",
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     if report.tables.is_empty() {
         return;
     }

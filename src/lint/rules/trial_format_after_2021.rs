@@ -1,8 +1,7 @@
 //! F401: the 2019 trial layout used for a report of 2021 or later.
 
 use crate::layout::{FormatVersion, TableId};
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
-use crate::model::Report;
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
 
 pub const RULE: Rule = Rule {
     code: "F401",
@@ -24,7 +23,7 @@ None: `gongkai convert` maps what carries over to the 2021 model; the rest must 
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     let Some(year) = report.meta.year else { return };
     if report.format != FormatVersion::Trial2019 || year < 2021 {
         return;

@@ -1,7 +1,7 @@
 //! S105: a row with numbers whose label is not a row of the format.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
-use crate::model::{Note, Report};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::model::Note;
 
 pub const RULE: Rule = Rule {
     code: "S105",
@@ -22,7 +22,7 @@ None: use the standard row labels.",
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     for note in &report.notes {
         if let Note::UnknownRow { table, label, origin } = note {
             sink.push(Finding {

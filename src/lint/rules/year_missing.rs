@@ -1,7 +1,6 @@
 //! M501: the report year could not be found.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
-use crate::model::Report;
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
 
 pub const RULE: Rule = Rule {
     code: "M501",
@@ -22,7 +21,7 @@ None: put the year in the title.",
     check,
 };
 
-fn check(report: &Report, sink: &mut Sink) {
+fn check(report: &View, sink: &mut Sink) {
     if report.meta.year.is_some() || report.tables.is_empty() {
         return;
     }
