@@ -305,12 +305,21 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                         next_col = 0;
                     }
                     "c" => {
-                        let (r, c) = raw_attr(e, "r").and_then(|a| parse_ref(&a)).unwrap_or((row, next_col));
+                        // One pass over the attributes: a cell is the most frequent element.
+                        let (mut at, mut kind) = (None, CellKind::Number);
+                        for a in e.attributes().with_checks(false).flatten() {
+                            match a.key.local_name().as_ref() {
+                                "r" => at = parse_ref(&a.value),
+                                "t" => kind = CellKind::of(&a.value),
+                                _ => {}
+                            }
+                        }
+                        let (r, c) = at.unwrap_or((row, next_col));
                         next_col = c + 1;
                         let pending = PendingCell {
                             row: r,
                             col: c,
-                            kind: raw_attr(e, "t").map_or(CellKind::Number, |t| CellKind::of(&t)),
+                            kind,
                             value: String::new(),
                             inline: StringItem::default(),
                             in_v: false,
