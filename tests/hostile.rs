@@ -89,6 +89,20 @@ fn docx_with_document(xml: &str) -> Vec<u8> {
 const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
 
 #[test]
+fn a_document_of_a_million_paragraphs_is_refused() {
+    // Stored, not deflated: the zip ratio limit does not stop it, the item limit does.
+    let xml =
+        format!("<w:document {W}><w:body>{}</w:body></w:document>", "<w:p/>".repeat(import::limits::MAX_ITEMS + 1));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("word/document.xml", stored).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let err = import::read_bytes("many.docx", &bytes).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. }) && err.to_string().contains("paragraphs"), "{err}");
+}
+
+#[test]
 fn ten_thousand_levels_of_xml_nesting_are_refused() {
     let xml =
         format!("<w:document {W}><w:body>{}{}</w:body></w:document>", "<w:p>".repeat(10_000), "</w:p>".repeat(10_000));
@@ -154,12 +168,12 @@ fn stored_xlsx(shared: &str, sheet: &str) -> Vec<u8> {
 #[test]
 fn millions_of_shared_strings_or_merges_are_refused() {
     let sheet = r#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#;
-    let many_strings = format!("<sst>{}</sst>", "<si/>".repeat(import::limits::MAX_XLSX_ITEMS + 2));
+    let many_strings = format!("<sst>{}</sst>", "<si/>".repeat(import::limits::MAX_ITEMS + 2));
     let err = import::read_bytes("strings.xlsx", &stored_xlsx(&many_strings, sheet)).unwrap_err();
     assert!(matches!(err, ImportError::Limit { .. }), "{err}");
     let many_merges = format!(
         "<worksheet><sheetData/><mergeCells>{}</mergeCells></worksheet>",
-        r#"<mergeCell ref="A1:B1"/>"#.repeat(import::limits::MAX_XLSX_ITEMS + 1)
+        r#"<mergeCell ref="A1:B1"/>"#.repeat(import::limits::MAX_ITEMS + 1)
     );
     let err = import::read_bytes("merges.xlsx", &stored_xlsx("<sst/>", &many_merges)).unwrap_err();
     assert!(matches!(err, ImportError::Limit { .. }), "{err}");

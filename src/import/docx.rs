@@ -67,11 +67,22 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
         detail: format!("word/document.xml is not well-formed XML ({e})"),
     };
 
+    // Paragraphs, table rows and cells each hold memory: a document of millions of tiny ones is refused.
+    let mut items = 0usize;
     loop {
         let event = reader.read_event().map_err(|e| corrupt(&e))?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let is_start = matches!(event, Event::Start(_));
+                if matches!(e.local_name().as_ref(), "p" | "tr" | "tc") {
+                    items += 1;
+                    if items > limits::MAX_ITEMS {
+                        return Err(ImportError::Limit {
+                            path: name.to_string(),
+                            limit: format!("more than {} paragraphs, table rows and cells", limits::MAX_ITEMS),
+                        });
+                    }
+                }
                 if is_start {
                     super::enter_element(name, &mut depth)?;
                 }

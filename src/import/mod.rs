@@ -38,9 +38,10 @@ pub mod limits {
     pub const MAX_SHEET_CELLS: u64 = 4_000_000;
     /// The longest text kept from one cell, in bytes.
     pub const MAX_CELL_TEXT: usize = 64 * 1024;
-    /// The most shared strings, and the most merged ranges of one sheet, a workbook may hold. A report has a few
-    /// hundred; a stored (uncompressed) part of `<si/>` items would otherwise cost 24 bytes of memory per 5 bytes.
-    pub const MAX_XLSX_ITEMS: usize = 1_000_000;
+    /// The most shared strings of a workbook, merged ranges of a sheet, or paragraphs, table rows and cells of a
+    /// document. A report has a few hundred; a stored (uncompressed) part of millions of tiny items would otherwise
+    /// cost several times its size in memory.
+    pub const MAX_ITEMS: usize = 1_000_000;
 }
 
 /// Why a file could not be read. Every message names the file and says what to do.

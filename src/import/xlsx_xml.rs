@@ -40,10 +40,10 @@ pub(super) fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec
         Some(xml) => shared_strings(&xml).map_err(|e| corrupt(format!("{shared_part}: {e}")))?,
         None => Vec::new(),
     };
-    if shared.len() > limits::MAX_XLSX_ITEMS {
+    if shared.len() > limits::MAX_ITEMS {
         return Err(ImportError::Limit {
             path: name.to_string(),
-            limit: format!("more than {} shared strings", limits::MAX_XLSX_ITEMS),
+            limit: format!("more than {} shared strings", limits::MAX_ITEMS),
         });
     }
 
@@ -184,6 +184,10 @@ fn shared_strings(xml: &[u8]) -> Result<Vec<String>, quick_xml::Error> {
     let mut out = Vec::new();
     let mut item: Option<StringItem> = None;
     loop {
+        // Past the limit the caller refuses the workbook: stop before holding more.
+        if out.len() > limits::MAX_ITEMS {
+            return Ok(out);
+        }
         let event = reader.read_event()?;
         match &event {
             Event::Start(e) => match e.local_name().as_ref() {
@@ -195,8 +199,6 @@ fn shared_strings(xml: &[u8]) -> Result<Vec<String>, quick_xml::Error> {
                 }
             },
             Event::Empty(e) if e.local_name().as_ref() == "si" => out.push(String::new()),
-            // Past the limit the caller refuses the workbook: stop before holding more.
-            _ if out.len() > limits::MAX_XLSX_ITEMS => return Ok(out),
             Event::End(e) => match e.local_name().as_ref() {
                 "si" => out.push(item.take().map(|mut i| i.take()).unwrap_or_default()),
                 local => {
@@ -340,13 +342,10 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                         }
                     }
                     "mergeCell" => {
-                        if merges.len() >= limits::MAX_XLSX_ITEMS {
+                        if merges.len() >= limits::MAX_ITEMS {
                             return Err(ImportError::Limit {
                                 path: name.to_string(),
-                                limit: format!(
-                                    "sheet {sheet_name} has more than {} merged ranges",
-                                    limits::MAX_XLSX_ITEMS
-                                ),
+                                limit: format!("sheet {sheet_name} has more than {} merged ranges", limits::MAX_ITEMS),
                             });
                         }
                         if let Some(range) = raw_attr(e, "ref") {
