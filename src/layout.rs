@@ -594,12 +594,25 @@ fn t4_specs() -> Vec<KeySpec> {
 
 /// The canonical key of a table-3 cell.
 pub fn t3_key(row_key: &str, col: usize) -> String {
-    format!("t3.{row_key}.{}", T3_COLS.get(col).map_or("?", |c| c.key))
+    dotted(&["t3", row_key, T3_COLS.get(col).map_or("?", |c| c.key)])
 }
 
 /// The canonical key of a table-4 cell.
 pub fn t4_key(group_key: &str, col_key: &str) -> String {
-    format!("t4.{group_key}.{col_key}")
+    dotted(&["t4", group_key, col_key])
+}
+
+/// Parts joined with dots, in one allocation: keys are made for every cell a report has and every cell a rule
+/// reads, and `format!` costs several times as much.
+pub fn dotted(parts: &[&str]) -> String {
+    let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            key.push('.');
+        }
+        key.push_str(part);
+    }
+    key
 }
 
 /// The 200 canonical value keys of the 2021 model, in table order (FORMAT.md §10).

@@ -41,8 +41,12 @@ pub fn label(text: &str) -> String {
 /// [`label`], borrowing the text when it is its own label (no spaces, quotes, full-width or compatibility
 /// characters): most cells of a table are, and the recogniser normalises every cell.
 pub fn label_cow(text: &str) -> std::borrow::Cow<'_, str> {
-    let unchanged =
-        text.chars().all(|c| simple_nfkc(c) == Some(c) && fold_char(c) == Some(c)) && !text.starts_with("第二十条第");
+    let unchanged = if text.is_ascii() {
+        // Numbers and codes: only spaces and quotation marks change.
+        !text.bytes().any(|b| char::from(b).is_whitespace() || b == b'"' || b == b'\'')
+    } else {
+        text.chars().all(|c| simple_nfkc(c) == Some(c) && fold_char(c) == Some(c)) && !text.starts_with("第二十条第")
+    };
     if unchanged { std::borrow::Cow::Borrowed(text) } else { std::borrow::Cow::Owned(label(text)) }
 }
 
@@ -259,6 +263,8 @@ mod tests {
     fn the_borrowed_label_is_the_label() {
         for text in
             ["自然人", "17", "（一）予以公开", "第二十条第一项", "“三安全一稳定”", "a b", "１２", "⑴", "总计", ""]
+                .into_iter()
+                .chain(["'5'", "\"x\"", "1\t2", "[a]", "a\u{b}b", "a\u{1c}b"])
         {
             assert_eq!(label_cow(text), label(text), "{text}");
         }

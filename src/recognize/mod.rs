@@ -446,7 +446,7 @@ impl Builder<'_> {
                 }
             }
             let prefix = if trial { "t2v19" } else { "t2" };
-            self.insert(format!("{prefix}.{}.{}.{}", row.block_key, row.row_key, field.key), gi, r, cc);
+            self.insert(layout::dotted(&[prefix, row.block_key, row.row_key, field.key]), gi, r, cc);
             any = true;
         }
         any
