@@ -459,19 +459,49 @@ pub fn run(
     let mut rows = spill.finish().map_err(io("summary.csv"))?;
 
     // Cross-year rules over each agency's series: only the pairs of consecutive years are read back.
+    // A pair with findings has its later report read again, so that the findings name their cells (the compact
+    // cells have no places); a report that cannot be read again keeps the compact findings. The reads run in
+    // parallel, a bounded batch of pairs at a time.
     let mut cross: BTreeMap<usize, Vec<(Severity, &'static str)>> = BTreeMap::new();
-    for (p, c) in series_pairs(&series) {
-        let (Some(at_prev), Some(at_cur)) = (row_at[p], row_at[c]) else { continue };
-        let prev_row = read_row(&mut rows, at_prev).map_err(io("summary.csv"))?;
-        let cur_row = read_row(&mut rows, at_cur).map_err(io("summary.csv"))?;
-        let (Some(prev), Some(cur)) = (&prev_row.series, &cur_row.series) else { continue };
-        if !prev.same_agency(cur) {
+    let mut later: Vec<(usize, Report, Report)> = Vec::new();
+    let pairs = series_pairs(&series);
+    for (n, &(p, c)) in pairs.iter().enumerate() {
+        if let (Some(at_prev), Some(at_cur)) = (row_at[p], row_at[c]) {
+            let prev_row = read_row(&mut rows, at_prev).map_err(io("summary.csv"))?;
+            let cur_row = read_row(&mut rows, at_cur).map_err(io("summary.csv"))?;
+            if let (Some(prev), Some(cur)) = (&prev_row.series, &cur_row.series)
+                && prev.same_agency(cur)
+            {
+                let (prev_report, cur_report) = (prev.report(&prev_row.id), cur.report(&cur_row.id));
+                if !lint::check_series(&[&prev_report, &cur_report], &options.selection).is_empty() {
+                    later.push((c, prev_report, cur_report));
+                }
+            }
+        }
+        if later.len() < 256 && n + 1 < pairs.len() {
             continue;
         }
-        let (prev_report, cur_report) = (prev.report(&prev_row.id), cur.report(&cur_row.id));
-        for (_, d) in lint::check_series(&[&prev_report, &cur_report], &options.selection) {
-            write_diagnostic(&mut diagnostics, &cur_row.id, &cur_report, &d);
-            cross.entry(c).or_default().push((d.severity, d.code));
+        let found: Vec<(usize, Vec<Diagnostic>, Vec<u8>)> = later
+            .par_iter()
+            .map_init(BTreeMap::new, |archives, (c, prev_report, cur_report)| {
+                let item = &items[*c];
+                let full = read_item(item, archives).ok().and_then(|b| crate::import::read_bytes(&item.id, &b).ok());
+                let report = full.as_ref().unwrap_or(cur_report);
+                let ds: Vec<Diagnostic> = lint::check_series(&[prev_report, report], &options.selection)
+                    .into_iter()
+                    .map(|(_, d)| d)
+                    .collect();
+                let mut lines = Vec::new();
+                for d in &ds {
+                    write_diagnostic(&mut lines, &item.id, report, d);
+                }
+                (*c, ds, lines)
+            })
+            .collect();
+        later.clear();
+        for (c, ds, lines) in found {
+            diagnostics.write_all(&lines).map_err(io("diagnostics.jsonl"))?;
+            cross.entry(c).or_default().extend(ds.iter().map(|d| (d.severity, d.code)));
         }
     }
 
