@@ -265,7 +265,6 @@ struct PendingCell {
     row: u32,
     col: u32,
     kind: CellKind,
-    value: String,
     inline: StringItem,
     in_v: bool,
     in_is: bool,
@@ -288,6 +287,8 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
     let mut next_col: u32 = 0;
     let mut seen_row = false;
     let mut cell: Option<PendingCell> = None;
+    // The `<v>` text of the cell being read: one buffer for the whole sheet.
+    let mut value = String::new();
     loop {
         let event = reader.read_event().map_err(|e| corrupt(&e))?;
         match &event {
@@ -318,11 +319,11 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                         }
                         let (r, c) = at.unwrap_or((row, next_col));
                         next_col = c + 1;
+                        value.clear();
                         let pending = PendingCell {
                             row: r,
                             col: c,
                             kind,
-                            value: String::new(),
                             inline: StringItem::default(),
                             in_v: false,
                             in_is: false,
@@ -368,7 +369,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                 match e.local_name().as_ref() {
                     "c" => {
                         if let Some(done) = cell.take()
-                            && let Some((text, typed)) = cell_value(done.kind, done.value, done.inline, shared)
+                            && let Some((text, typed)) = cell_value(done.kind, &value, done.inline, shared)
                         {
                             if cells.len() as u64 >= limits::MAX_SHEET_CELLS {
                                 return Err(ImportError::Limit {
@@ -406,7 +407,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                     && let Some(text) = super::event_text(other)
                 {
                     if c.in_v {
-                        super::push_bounded(&mut c.value, &text);
+                        super::push_bounded(&mut value, &text);
                     } else {
                         c.inline.push(&text);
                     }
@@ -445,12 +446,7 @@ impl CellKind {
 }
 
 /// The text and, for numbers, the value of a finished cell; `None` for a cell without a value.
-fn cell_value(
-    kind: CellKind,
-    value: String,
-    mut inline: StringItem,
-    shared: &[String],
-) -> Option<(String, Option<f64>)> {
+fn cell_value(kind: CellKind, value: &str, mut inline: StringItem, shared: &[String]) -> Option<(String, Option<f64>)> {
     match kind {
         CellKind::Shared => {
             let index: usize = value.trim().parse().ok()?;
@@ -462,7 +458,7 @@ fn cell_value(
             (!text.is_empty()).then_some((text, None))
         }
         CellKind::Bool => Some(((if value.trim() == "1" { "TRUE" } else { "FALSE" }).to_string(), None)),
-        CellKind::Text => (!value.is_empty()).then(|| (decode_escapes(value), None)),
+        CellKind::Text => (!value.is_empty()).then(|| (decode_escapes(value.to_string()), None)),
         CellKind::Number => {
             let trimmed = value.trim();
             if trimmed.is_empty() {
@@ -474,9 +470,9 @@ fn cell_value(
                 && value.bytes().all(|b| b.is_ascii_digit())
                 && (value.len() == 1 || !value.starts_with('0'));
             match trimmed.parse::<f64>() {
-                Ok(v) if plain => Some((value, Some(v))),
+                Ok(v) if plain => Some((value.to_string(), Some(v))),
                 Ok(v) if v.is_finite() => Some((format_number(v), Some(v))),
-                _ => Some((value, None)),
+                _ => Some((value.to_string(), None)),
             }
         }
     }

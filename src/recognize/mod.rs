@@ -107,6 +107,31 @@ pub fn recognize(path: &str, mut raw: RawDocument) -> Report {
     Report { path: path.to_string(), input: raw.kind, format, meta, sections, cells, tables, notes, grids: raw.grids }
 }
 
+/// The cell a key lands on at `(r, c)` of grid `gi` (its merge's anchor), read once: a merged cell is counted once.
+fn cell_at(grid: &Grid, gi: usize, used: &mut HashSet<(usize, u32, u32)>, r: u32, c: u32) -> Cell {
+    let (ar, ac) = grid.anchor_of(r, c);
+    let origin = Origin { grid: gi, row: ar, col: ac };
+    if !used.insert((gi, ar, ac)) {
+        // The second key that lands on a merged cell reads a blank.
+        return Cell {
+            raw: String::new(),
+            parsed: Parsed::Blank,
+            origin: Origin { grid: gi, row: r, col: c },
+            number_as_text: false,
+        };
+    }
+    let Some(gc) = grid.get(ar, ac) else {
+        return Cell { raw: String::new(), parsed: normalize::parse_value(""), origin, number_as_text: false };
+    };
+    let parsed = match gc.typed_number {
+        Some(value) => Parsed::Number { value, clean: true, unit: None },
+        None => normalize::parse_value(&gc.text),
+    };
+    let number_as_text =
+        gc.typed_number.is_none() && matches!(grid.addressing, Addressing::Sheet { .. }) && parsed.number().is_some();
+    Cell { raw: gc.text.clone(), parsed, origin, number_as_text }
+}
+
 const T3_HEADER_WORDS: &[&str] = &["申请人情况", "法人或其他组织"];
 
 /// Add a grid of the running text (one row per paragraph or line) when the text may hold tables, so that values
@@ -135,34 +160,10 @@ fn read_running_text(raw: &mut RawDocument) -> Option<usize> {
 }
 
 impl Builder<'_> {
-    fn cell_at(&mut self, gi: usize, r: u32, c: u32) -> Cell {
-        let grid = &self.grids[gi];
-        let (ar, ac) = grid.anchor_of(r, c);
-        let origin = Origin { grid: gi, row: ar, col: ac };
-        if !self.used.insert((gi, ar, ac)) {
-            // A merged cell is counted once: the second key that lands on it reads a blank.
-            return Cell {
-                raw: String::new(),
-                parsed: Parsed::Blank,
-                origin: Origin { grid: gi, row: r, col: c },
-                number_as_text: false,
-            };
-        }
-        let gc = grid.get(ar, ac).cloned().unwrap_or_default();
-        let parsed = match gc.typed_number {
-            Some(value) => Parsed::Number { value, clean: true, unit: None },
-            None => normalize::parse_value(&gc.text),
-        };
-        let number_as_text = gc.typed_number.is_none()
-            && matches!(grid.addressing, Addressing::Sheet { .. })
-            && parsed.number().is_some();
-        Cell { raw: gc.text, parsed, origin, number_as_text }
-    }
-
     fn insert(&mut self, key: String, gi: usize, r: u32, c: u32) {
-        if !self.cells.contains_key(&key) {
-            let cell = self.cell_at(gi, r, c);
-            self.cells.insert(key, cell);
+        // One walk of the tree: the keys share long prefixes, so each comparison is a long memcmp.
+        if let std::collections::btree_map::Entry::Vacant(slot) = self.cells.entry(key) {
+            slot.insert(cell_at(&self.grids[gi], gi, &mut self.used, r, c));
         }
     }
 

@@ -32,8 +32,7 @@ Unsafe: write the sum of the parts.",
 fn check(report: &View, sink: &mut Sink) {
     let mut done = HashSet::new();
     for rel in relations(report) {
-        let rel = rel.clone();
-        if !is_blankish(report, &rel.total) || done.contains(&rel.total) {
+        if !is_blankish(report, &rel.total) || done.contains(rel.total.as_str()) {
             continue;
         }
         let Some(sum) = sum_parts(report, &rel.parts) else {
@@ -42,7 +41,7 @@ fn check(report: &View, sink: &mut Sink) {
         if sum <= 0.0 {
             continue;
         }
-        done.insert(rel.total.clone());
+        done.insert(rel.total.as_str());
         let label = layout::key_spec(&rel.total).map_or(rel.total.as_str(), |s| s.label.as_str());
         let addr = address_of(report, &rel.total, crate::lint::Lang::Zh);
         let mut f = Finding::at_cell(
