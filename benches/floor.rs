@@ -11,6 +11,11 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+// The allocator gongkai itself runs with, so that the floor and the writer's cost compare like with like.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn tokenise(bytes: &[u8]) -> usize {
     let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else { return 0 };
     let mut events = 0;

@@ -1,5 +1,11 @@
 //! The `gongkai` command: argument parsing, file walking, output and exit codes. All the work is in the library.
 
+// jemalloc: glibc's allocator made the checking threads spend a fifth of their time allocating and freeing (many
+// small strings a report) at the same peak memory; mimalloc was as fast but held twice the memory.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
