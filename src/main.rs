@@ -361,8 +361,10 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let work = |path: &PathBuf| {
         let result = isolated(path);
         let block = if args.statistics { Vec::new() } else { render_block(&result) };
+        // The cells the cross-year rules read, and their record for the spill file.
         let series = match &result {
-            FileResult::Checked { report, .. } => gongkai::batch::SeriesCells::of(report),
+            FileResult::Checked { report, .. } => gongkai::batch::SeriesCells::of(report)
+                .and_then(|cells| serde_json::to_vec(&cells).ok().map(|record| (cells, record))),
             FileResult::Unreadable(_) => None,
         };
         (result, block, series)
@@ -377,7 +379,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 FileResult::Checked { diagnostics, .. } => diagnostics.iter().any(|d| d.severity >= fail),
             };
             if let FileResult::Checked { report, .. } = result
-                && let Some(cells) = cells
+                && let Some((cells, record)) = cells
             {
                 let key = cells.key(index);
                 // The year before was read already: compare now, while this report is in memory.
@@ -401,8 +403,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 }
                 first_of_year.entry((key.0, key.1)).or_insert(index);
                 series_keys.push(key);
-                let record = serde_json::to_vec(cells).map_err(|e| e.to_string())?;
-                series_at[index] = Some(spill.push(&record).map_err(spill_error)?);
+                series_at[index] = Some(spill.push(record).map_err(spill_error)?);
             }
             if !args.statistics {
                 blocks.push(spill.push(block).map_err(spill_error)?);
@@ -414,24 +415,37 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut read_series = |index: usize| -> Option<gongkai::batch::SeriesCells> {
         serde_json::from_slice(&spilled.get(series_at[index]?).ok()?).ok()
     };
-    // A report whose year before came later in the listing: compared now, reading it again (the findings point
-    // into its tables); the earlier one needs only its cells.
-    for (p, c) in gongkai::batch::series_pairs(&series_keys).into_iter().filter(|(p, c)| p > c) {
-        let (Some(previous), Some(current)) = (read_series(p), read_series(c)) else { continue };
-        if !previous.same_agency(&current) {
-            continue;
-        }
-        let Ok(report) = read_one(&files[c]) else { continue };
-        let earlier = previous.report(&files[p].display().to_string());
-        let found: Vec<lint::Diagnostic> =
-            lint::check_series(&[&earlier, &report], &selection).into_iter().map(|(_, d)| d).collect();
-        for d in &found {
-            summary.add_diagnostic(d);
-            statistics.add_diagnostic(d);
-            failed |= d.severity >= fail;
-        }
-        if !found.is_empty() {
-            later.entry(c).or_default().push(render_diagnostics(&report, &found));
+    // A report whose year before came later in the listing: compared now, reading it again on the threads (the
+    // findings point into its tables), a bounded batch at a time; the earlier one needs only its cells.
+    let deferred: Vec<(usize, usize, gongkai::batch::SeriesCells)> = gongkai::batch::series_pairs(&series_keys)
+        .into_iter()
+        .filter(|(p, c)| p > c)
+        .filter_map(|(p, c)| {
+            let (previous, current) = (read_series(p)?, read_series(c)?);
+            previous.same_agency(&current).then_some((p, c, previous))
+        })
+        .collect();
+    for pairs in deferred.chunks(256) {
+        let compared: Vec<(usize, Vec<lint::Diagnostic>, Vec<u8>)> = pairs
+            .par_iter()
+            .filter_map(|(p, c, previous)| {
+                let report = read_one(&files[*c]).ok()?;
+                let earlier = previous.report(&files[*p].display().to_string());
+                let found: Vec<lint::Diagnostic> =
+                    lint::check_series(&[&earlier, &report], &selection).into_iter().map(|(_, d)| d).collect();
+                (!found.is_empty()).then(|| {
+                    let rendered = render_diagnostics(&report, &found);
+                    (*c, found, rendered)
+                })
+            })
+            .collect();
+        for (c, found, rendered) in compared {
+            for d in &found {
+                summary.add_diagnostic(d);
+                statistics.add_diagnostic(d);
+                failed |= d.severity >= fail;
+            }
+            later.entry(c).or_default().push(rendered);
         }
     }
 

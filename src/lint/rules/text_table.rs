@@ -141,10 +141,6 @@ const CLAIMS: &[Claim] = &[
 static PATTERNS: LazyLock<Vec<Regex>> =
     LazyLock::new(|| CLAIMS.iter().map(|c| Regex::new(c.pattern).expect("valid pattern")).collect());
 
-/// All the claims in one automaton: one pass over a section says which claims it makes at all.
-static ANY_CLAIM: LazyLock<regex::RegexSet> =
-    LazyLock::new(|| regex::RegexSet::new(CLAIMS.iter().map(|c| c.pattern)).expect("valid patterns"));
-
 fn check(report: &View, sink: &mut Sink) {
     for s in report.sections.iter().filter(|s| matches!(s.key, "overview" | "applications" | "review_litigation")) {
         // Every claim ends in a count of 件.
@@ -152,11 +148,9 @@ fn check(report: &View, sink: &mut Sink) {
             continue;
         }
         let text: String = s.text.chars().filter(|c| !c.is_whitespace()).collect();
-        let made = ANY_CLAIM.matches(&text);
-        for (i, (claim, re)) in CLAIMS.iter().zip(PATTERNS.iter()).enumerate() {
-            if !made.matched(i) {
-                continue;
-            }
+        // Each pattern's literals (新收, 办结, 不予公开, …) let its search skip most of the text: cheaper than one
+        // automaton of all the claims run over every character.
+        for (claim, re) in CLAIMS.iter().zip(PATTERNS.iter()) {
             let mut claims = re.captures_iter(&text).take(3).peekable();
             if claims.peek().is_none() {
                 continue;
