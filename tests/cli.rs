@@ -445,6 +445,22 @@ fn batch_runs_the_cross_year_rules_over_each_agencys_series() {
     assert!(codes(&files[1]).contains(&Value::from("C306")));
     let counted = ["errors", "warnings", "infos"].iter().map(|k| doc["summary"][k].as_u64().unwrap()).sum::<u64>();
     assert_eq!(counted as usize, files.iter().map(|f| codes(f).len()).sum::<usize>(), "the summary counts C306");
+    // The later year listed first: its year before is read after it, and it is read again to be compared.
+    let (later, earlier) = (input.join("外事办-2024.xlsx"), input.join("外事办-2023.xlsx"));
+    let reversed = gongkai()
+        .args(["check", "--output-format", "concise", later.to_str().unwrap(), earlier.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = stdout(&reversed);
+    let c306: Vec<&str> = text.lines().filter(|l| l.contains("C306")).collect();
+    assert_eq!(c306.len(), line_count_of(&concise, "C306"), "{text}");
+    assert!(c306.iter().all(|l| l.contains("外事办-2024.xlsx › 年报!")), "{text}");
+    let first_file_block = text.split("外事办-2023.xlsx").next().unwrap_or_default();
+    assert!(first_file_block.contains("C306"), "the findings follow the later report's own: {text}");
+}
+
+fn line_count_of(out: &std::process::Output, needle: &str) -> usize {
+    stdout(out).lines().filter(|l| l.contains(needle)).count()
 }
 
 #[test]
