@@ -689,10 +689,10 @@ fn read_text(
         meta.agency = agency_in(&flat);
         meta.title = Some(flat);
     }
-    if meta.year.is_none() {
-        meta.year = lines.iter().find_map(|(t, _)| period_year(t));
-    }
     meta.period_year = lines.iter().find_map(|(t, _)| period_year(t));
+    if meta.year.is_none() {
+        meta.year = meta.period_year;
+    }
     meta.org_type = meta.agency.as_deref().map(crate::model::OrgType::infer);
     meta.date_line = lines.iter().rev().take(8).find_map(|(t, _)| date_line(t));
     if meta.date_line.is_none()
@@ -747,12 +747,20 @@ pub fn section_key(text: &str) -> Option<&'static str> {
     if text.len() > 40 * 4 {
         return None;
     }
-    let n = normalize::label(text);
+    // Every heading and wording below starts with its numeral 一、…六、: a line whose first character is plainly
+    // another one (ASCII and CJK ideographs are their own normal form) is not normalised at all.
+    if let Some(first) = text.chars().find(|&c| normalize::fold_char(c).is_some())
+        && (first.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&first))
+        && !"一二三四五六".contains(first)
+    {
+        return None;
+    }
+    let n = normalize::label_cow(text);
     if n.chars().count() > 40 {
         return None;
     }
     // `二、主动公开政府信息情况（见表）`: a pointer to the table, not another wording.
-    let n = n.strip_suffix("(见表)").or_else(|| n.strip_suffix("(见下表)")).unwrap_or(&n).to_string();
+    let n = n.strip_suffix("(见表)").or_else(|| n.strip_suffix("(见下表)")).unwrap_or(&n);
     if let Some((_, k)) = HEADINGS.iter().find(|(h, _)| *h == n) {
         return Some(k);
     }
@@ -942,5 +950,16 @@ mod tests {
     fn sections() {
         assert_eq!(section_key("五、信息公开工作存在的主要问题及改进情况"), Some("problems"));
         assert_eq!(section_key("一、本年新收政府信息公开申请数量"), None);
+        // What stands before the numeral and is dropped by normalising does not hide a heading.
+        for heading in [
+            "  一、总体情况",
+            "\u{3000}“一、总体情况”",
+            "\t六、其他需要报告的事项（见表）",
+            "三 、收到和处理政府信息公开申请情况",
+        ] {
+            assert!(section_key(heading).is_some(), "{heading}");
+        }
+        assert_eq!(section_key("（一）主动公开"), None);
+        assert_eq!(section_key("2023年总体情况"), None);
     }
 }
