@@ -369,45 +369,42 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         };
         (result, block, series)
     };
-    in_order_chunks(&files, work, |first, results| {
-        for (k, (result, block, cells)) in results.iter().enumerate() {
-            let index = first + k;
-            summary.add(result);
-            statistics.add(result);
-            failed |= match result {
-                FileResult::Unreadable(_) => true,
-                FileResult::Checked { diagnostics, .. } => diagnostics.iter().any(|d| d.severity >= fail),
-            };
-            if let FileResult::Checked { report, .. } = result
-                && let Some((cells, record)) = cells
+    in_order(&files, work, |index, (result, block, cells)| {
+        summary.add(result);
+        statistics.add(result);
+        failed |= match result {
+            FileResult::Unreadable(_) => true,
+            FileResult::Checked { diagnostics, .. } => diagnostics.iter().any(|d| d.severity >= fail),
+        };
+        if let FileResult::Checked { report, .. } = result
+            && let Some((cells, record)) = cells
+        {
+            let key = cells.key(index);
+            // The year before was read already: compare now, while this report is in memory.
+            if let Some(&p) = first_of_year.get(&(key.0, key.1 - 1))
+                && let Some(previous) = series_at[p]
+                    .and_then(|at| spill.get(at).ok())
+                    .and_then(|r| serde_json::from_slice::<gongkai::batch::SeriesCells>(&r).ok())
+                && previous.same_agency(cells)
             {
-                let key = cells.key(index);
-                // The year before was read already: compare now, while this report is in memory.
-                if let Some(&p) = first_of_year.get(&(key.0, key.1 - 1))
-                    && let Some(previous) = series_at[p]
-                        .and_then(|at| spill.get(at).ok())
-                        .and_then(|r| serde_json::from_slice::<gongkai::batch::SeriesCells>(&r).ok())
-                    && previous.same_agency(cells)
-                {
-                    let earlier = previous.report(&files[p].display().to_string());
-                    let found: Vec<lint::Diagnostic> =
-                        lint::check_series(&[&earlier, report], &selection).into_iter().map(|(_, d)| d).collect();
-                    for d in &found {
-                        summary.add_diagnostic(d);
-                        statistics.add_diagnostic(d);
-                        failed |= d.severity >= fail;
-                    }
-                    if !found.is_empty() {
-                        later.entry(index).or_default().push(render_diagnostics(report, &found));
-                    }
+                let earlier = previous.report(&files[p].display().to_string());
+                let found: Vec<lint::Diagnostic> =
+                    lint::check_series(&[&earlier, report], &selection).into_iter().map(|(_, d)| d).collect();
+                for d in &found {
+                    summary.add_diagnostic(d);
+                    statistics.add_diagnostic(d);
+                    failed |= d.severity >= fail;
                 }
-                first_of_year.entry((key.0, key.1)).or_insert(index);
-                series_keys.push(key);
-                series_at[index] = Some(spill.push(record).map_err(spill_error)?);
+                if !found.is_empty() {
+                    later.entry(index).or_default().push(render_diagnostics(report, &found));
+                }
             }
-            if !args.statistics {
-                blocks.push(spill.push(block).map_err(spill_error)?);
-            }
+            first_of_year.entry((key.0, key.1)).or_insert(index);
+            series_keys.push(key);
+            series_at[index] = Some(spill.push(record).map_err(spill_error)?);
+        }
+        if !args.statistics {
+            blocks.push(spill.push(block).map_err(spill_error)?);
         }
         Ok(())
     })?;
@@ -503,55 +500,85 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// Run `work` over `files` on the thread pool a chunk at a time and hand each chunk's results, in file order, to
-/// `consume` (with the index of the chunk's first file) on this thread, while the pool works on the next chunk.
-/// Memory holds at most three chunks of results; an error from `consume` stops the run.
-fn in_order_chunks<T: Send + 'static>(
+/// Run `work` over `files` on the thread pool and hand each result, in file order, to `consume` (with the file's
+/// index) on this thread. Each pool thread takes the next file as soon as it is free; at most a window of results
+/// waits to be consumed, so memory does not grow with the number of files. An error from `consume` stops the run.
+fn in_order<T: Send>(
     files: &[PathBuf],
     work: impl Fn(&PathBuf) -> T + Sync,
-    mut consume: impl FnMut(usize, &[T]) -> Result<(), String>,
+    mut consume: impl FnMut(usize, &T) -> Result<(), String>,
 ) -> Result<(), String> {
-    // Sixteen files a thread per chunk keeps the threads busy.
-    let chunk = rayon::current_num_threads() * 16;
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<(usize, T)>>(1);
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    let threads = rayon::current_num_threads();
+    let window = threads * 32;
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    // How many results were consumed, for the window; the pool threads wait on it when they run ahead.
+    let consumed = (std::sync::Mutex::new(0usize), std::sync::Condvar::new());
+    let (results, received) = mpsc::channel::<(usize, usize, T)>();
+    // Consumed results go back to the thread that made them to be freed there. The allocator frees another
+    // thread's memory under a lock its owner also takes: freeing whole reports here cost the checking threads a
+    // tenth of their time.
+    let (returns, returned): (Vec<mpsc::Sender<T>>, Vec<mpsc::Receiver<T>>) =
+        (0..threads).map(|_| mpsc::channel()).unzip();
     std::thread::scope(|scope| {
-        // Owned here, so that an early return drops it and the sending thread stops instead of waiting.
-        let receiver = receiver;
-        scope.spawn(|| {
-            for paths in files.chunks(chunk) {
-                let results: Vec<(usize, T)> =
-                    paths.par_iter().map(|p| (rayon::current_thread_index().unwrap_or(0), work(p))).collect();
-                if sender.send(results).is_err() {
-                    break; // `consume` failed: the receiver is gone
+        let received = received; // owned here: an early return drops it, and the threads stop sending
+        let (next, stop, consumed, work) = (&next, &stop, &consumed, &work);
+        scope.spawn(move || {
+            rayon::scope(|pool| {
+                for (thread, returned) in returned.into_iter().enumerate() {
+                    let results = results.clone();
+                    pool.spawn(move |_| {
+                        loop {
+                            while let Ok(freed) = returned.try_recv() {
+                                drop(freed);
+                            }
+                            let index = next.fetch_add(1, Ordering::Relaxed);
+                            if index >= files.len() || stop.load(Ordering::Relaxed) {
+                                break;
+                            }
+                            let (lock, turn) = consumed;
+                            let mut done = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                            while index >= *done + window && !stop.load(Ordering::Relaxed) {
+                                done = turn.wait(done).unwrap_or_else(std::sync::PoisonError::into_inner);
+                            }
+                            drop(done);
+                            if stop.load(Ordering::Relaxed)
+                                || results.send((index, thread, work(&files[index]))).is_err()
+                            {
+                                break;
+                            }
+                        }
+                    });
+                }
+                drop(results);
+            });
+        });
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut expected = 0;
+        let mut outcome = Ok(());
+        for (index, thread, result) in received.iter() {
+            waiting.insert(index, (thread, result));
+            while let Some((thread, result)) = waiting.remove(&expected) {
+                outcome = consume(expected, &result);
+                let _ = returns[thread].send(result);
+                expected += 1;
+                let (lock, turn) = consumed;
+                *lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = expected;
+                turn.notify_all();
+                if outcome.is_err() {
+                    break;
                 }
             }
-            drop(sender);
-        });
-        for (c, results) in receiver.iter().enumerate() {
-            let (made_by, items): (Vec<usize>, Vec<T>) = results.into_iter().unzip();
-            consume(c * chunk, &items)?;
-            drop_where_made(&made_by, items);
+            if outcome.is_err() {
+                stop.store(true, Ordering::Relaxed);
+                consumed.1.notify_all();
+                break;
+            }
         }
-        Ok(())
+        outcome
     })
-}
-
-/// Free each result on the pool thread that built it. The allocator frees memory of another thread's arena under
-/// that arena's lock, contending with the thread's own allocations: freeing whole reports here cost the checking
-/// threads a tenth of their time.
-fn drop_where_made<T: Send + 'static>(made_by: &[usize], items: Vec<T>) {
-    let threads = rayon::current_num_threads();
-    let mut groups: Vec<Vec<T>> = (0..threads).map(|_| Vec::new()).collect();
-    for (&thread, item) in made_by.iter().zip(items) {
-        groups[thread.min(threads - 1)].push(item);
-    }
-    let groups: std::sync::Arc<Vec<std::sync::Mutex<Vec<T>>>> =
-        std::sync::Arc::new(groups.into_iter().map(std::sync::Mutex::new).collect());
-    rayon::spawn_broadcast(move |ctx| {
-        if let Some(group) = groups.get(ctx.index()) {
-            drop(std::mem::take(&mut *group.lock().unwrap_or_else(std::sync::PoisonError::into_inner)));
-        }
-    });
 }
 
 fn rules(lang: Lang) -> Result<ExitCode, String> {
