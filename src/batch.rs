@@ -40,13 +40,54 @@ pub struct Item {
     pub modified: Option<std::time::SystemTime>,
 }
 
+impl Item {
+    /// The file on disk it comes from: itself, or its archive.
+    fn file(&self) -> &Path {
+        let (Source::File(path) | Source::Member { archive: path, .. }) = &self.source;
+        path
+    }
+
+    /// The file its `gongkai.toml` is looked up for, and its name for the globs of `per-file-ignores`: the file
+    /// itself, or `ARCHIVE.zip/MEMBER` for a member of an archive.
+    fn config_path(&self) -> PathBuf {
+        match &self.source {
+            Source::File(path) => path.clone(),
+            Source::Member { archive, .. } => {
+                archive.join(self.id.split_once('/').map_or(self.id.as_str(), |(_, member)| member))
+            }
+        }
+    }
+}
+
+impl Options {
+    fn config_of(&self, item: &Item) -> Option<std::sync::Arc<crate::config::Config>> {
+        self.configs.for_file(item.file()).ok().flatten()
+    }
+
+    /// The findings `rules` makes of a report, under its `gongkai.toml`.
+    fn findings(
+        &self,
+        item: &Item,
+        report: &Report,
+        rules: impl FnOnce(&Selection) -> Vec<Diagnostic>,
+    ) -> Vec<Diagnostic> {
+        let Some(config) = self.config_of(item) else { return rules(&self.selection) };
+        let mut found = rules(&config.selection(&self.selection));
+        config.apply(&item.config_path(), report, &mut found);
+        found
+    }
+}
+
 /// What to do.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub out_dir: PathBuf,
     pub formats: Vec<Format>,
     pub force: bool,
+    /// The rules chosen on the command line; each report's `gongkai.toml` decides what they leave open.
     pub selection: Selection,
+    /// The `gongkai.toml` of each input, read once.
+    pub configs: std::sync::Arc<crate::config::Configs>,
 }
 
 /// How a report ended.
@@ -186,6 +227,8 @@ pub enum BatchError {
     Output(#[from] ExportError),
     #[error("{0}: cannot write: {1}")]
     Io(String, std::io::Error),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
 }
 
 /// List the reports under the inputs: files with a report extension below folders, members of zip archives, and
@@ -395,6 +438,10 @@ pub fn run(
     stop: &AtomicBool,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Totals, BatchError> {
+    // A wrong gongkai.toml stops the run before any report is read.
+    for item in items {
+        options.configs.for_file(item.file())?;
+    }
     let out = &options.out_dir;
     std::fs::create_dir_all(out).map_err(|e| BatchError::Io(out.display().to_string(), e))?;
     let io = |name: &str| {
@@ -473,7 +520,10 @@ pub fn run(
                 && prev.same_agency(cur)
             {
                 let (prev_report, cur_report) = (prev.report(&prev_row.id), cur.report(&cur_row.id));
-                if !lint::check_series(&[&prev_report, &cur_report], &options.selection).is_empty() {
+                let found = options.findings(&items[c], &cur_report, |selection| {
+                    lint::check_series(&[&prev_report, &cur_report], selection).into_iter().map(|(_, d)| d).collect()
+                });
+                if !found.is_empty() {
                     later.push((c, prev_report, cur_report));
                 }
             }
@@ -487,10 +537,9 @@ pub fn run(
                 let item = &items[*c];
                 let full = read_item(item, archives).ok().and_then(|b| crate::import::read_bytes(&item.id, &b).ok());
                 let report = full.as_ref().unwrap_or(cur_report);
-                let ds: Vec<Diagnostic> = lint::check_series(&[prev_report, report], &options.selection)
-                    .into_iter()
-                    .map(|(_, d)| d)
-                    .collect();
+                let ds = options.findings(item, report, |selection| {
+                    lint::check_series(&[prev_report, report], selection).into_iter().map(|(_, d)| d).collect()
+                });
                 let mut lines = Vec::new();
                 for d in &ds {
                     write_diagnostic(&mut lines, &item.id, report, d);
@@ -614,12 +663,16 @@ fn process_bytes(
     written: &std::sync::atomic::AtomicUsize,
     current: &std::sync::atomic::AtomicUsize,
 ) -> Row {
-    let report = match crate::import::read_bytes(&item.id, bytes) {
+    let mut report = match crate::import::read_bytes(&item.id, bytes) {
         Ok(r) => r,
         Err(e) => return blank_row(item, Status::Unreadable, e.reason()),
     };
     failpoint(&item.id);
-    let diagnostics = lint::check_with(&report, &options.selection);
+    if let Some(org_type) = options.config_of(item).and_then(|c| c.org_type) {
+        report.meta.org_type = Some(org_type);
+        report.meta.org_type_given = true;
+    }
+    let diagnostics = options.findings(item, &report, |selection| lint::check_with(&report, selection));
     let mut row = Row {
         id: item.id.clone(),
         agency: report.meta.agency.clone(),

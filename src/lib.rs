@@ -6,6 +6,7 @@
 //! [`layout`]. The library never prints and has no command-line parsing.
 
 pub mod batch;
+pub mod config;
 pub mod export;
 pub mod import;
 pub mod layout;

@@ -276,10 +276,16 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         OrgTypeArg::Department => gongkai::model::OrgType::Department,
         OrgTypeArg::Government => gongkai::model::OrgType::Government,
     });
+    // Each file's gongkai.toml, read (and refused when it is wrong) before any file is checked.
+    let configs = gongkai::config::Configs::default();
+    for file in &files {
+        configs.for_file(file).map_err(|e| e.to_string())?;
+    }
+    let config_of = |path: &Path| configs.for_file(path).ok().flatten();
     let read_one = |path: &PathBuf| -> Result<gongkai::model::Report, gongkai::import::ImportError> {
         let mut report = gongkai::import::read(path)?;
         gongkai::batch::failpoint(&report.path);
-        if let Some(o) = org_type {
+        if let Some(o) = org_type.or_else(|| config_of(path).and_then(|c| c.org_type)) {
             report.meta.org_type = Some(o);
             report.meta.org_type_given = true;
         }
@@ -287,10 +293,29 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     };
     let check_one = |path: &PathBuf| match read_one(path) {
         Ok(report) => {
-            let diagnostics = lint::check_with(&report, &selection);
+            let config = config_of(path);
+            let chosen = config.as_ref().map(|c| c.selection(&selection));
+            let mut diagnostics = lint::check_with(&report, chosen.as_ref().unwrap_or(&selection));
+            if let Some(c) = &config {
+                c.apply(path, &report, &mut diagnostics);
+            }
             FileResult::Checked { report: Box::new(report), diagnostics }
         }
         Err(err) => FileResult::Unreadable(err),
+    };
+    // The cross-year findings of a later report, under its file's configuration.
+    let series_findings = |earlier: &gongkai::model::Report, report: &gongkai::model::Report, path: &Path| {
+        let config = config_of(path);
+        let chosen = config.as_ref().map(|c| c.selection(&selection));
+        let mut found: Vec<lint::Diagnostic> =
+            lint::check_series(&[earlier, report], chosen.as_ref().unwrap_or(&selection))
+                .into_iter()
+                .map(|(_, d)| d)
+                .collect();
+        if let Some(c) = &config {
+            c.apply(path, report, &mut found);
+        }
+        found
     };
     // One file that trips a bug must not stop the others: the panic becomes that file's error.
     let isolated = |path: &PathBuf| {
@@ -388,8 +413,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 && previous.same_agency(cells)
             {
                 let earlier = previous.report(&files[p].display().to_string());
-                let found: Vec<lint::Diagnostic> =
-                    lint::check_series(&[&earlier, report], &selection).into_iter().map(|(_, d)| d).collect();
+                let found = series_findings(&earlier, report, &files[index]);
                 for d in &found {
                     summary.add_diagnostic(d);
                     statistics.add_diagnostic(d);
@@ -428,8 +452,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             .filter_map(|(p, c, previous)| {
                 let report = read_one(&files[*c]).ok()?;
                 let earlier = previous.report(&files[*p].display().to_string());
-                let found: Vec<lint::Diagnostic> =
-                    lint::check_series(&[&earlier, &report], &selection).into_iter().map(|(_, d)| d).collect();
+                let found = series_findings(&earlier, &report, &files[*c]);
                 (!found.is_empty()).then(|| {
                     let rendered = render_diagnostics(&report, &found);
                     (*c, found, rendered)
@@ -684,6 +707,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
         formats,
         force: args.force,
         selection: Selection { select: args.select.clone(), ignore: args.ignore.clone() },
+        configs: std::sync::Arc::default(),
     };
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     {

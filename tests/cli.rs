@@ -549,3 +549,50 @@ fn statistics_count_the_findings_of_each_rule() {
     let total = ["errors", "warnings", "infos", "unreadable"].iter().map(|k| s[k].as_u64().unwrap()).sum::<u64>();
     assert_eq!(counts.iter().sum::<u64>(), total, "every finding and unreadable file counted once");
 }
+
+#[test]
+fn gongkai_toml_selects_ignores_and_sets_severities_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    for name in ["blank-total.xlsx", "row-total-off-by-one.xlsx"] {
+        std::fs::copy(Path::new("fixtures/xlsx").join(name), dir.path().join(name)).unwrap();
+    }
+    std::fs::copy("fixtures/xlsx/balance-broken.xlsx", sub.join("balance-broken.xlsx")).unwrap();
+    let check = |extra: &[&str]| {
+        let out = gongkai().args(["check", "--output-format", "concise"]).args(extra).arg(dir.path()).output().unwrap();
+        (out.status.code(), stdout(&out))
+    };
+    let (code, before) = check(&[]);
+    assert_eq!(code, Some(1));
+    assert!(before.contains("V206") && before.contains("C303 [error]") && before.contains("表三!E30: C301"));
+
+    std::fs::write(
+        dir.path().join("gongkai.toml"),
+        "ignore = [\"V206\"]\n[severity]\nC303 = \"warning\"\n[per-file-ignores]\n\"sub/*.xlsx\" = [\"C301@表三!E30\"]\n",
+    )
+    .unwrap();
+    let (code, after) = check(&[]);
+    assert_eq!(code, Some(1), "C301 errors remain: {after}");
+    assert!(!after.contains("V206"), "ignored: {after}");
+    assert!(after.contains("C303 [warning]"), "severity set: {after}");
+    assert!(!after.contains("表三!E30: C301"), "ignored in that cell: {after}");
+    assert!(after.contains("表三!K30: C301"), "but not in the next one: {after}");
+    // The command line wins over the file.
+    let (_, selected) = check(&["--ignore", "C3"]);
+    assert!(selected.contains("V206") && !selected.contains("C30"), "{selected}");
+
+    // batch reads the same file.
+    let out = dir.path().join("out");
+    gongkai().args(["batch", "-o", out.to_str().unwrap(), "--to", "none"]).arg(dir.path()).assert().code(1);
+    let rows = read_csv(&out.join("summary.csv"));
+    let codes: Vec<&str> = rows.iter().map(|r| r[8].as_str()).collect();
+    assert!(codes.iter().all(|c| !c.contains("V206")), "{rows:?}");
+
+    // The nearest file applies; a wrong one stops the run and names itself.
+    std::fs::write(sub.join("gongkai.toml"), "org-type = \"city\"\n").unwrap();
+    let out = gongkai().args(["check", "--output-format", "concise"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sub/gongkai.toml") && err.contains("department"), "{err}");
+}

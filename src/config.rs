@@ -1,0 +1,324 @@
+//! `gongkai.toml`: which rules run, at what severity, which findings a file may carry, and the organisation type
+//! when the agency's name does not tell it (UX.md). The nearest `gongkai.toml` upward from a file applies to it;
+//! command-line flags win over it. Documents cannot carry suppression comments, so suppression lives here.
+//!
+//! ```toml
+//! select = ["C", "V", "S"]          # codes, code prefixes or names; all rules when absent
+//! ignore = ["T608"]
+//! org-type = "department"           # or "government": the publication deadline (1月31日 or 3月31日)
+//!
+//! [severity]
+//! W505 = "error"                    # error, warning or info
+//!
+//! [per-file-ignores]
+//! "2019/*.xlsx" = ["F401"]          # globs relative to this file's folder
+//! "市教育局.xlsx" = ["V206@年报!K27", "C303@年报!K20:K30"]   # only findings in these cells
+//! "*.docx" = ["C303@表3!I12"]       # DOCX tables are named 表1, 表2, … and their cells like a sheet's
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
+
+use crate::lint::{Diagnostic, Selection, Severity};
+use crate::model::{OrgType, Report};
+use crate::raw::Addressing;
+
+/// The name of the configuration file.
+pub const FILE_NAME: &str = "gongkai.toml";
+
+/// A configuration file that cannot be used: the run stops (exit code 2), naming the file and the fault.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {detail}")]
+pub struct ConfigError {
+    pub path: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct File {
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    org_type: Option<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+    #[serde(default)]
+    per_file_ignores: BTreeMap<String, Vec<String>>,
+}
+
+/// One loaded `gongkai.toml`.
+#[derive(Debug)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    pub org_type: Option<OrgType>,
+    severity: Vec<(String, Severity)>,
+    per_file_ignores: Vec<(globset::GlobMatcher, Vec<Ignore>)>,
+}
+
+/// A rule (code, code prefix or name) ignored for a file, optionally only in a range of cells.
+#[derive(Debug)]
+struct Ignore {
+    rule: String,
+    cells: Option<CellRange>,
+}
+
+/// `年报!K20:K30`: a sheet (or DOCX table 表N) and a rectangle of 0-based rows and columns.
+#[derive(Debug, PartialEq)]
+struct CellRange {
+    sheet: String,
+    rows: (u32, u32),
+    cols: (u32, u32),
+}
+
+fn rule_matches(pattern: &str, d: &Diagnostic) -> bool {
+    d.code.starts_with(pattern) || d.name == pattern
+}
+
+fn known_rule(pattern: &str) -> bool {
+    crate::lint::rules::ALL.iter().any(|r| r.code.starts_with(pattern) || r.name == pattern)
+}
+
+impl Config {
+    /// Parse the text of a `gongkai.toml` at `path`.
+    ///
+    /// # Errors
+    /// [`ConfigError`] for TOML that does not parse, unknown keys, rules, severities or organisation types, bad
+    /// globs and bad cell ranges.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let fail = |detail: String| ConfigError { path: path.display().to_string(), detail };
+        let file: File = toml::from_str(text).map_err(|e| fail(e.to_string().trim_end().to_string()))?;
+        for rule in file.select.iter().chain(file.ignore.iter()).flatten() {
+            if !known_rule(rule) {
+                return Err(fail(format!("unknown rule `{rule}` (see `gongkai rules`)")));
+            }
+        }
+        let org_type = match file.org_type.as_deref() {
+            None => None,
+            Some("department") => Some(OrgType::Department),
+            Some("government") => Some(OrgType::Government),
+            Some(other) => return Err(fail(format!("org-type is `department` or `government`, not `{other}`"))),
+        };
+        let mut severity = Vec::new();
+        for (rule, level) in &file.severity {
+            if !known_rule(rule) {
+                return Err(fail(format!("[severity]: unknown rule `{rule}`")));
+            }
+            let level = match level.as_str() {
+                "error" => Severity::Error,
+                "warning" => Severity::Warning,
+                "info" => Severity::Info,
+                other => return Err(fail(format!("[severity] {rule}: `error`, `warning` or `info`, not `{other}`"))),
+            };
+            severity.push((rule.clone(), level));
+        }
+        let mut per_file_ignores = Vec::new();
+        for (pattern, entries) in &file.per_file_ignores {
+            let glob = globset::GlobBuilder::new(pattern)
+                .literal_separator(false)
+                .build()
+                .map_err(|e| fail(format!("[per-file-ignores] `{pattern}`: {e}")))?
+                .compile_matcher();
+            let mut ignores = Vec::new();
+            for entry in entries {
+                let (rule, cells) = match entry.split_once('@') {
+                    Some((rule, range)) => (
+                        rule,
+                        Some(parse_range(range).ok_or_else(|| {
+                            fail(format!(
+                                "[per-file-ignores] `{entry}`: a cell range is written like 年报!K20 or 年报!K20:K30"
+                            ))
+                        })?),
+                    ),
+                    None => (entry.as_str(), None),
+                };
+                if !known_rule(rule) {
+                    return Err(fail(format!("[per-file-ignores] unknown rule `{rule}`")));
+                }
+                ignores.push(Ignore { rule: rule.to_string(), cells });
+            }
+            per_file_ignores.push((glob, ignores));
+        }
+        Ok(Config {
+            path: path.to_path_buf(),
+            select: file.select,
+            ignore: file.ignore,
+            org_type,
+            severity,
+            per_file_ignores,
+        })
+    }
+
+    /// The rules to run: the command line's choice where it made one, else this file's.
+    pub fn selection(&self, command_line: &Selection) -> Selection {
+        Selection {
+            select: if command_line.select.is_empty() {
+                self.select.clone().unwrap_or_default()
+            } else {
+                command_line.select.clone()
+            },
+            ignore: if command_line.ignore.is_empty() {
+                self.ignore.clone().unwrap_or_default()
+            } else {
+                command_line.ignore.clone()
+            },
+        }
+    }
+
+    /// Set the severities this file gives and drop the findings it ignores for `file` (a path as given on the
+    /// command line; globs are matched against it relative to this file's folder).
+    pub fn apply(&self, file: &Path, report: &Report, diagnostics: &mut Vec<Diagnostic>) {
+        let relative = relative_to(file, self.path.parent().unwrap_or(Path::new("")));
+        let ignores: Vec<&Ignore> = self
+            .per_file_ignores
+            .iter()
+            .filter(|(glob, _)| glob.is_match(&relative) || relative.file_name().is_some_and(|n| glob.is_match(n)))
+            .flat_map(|(_, list)| list)
+            .collect();
+        diagnostics.retain(|d| !ignores.iter().any(|i| rule_matches(&i.rule, d) && in_range(i, report, d)));
+        for d in diagnostics.iter_mut() {
+            // The most specific entry wins: `C303` over `C3`.
+            if let Some((_, level)) =
+                self.severity.iter().filter(|(rule, _)| rule_matches(rule, d)).max_by_key(|(rule, _)| rule.len())
+            {
+                d.severity = *level;
+            }
+        }
+    }
+}
+
+fn in_range(ignore: &Ignore, report: &Report, d: &Diagnostic) -> bool {
+    let Some(range) = &ignore.cells else { return true };
+    let Some(origin) = d.origin else { return false };
+    let Some(grid) = report.grids.get(origin.grid) else { return false };
+    let (name, row, col) = match &grid.addressing {
+        Addressing::Sheet { sheet, row0, col0 } => (sheet.clone(), row0 + origin.row, col0 + origin.col),
+        Addressing::DocTable { index } => (format!("表{index}"), origin.row, origin.col),
+        Addressing::Lines { .. } => return false,
+    };
+    name == range.sheet && (range.rows.0..=range.rows.1).contains(&row) && (range.cols.0..=range.cols.1).contains(&col)
+}
+
+/// `年报!K20` or `年报!K20:K30` → the sheet and the 0-based rectangle.
+fn parse_range(text: &str) -> Option<CellRange> {
+    let (sheet, cells) = text.rsplit_once('!')?;
+    let (a, b) = cells.split_once(':').unwrap_or((cells, cells));
+    let (r0, c0) = parse_a1(a)?;
+    let (r1, c1) = parse_a1(b)?;
+    (!sheet.is_empty()).then(|| CellRange {
+        sheet: sheet.trim_matches('\'').to_string(),
+        rows: (r0.min(r1), r0.max(r1)),
+        cols: (c0.min(c1), c0.max(c1)),
+    })
+}
+
+fn parse_a1(a1: &str) -> Option<(u32, u32)> {
+    let letters = a1.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let col = a1[..letters].bytes().fold(0u32, |c, b| c * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1);
+    let row: u32 = a1[letters..].parse().ok()?;
+    (row >= 1).then(|| (row - 1, col - 1))
+}
+
+/// `file` relative to `dir`, both resolved first (the configuration's folder is found resolved).
+fn relative_to(file: &Path, dir: &Path) -> PathBuf {
+    let absolute = |p: &Path| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| {
+            if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) }
+        })
+    };
+    let (file, dir) = (absolute(file), absolute(dir));
+    file.strip_prefix(&dir).map(Path::to_path_buf).unwrap_or(file)
+}
+
+/// The configuration of each folder, read once: the nearest `gongkai.toml` upward from a file.
+#[derive(Debug, Default)]
+pub struct Configs {
+    by_dir: Mutex<FxHashMap<PathBuf, Option<Arc<Config>>>>,
+}
+
+impl Configs {
+    /// The configuration that applies to `file`, if any.
+    ///
+    /// # Errors
+    /// [`ConfigError`] when the nearest `gongkai.toml` cannot be read or used.
+    pub fn for_file(&self, file: &Path) -> Result<Option<Arc<Config>>, ConfigError> {
+        let given = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        // Folders are remembered as given too: the files of one folder resolve it once.
+        if let Some(found) = self.lock().get(given) {
+            return Ok(found.clone());
+        }
+        let resolved = std::fs::canonicalize(given).unwrap_or_else(|_| given.to_path_buf());
+        let found = self.for_dir(&resolved)?;
+        self.lock().insert(given.to_path_buf(), found.clone());
+        Ok(found)
+    }
+
+    fn for_dir(&self, dir: &Path) -> Result<Option<Arc<Config>>, ConfigError> {
+        if let Some(found) = self.lock().get(dir) {
+            return Ok(found.clone());
+        }
+        let candidate = dir.join(FILE_NAME);
+        let found = if candidate.is_file() {
+            let text = std::fs::read_to_string(&candidate)
+                .map_err(|e| ConfigError { path: candidate.display().to_string(), detail: e.to_string() })?;
+            Some(Arc::new(Config::parse(&candidate, &text)?))
+        } else {
+            match dir.parent() {
+                Some(parent) => self.for_dir(parent)?,
+                None => None,
+            }
+        };
+        self.lock().insert(dir.to_path_buf(), found.clone());
+        Ok(found)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, FxHashMap<PathBuf, Option<Arc<Config>>>> {
+        self.by_dir.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_parse_to_zero_based_rectangles() {
+        assert_eq!(parse_range("年报!K27"), Some(CellRange { sheet: "年报".into(), rows: (26, 26), cols: (10, 10) }));
+        assert_eq!(
+            parse_range("'表 三'!K30:I20"),
+            Some(CellRange { sheet: "表 三".into(), rows: (19, 29), cols: (8, 10) })
+        );
+        assert_eq!(parse_range("K27"), None, "the sheet is named");
+        assert_eq!(parse_range("年报!27K"), None);
+    }
+
+    #[test]
+    fn faults_name_what_is_wrong() {
+        let path = Path::new("gongkai.toml");
+        let err = |text: &str| Config::parse(path, text).unwrap_err().to_string();
+        assert!(err("select = [\"Z999\"]").contains("unknown rule `Z999`"));
+        assert!(err("selec = [\"C\"]").contains("unknown field"));
+        assert!(err("org-type = \"county\"").contains("department"));
+        assert!(err("[severity]\nC303 = \"fatal\"").contains("not `fatal`"));
+        assert!(err("[per-file-ignores]\n\"*.xlsx\" = [\"C303@K27\"]").contains("cell range"));
+        assert!(err("select = [").starts_with("gongkai.toml:"));
+    }
+
+    #[test]
+    fn the_command_line_wins() {
+        let config = Config::parse(Path::new("gongkai.toml"), "select = [\"C\"]\nignore = [\"C303\"]").unwrap();
+        let none = Selection::default();
+        assert_eq!(config.selection(&none).select, vec!["C".to_string()]);
+        let given = Selection { select: vec!["V".into()], ignore: Vec::new() };
+        let chosen = config.selection(&given);
+        assert_eq!((chosen.select, chosen.ignore), (vec!["V".to_string()], vec!["C303".to_string()]));
+    }
+}
