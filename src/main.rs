@@ -367,8 +367,8 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     };
     let spill_error = |e: std::io::Error| format!("cannot write a temporary file: {e}");
 
-    // Files are checked in parallel, a chunk at a time, and each one's output is spilled to a temporary file as soon
-    // as it is rendered: memory does not grow with the number of files. The cross-year rules then compare each
+    // Files are checked in parallel, a window of them at a time, and each one's output is spilled to a temporary file
+    // as it comes in file order: memory does not grow with the number of files. The cross-year rules then compare each
     // agency's consecutive years and add their findings to the later report's output.
     let mut spill = gongkai::spill::Spill::new().map_err(spill_error)?;
     let mut blocks = Vec::with_capacity(files.len());
@@ -381,8 +381,8 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut failed = false;
     // Findings of the cross-year rules, rendered, by file: they follow the file's own output.
     let mut later: std::collections::BTreeMap<usize, Vec<Vec<u8>>> = std::collections::BTreeMap::new();
-    // Checking and rendering run on the threads; what depends on the order of the files runs here, on the previous
-    // chunk, while the threads check the next one.
+    // Checking and rendering run on the threads; what depends on the order of the files runs here, in file order,
+    // while the threads check the next ones.
     let work = |path: &PathBuf| {
         let result = isolated(path);
         let block = if args.statistics { Vec::new() } else { render_block(&result) };
