@@ -71,10 +71,7 @@ impl Options {
         report: &Report,
         rules: impl FnOnce(&Selection) -> Vec<Diagnostic>,
     ) -> Vec<Diagnostic> {
-        let Some(config) = self.config_of(item) else { return rules(&self.selection) };
-        let mut found = rules(&config.selection(&self.selection));
-        config.apply(&item.config_path(), report, &mut found);
-        found
+        crate::config::findings(self.config_of(item).as_deref(), &item.config_path(), report, &self.selection, rules)
     }
 }
 

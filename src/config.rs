@@ -192,6 +192,21 @@ impl Config {
     }
 }
 
+/// The findings `rules` makes of the report read from `file`, under `config` when there is one: its choice of rules
+/// where the command line left it open, its severities and its per-file ignores.
+pub fn findings(
+    config: Option<&Config>,
+    file: &Path,
+    report: &Report,
+    command_line: &Selection,
+    rules: impl FnOnce(&Selection) -> Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let Some(config) = config else { return rules(command_line) };
+    let mut found = rules(&config.selection(command_line));
+    config.apply(file, report, &mut found);
+    found
+}
+
 fn in_range(ignore: &Ignore, report: &Report, d: &Diagnostic) -> bool {
     let Some(range) = &ignore.cells else { return true };
     let Some(origin) = d.origin else { return false };

@@ -293,29 +293,18 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     };
     let check_one = |path: &PathBuf| match read_one(path) {
         Ok(report) => {
-            let config = config_of(path);
-            let chosen = config.as_ref().map(|c| c.selection(&selection));
-            let mut diagnostics = lint::check_with(&report, chosen.as_ref().unwrap_or(&selection));
-            if let Some(c) = &config {
-                c.apply(path, &report, &mut diagnostics);
-            }
+            let diagnostics = gongkai::config::findings(config_of(path).as_deref(), path, &report, &selection, |s| {
+                lint::check_with(&report, s)
+            });
             FileResult::Checked { report: Box::new(report), diagnostics }
         }
         Err(err) => FileResult::Unreadable(err),
     };
     // The cross-year findings of a later report, under its file's configuration.
     let series_findings = |earlier: &gongkai::model::Report, report: &gongkai::model::Report, path: &Path| {
-        let config = config_of(path);
-        let chosen = config.as_ref().map(|c| c.selection(&selection));
-        let mut found: Vec<lint::Diagnostic> =
-            lint::check_series(&[earlier, report], chosen.as_ref().unwrap_or(&selection))
-                .into_iter()
-                .map(|(_, d)| d)
-                .collect();
-        if let Some(c) = &config {
-            c.apply(path, report, &mut found);
-        }
-        found
+        gongkai::config::findings(config_of(path).as_deref(), path, report, &selection, |s| {
+            lint::check_series(&[earlier, report], s).into_iter().map(|(_, d)| d).collect()
+        })
     };
     // One file that trips a bug must not stop the others: the panic becomes that file's error.
     let isolated = |path: &PathBuf| {
