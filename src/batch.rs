@@ -666,8 +666,7 @@ fn process_bytes(
     };
     failpoint(&item.id);
     if let Some(org_type) = options.config_of(item).and_then(|c| c.org_type) {
-        report.meta.org_type = Some(org_type);
-        report.meta.org_type_given = true;
+        report.meta.give_org_type(org_type);
     }
     let diagnostics = options.findings(item, &report, |selection| lint::check_with(&report, selection));
     let mut row = Row {

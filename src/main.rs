@@ -286,8 +286,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         let mut report = gongkai::import::read(path)?;
         gongkai::batch::failpoint(&report.path);
         if let Some(o) = org_type.or_else(|| config_of(path).and_then(|c| c.org_type)) {
-            report.meta.org_type = Some(o);
-            report.meta.org_type_given = true;
+            report.meta.give_org_type(o);
         }
         Ok(report)
     };
@@ -774,7 +773,13 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
     let zh = lang == Lang::Zh;
     let mut failed = false;
     let mut write_failed = false;
+    // A rule a gongkai.toml turns off, or ignores for a file or cell, fixes nothing there.
+    let configs = gongkai::config::Configs::default();
+    for file in &files {
+        configs.for_file(file).map_err(|e| e.to_string())?;
+    }
     for path in &files {
+        let config = configs.for_file(path).ok().flatten();
         let name = path.display().to_string();
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
@@ -784,7 +789,7 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
                 continue;
             }
         };
-        let report = match gongkai::import::read_bytes(&name, &bytes) {
+        let mut report = match gongkai::import::read_bytes(&name, &bytes) {
             Ok(r) => r,
             Err(err) => {
                 print!("{}", render::full_error(&err, &render::Options { lang, ..render::Options::default() }));
@@ -792,7 +797,13 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
                 continue;
             }
         };
-        let diagnostics = lint::check(&report);
+        if let Some(o) = config.as_ref().and_then(|c| c.org_type) {
+            report.meta.give_org_type(o);
+        }
+        let findings = |r: &gongkai::model::Report| {
+            gongkai::config::findings(config.as_deref(), path, r, &Selection::default(), |s| lint::check_with(r, s))
+        };
+        let diagnostics = findings(&report);
         let (fixed, edits) = lint::apply_fixes(&report, &diagnostics, args.unsafe_fixes);
         let held_back = diagnostics
             .iter()
@@ -808,7 +819,7 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
                 println!("{name} › {addr}: {from} → {}  [{}]", ch.to, ch.rule);
             }
         }
-        let remaining = lint::check(&fixed);
+        let remaining = findings(&fixed);
         let errors = remaining.iter().filter(|d| d.severity == Severity::Error).count();
         failed |= errors > 0;
         if !args.diff && !changes.is_empty() {

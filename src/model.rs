@@ -85,6 +85,15 @@ pub struct Meta {
     pub repairs: Vec<Repair>,
 }
 
+impl Meta {
+    /// The organisation type the user gave (`--org-type`, `gongkai.toml`), which the deadline rule trusts over
+    /// the one inferred from the agency's name.
+    pub fn give_org_type(&mut self, org_type: OrgType) {
+        self.org_type = Some(org_type);
+        self.org_type_given = true;
+    }
+}
+
 /// A garbled date line and what it can mean.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Repair {

@@ -566,6 +566,12 @@ fn gongkai_toml_selects_ignores_and_sets_severities_per_file() {
     let (code, before) = check(&[]);
     assert_eq!(code, Some(1));
     assert!(before.contains("V206") && before.contains("C303 [error]") && before.contains("表三!E30: C301"));
+    let blank_total = dir.path().join("blank-total.xlsx");
+    let fix_diff = || {
+        let out = gongkai().args(["fix", "--unsafe-fixes", "--diff"]).arg(&blank_total).output().unwrap();
+        stdout(&out)
+    };
+    assert!(fix_diff().contains("[V206"), "{}", fix_diff());
 
     std::fs::write(
         dir.path().join("gongkai.toml"),
@@ -578,6 +584,7 @@ fn gongkai_toml_selects_ignores_and_sets_severities_per_file() {
     assert!(after.contains("C303 [warning]"), "severity set: {after}");
     assert!(!after.contains("表三!E30: C301"), "ignored in that cell: {after}");
     assert!(after.contains("表三!K30: C301"), "but not in the next one: {after}");
+    assert!(!fix_diff().contains("[V206"), "an ignored rule fixes nothing: {}", fix_diff());
     // The command line wins over the file.
     let (_, selected) = check(&["--ignore", "C3"]);
     assert!(selected.contains("V206") && !selected.contains("C30"), "{selected}");
