@@ -8,6 +8,7 @@
 pub mod batch;
 pub mod config;
 pub mod export;
+pub mod html;
 pub mod import;
 pub mod layout;
 pub mod lint;

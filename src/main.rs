@@ -173,6 +173,8 @@ enum OutputFormat {
     Github,
     /// A SARIF 2.1.0 log, for code-scanning tools.
     Sarif,
+    /// One self-contained HTML page: each file's findings and its tables drawn, the bad cells coloured.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -340,12 +342,16 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             OutputFormat::Github => {
                 diagnostics.iter().map(|d| format!("{}\n", render::github(report, d, lang))).collect::<String>().into()
             }
+            OutputFormat::Html => {
+                format!("<ul class=\"findings\">\n{}</ul>\n", gongkai::html::findings(report, diagnostics, lang)).into()
+            }
         }
     };
     // One file's whole output.
     let render_block = |r: &FileResult| -> Vec<u8> {
         match (args.output_format, r) {
             (OutputFormat::Json, r) => serde_json::to_vec(&render::json_file(r, lang)).unwrap_or_default(),
+            (OutputFormat::Html, r) => gongkai::html::file(r, lang).into(),
             (_, FileResult::Checked { report, diagnostics }) => render_diagnostics(report, diagnostics),
             (OutputFormat::Concise, FileResult::Unreadable(err)) => format!("{}\n", render::concise_error(err)).into(),
             (OutputFormat::Full, FileResult::Unreadable(err)) => render::full_error(err, &opts).into(),
@@ -496,6 +502,17 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 Ok(results)
             });
             render::write_sarif(&mut out, results, lang).map_err(write_error)?;
+        }
+        OutputFormat::Html => {
+            out.write_all(gongkai::html::header(lang).as_bytes()).map_err(write_error)?;
+            for i in 0..files.len() {
+                out.write_all(&block(i).map_err(write_error)?).map_err(write_error)?;
+                for extra in later.get(&i).into_iter().flatten() {
+                    out.write_all(extra).map_err(write_error)?;
+                }
+                out.write_all(gongkai::html::FILE_END.as_bytes()).map_err(write_error)?;
+            }
+            out.write_all(gongkai::html::footer(&summary, lang).as_bytes()).map_err(write_error)?;
         }
         OutputFormat::Concise | OutputFormat::Full | OutputFormat::Github => {
             for i in 0..files.len() {

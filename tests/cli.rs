@@ -603,3 +603,26 @@ fn gongkai_toml_selects_ignores_and_sets_severities_per_file() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("sub/gongkai.toml") && err.contains("department"), "{err}");
 }
+
+#[test]
+fn html_output_is_one_page_with_each_file_and_its_tables() {
+    let out = gongkai()
+        .args([
+            "check",
+            "--output-format",
+            "html",
+            "fixtures/xlsx/row-total-off-by-one.xlsx",
+            "fixtures/bad/truncated.docx",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let page = stdout(&out);
+    assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</body></html>\n"), "{page}");
+    assert_eq!(page.matches("<section").count(), 2, "{page}");
+    assert_eq!(page.matches("</section>").count(), 2, "{page}");
+    assert_eq!(page.matches("<table").count(), page.matches("</table>").count());
+    assert!(page.contains("title=\"年报!K25: C303"), "the bad cell carries its finding: {page}");
+    assert!(page.contains("<section class=\"file unreadable\"><h2>fixtures/bad/truncated.docx</h2>"), "{page}");
+    assert!(!page.contains("<script"), "self-contained and inert");
+}
