@@ -781,6 +781,18 @@ fn fixed_path(input: &Path, out_dir: Option<&Path>, ext: &str) -> PathBuf {
     }
 }
 
+/// What fixing one file came to: the lines to print and the corrected document to write, in file order.
+struct Fixed {
+    /// Printed before the write: the read error, or the changes under `--diff`.
+    before: String,
+    /// The corrected document and where it goes.
+    output: Option<(PathBuf, Result<Vec<u8>, String>)>,
+    changes: usize,
+    /// Printed after the write: fixes held back, errors that remain.
+    after: String,
+    failed: bool,
+}
+
 fn fix(args: FixArgs) -> Result<ExitCode, String> {
     let files = collect_files(&args.paths)?;
     if let Some(dir) = &args.output_dir {
@@ -788,32 +800,28 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
     }
     let lang: Lang = args.lang.into();
     let zh = lang == Lang::Zh;
-    let mut failed = false;
-    let mut write_failed = false;
     // A rule a gongkai.toml turns off, or ignores for a file or cell, fixes nothing there.
     let configs = gongkai::config::Configs::default();
     for file in &files {
         configs.for_file(file).map_err(|e| e.to_string())?;
     }
-    for path in &files {
-        let config = configs.for_file(path).ok().flatten();
+    // Reading, checking, fixing and rendering run on the threads; writing runs here, in file order, so that two
+    // inputs with one output name meet the exists-check in a fixed order.
+    let fix_one = |path: &PathBuf| -> Fixed {
         let name = path.display().to_string();
+        let unreadable =
+            |before: String| Fixed { before, output: None, changes: 0, after: String::new(), failed: true };
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) => {
-                println!("{name}: E000 [error] {e}");
-                failed = true;
-                continue;
-            }
+            Err(e) => return unreadable(format!("{name}: E000 [error] {e}\n")),
         };
         let mut report = match gongkai::import::read_bytes(&name, &bytes) {
             Ok(r) => r,
             Err(err) => {
-                print!("{}", render::full_error(&err, &render::Options { lang, ..render::Options::default() }));
-                failed = true;
-                continue;
+                return unreadable(render::full_error(&err, &render::Options { lang, ..render::Options::default() }));
             }
         };
+        let config = configs.for_file(path).ok().flatten();
         if let Some(o) = config.as_ref().and_then(|c| c.org_type) {
             report.meta.give_org_type(o);
         }
@@ -829,73 +837,83 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
             .count();
         let mut changes = export::Change::from_edits(&edits, &diagnostics);
         changes.sort_by_key(|ch| report.cell(&ch.key).map(|c| c.origin.source_order()));
+        let mut before = String::new();
         if args.diff {
             for ch in &changes {
                 let addr = report.cell(&ch.key).map(|c| report.address(c.origin)).unwrap_or_default();
                 let from = if ch.from.trim().is_empty() { "(空白)" } else { ch.from.as_str() };
-                println!("{name} › {addr}: {from} → {}  [{}]", ch.to, ch.rule);
+                before.push_str(&format!("{name} › {addr}: {from} → {}  [{}]\n", ch.to, ch.rule));
             }
         }
         let remaining = findings(&fixed);
-        let errors = remaining.iter().filter(|d| d.severity == Severity::Error).count();
-        failed |= errors > 0;
+        let mut output = None;
         if !args.diff && !changes.is_empty() {
             let input_kind = report.input;
             let ext = match (args.to, input_kind) {
                 (Some(ToFormat::Docx), _) | (None, gongkai::raw::InputKind::Docx) => "docx",
                 _ => "xlsx",
             };
-            let out = fixed_path(path, args.output_dir.as_deref(), ext);
-            let result = if out.exists() && !args.force {
-                Err(format!("{}: exists; pass --force to overwrite it", out.display()))
+            let rendered = if ext == "docx" && input_kind == gongkai::raw::InputKind::Docx {
+                export::docx_patch::patch(&bytes, &fixed, &changes)
+            } else if ext == "docx" {
+                export::docx::write(&fixed, &changes)
             } else {
-                let rendered = if ext == "docx" && input_kind == gongkai::raw::InputKind::Docx {
-                    export::docx_patch::patch(&bytes, &fixed, &changes)
-                } else if ext == "docx" {
-                    export::docx::write(&fixed, &changes)
-                } else {
-                    export::xlsx::write(&fixed, &changes)
-                };
-                rendered.and_then(|b| export::write_atomically(&out, &b)).map_err(|e| e.to_string())
+                export::xlsx::write(&fixed, &changes)
             };
-            match result {
-                Ok(()) => println!(
-                    "{}",
-                    if zh {
-                        format!("{name}: 修改 {} 处，写入 {}", changes.len(), out.display())
+            output = Some((fixed_path(path, args.output_dir.as_deref(), ext), rendered.map_err(|e| e.to_string())));
+        } else if changes.is_empty() {
+            let nothing = if zh { "没有可自动修复的问题" } else { "nothing to fix automatically" };
+            before.push_str(&format!("{name}: {nothing}\n"));
+        }
+        let mut after = String::new();
+        if held_back > 0 {
+            after.push_str(&if zh {
+                format!("{name}: 另有 {held_back} 处修改会改变数字，需加 --unsafe-fixes\n")
+            } else {
+                format!("{name}: {held_back} more fixes change numbers; pass --unsafe-fixes\n")
+            });
+        }
+        let errors: Vec<&lint::Diagnostic> = remaining.iter().filter(|d| d.severity == Severity::Error).collect();
+        for d in &errors {
+            after.push_str(&format!("{}\n", render::concise(&fixed, d, lang)));
+        }
+        Fixed { before, output, changes: changes.len(), after, failed: !errors.is_empty() }
+    };
+    let mut failed = false;
+    let mut write_failed = false;
+    let mut out = std::io::stdout().lock();
+    let write_error = |e: std::io::Error| format!("cannot write output: {e}");
+    in_order(&files, fix_one, |index, done| {
+        failed |= done.failed;
+        out.write_all(done.before.as_bytes()).map_err(write_error)?;
+        if let Some((path, rendered)) = &done.output {
+            let written = if path.exists() && !args.force {
+                Err(format!("{}: exists; pass --force to overwrite it", path.display()))
+            } else {
+                match rendered {
+                    Ok(bytes) => export::write_atomically(path, bytes).map_err(|e| e.to_string()),
+                    Err(e) => Err(e.clone()),
+                }
+            };
+            match written {
+                Ok(()) => {
+                    let name = files[index].display();
+                    let line = if zh {
+                        format!("{name}: 修改 {} 处，写入 {}\n", done.changes, path.display())
                     } else {
-                        format!("{name}: {} changes, wrote {}", changes.len(), out.display())
-                    }
-                ),
+                        format!("{name}: {} changes, wrote {}\n", done.changes, path.display())
+                    };
+                    out.write_all(line.as_bytes()).map_err(write_error)?;
+                }
                 Err(e) => {
                     eprintln!("gongkai: {e}");
                     write_failed = true;
                 }
             }
-        } else if changes.is_empty() {
-            println!(
-                "{}",
-                if zh {
-                    format!("{name}: 没有可自动修复的问题")
-                } else {
-                    format!("{name}: nothing to fix automatically")
-                }
-            );
         }
-        if held_back > 0 {
-            println!(
-                "{}",
-                if zh {
-                    format!("{name}: 另有 {held_back} 处修改会改变数字，需加 --unsafe-fixes")
-                } else {
-                    format!("{name}: {held_back} more fixes change numbers; pass --unsafe-fixes")
-                }
-            );
-        }
-        for d in remaining.iter().filter(|d| d.severity == Severity::Error) {
-            println!("{}", render::concise(&fixed, d, lang));
-        }
-    }
+        out.write_all(done.after.as_bytes()).map_err(write_error)
+    })?;
+    out.flush().map_err(write_error)?;
     Ok(if write_failed {
         ExitCode::from(2)
     } else if failed {
