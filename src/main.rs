@@ -323,42 +323,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         Level::Warning => Severity::Warning,
         Level::Info => Severity::Info,
     };
-    // Findings of one report as the output format writes them: concatenated lines or blocks, a JSON object with
-    // a `diagnostics` array, or an array of SARIF results.
-    let render_diagnostics = |report: &gongkai::model::Report, diagnostics: &[lint::Diagnostic]| -> Vec<u8> {
-        match args.output_format {
-            OutputFormat::Json => serde_json::to_vec(&serde_json::json!({
-                "diagnostics": diagnostics.iter().map(|d| render::json_diagnostic(report, d, lang)).collect::<Vec<_>>(),
-            }))
-            .unwrap_or_default(),
-            OutputFormat::Sarif => serde_json::to_vec(
-                &diagnostics.iter().map(|d| render::sarif_result(report, d, lang)).collect::<Vec<_>>(),
-            )
-            .unwrap_or_default(),
-            OutputFormat::Concise => {
-                diagnostics.iter().map(|d| format!("{}\n", render::concise(report, d, lang))).collect::<String>().into()
-            }
-            OutputFormat::Full => diagnostics.iter().map(|d| render::full(report, d, &opts)).collect::<String>().into(),
-            OutputFormat::Github => {
-                diagnostics.iter().map(|d| format!("{}\n", render::github(report, d, lang))).collect::<String>().into()
-            }
-            OutputFormat::Html => {
-                format!("<ul class=\"findings\">\n{}</ul>\n", gongkai::html::findings(report, diagnostics, lang)).into()
-            }
-        }
-    };
-    // One file's whole output.
-    let render_block = |r: &FileResult| -> Vec<u8> {
-        match (args.output_format, r) {
-            (OutputFormat::Json, r) => serde_json::to_vec(&render::json_file(r, lang)).unwrap_or_default(),
-            (OutputFormat::Html, r) => gongkai::html::file(r, lang).into(),
-            (_, FileResult::Checked { report, diagnostics }) => render_diagnostics(report, diagnostics),
-            (OutputFormat::Concise, FileResult::Unreadable(err)) => format!("{}\n", render::concise_error(err)).into(),
-            (OutputFormat::Full, FileResult::Unreadable(err)) => render::full_error(err, &opts).into(),
-            (OutputFormat::Github, FileResult::Unreadable(err)) => format!("{}\n", render::github_error(err)).into(),
-            (OutputFormat::Sarif, r) => serde_json::to_vec(&render::sarif_results(r, lang)).unwrap_or_default(),
-        }
-    };
+    let output = Output { format: args.output_format, lang, opts };
     let spill_error = |e: std::io::Error| format!("cannot write a temporary file: {e}");
 
     // Files are checked in parallel, a window of them at a time, and each one's output is spilled to a temporary file
@@ -370,16 +335,14 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut series_keys = Vec::new();
     // The first report read of each (agency, year): a report is compared with the one of the year before.
     let mut first_of_year: rustc_hash::FxHashMap<(u64, i32), usize> = rustc_hash::FxHashMap::default();
-    let mut summary = Summary::default();
-    let mut statistics = render::Statistics::default();
-    let mut failed = false;
+    let mut tally = Tally::new(fail);
     // Findings of the cross-year rules, rendered, by file: they follow the file's own output.
     let mut later: std::collections::BTreeMap<usize, Vec<Vec<u8>>> = std::collections::BTreeMap::new();
     // Checking and rendering run on the threads; what depends on the order of the files runs here, in file order,
     // while the threads check the next ones.
     let work = |path: &PathBuf| {
         let result = isolated(path);
-        let block = if args.statistics { Vec::new() } else { render_block(&result) };
+        let block = if args.statistics { Vec::new() } else { output.block(&result) };
         // The cells the cross-year rules read, and their record for the spill file.
         let series = match &result {
             FileResult::Checked { report, .. } => gongkai::batch::SeriesCells::of(report)
@@ -389,12 +352,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         (result, block, series)
     };
     in_order(&files, work, |index, (result, block, cells)| {
-        summary.add(result);
-        statistics.add(result);
-        failed |= match result {
-            FileResult::Unreadable(_) => true,
-            FileResult::Checked { diagnostics, .. } => diagnostics.iter().any(|d| d.severity >= fail),
-        };
+        tally.file(result);
         if let FileResult::Checked { report, .. } = result
             && let Some((cells, record)) = cells
         {
@@ -408,13 +366,9 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             {
                 let earlier = previous.report(&files[p].display().to_string());
                 let found = series_findings(&earlier, report, &files[index]);
-                for d in &found {
-                    summary.add_diagnostic(d);
-                    statistics.add_diagnostic(d);
-                    failed |= d.severity >= fail;
-                }
+                found.iter().for_each(|d| tally.finding(d));
                 if !found.is_empty() {
-                    later.entry(index).or_default().push(render_diagnostics(report, &found));
+                    later.entry(index).or_default().push(output.diagnostics(report, &found));
                 }
             }
             first_of_year.entry((key.0, key.1)).or_insert(index);
@@ -448,84 +402,174 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 let earlier = previous.report(&files[*p].display().to_string());
                 let found = series_findings(&earlier, &report, &files[*c]);
                 (!found.is_empty()).then(|| {
-                    let rendered = render_diagnostics(&report, &found);
+                    let rendered = output.diagnostics(&report, &found);
                     (*c, found, rendered)
                 })
             })
             .collect();
         for (c, found, rendered) in compared {
-            for d in &found {
-                summary.add_diagnostic(d);
-                statistics.add_diagnostic(d);
-                failed |= d.severity >= fail;
-            }
+            found.iter().for_each(|d| tally.finding(d));
             later.entry(c).or_default().push(rendered);
         }
     }
 
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let write_error = |e: std::io::Error| format!("cannot write output: {e}");
+    let Tally { summary, statistics, failed, .. } = tally;
     if args.statistics {
         match args.output_format {
             OutputFormat::Json => writeln!(out, "{}", statistics.json()),
             _ => writeln!(out, "{}{}", statistics.table(), summary.line(lang)),
         }
-        .and_then(|()| out.flush())
-        .map_err(write_error)?;
-        return Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS });
+    } else {
+        output.write(&mut out, files.len(), |index| spilled.get(blocks[index]), &later, &summary)
     }
-    let mut block = |index: usize| -> std::io::Result<Vec<u8>> { spilled.get(blocks[index]) };
-    match args.output_format {
-        OutputFormat::Json => {
-            let entries = (0..files.len()).map(|i| {
-                let mut entry: serde_json::Value = serde_json::from_slice(&block(i)?).map_err(std::io::Error::other)?;
-                for extra in later.get(&i).into_iter().flatten() {
-                    let extra: serde_json::Value = serde_json::from_slice(extra).map_err(std::io::Error::other)?;
-                    if let (Some(list), Some(more)) =
-                        (entry["diagnostics"].as_array_mut(), extra["diagnostics"].as_array())
-                    {
-                        list.extend(more.iter().cloned());
+    .and_then(|()| out.flush())
+    .map_err(|e| format!("cannot write output: {e}"))?;
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// What a `check` run counts: the summary, the findings per rule, and whether anything reached the fail level.
+struct Tally {
+    summary: Summary,
+    statistics: render::Statistics,
+    failed: bool,
+    fail: Severity,
+}
+
+impl Tally {
+    fn new(fail: Severity) -> Tally {
+        Tally { summary: Summary::default(), statistics: render::Statistics::default(), failed: false, fail }
+    }
+
+    fn file(&mut self, result: &FileResult) {
+        self.summary.add(result);
+        self.statistics.add(result);
+        self.failed |= match result {
+            FileResult::Unreadable(_) => true,
+            FileResult::Checked { diagnostics, .. } => diagnostics.iter().any(|d| d.severity >= self.fail),
+        };
+    }
+
+    /// A finding of a file counted already (the cross-year rules').
+    fn finding(&mut self, d: &lint::Diagnostic) {
+        self.summary.add_diagnostic(d);
+        self.statistics.add_diagnostic(d);
+        self.failed |= d.severity >= self.fail;
+    }
+}
+
+/// How `check` writes: each file's output is rendered on the threads as a block, blocks are joined at the end.
+struct Output {
+    format: OutputFormat,
+    lang: Lang,
+    opts: render::Options,
+}
+
+impl Output {
+    /// Findings of one report as the format writes them: lines or blocks, a JSON object with a `diagnostics`
+    /// array, an array of SARIF results, or an HTML list.
+    fn diagnostics(&self, report: &gongkai::model::Report, diagnostics: &[lint::Diagnostic]) -> Vec<u8> {
+        let lang = self.lang;
+        let lines = |line: &dyn Fn(&lint::Diagnostic) -> String| -> Vec<u8> {
+            diagnostics.iter().map(|d| format!("{}\n", line(d))).collect::<String>().into()
+        };
+        match self.format {
+            OutputFormat::Json => serde_json::to_vec(&serde_json::json!({
+                "diagnostics": diagnostics.iter().map(|d| render::json_diagnostic(report, d, lang)).collect::<Vec<_>>(),
+            }))
+            .unwrap_or_default(),
+            OutputFormat::Sarif => serde_json::to_vec(
+                &diagnostics.iter().map(|d| render::sarif_result(report, d, lang)).collect::<Vec<_>>(),
+            )
+            .unwrap_or_default(),
+            OutputFormat::Concise => lines(&|d| render::concise(report, d, lang)),
+            OutputFormat::Full => {
+                diagnostics.iter().map(|d| render::full(report, d, &self.opts)).collect::<String>().into()
+            }
+            OutputFormat::Github => lines(&|d| render::github(report, d, lang)),
+            OutputFormat::Html => {
+                format!("<ul class=\"findings\">\n{}</ul>\n", gongkai::html::findings(report, diagnostics, lang)).into()
+            }
+        }
+    }
+
+    /// One file's whole output.
+    fn block(&self, result: &FileResult) -> Vec<u8> {
+        let lang = self.lang;
+        match (self.format, result) {
+            (OutputFormat::Json, r) => serde_json::to_vec(&render::json_file(r, lang)).unwrap_or_default(),
+            (OutputFormat::Html, r) => gongkai::html::file(r, lang).into(),
+            (_, FileResult::Checked { report, diagnostics }) => self.diagnostics(report, diagnostics),
+            (OutputFormat::Concise, FileResult::Unreadable(err)) => format!("{}\n", render::concise_error(err)).into(),
+            (OutputFormat::Full, FileResult::Unreadable(err)) => render::full_error(err, &self.opts).into(),
+            (OutputFormat::Github, FileResult::Unreadable(err)) => format!("{}\n", render::github_error(err)).into(),
+            (OutputFormat::Sarif, r) => serde_json::to_vec(&render::sarif_results(r, lang)).unwrap_or_default(),
+        }
+    }
+
+    /// The whole output: each file's block, in order, followed by its findings from the cross-year rules (`later`),
+    /// inside the format's document.
+    fn write(
+        &self,
+        out: &mut impl Write,
+        files: usize,
+        mut block: impl FnMut(usize) -> std::io::Result<Vec<u8>>,
+        later: &std::collections::BTreeMap<usize, Vec<Vec<u8>>>,
+        summary: &Summary,
+    ) -> std::io::Result<()> {
+        let extras = |index: usize| later.get(&index).into_iter().flatten();
+        match self.format {
+            OutputFormat::Json => {
+                let entries = (0..files).map(|i| {
+                    let mut entry: serde_json::Value =
+                        serde_json::from_slice(&block(i)?).map_err(std::io::Error::other)?;
+                    for extra in extras(i) {
+                        let extra: serde_json::Value = serde_json::from_slice(extra).map_err(std::io::Error::other)?;
+                        if let (Some(list), Some(more)) =
+                            (entry["diagnostics"].as_array_mut(), extra["diagnostics"].as_array())
+                        {
+                            list.extend(more.iter().cloned());
+                        }
+                    }
+                    Ok(entry)
+                });
+                render::write_json_document(out, entries, summary)
+            }
+            OutputFormat::Sarif => {
+                let results = (0..files).map(|i| {
+                    let mut results: Vec<serde_json::Value> =
+                        serde_json::from_slice(&block(i)?).map_err(std::io::Error::other)?;
+                    for extra in extras(i) {
+                        let more: Vec<serde_json::Value> =
+                            serde_json::from_slice(extra).map_err(std::io::Error::other)?;
+                        results.extend(more);
+                    }
+                    Ok(results)
+                });
+                render::write_sarif(out, results, self.lang)
+            }
+            OutputFormat::Html | OutputFormat::Concise | OutputFormat::Full | OutputFormat::Github => {
+                let html = matches!(self.format, OutputFormat::Html);
+                if html {
+                    out.write_all(gongkai::html::header(self.lang).as_bytes())?;
+                }
+                for i in 0..files {
+                    out.write_all(&block(i)?)?;
+                    for extra in extras(i) {
+                        out.write_all(extra)?;
+                    }
+                    if html {
+                        out.write_all(gongkai::html::FILE_END.as_bytes())?;
                     }
                 }
-                Ok(entry)
-            });
-            render::write_json_document(&mut out, entries, &summary).map_err(write_error)?;
-        }
-        OutputFormat::Sarif => {
-            let results = (0..files.len()).map(|i| {
-                let mut results: Vec<serde_json::Value> =
-                    serde_json::from_slice(&block(i)?).map_err(std::io::Error::other)?;
-                for extra in later.get(&i).into_iter().flatten() {
-                    let more: Vec<serde_json::Value> = serde_json::from_slice(extra).map_err(std::io::Error::other)?;
-                    results.extend(more);
-                }
-                Ok(results)
-            });
-            render::write_sarif(&mut out, results, lang).map_err(write_error)?;
-        }
-        OutputFormat::Html => {
-            out.write_all(gongkai::html::header(lang).as_bytes()).map_err(write_error)?;
-            for i in 0..files.len() {
-                out.write_all(&block(i).map_err(write_error)?).map_err(write_error)?;
-                for extra in later.get(&i).into_iter().flatten() {
-                    out.write_all(extra).map_err(write_error)?;
-                }
-                out.write_all(gongkai::html::FILE_END.as_bytes()).map_err(write_error)?;
-            }
-            out.write_all(gongkai::html::footer(&summary, lang).as_bytes()).map_err(write_error)?;
-        }
-        OutputFormat::Concise | OutputFormat::Full | OutputFormat::Github => {
-            for i in 0..files.len() {
-                out.write_all(&block(i).map_err(write_error)?).map_err(write_error)?;
-                for extra in later.get(&i).into_iter().flatten() {
-                    out.write_all(extra).map_err(write_error)?;
+                if html {
+                    out.write_all(gongkai::html::footer(summary, self.lang).as_bytes())
+                } else {
+                    writeln!(out, "{}", summary.line(self.lang))
                 }
             }
-            writeln!(out, "{}", summary.line(lang)).map_err(write_error)?;
         }
     }
-    out.flush().map_err(write_error)?;
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// Run `work` over `files` on the thread pool and hand each result, in file order, to `consume` (with the file's
