@@ -83,6 +83,36 @@ pub fn fold_char(ch: char) -> Option<char> {
     }
 }
 
+/// `text` without its whitespace (every Unicode kind), borrowed when it has none. Report text is mostly CJK, whose
+/// bytes never start a whitespace character: only ASCII bytes and the lead bytes of the few non-ASCII whitespace
+/// characters (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) are decoded.
+pub fn without_whitespace(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut kept_from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (is_space, len) = match bytes[i] {
+            b if b < 0x80 => (char::from(b).is_whitespace(), 1),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                let c = text[i..].chars().next().unwrap_or_default();
+                (c.is_whitespace(), c.len_utf8())
+            }
+            _ => (false, 1),
+        };
+        if is_space {
+            out.push_str(&text[kept_from..i]);
+            kept_from = i + len;
+        }
+        i += len;
+    }
+    if kept_from == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[kept_from..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// A label with its leading enumerator removed: `(三)不予公开` → `不予公开`, `1.属于国家秘密` → `属于国家秘密`,
 /// `一、本年新收…` → `本年新收…`. Used to accept labels whose numbering was dropped or changed.
 pub fn label_core(normalized: &str) -> &str {
@@ -322,6 +352,13 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn whitespace_goes_as_char_is_whitespace_says(text in "\\PC*|[ \t\n\u{b}\u{85}\u{a0}\u{1680}\u{2000}-\u{200b}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}a中]{0,12}") {
+            let expected: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            let stripped = without_whitespace(&text);
+            proptest::prop_assert_eq!(stripped.as_ref(), expected.as_str());
+        }
+
         #[test]
         fn the_shortcuts_of_parse_value_change_nothing(
             raw in "[0-9０-９+\\-－–—.,，/\\\\ 　\t无空万元件个项人次宗其他中a-z（）:、]{0,8}"

@@ -698,7 +698,7 @@ fn read_text(
     if meta.date_line.is_none()
         && let Some((line, origin)) = lines.iter().rev().take(8).find(|(t, _)| garbled_date(t).is_some())
     {
-        let digits: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        let digits = normalize::without_whitespace(line).into_owned();
         let mut readings = garbled_date(line).unwrap_or_default();
         // Several readings: the one within a fortnight of the page's 发布时间, if exactly one is (FORMAT.md §5.6).
         if readings.len() > 1
@@ -860,13 +860,13 @@ fn period_year(text: &str) -> Option<i32> {
     let at = text.find("统计期限")?;
     let rest = &text[at..];
     let rest = rest.get(..rest.len().min(60)).unwrap_or(rest);
-    year_in(&rest.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+    year_in(&normalize::without_whitespace(rest))
 }
 
 /// A date line whose 年, 月, 日 were lost in extraction (`2024130`): every valid reading, as `YYYY-MM-DD`.
 /// `None` when the line is not such a run of digits.
 pub fn garbled_date(text: &str) -> Option<Vec<String>> {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = normalize::without_whitespace(text);
     let t = t.trim_end_matches('日');
     if !(6..=8).contains(&t.len()) || !t.chars().all(|c| c.is_ascii_digit()) || !t.starts_with("20") {
         return None;

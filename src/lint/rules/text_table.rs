@@ -147,7 +147,7 @@ fn check(report: &View, sink: &mut Sink) {
         if !s.text.contains('件') {
             continue;
         }
-        let text: String = s.text.chars().filter(|c| !c.is_whitespace()).collect();
+        let text = crate::normalize::without_whitespace(&s.text);
         // Each pattern's literals (新收, 办结, 不予公开, …) let its search skip most of the text: cheaper than one
         // automaton of all the claims run over every character.
         for (claim, re) in CLAIMS.iter().zip(PATTERNS.iter()) {
