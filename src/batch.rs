@@ -665,8 +665,8 @@ fn process_bytes(
         Err(e) => return blank_row(item, Status::Unreadable, e.reason()),
     };
     failpoint(&item.id);
-    if let Some(org_type) = options.config_of(item).and_then(|c| c.org_type) {
-        report.meta.give_org_type(org_type);
+    if let Some(config) = options.config_of(item) {
+        config.give(&mut report.meta, None);
     }
     let diagnostics = options.findings(item, &report, |selection| lint::check_with(&report, selection));
     let mut row = Row {

@@ -6,6 +6,7 @@
 //! select = ["C", "V", "S"]          # codes, code prefixes or names; all rules when absent
 //! ignore = ["T608"]
 //! org-type = "department"           # or "government": the publication deadline (1月31日 or 3月31日)
+//! deadline = "02-28"                # or a deadline of its own (month-day of the year after the report's)
 //!
 //! [severity]
 //! W505 = "error"                    # error, warning or info
@@ -43,6 +44,7 @@ struct File {
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
     org_type: Option<String>,
+    deadline: Option<String>,
     #[serde(default)]
     severity: BTreeMap<String, String>,
     #[serde(default)]
@@ -57,6 +59,8 @@ pub struct Config {
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
     pub org_type: Option<OrgType>,
+    /// The publication deadline, `MM-DD` of the year after the report's.
+    pub deadline: Option<String>,
     severity: Vec<(String, Severity)>,
     per_file_ignores: Vec<(globset::GlobMatcher, Vec<Ignore>)>,
 }
@@ -104,6 +108,13 @@ impl Config {
             Some("government") => Some(OrgType::Government),
             Some(other) => return Err(fail(format!("org-type is `department` or `government`, not `{other}`"))),
         };
+        if let Some(deadline) = &file.deadline {
+            let valid =
+                deadline.split_once('-').and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)));
+            if deadline.len() != 5 || !valid.is_some_and(|(m, d)| (1..=12).contains(&m) && (1..=31).contains(&d)) {
+                return Err(fail(format!("deadline is a month and day like \"03-31\", not `{deadline}`")));
+            }
+        }
         let mut severity = Vec::new();
         for (rule, level) in &file.severity {
             if !known_rule(rule) {
@@ -149,9 +160,21 @@ impl Config {
             select: file.select,
             ignore: file.ignore,
             org_type,
+            deadline: file.deadline,
             severity,
             per_file_ignores,
         })
+    }
+
+    /// Give a report what this file says of its body: the organisation type (unless `command_line` gave one) and
+    /// the deadline.
+    pub fn give(&self, meta: &mut crate::model::Meta, command_line: Option<OrgType>) {
+        if let Some(org_type) = command_line.or(self.org_type) {
+            meta.give_org_type(org_type);
+        }
+        if let Some(deadline) = &self.deadline {
+            meta.deadline_given = Some(deadline.clone());
+        }
     }
 
     /// The rules to run: the command line's choice where it made one, else this file's.
@@ -322,9 +345,24 @@ mod tests {
         assert!(err("select = [\"Z999\"]").contains("unknown rule `Z999`"));
         assert!(err("selec = [\"C\"]").contains("unknown field"));
         assert!(err("org-type = \"county\"").contains("department"));
+        assert!(err("deadline = \"3-31\"").contains("03-31"));
+        assert!(err("deadline = \"13-01\"").contains("03-31"));
+        assert!(Config::parse(path, "deadline = \"02-28\"").is_ok());
         assert!(err("[severity]\nC303 = \"fatal\"").contains("not `fatal`"));
         assert!(err("[per-file-ignores]\n\"*.xlsx\" = [\"C303@K27\"]").contains("cell range"));
         assert!(err("select = [").starts_with("gongkai.toml:"));
+    }
+
+    #[test]
+    fn a_report_is_given_the_bodys_type_and_deadline() {
+        let config =
+            Config::parse(Path::new("gongkai.toml"), "org-type = \"government\"\ndeadline = \"02-28\"").unwrap();
+        let mut meta = crate::model::Meta::default();
+        config.give(&mut meta, None);
+        assert_eq!((meta.org_type, meta.org_type_given), (Some(OrgType::Government), true));
+        assert_eq!(meta.deadline_given.as_deref(), Some("02-28"));
+        config.give(&mut meta, Some(OrgType::Department));
+        assert_eq!(meta.org_type, Some(OrgType::Department), "the command line wins");
     }
 
     #[test]

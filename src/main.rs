@@ -287,8 +287,9 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let read_one = |path: &PathBuf| -> Result<gongkai::model::Report, gongkai::import::ImportError> {
         let mut report = gongkai::import::read(path)?;
         gongkai::batch::failpoint(&report.path);
-        if let Some(o) = org_type.or_else(|| config_of(path).and_then(|c| c.org_type)) {
-            report.meta.give_org_type(o);
+        match config_of(path) {
+            Some(config) => config.give(&mut report.meta, org_type),
+            None => org_type.into_iter().for_each(|o| report.meta.give_org_type(o)),
         }
         Ok(report)
     };
@@ -893,8 +894,8 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
             }
         };
         let config = configs.for_file(path).ok().flatten();
-        if let Some(o) = config.as_ref().and_then(|c| c.org_type) {
-            report.meta.give_org_type(o);
+        if let Some(config) = &config {
+            config.give(&mut report.meta, None);
         }
         let findings = |r: &gongkai::model::Report| {
             gongkai::config::findings(config.as_deref(), path, r, &Selection::default(), |s| lint::check_with(r, s))

@@ -80,6 +80,10 @@ pub struct Meta {
     /// Whether `org_type` was given by the user rather than inferred.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub org_type_given: bool,
+    /// A publication deadline the user gave (`MM-DD` of the year after the report's), for a body whose deadline
+    /// is neither of the two the organisation types have.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline_given: Option<String>,
     /// Dates and references whose lost characters were restored, or could not be.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub repairs: Vec<Repair>,

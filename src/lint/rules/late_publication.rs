@@ -13,7 +13,8 @@ pub const RULE: Rule = Rule {
 Compares the publication date (the page's 发布时间, else the date line) with the deadline of 条例 art. 49: \
 县级以上人民政府部门 by 1月31日, 县级以上地方人民政府 by 3月31日 of the following year (FORMAT.md §5.4, W-LATE). The \
 organisation type is inferred from the agency's name (…人民政府/政府 → government, otherwise department); give it \
-with `check --org-type department|government` to make the finding an error.\n\n\
+with `check --org-type department|government` (or `org-type` in gongkai.toml) to make the finding an error; a body \
+whose deadline is another date gives it as `deadline = \"MM-DD\"` in gongkai.toml.\n\n\
 ## Why\n\
 Evaluators list late publication first among problems.\n\n\
 ## Example\n\
@@ -32,13 +33,15 @@ fn check(report: &View, sink: &mut Sink) {
     };
     // Before the 2019 revision every body published by 31 March (old art. 31).
     let org = if year <= 2018 { OrgType::Government } else { org };
-    let deadline = org.deadline(year);
+    let given = report.meta.deadline_given.as_deref();
+    let deadline = given.map_or_else(|| org.deadline(year), |month_day| format!("{}-{month_day}", year + 1));
     if published <= deadline.as_str() {
         return;
     }
-    let who = match org {
-        OrgType::Department => ("政府部门", "departments"),
-        OrgType::Government => ("地方人民政府", "local governments"),
+    let who = match (given, org) {
+        (Some(_), _) => ("本机关", "this body"),
+        (None, OrgType::Department) => ("政府部门", "departments"),
+        (None, OrgType::Government) => ("地方人民政府", "local governments"),
     };
     sink.push(Finding {
         message: Text::new(
@@ -49,7 +52,7 @@ fn check(report: &View, sink: &mut Sink) {
             "依《条例》第四十九条按期发布；若机关类型判断有误，用 --org-type 指定",
             "publish by the deadline of 条例 art. 49; if the organisation type is wrong, give it with --org-type",
         )),
-        severity: report.meta.org_type_given.then_some(Severity::Error),
+        severity: (report.meta.org_type_given || given.is_some()).then_some(Severity::Error),
         ..Finding::default()
     });
 }
@@ -69,5 +72,9 @@ mod tests {
         assert_eq!(run(&r, "M504").len(), 1);
         r.meta.org_type = Some(OrgType::Government);
         assert!(run(&r, "M504").is_empty());
+        r.meta.deadline_given = Some("01-15".into());
+        let d = run(&r, "M504");
+        assert_eq!(d.len(), 1, "a given deadline wins over the organisation type's");
+        assert!(d[0].message.zh.contains("2024-01-15") && d[0].severity == crate::lint::Severity::Error, "{d:?}");
     }
 }
