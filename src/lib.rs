@@ -5,6 +5,7 @@
 //! [`model::Report`], [`lint`] checks it, and [`render`] draws the findings. The national layouts live in
 //! [`layout`]. The library never prints and has no command-line parsing.
 
+pub mod baseline;
 pub mod batch;
 pub mod config;
 pub mod export;

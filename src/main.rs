@@ -159,6 +159,13 @@ struct CheckArgs {
     /// Never colour the output.
     #[arg(long, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
     no_color: bool,
+    /// Hide the findings this baseline file accepts (see --write-baseline): a CI job then fails on new ones only.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Write every finding of this run to a baseline file, to be accepted by later runs with --baseline; the run
+    /// then exits 0 unless a file could not be read.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -284,6 +291,16 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         configs.for_file(file).map_err(|e| e.to_string())?;
     }
     let config_of = |path: &Path| configs.for_file(path).ok().flatten();
+    let baseline = args.baseline.as_deref().map(gongkai::baseline::Baseline::load).transpose()?;
+    let hidden = std::sync::atomic::AtomicUsize::new(0);
+    // The findings of a file that stay: what its gongkai.toml keeps, less what the baseline accepts.
+    let kept = |path: &Path, report: &gongkai::model::Report, run: &dyn Fn(&Selection) -> Vec<lint::Diagnostic>| {
+        let mut found = gongkai::config::findings(config_of(path).as_deref(), path, report, &selection, run);
+        if let Some(b) = &baseline {
+            hidden.fetch_add(b.hide(path, report, &mut found), std::sync::atomic::Ordering::Relaxed);
+        }
+        found
+    };
     let read_one = |path: &PathBuf| -> Result<gongkai::model::Report, gongkai::import::ImportError> {
         let mut report = gongkai::import::read(path)?;
         gongkai::batch::failpoint(&report.path);
@@ -295,18 +312,14 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     };
     let check_one = |path: &PathBuf| match read_one(path) {
         Ok(report) => {
-            let diagnostics = gongkai::config::findings(config_of(path).as_deref(), path, &report, &selection, |s| {
-                lint::check_with(&report, s)
-            });
+            let diagnostics = kept(path, &report, &|s| lint::check_with(&report, s));
             FileResult::Checked { report: Box::new(report), diagnostics }
         }
         Err(err) => FileResult::Unreadable(err),
     };
     // The cross-year findings of a later report, under its file's configuration.
     let series_findings = |earlier: &gongkai::model::Report, report: &gongkai::model::Report, path: &Path| {
-        gongkai::config::findings(config_of(path).as_deref(), path, report, &selection, |s| {
-            lint::check_series(&[earlier, report], s).into_iter().map(|(_, d)| d).collect()
-        })
+        kept(path, report, &|s| lint::check_series(&[earlier, report], s).into_iter().map(|(_, d)| d).collect())
     };
     // One file that trips a bug must not stop the others: the panic becomes that file's error.
     let isolated = |path: &PathBuf| {
@@ -352,8 +365,18 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         };
         (result, block, series)
     };
+    // With --write-baseline: every finding of the run, to be written at the end.
+    let mut accepted: Vec<gongkai::baseline::Entry> = Vec::new();
+    let mut accept = |index: usize, report: &gongkai::model::Report, found: &[lint::Diagnostic]| {
+        if let Some(path) = &args.write_baseline {
+            accepted.extend(gongkai::baseline::entries(path, &files[index], report, found));
+        }
+    };
     in_order(&files, work, |index, (result, block, cells)| {
         tally.file(result);
+        if let FileResult::Checked { report, diagnostics } = result {
+            accept(index, report, diagnostics);
+        }
         if let FileResult::Checked { report, .. } = result
             && let Some((cells, record)) = cells
         {
@@ -368,6 +391,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 let earlier = previous.report(&files[p].display().to_string());
                 let found = series_findings(&earlier, report, &files[index]);
                 found.iter().for_each(|d| tally.finding(d));
+                accept(index, report, &found);
                 if !found.is_empty() {
                     later.entry(index).or_default().push(output.diagnostics(report, &found));
                 }
@@ -394,12 +418,14 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         .filter_map(|(p, c)| {
             let (previous, current) = (read_series(p)?, read_series(c)?);
             let (earlier, later) = (previous.report(""), current.report(""));
-            let found = previous.same_agency(&current) && !series_findings(&earlier, &later, &files[c]).is_empty();
+            // The command line's choice of rules includes what any gongkai.toml may choose under it.
+            let found =
+                previous.same_agency(&current) && !lint::check_series(&[&earlier, &later], &selection).is_empty();
             found.then_some((p, c, previous))
         })
         .collect();
     for pairs in deferred.chunks(256) {
-        let compared: Vec<(usize, Vec<lint::Diagnostic>, Vec<u8>)> = pairs
+        let compared: Vec<_> = pairs
             .par_iter()
             .filter_map(|(p, c, previous)| {
                 let report = read_one(&files[*c]).ok()?;
@@ -407,18 +433,34 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 let found = series_findings(&earlier, &report, &files[*c]);
                 (!found.is_empty()).then(|| {
                     let rendered = output.diagnostics(&report, &found);
-                    (*c, found, rendered)
+                    let entries = args
+                        .write_baseline
+                        .as_deref()
+                        .map_or_else(Vec::new, |path| gongkai::baseline::entries(path, &files[*c], &report, &found));
+                    (*c, found, rendered, entries)
                 })
             })
             .collect();
-        for (c, found, rendered) in compared {
+        for (c, found, rendered, entries) in compared {
             found.iter().for_each(|d| tally.finding(d));
             later.entry(c).or_default().push(rendered);
+            accepted.extend(entries);
         }
     }
 
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let Tally { summary, statistics, failed, .. } = tally;
+    let Tally { summary, statistics, mut failed, .. } = tally;
+    let hidden = hidden.into_inner();
+    if hidden > 0 {
+        eprintln!("gongkai: {hidden} findings accepted by the baseline are not shown");
+    }
+    if let Some(path) = &args.write_baseline {
+        let count = accepted.len();
+        gongkai::baseline::write(path, accepted)?;
+        eprintln!("gongkai: {count} findings written to the baseline {}", path.display());
+        // They are accepted from now on: only files that could not be read still fail the run.
+        failed = summary.unreadable > 0;
+    }
     if args.statistics {
         match args.output_format {
             OutputFormat::Json => writeln!(out, "{}", statistics.json()),

@@ -626,3 +626,27 @@ fn html_output_is_one_page_with_each_file_and_its_tables() {
     assert!(page.contains("<section class=\"file unreadable\"><h2>fixtures/bad/truncated.docx</h2>"), "{page}");
     assert!(!page.contains("<script"), "self-contained and inert");
 }
+
+#[test]
+fn a_baseline_accepts_the_findings_a_run_had_and_shows_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::copy("fixtures/xlsx/row-total-off-by-one.xlsx", input.join("a.xlsx")).unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let run = |extra: &[&std::ffi::OsStr]| {
+        gongkai().args(["check", "--output-format", "concise"]).args(extra).arg(&input).output().unwrap()
+    };
+    let written = run(&["--write-baseline".as_ref(), baseline.as_os_str()]);
+    assert_eq!(written.status.code(), Some(0), "its findings are accepted from now on");
+    assert!(stdout(&written).contains("C303"), "the run still shows them");
+    let accepted = run(&["--baseline".as_ref(), baseline.as_os_str()]);
+    assert_eq!(accepted.status.code(), Some(0));
+    assert!(!stdout(&accepted).contains("C303"), "{}", stdout(&accepted));
+    // A new report's findings are not in the baseline.
+    std::fs::copy("fixtures/xlsx/blank-total.xlsx", input.join("b.xlsx")).unwrap();
+    let new = run(&["--baseline".as_ref(), baseline.as_os_str()]);
+    assert_eq!(new.status.code(), Some(1));
+    let text = stdout(&new);
+    assert!(text.contains("b.xlsx") && text.contains("V206") && !text.contains("a.xlsx"), "{text}");
+}
