@@ -88,6 +88,12 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
                 }
                 let local = e.local_name();
                 match local.as_ref() {
+                    // Run and paragraph properties (fonts, sizes, spacing) are most of a document's markup and hold
+                    // nothing read here: skipped whole.
+                    "rPr" | "pPr" if is_start => {
+                        reader.read_to_end(e.name()).map_err(|e| corrupt(&e))?;
+                        depth = depth.saturating_sub(1);
+                    }
                     "tbl" if is_start => {
                         tbl_depth += 1;
                         if tbl_depth == 1 {
@@ -292,6 +298,18 @@ mod tests {
         assert_eq!(g.anchor_of(1, 2), (0, 2));
         assert_eq!(g.visible_text(1, 2), "总计");
         assert_eq!(g.get(1, 1).unwrap().text, "2");
+    }
+
+    #[test]
+    fn properties_are_skipped_and_their_tab_stops_are_not_tabs() {
+        let xml = format!(
+            r#"<w:document {W}><w:body><w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs><w:rPr><w:b/></w:rPr></w:pPr>
+            <w:r><w:rPr><w:rFonts w:ascii="仿宋"/><w:sz w:val="32"/></w:rPr><w:t>一、</w:t></w:r><w:r><w:tab/><w:t>总体情况</w:t></w:r></w:p>
+            <w:p><w:pPr/><w:r><w:t>正文</w:t></w:r></w:p></w:body></w:document>"#
+        );
+        let (paras, _) = parse_document("t.docx", xml.as_bytes()).unwrap();
+        let texts: Vec<&str> = paras.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["一、\t总体情况", "正文"], "the run's tab is read, the tab stop is not");
     }
 
     #[test]
