@@ -238,6 +238,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The run was cut short, but the reader knows: nothing to say.
+        Err(message) if message == OUTPUT_CLOSED => ExitCode::from(2),
         Err(message) => {
             eprintln!("gongkai: {message}");
             ExitCode::from(2)
@@ -246,6 +248,18 @@ fn main() -> ExitCode {
 }
 
 /// Expand folders into the report files below them, sorted; plain files are kept as given.
+/// The reader of the output went away (`gongkai check | head`): the run ends there without a message, as other
+/// command-line tools do.
+const OUTPUT_CLOSED: &str = "the output was closed";
+
+fn output_error(e: std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        OUTPUT_CLOSED.to_string()
+    } else {
+        format!("cannot write output: {e}")
+    }
+}
+
 fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
@@ -470,7 +484,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         output.write(&mut out, files.len(), |index| spilled.get(blocks[index]), &later, &summary)
     }
     .and_then(|()| out.flush())
-    .map_err(|e| format!("cannot write output: {e}"))?;
+    .map_err(output_error)?;
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
@@ -996,10 +1010,9 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
     let mut failed = false;
     let mut write_failed = false;
     let mut out = std::io::stdout().lock();
-    let write_error = |e: std::io::Error| format!("cannot write output: {e}");
     in_order(&files, fix_one, |index, done| {
         failed |= done.failed;
-        out.write_all(done.before.as_bytes()).map_err(write_error)?;
+        out.write_all(done.before.as_bytes()).map_err(output_error)?;
         if let Some((path, rendered)) = &done.output {
             let written = if path.exists() && !args.force {
                 Err(format!("{}: exists; pass --force to overwrite it", path.display()))
@@ -1017,7 +1030,7 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
                     } else {
                         format!("{name}: {} changes, wrote {}\n", done.changes, path.display())
                     };
-                    out.write_all(line.as_bytes()).map_err(write_error)?;
+                    out.write_all(line.as_bytes()).map_err(output_error)?;
                 }
                 Err(e) => {
                     eprintln!("gongkai: {e}");
@@ -1025,9 +1038,9 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
                 }
             }
         }
-        out.write_all(done.after.as_bytes()).map_err(write_error)
+        out.write_all(done.after.as_bytes()).map_err(output_error)
     })?;
-    out.flush().map_err(write_error)?;
+    out.flush().map_err(output_error)?;
     Ok(if write_failed {
         ExitCode::from(2)
     } else if failed {

@@ -650,3 +650,21 @@ fn a_baseline_accepts_the_findings_a_run_had_and_shows_new_ones() {
     let text = stdout(&new);
     assert!(text.contains("b.xlsx") && text.contains("V206") && !text.contains("a.xlsx"), "{text}");
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_run_quietly() {
+    use std::io::Read;
+    // Output well beyond a pipe's buffer, and a reader that takes a few bytes and leaves (`gongkai check | head`).
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["check", "--output-format", "full"])
+        .args(std::iter::repeat_n("fixtures", 40))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 64];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "the run did not finish");
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
