@@ -37,10 +37,11 @@ pub struct Baseline {
 
 /// The name of a file as a baseline in `dir` keeps it: relative to `dir` where it lies below it, with `/`.
 fn name_in(dir: &Path, file: &Path) -> String {
-    let resolve = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let (dir, file) = (resolve(dir), resolve(file));
-    let relative = file.strip_prefix(&dir).map(Path::to_path_buf).unwrap_or(file);
-    relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    crate::config::relative_to(file, dir)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn folder_of(baseline: &Path) -> PathBuf {

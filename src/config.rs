@@ -25,7 +25,7 @@ use rustc_hash::FxHashMap;
 
 use crate::lint::{Diagnostic, Selection, Severity};
 use crate::model::{OrgType, Report};
-use crate::raw::Addressing;
+use crate::raw::{Addressing, parse_a1};
 
 /// The name of the configuration file.
 pub const FILE_NAME: &str = "gongkai.toml";
@@ -255,18 +255,8 @@ fn parse_range(text: &str) -> Option<CellRange> {
     })
 }
 
-fn parse_a1(a1: &str) -> Option<(u32, u32)> {
-    let letters = a1.bytes().take_while(u8::is_ascii_alphabetic).count();
-    if letters == 0 || letters > 3 {
-        return None;
-    }
-    let col = a1[..letters].bytes().fold(0u32, |c, b| c * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1);
-    let row: u32 = a1[letters..].parse().ok()?;
-    (row >= 1).then(|| (row - 1, col - 1))
-}
-
 /// `file` relative to `dir`, both resolved first (the configuration's folder is found resolved).
-fn relative_to(file: &Path, dir: &Path) -> PathBuf {
+pub(crate) fn relative_to(file: &Path, dir: &Path) -> PathBuf {
     let absolute = |p: &Path| {
         std::fs::canonicalize(p).unwrap_or_else(|_| {
             if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) }

@@ -7,25 +7,14 @@ use std::fmt::Write as _;
 use crate::layout::TableId;
 use crate::lint::{Diagnostic, Lang, Severity};
 use crate::model::{Origin, Report};
-use crate::render::{FileResult, Summary};
+use crate::render::{FileResult, Summary, address_in};
 
 /// At most this many rows of a table are drawn (a recognised table has about 60).
 const MAX_ROWS: u32 = 120;
 
 /// Text made safe for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    quick_xml::escape::escape(text).into_owned()
 }
 
 fn severity_class(s: Severity) -> &'static str {
@@ -41,18 +30,11 @@ fn severity_colour(s: Severity) -> &'static str {
     }
 }
 
-fn address(report: &Report, origin: Origin, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => report.address(origin),
-        Lang::En => report.address_en(origin),
-    }
-}
-
 /// The list items of some findings of a report.
 pub fn findings(report: &Report, diagnostics: &[Diagnostic], lang: Lang) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        let at = d.origin.map(|o| address(report, o, lang)).unwrap_or_default();
+        let at = d.origin.map(|o| address_in(report, o, lang)).unwrap_or_default();
         let _ = write!(
             out,
             "<li class=\"{}\"><span class=\"code\">{}</span> <span class=\"sev\">{}</span> <span class=\"at\">{}</span> {}",
@@ -184,7 +166,7 @@ fn draw_table(
                     " class=\"{}\" style=\"background:{}\" title=\"{}: {}\"",
                     severity_class(worst),
                     severity_colour(worst),
-                    escape(&address(report, Origin { grid: gi, row: r, col: c }, lang)),
+                    escape(&address_in(report, Origin { grid: gi, row: r, col: c }, lang)),
                     escape(&title.join("\n"))
                 );
             }
@@ -227,7 +209,7 @@ mod tests {
 
     #[test]
     fn text_is_escaped() {
-        assert_eq!(escape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(escape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
     }
 
     #[test]

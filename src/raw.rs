@@ -179,6 +179,25 @@ pub fn a1(row: u32, col: u32) -> String {
     format!("{}{}", column_letters(col), row + 1)
 }
 
+/// An A1 reference as a 0-based `(row, col)`, the inverse of [`a1`]; `None` for anything else.
+///
+/// ```
+/// assert_eq!(gongkai::raw::parse_a1("I12"), Some((11, 8)));
+/// ```
+pub fn parse_a1(reference: &str) -> Option<(u32, u32)> {
+    let bytes = reference.as_bytes();
+    let letters = bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let mut col: u32 = 0;
+    for b in &bytes[..letters] {
+        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
+    }
+    let row: u32 = reference[letters..].parse().ok()?;
+    (row >= 1).then(|| (row - 1, col - 1))
+}
+
 /// A paragraph of running text outside the tables.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Paragraph {

@@ -259,7 +259,7 @@ pub fn github_error(err: &ImportError) -> String {
 }
 
 /// A cell's address in the language of the messages (`表三!I12`, or `table 3 row 12 column 9` for a DOCX in English).
-fn address_in(report: &Report, origin: Origin, lang: Lang) -> String {
+pub(crate) fn address_in(report: &Report, origin: Origin, lang: Lang) -> String {
     match lang {
         Lang::Zh => report.address(origin),
         Lang::En => report.address_en(origin),

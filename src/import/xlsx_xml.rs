@@ -15,6 +15,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::{ImportError, limits};
 use crate::normalize::format_number;
+use crate::raw::parse_a1;
 
 /// One sheet's cells `(row, col, text, typed number)` and merged ranges `((r0, c0), (r1, c1))`, 0-based.
 pub(super) struct SheetCells {
@@ -245,21 +246,6 @@ fn decode_escapes(text: String) -> String {
     out
 }
 
-/// `A1` → (row, col), 0-based.
-fn parse_ref(reference: &str) -> Option<(u32, u32)> {
-    let bytes = reference.as_bytes();
-    let letters = bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    if letters == 0 || letters > 3 {
-        return None;
-    }
-    let mut col: u32 = 0;
-    for b in &bytes[..letters] {
-        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
-    }
-    let row: u32 = reference[letters..].parse().ok()?;
-    (row >= 1).then(|| (row - 1, col - 1))
-}
-
 /// What a `<c>` holds while its children are read.
 struct PendingCell {
     row: u32,
@@ -312,7 +298,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                         let (mut at, mut kind) = (None, CellKind::Number);
                         for a in e.attributes().with_checks(false).flatten() {
                             match a.key.local_name().as_ref() {
-                                "r" => at = parse_ref(&a.value),
+                                "r" => at = parse_a1(&a.value),
                                 "t" => kind = CellKind::of(&a.value),
                                 _ => {}
                             }
@@ -351,7 +337,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                         }
                         if let Some(range) = raw_attr(e, "ref") {
                             let (a, b) = range.split_once(':').unwrap_or((&range, &range));
-                            if let (Some(start), Some(end)) = (parse_ref(a), parse_ref(b)) {
+                            if let (Some(start), Some(end)) = (parse_a1(a), parse_a1(b)) {
                                 merges.push((start, end));
                             }
                         }
@@ -484,12 +470,12 @@ mod tests {
 
     #[test]
     fn references_parse_to_zero_based_positions() {
-        assert_eq!(parse_ref("A1"), Some((0, 0)));
-        assert_eq!(parse_ref("K25"), Some((24, 10)));
-        assert_eq!(parse_ref("AA3"), Some((2, 26)));
-        assert_eq!(parse_ref("XFD1048576"), Some((1_048_575, 16_383)));
-        assert_eq!(parse_ref("A0"), None);
-        assert_eq!(parse_ref("12"), None);
+        assert_eq!(parse_a1("A1"), Some((0, 0)));
+        assert_eq!(parse_a1("K25"), Some((24, 10)));
+        assert_eq!(parse_a1("AA3"), Some((2, 26)));
+        assert_eq!(parse_a1("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(parse_a1("A0"), None);
+        assert_eq!(parse_a1("12"), None);
     }
 
     #[test]
