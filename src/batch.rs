@@ -7,6 +7,7 @@
 //! the end (after the cross-year rules have seen each agency's series). Every output is written atomically.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{BufWriter, Read, Write};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -706,12 +707,13 @@ fn process_bytes(
     }
     // The dataset rows of this report, written in one piece (the csv crate quotes ids with commas or quotes).
     let mut rows = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(200 * 48));
-    for (key, value) in report.values() {
-        let v = match value {
-            serde_json::Value::Null => String::new(),
-            other => other.to_string(),
-        };
-        let _ = rows.write_record([item.id.as_str(), key.as_str(), v.as_str()]);
+    let mut v = String::new();
+    for (key, value) in report.values_in_key_order() {
+        v.clear();
+        if let Some(n) = value {
+            let _ = write!(v, "{n}");
+        }
+        let _ = rows.write_record([item.id.as_str(), key, v.as_str()]);
     }
     let values = rows.into_inner().unwrap_or_default();
     // Serialised before taking the lock, so that workers wait for each other only to copy bytes.

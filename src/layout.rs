@@ -623,6 +623,13 @@ pub static KEYS_2021: LazyLock<Vec<KeySpec>> = LazyLock::new(|| {
     v
 });
 
+/// The 2021 keys in the order the JSON model lists them (sorted, as serde_json's map keeps them).
+pub static KEYS_2021_SORTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut v: Vec<&'static str> = KEYS_2021.iter().map(|k| k.key.as_str()).collect();
+    v.sort_unstable();
+    v
+});
+
 /// Keys that only the trial format has: its table 2 (`t2v19.…`) and the single `(六)其他处理` row.
 pub static KEYS_TRIAL_ONLY: LazyLock<Vec<KeySpec>> = LazyLock::new(|| {
     let mut v = t2_specs(T2_TRIAL, "t2v19");

@@ -212,10 +212,15 @@ impl Report {
         self.grids.get(origin.grid).map_or_else(String::new, |g| g.address_en(origin.row, origin.col))
     }
 
-    /// The canonical values as exported by `convert … .json`: every 2021 key with its number or null, in
-    /// layout order.
+    /// The canonical values as exported by `convert … .json`: every 2021 key with its number or null, in key
+    /// order.
     pub fn values(&self) -> serde_json::Map<String, serde_json::Value> {
         keyed_values(self, layout::KEYS_2021.iter().map(|k| k.key.as_str()))
+    }
+
+    /// The same values in the same order, without building a map (the dataset writes them for every report).
+    pub fn values_in_key_order(&self) -> impl Iterator<Item = (&'static str, Option<serde_json::Number>)> + '_ {
+        layout::KEYS_2021_SORTED.iter().map(|k| (*k, self.number(k).and_then(json_number)))
     }
 
     /// The trial-format cells that have no 2021 counterpart (`t2v19.…`, `t3.result.other_total.…`).
@@ -248,14 +253,17 @@ fn keyed_values<'a>(
     keys: impl Iterator<Item = &'a str>,
 ) -> serde_json::Map<String, serde_json::Value> {
     keys.map(|k| {
-        let v = report.number(k).and_then(|n| {
-            if n.fract() == 0.0 && n.abs() < 9e15 {
-                Some(serde_json::Value::from(n as i64))
-            } else {
-                serde_json::Number::from_f64(n).map(serde_json::Value::Number)
-            }
-        });
-        (k.to_string(), v.unwrap_or(serde_json::Value::Null))
+        let v = report.number(k).and_then(json_number);
+        (k.to_string(), v.map_or(serde_json::Value::Null, serde_json::Value::Number))
     })
     .collect()
+}
+
+/// A value as the JSON model writes it: whole numbers as integers.
+fn json_number(n: f64) -> Option<serde_json::Number> {
+    if n.fract() == 0.0 && n.abs() < 9e15 {
+        Some(serde_json::Number::from(n as i64))
+    } else {
+        serde_json::Number::from_f64(n)
+    }
 }
