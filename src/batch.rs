@@ -72,7 +72,12 @@ impl Options {
         report: &Report,
         rules: impl FnOnce(&Selection) -> Vec<Diagnostic>,
     ) -> Vec<Diagnostic> {
-        crate::config::findings(self.config_of(item).as_deref(), &item.config_path(), report, &self.selection, rules)
+        let path = item.config_path();
+        let mut found = crate::config::findings(self.config_of(item).as_deref(), &path, report, &self.selection, rules);
+        if let Some(baseline) = &self.baseline {
+            baseline.hide(&path, report, &mut found);
+        }
+        found
     }
 }
 
@@ -86,6 +91,8 @@ pub struct Options {
     pub selection: Selection,
     /// The `gongkai.toml` of each input, read once.
     pub configs: std::sync::Arc<crate::config::Configs>,
+    /// Findings accepted by a baseline (`check --write-baseline`): left out of the dataset and the counts.
+    pub baseline: Option<std::sync::Arc<crate::baseline::Baseline>>,
 }
 
 /// How a report ended.

@@ -98,6 +98,10 @@ struct FixArgs {
     /// Message language.
     #[arg(long, value_enum, default_value_t = LangArg::Zh)]
     lang: LangArg,
+    /// Leave alone the findings this baseline accepts (see `check --write-baseline`): their fixes are not applied
+    /// and they do not count as remaining errors.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -120,6 +124,10 @@ struct BatchArgs {
     /// Skip these rules, comma-separated.
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
+    /// Leave out the findings this baseline accepts (see `check --write-baseline`): from the dataset, the counts
+    /// and the exit code.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -841,6 +849,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
         force: args.force,
         selection: Selection { select: args.select.clone(), ignore: args.ignore.clone() },
         configs: std::sync::Arc::default(),
+        baseline: args.baseline.as_deref().map(gongkai::baseline::Baseline::load).transpose()?.map(std::sync::Arc::new),
     };
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     {
@@ -933,6 +942,7 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
     for file in &files {
         configs.for_file(file).map_err(|e| e.to_string())?;
     }
+    let baseline = args.baseline.as_deref().map(gongkai::baseline::Baseline::load).transpose()?;
     // Reading, checking, fixing and rendering run on the threads; writing runs here, in file order, so that two
     // inputs with one output name meet the exists-check in a fixed order.
     let fix_one = |path: &PathBuf| -> Fixed {
@@ -954,7 +964,13 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
             config.give(&mut report.meta, None);
         }
         let findings = |r: &gongkai::model::Report| {
-            gongkai::config::findings(config.as_deref(), path, r, &Selection::default(), |s| lint::check_with(r, s))
+            let mut found = gongkai::config::findings(config.as_deref(), path, r, &Selection::default(), |s| {
+                lint::check_with(r, s)
+            });
+            if let Some(b) = &baseline {
+                b.hide(path, r, &mut found);
+            }
+            found
         };
         let diagnostics = findings(&report);
         let (fixed, edits) = lint::apply_fixes(&report, &diagnostics, args.unsafe_fixes);

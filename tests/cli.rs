@@ -649,6 +649,29 @@ fn a_baseline_accepts_the_findings_a_run_had_and_shows_new_ones() {
     assert_eq!(new.status.code(), Some(1));
     let text = stdout(&new);
     assert!(text.contains("b.xlsx") && text.contains("V206") && !text.contains("a.xlsx"), "{text}");
+    // `fix` leaves the accepted findings alone and mends the new ones.
+    let fixed =
+        gongkai().args(["fix", "--unsafe-fixes", "--diff", "--baseline"]).arg(&baseline).arg(&input).output().unwrap();
+    let text = stdout(&fixed);
+    assert!(text.contains("a.xlsx: 没有可自动修复的问题"), "{text}");
+    assert!(text.contains("b.xlsx ›") && text.contains("V206"), "{text}");
+    let unbaselined = gongkai().args(["fix", "--unsafe-fixes", "--diff"]).arg(&input).output().unwrap();
+    assert!(stdout(&unbaselined).contains("a.xlsx ›"), "{}", stdout(&unbaselined));
+    // `batch` leaves them out of the dataset.
+    let out = dir.path().join("out");
+    gongkai()
+        .args(["batch", "--to", "none", "--baseline"])
+        .arg(&baseline)
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let summary = read_csv(&out.join("summary.csv"));
+    let status: Vec<(&str, &str)> = summary.iter().map(|r| (r[0].as_str(), r[5].as_str())).collect();
+    assert_eq!(status, [("a.xlsx", "ok"), ("b.xlsx", "errors")]);
+    let diagnostics = std::fs::read_to_string(out.join("diagnostics.jsonl")).unwrap();
+    assert!(!diagnostics.contains("C303") && diagnostics.contains("V206"), "{diagnostics}");
 }
 
 #[test]
