@@ -2,8 +2,9 @@
 //! ones (UX.md: documents cannot carry suppression comments, so suppression lives in config or a baseline file).
 //!
 //! `check --write-baseline FILE` writes every finding of the run; `check --baseline FILE` hides the findings the
-//! file lists; `fix --baseline` and `batch --baseline` leave those findings alone too. A finding is named by its file (relative to the baseline's folder), its rule code and its cell's
-//! canonical key (its address when it has no key): a row added above a table does not un-hide it.
+//! file lists; `fix --baseline` and `batch --baseline` leave those findings alone too. A finding is named by its
+//! file (relative to the baseline's folder), its rule code and its cell's canonical key (its address when it has no
+//! key): a row added above a table does not un-hide it.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
