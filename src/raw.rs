@@ -61,13 +61,34 @@ pub struct Grid {
     pub rows: u32,
     pub cols: u32,
     cells: Vec<GridCell>,
+    /// The formula cells whose saved result was missing or out of date (worksheets only), by position.
+    pub formulas: Vec<FormulaNote>,
+}
+
+/// A formula whose result the workbook did not hold: the cell's text is the result gongkai worked out, when it
+/// could (`import::formula`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormulaNote {
+    pub row: u32,
+    pub col: u32,
+    /// The formula as a spreadsheet shows it, without `=`.
+    pub formula: String,
+    /// The result the file held, if any.
+    pub saved: Option<String>,
+    /// The result worked out from the sheet; `None` when the formula is beyond gongkai's sums.
+    pub result: Option<f64>,
 }
 
 impl Grid {
     /// An empty grid of the given size.
     pub fn new(addressing: Addressing, rows: u32, cols: u32) -> Self {
         let len = rows as usize * cols as usize;
-        Grid { addressing, rows, cols, cells: vec![GridCell::default(); len] }
+        Grid { addressing, rows, cols, cells: vec![GridCell::default(); len], formulas: Vec::new() }
+    }
+
+    /// The note on the formula at a position, if its saved result was missing or out of date.
+    pub fn formula_at(&self, row: u32, col: u32) -> Option<&FormulaNote> {
+        self.formulas.binary_search_by_key(&(row, col), |f| (f.row, f.col)).ok().map(|i| &self.formulas[i])
     }
 
     fn index(&self, row: u32, col: u32) -> Option<usize> {

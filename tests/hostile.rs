@@ -235,3 +235,21 @@ fn fuzz_regressions_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn formulas_over_huge_ranges_or_long_chains_are_left_unworked() {
+    // A1 sums a column of a million rows; B1 = B2+1, B2 = B3+1, … five thousand deep. Neither is worked out (the
+    // evaluation stops at its cell and depth bounds), nothing overflows the stack, and the cells stay as saved.
+    let mut rows = String::from(r#"<row r="1"><c r="A1"><f>SUM(C1:C1048576)</f></c><c r="B1"><f>B2+1</f></c></row>"#);
+    for r in 2..5000 {
+        rows.push_str(&format!(r#"<row r="{r}"><c r="B{r}"><f>B{}+1</f></c></row>"#, r + 1));
+    }
+    let sheet = format!("<worksheet><sheetData>{rows}</sheetData></worksheet>");
+    let raw = import::read_raw("formulas.xlsx", &stored_xlsx("<sst/>", &sheet)).unwrap();
+    let grid = &raw.grids[0];
+    assert_eq!(grid.formula_at(0, 0).map(|n| n.result), Some(None));
+    assert_eq!(grid.formula_at(0, 1).map(|n| n.result), Some(None));
+    assert_eq!(grid.get(0, 1).unwrap().text, "");
+    // Near the end of the chain, where the depth suffices, the sums are worked out.
+    assert_eq!(grid.formula_at(4998, 1).and_then(|n| n.result), Some(1.0));
+}

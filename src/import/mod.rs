@@ -5,6 +5,7 @@
 //! merges resolved; all label matching and number parsing happen once, in the recogniser.
 
 mod docx;
+mod formula;
 mod html;
 pub mod text;
 mod xlsx;

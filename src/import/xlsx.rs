@@ -2,7 +2,7 @@
 //!
 //! One grid per worksheet, positioned at the sheet's used range so that addresses are the sheet's real A1
 //! references. Merged regions (from `<mergeCells>` or the XLS MERGEDCELLS record) are resolved; formulas are
-//! read as their cached values. Numbers keep their type, so a number stored as text can be told apart.
+//! read as their cached values, except XLSX sums whose saved result is missing or stale (`formula.rs`). Numbers keep their type, so a number stored as text can be told apart.
 
 use std::io::Cursor;
 
@@ -10,7 +10,7 @@ use calamine::{Data, Dimensions, Range, Reader, Xls};
 
 use super::{ImportError, bound_text, limits};
 use crate::normalize::format_number;
-use crate::raw::{Addressing, Grid, InputKind, RawDocument};
+use crate::raw::{Addressing, FormulaNote, Grid, InputKind, RawDocument};
 
 /// An XLS workbook, with calamine.
 pub(super) fn read_xls(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
@@ -29,7 +29,18 @@ pub(super) fn read_xlsx(name: &str, archive: super::Archive) -> Result<RawDocume
     let mut grids = Vec::new();
     for sheet in super::xlsx_xml::read_sheets(name, archive)? {
         let merges: Vec<Dimensions> = sheet.merges.iter().map(|&(start, end)| Dimensions::new(start, end)).collect();
-        if let Some(grid) = sparse_grid(name, &sheet.name, sheet.cells, &merges)? {
+        if let Some(mut grid) = sparse_grid(name, &sheet.name, sheet.cells, &merges)? {
+            if let Addressing::Sheet { row0, col0, .. } = grid.addressing {
+                // Notes in the grid's own positions, as cell origins are.
+                grid.formulas = sheet
+                    .formulas
+                    .into_iter()
+                    .filter_map(|n| {
+                        Some(FormulaNote { row: n.row.checked_sub(row0)?, col: n.col.checked_sub(col0)?, ..n })
+                    })
+                    .collect();
+                grid.formulas.sort_by_key(|n| (n.row, n.col));
+            }
             grids.push(grid);
         }
     }

@@ -7,21 +7,27 @@
 //! fixture.
 //!
 //! Cell values: shared and inline strings (rich-text runs joined, phonetic guides `<rPh>` dropped, `_xHHHH_`
-//! escapes decoded), numbers as typed numbers, formulas as their cached `<v>`, booleans as `TRUE`/`FALSE`, errors
-//! and ISO dates (`t="d"`) as their text. Number formats are not read: a date-formatted count is its stored number.
+//! escapes decoded), numbers as typed numbers, booleans as `TRUE`/`FALSE`, errors and ISO dates (`t="d"`) as their
+//! text. Number formats are not read: a date-formatted count is its stored number. Formulas read as their saved
+//! result `<v>`, except sums whose saved result is missing or differs from what the sheet's cells give: those are
+//! worked out (`formula.rs`) and noted on the grid.
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::{ImportError, limits};
-use crate::normalize::format_number;
-use crate::raw::parse_a1;
+use rustc_hash::FxHashMap;
 
-/// One sheet's cells `(row, col, text, typed number)` and merged ranges `((r0, c0), (r1, c1))`, 0-based.
+use super::{ImportError, formula, limits};
+use crate::normalize::format_number;
+use crate::raw::{FormulaNote, parse_a1};
+
+/// One sheet's cells `(row, col, text, typed number)`, merged ranges `((r0, c0), (r1, c1))` and the formulas whose
+/// saved results were missing or out of date, 0-based.
 pub(super) struct SheetCells {
     pub name: String,
     pub cells: Vec<(u32, u32, String, Option<f64>)>,
     pub merges: Vec<((u32, u32), (u32, u32))>,
+    pub formulas: Vec<FormulaNote>,
 }
 
 pub(super) fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec<SheetCells>, ImportError> {
@@ -58,8 +64,8 @@ pub(super) fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec
         let Some(xml) = super::read_part_bytes(name, &mut archive, &rel.target)? else {
             return Err(corrupt(format!("sheet {sheet_name}: {} is missing", rel.target)));
         };
-        let (cells, merges) = sheet(name, &sheet_name, &xml, &shared)?;
-        out.push(SheetCells { name: sheet_name, cells, merges });
+        let (cells, merges, formulas) = sheet(name, &sheet_name, &xml, &shared)?;
+        out.push(SheetCells { name: sheet_name, cells, merges, formulas });
     }
     Ok(out)
 }
@@ -254,12 +260,35 @@ struct PendingCell {
     inline: StringItem,
     in_v: bool,
     in_is: bool,
+    in_f: bool,
+    formula: Option<PendingFormula>,
+}
+
+/// A cell's `<f>`: its text, and for a shared formula its index (the first cell holds the text, the copies only the
+/// index).
+struct PendingFormula {
+    text: String,
+    shared: Option<u32>,
+}
+
+/// A formula cell of a sheet, and where its saved result went in the sheet's cells.
+struct SheetFormula {
+    row: u32,
+    col: u32,
+    text: String,
+    shared: Option<u32>,
+    saved: Option<usize>,
 }
 
 type Cells = Vec<(u32, u32, String, Option<f64>)>;
 type Merges = Vec<((u32, u32), (u32, u32))>;
 
-fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<(Cells, Merges), ImportError> {
+fn sheet(
+    name: &str,
+    sheet_name: &str,
+    xml: &[u8],
+    shared: &[String],
+) -> Result<(Cells, Merges, Vec<FormulaNote>), ImportError> {
     let corrupt = |e: &dyn std::fmt::Display| ImportError::Corrupt {
         path: name.to_string(),
         detail: format!("sheet {sheet_name} is not well-formed XML ({e})"),
@@ -267,6 +296,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
     let mut reader = Reader::from_reader(xml);
     let mut cells: Cells = Vec::new();
     let mut merges: Merges = Vec::new();
+    let mut formulas: Vec<SheetFormula> = Vec::new();
     let mut depth = 0usize;
     // Writers may leave out `r` on rows and cells: positions then follow on from the previous one.
     let mut row: u32 = 0;
@@ -313,6 +343,8 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                             inline: StringItem::default(),
                             in_v: false,
                             in_is: false,
+                            in_f: false,
+                            formula: None,
                         };
                         if is_start {
                             cell = Some(pending);
@@ -326,6 +358,16 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                     "is" if is_start => {
                         if let Some(c) = cell.as_mut() {
                             c.in_is = true;
+                        }
+                    }
+                    "f" => {
+                        if let Some(c) = cell.as_mut() {
+                            let shared = raw_attr(e, "t")
+                                .filter(|t| t == "shared")
+                                .and_then(|_| raw_attr(e, "si"))
+                                .and_then(|si| si.trim().parse().ok());
+                            c.formula = Some(PendingFormula { text: String::new(), shared });
+                            c.in_f = is_start;
                         }
                     }
                     "mergeCell" => {
@@ -354,10 +396,10 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                 depth = depth.saturating_sub(1);
                 match e.local_name().as_ref() {
                     "c" => {
-                        if let Some(done) = cell.take()
-                            && let Some((text, typed)) = cell_value(done.kind, &value, done.inline, shared)
-                        {
-                            if cells.len() as u64 >= limits::MAX_SHEET_CELLS {
+                        if let Some(done) = cell.take() {
+                            let (row, col, formula) = (done.row, done.col, done.formula);
+                            let saved = cell_value(done.kind, &value, done.inline, shared);
+                            if (cells.len() + formulas.len()) as u64 >= limits::MAX_SHEET_CELLS {
                                 return Err(ImportError::Limit {
                                     path: name.to_string(),
                                     limit: format!(
@@ -366,7 +408,18 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                                     ),
                                 });
                             }
-                            cells.push((done.row, done.col, text, typed));
+                            let saved = saved.map(|(text, typed)| {
+                                cells.push((row, col, text, typed));
+                                cells.len() - 1
+                            });
+                            if let Some(f) = formula {
+                                formulas.push(SheetFormula { row, col, text: f.text, shared: f.shared, saved });
+                            }
+                        }
+                    }
+                    "f" => {
+                        if let Some(c) = cell.as_mut() {
+                            c.in_f = false;
                         }
                     }
                     "v" => {
@@ -389,11 +442,15 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
             Event::Eof => break,
             other => {
                 if let Some(c) = cell.as_mut()
-                    && (c.in_v || c.in_is)
+                    && (c.in_v || c.in_is || c.in_f)
                     && let Some(text) = super::event_text(other)
                 {
                     if c.in_v {
                         super::push_bounded(&mut value, &text);
+                    } else if c.in_f {
+                        if let Some(f) = c.formula.as_mut() {
+                            super::push_bounded(&mut f.text, &text);
+                        }
                     } else {
                         c.inline.push(&text);
                     }
@@ -401,7 +458,89 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
             }
         }
     }
-    Ok((cells, merges))
+    let notes = recalculate(&mut cells, &formulas);
+    Ok((cells, merges, notes))
+}
+
+/// Work out the sheet's sums whose saved results are missing or differ from what their cells give, put the results
+/// in the cells, and note each one (the V208 finding says so).
+fn recalculate(cells: &mut Cells, formulas: &[SheetFormula]) -> Vec<FormulaNote> {
+    if formulas.is_empty() {
+        return Vec::new();
+    }
+    fn own(f: &SheetFormula) -> Option<&str> {
+        Some(f.text.trim()).filter(|t| !t.is_empty())
+    }
+    let mut masters: FxHashMap<u32, (u32, u32, formula::Sum)> = FxHashMap::default();
+    for f in formulas {
+        if let (Some(si), Some(sum)) = (f.shared, own(f).and_then(formula::parse)) {
+            masters.entry(si).or_insert((f.row, f.col, sum));
+        }
+    }
+    let parsed: FxHashMap<(u32, u32), formula::Sum> = formulas
+        .iter()
+        .filter_map(|f| {
+            let sum = match own(f) {
+                Some(text) => formula::parse(text),
+                None => f.shared.and_then(|si| masters.get(&si)).and_then(|(r, c, master)| {
+                    master.shifted(i64::from(f.row) - i64::from(*r), i64::from(f.col) - i64::from(*c))
+                }),
+            };
+            sum.map(|s| ((f.row, f.col), s))
+        })
+        .collect();
+    let results: Vec<Option<f64>> = {
+        let index: FxHashMap<(u32, u32), usize> = cells.iter().enumerate().map(|(i, c)| ((c.0, c.1), i)).collect();
+        let cells = &*cells;
+        let value_at = |r: u32, c: u32| match index.get(&(r, c)).map(|&i| &cells[i]) {
+            None => formula::Value::Blank,
+            Some((_, _, _, Some(n))) => formula::Value::Number(*n),
+            Some((_, _, text, None)) if text.trim().is_empty() => formula::Value::Blank,
+            Some(_) => formula::Value::Text,
+        };
+        let mut evaluator = formula::Evaluator::new(&value_at, &parsed);
+        formulas.iter().map(|f| evaluator.result((f.row, f.col))).collect()
+    };
+    let mut notes = Vec::new();
+    for (f, result) in formulas.iter().zip(results) {
+        let saved = f.saved.map(|i| (cells[i].2.clone(), cells[i].3));
+        let shown = parsed
+            .get(&(f.row, f.col))
+            .map_or_else(|| own(f).unwrap_or_default().trim_start_matches('=').to_string(), ToString::to_string);
+        match result {
+            Some(v) => {
+                // A saved text (a string result, an error) is left as it is: only a missing or numeric result that
+                // differs is replaced.
+                let keep = match &saved {
+                    Some((_, Some(s))) => (s - v).abs() <= 1e-9 * v.abs().max(1.0),
+                    Some((text, None)) => !text.trim().is_empty(),
+                    None => false,
+                };
+                if keep {
+                    continue;
+                }
+                let cell = (f.row, f.col, format_number(v), Some(v));
+                match f.saved {
+                    Some(i) => cells[i] = cell,
+                    None => cells.push(cell),
+                }
+                notes.push(FormulaNote {
+                    row: f.row,
+                    col: f.col,
+                    formula: shown,
+                    saved: saved.map(|s| s.0),
+                    result: Some(v),
+                });
+            }
+            None if saved.is_none() => {
+                // Kept as a blank cell, so that the grid reaches it and the finding can point at it.
+                cells.push((f.row, f.col, String::new(), None));
+                notes.push(FormulaNote { row: f.row, col: f.col, formula: shown, saved: None, result: None });
+            }
+            None => {}
+        }
+    }
+    notes
 }
 
 /// A cell's `t` attribute.
@@ -508,7 +647,8 @@ mod tests {
             <x:row><x:c t="inlineStr"><x:is><x:t>内联</x:t></x:is></x:c><x:c t="b"><x:v>1</x:v></x:c>
               <x:c t="str"><x:f>A1</x:f><x:v>公式</x:v></x:c><x:c t="e"><x:v>#DIV/0!</x:v></x:c><x:c s="1"/></x:row>
             </x:sheetData><x:mergeCells count="1"><x:mergeCell ref="B3:C4"/></x:mergeCells></x:worksheet>"#;
-        let (cells, merges) = sheet("t.xlsx", "S", xml.as_bytes(), &["标签".to_string()]).unwrap();
+        let (cells, merges, formulas) = sheet("t.xlsx", "S", xml.as_bytes(), &["标签".to_string()]).unwrap();
+        assert!(formulas.is_empty(), "a formula's saved text stands");
         let got: Vec<(u32, u32, &str, Option<f64>)> =
             cells.iter().map(|(r, c, t, v)| (*r, *c, t.as_str(), *v)).collect();
         assert_eq!(
@@ -523,6 +663,39 @@ mod tests {
             ]
         );
         assert_eq!(merges, vec![((2, 1), (3, 2))]);
+    }
+
+    #[test]
+    fn sums_without_a_saved_result_or_with_a_stale_one_are_worked_out() {
+        // Row 1: 2, 3, then J-like totals: no result saved; a stale 0; a shared copy of the first; an AVERAGE with
+        // no result (beyond gongkai's sums); a sum whose saved result is right.
+        let xml = r#"<worksheet><sheetData>
+            <row r="1"><c r="A1"><v>2</v></c><c r="B1"><v>3</v></c><c r="C1"><f t="shared" ref="C1:C2" si="0">SUM(A1:B1)</f></c>
+              <c r="D1"><f>A1+B1+C1</f><v>0</v></c><c r="E1"><f>AVERAGE(A1:B1)</f></c><c r="F1"><f>A1+B1</f><v>5</v></c></row>
+            <row r="2"><c r="A2"><v>4</v></c><c r="B2"><v>1</v></c><c r="C2"><f t="shared" si="0"/><v>0</v></c></row>
+            </sheetData></worksheet>"#;
+        let (cells, _, notes) = sheet("t.xlsx", "S", xml.as_bytes(), &[]).unwrap();
+        let value = |r: u32, c: u32| cells.iter().find(|x| x.0 == r && x.1 == c).and_then(|x| x.3);
+        assert_eq!(value(0, 2), Some(5.0));
+        assert_eq!(value(0, 3), Some(10.0), "a sum over a worked-out sum");
+        assert_eq!(value(1, 2), Some(5.0), "the shared copy reads its own row");
+        assert_eq!(value(0, 5), Some(5.0));
+        let note = |row, col, formula: &str, saved: Option<&str>, result| FormulaNote {
+            row,
+            col,
+            formula: formula.into(),
+            saved: saved.map(str::to_string),
+            result,
+        };
+        assert_eq!(
+            notes,
+            vec![
+                note(0, 2, "SUM(A1:B1)", None, Some(5.0)),
+                note(0, 3, "A1+B1+C1", Some("0"), Some(10.0)),
+                note(0, 4, "AVERAGE(A1:B1)", None, None),
+                note(1, 2, "SUM(A2:B2)", Some("0"), Some(5.0)),
+            ]
+        );
     }
 
     #[test]

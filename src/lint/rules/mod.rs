@@ -12,6 +12,7 @@ mod date_mismatch;
 mod empty_table;
 mod extra_column;
 mod fee_statement;
+mod formula_result;
 mod garbled_reference;
 mod in_force_below_made;
 mod in_force_drift;
@@ -60,6 +61,7 @@ pub static ALL: &[&Rule] = &[
     &blank_as_zero::RULE,
     &blank_total::RULE,
     &empty_table::RULE,
+    &formula_result::RULE,
     &t3_balance::RULE,
     &result_sum::RULE,
     &row_total::RULE,
