@@ -385,6 +385,19 @@ mod tests {
         assert_eq!(eval(&cells, &[((0, 1), "=B2"), ((1, 1), "=B1")], (0, 1)), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_parses_or_not_without_panicking(text in "[=$:,()+\\- A-Za-z0-9.!]{0,40}", dr in -3i64..3, dc in -3i64..3) {
+            if let Some(sum) = parse(&text) {
+                let shown = sum.to_string();
+                proptest::prop_assert_eq!(parse(&shown), Some(sum.clone()), "{} → {}", text, shown);
+                let formulas: FxHashMap<(u32, u32), Sum> = sum.shifted(dr, dc).map(|s| ((0, 0), s)).into_iter().collect();
+                let lookup = |r: u32, c: u32| if (r + c) % 3 == 0 { Value::Number(f64::from(r)) } else { Value::Blank };
+                let _ = Evaluator::new(&lookup, &formulas).result((0, 0));
+            }
+        }
+    }
+
     #[test]
     fn a_shared_formula_moves_its_relative_parts() {
         let master = parse("=SUM(D5:I5)+$A$1").unwrap();
