@@ -42,6 +42,11 @@ fn oracle(bytes: &[u8]) -> Option<Vec<OracleSheet>> {
                     Data::Int(i) => (i.to_string(), Some(*i as f64)),
                     Data::Bool(b) => ((if *b { "TRUE" } else { "FALSE" }).to_string(), None),
                     // Number formats are not read by gongkai: a date-formatted cell is its stored number.
+                    // A date of the years 2000–2099 reads as a date (a 落款); other date-formatted numbers as numbers.
+                    Data::DateTime(d) if d.is_datetime() && (36_526.0..73_051.0).contains(&d.as_f64()) => {
+                        let (year, month, day, ..) = d.to_ymd_hms_milli();
+                        (format!("{year}年{month}月{day}日"), None)
+                    }
                     Data::DateTime(d) => (gongkai::normalize::format_number(d.as_f64()), Some(d.as_f64())),
                     other => (other.to_string(), None),
                 };

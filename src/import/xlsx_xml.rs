@@ -37,7 +37,7 @@ pub(super) fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec
     };
     let rels = super::read_part_bytes(name, &mut archive, "xl/_rels/workbook.xml.rels")?.unwrap_or_default();
     let rels = relationships(&rels).map_err(|e| corrupt(format!("xl/_rels/workbook.xml.rels: {e}")))?;
-    let sheets = sheet_list(&workbook).map_err(|e| corrupt(format!("xl/workbook.xml: {e}")))?;
+    let (sheets, date1904) = sheet_list(&workbook).map_err(|e| corrupt(format!("xl/workbook.xml: {e}")))?;
 
     let shared_part = rels
         .iter()
@@ -64,11 +64,38 @@ pub(super) fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec
         let Some(xml) = super::read_part_bytes(name, &mut archive, &rel.target)? else {
             return Err(corrupt(format!("sheet {sheet_name}: {} is missing", rel.target)));
         };
-        let (cells, merges, formulas) = sheet(name, &sheet_name, &xml, &shared)?;
-        out.push(SheetCells { name: sheet_name, cells, merges, formulas });
+        let (cells, merges, formulas, dates) = sheet(name, &sheet_name, &xml, &shared)?;
+        out.push((SheetCells { name: sheet_name, cells, merges, formulas }, dates));
     }
-    Ok(out)
+    // Numbers that may be dates (a 落款 typed as 2024年1月27日 is stored as a date serial): only then are the
+    // styles read, to see which of them the workbook shows as dates.
+    if out.iter().any(|(_, dates)| !dates.is_empty()) {
+        let styles_part = rels
+            .iter()
+            .find(|r| r.kind.ends_with("/styles"))
+            .map_or_else(|| "xl/styles.xml".to_string(), |r| r.target.clone());
+        let styles = match super::read_part_bytes(name, &mut archive, &styles_part)? {
+            Some(xml) => date_styles(&xml).map_err(|e| corrupt(format!("{styles_part}: {e}")))?,
+            None => Vec::new(),
+        };
+        for (sheet, dates) in &mut out {
+            for &(index, style) in dates.iter() {
+                if styles.get(style as usize).copied().unwrap_or(false)
+                    && let Some(cell) = sheet.cells.get_mut(index)
+                    && let Some(text) = cell.3.and_then(|serial| date_text(serial, date1904))
+                {
+                    cell.2 = text;
+                    cell.3 = None;
+                }
+            }
+        }
+    }
+    Ok(out.into_iter().map(|(sheet, _)| sheet).collect())
 }
+
+/// Date serials of the years 2000–2099: numbers in this range that a style shows as a date are read as dates. A
+/// count is never this large; a date-formatted small count keeps its number.
+pub(super) const DATE_SERIALS: std::ops::Range<f64> = 36_526.0..73_051.0;
 
 struct Relationship {
     id: String,
@@ -134,10 +161,11 @@ fn relationships(xml: &[u8]) -> Result<Vec<Relationship>, quick_xml::Error> {
     }
 }
 
-/// `(name, relationship id)` of every sheet, in workbook order.
-fn sheet_list(xml: &[u8]) -> Result<Vec<(String, String)>, quick_xml::Error> {
+/// `(name, relationship id)` of every sheet, in workbook order, and whether dates count from 1904 (old Mac Excel).
+fn sheet_list(xml: &[u8]) -> Result<(Vec<(String, String)>, bool), quick_xml::Error> {
     let mut reader = Reader::from_reader(xml);
     let mut out = Vec::new();
+    let mut date1904 = false;
     loop {
         match reader.read_event()? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
@@ -145,10 +173,82 @@ fn sheet_list(xml: &[u8]) -> Result<Vec<(String, String)>, quick_xml::Error> {
                     out.push((name, id));
                 }
             }
-            Event::Eof => return Ok(out),
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "workbookPr" => {
+                date1904 = attr(&e, "date1904").is_some_and(|v| v == "1" || v == "true");
+            }
+            Event::Eof => return Ok((out, date1904)),
             _ => {}
         }
     }
+}
+
+/// Which cell styles (`s`, an index into `cellXfs`) show their number as a date, from `xl/styles.xml`.
+fn date_styles(xml: &[u8]) -> Result<Vec<bool>, quick_xml::Error> {
+    let mut reader = Reader::from_reader(xml);
+    let mut custom: FxHashMap<u32, bool> = FxHashMap::default();
+    let mut styles = Vec::new();
+    let mut in_cell_xfs = false;
+    loop {
+        match reader.read_event()? {
+            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                "numFmt" => {
+                    if let (Some(id), Some(code)) = (attr(&e, "numFmtId"), attr(&e, "formatCode")) {
+                        custom.insert(id.parse().unwrap_or(u32::MAX), is_date_format(&code));
+                    }
+                }
+                "cellXfs" => in_cell_xfs = true,
+                "xf" if in_cell_xfs => {
+                    let id: u32 = attr(&e, "numFmtId").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    // Built-in date and time formats, the CJK ones (27–36, 50–58) included.
+                    let builtin = matches!(id, 14..=22 | 27..=36 | 45..=47 | 50..=58);
+                    styles.push(custom.get(&id).copied().unwrap_or(builtin));
+                }
+                _ => {}
+            },
+            Event::End(e) if e.local_name().as_ref() == "cellXfs" => in_cell_xfs = false,
+            Event::Eof => return Ok(styles),
+            _ => {}
+        }
+    }
+}
+
+/// A number format shows a date when, outside quoted text, escapes and `[…]` sections, it has a date or time part.
+fn is_date_format(code: &str) -> bool {
+    let mut in_quotes = false;
+    let mut in_brackets = false;
+    let mut escaped = false;
+    for ch in code.chars() {
+        match ch {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => in_quotes = !in_quotes,
+            '[' if !in_quotes => in_brackets = true,
+            ']' if !in_quotes => in_brackets = false,
+            _ if in_quotes || in_brackets => {}
+            'y' | 'Y' | 'm' | 'M' | 'd' | 'D' | 'e' | 'h' | 'H' | 's' | 'S' => {
+                return !code.eq_ignore_ascii_case("General");
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A date serial as `2024年1月27日`: days since 1899-12-30 (Excel's 1900 system, which counts a 29 February 1900
+/// that never was, so serials from 61 on are right), or since 1904-01-01.
+fn date_text(serial: f64, date1904: bool) -> Option<String> {
+    let days = serial.floor() as i64 + if date1904 { 1462 } else { 0 };
+    // Days from 1970-01-01 (1899-12-30 is 25 569 days before it), then the civil calendar.
+    let z = days - 25_569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (1..=9999).contains(&year).then(|| format!("{year}年{month}月{day}日"))
 }
 
 /// Collects the text of `<t>` elements of one string item (`<si>` or `<is>`), skipping phonetic runs.
@@ -262,6 +362,8 @@ struct PendingCell {
     in_is: bool,
     in_f: bool,
     formula: Option<PendingFormula>,
+    /// The cell's style (`s`): an index into the workbook's `cellXfs`.
+    style: u32,
 }
 
 /// A cell's `<f>`: its text, and for a shared formula its index (the first cell holds the text, the copies only the
@@ -283,12 +385,10 @@ struct SheetFormula {
 type Cells = Vec<(u32, u32, String, Option<f64>)>;
 type Merges = Vec<((u32, u32), (u32, u32))>;
 
-fn sheet(
-    name: &str,
-    sheet_name: &str,
-    xml: &[u8],
-    shared: &[String],
-) -> Result<(Cells, Merges, Vec<FormulaNote>), ImportError> {
+/// A sheet's cells, merges and formula notes, and the cells `(index, style)` whose number may be a date.
+type Sheet = (Cells, Merges, Vec<FormulaNote>, Vec<(usize, u32)>);
+
+fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<Sheet, ImportError> {
     let corrupt = |e: &dyn std::fmt::Display| ImportError::Corrupt {
         path: name.to_string(),
         detail: format!("sheet {sheet_name} is not well-formed XML ({e})"),
@@ -297,6 +397,7 @@ fn sheet(
     let mut cells: Cells = Vec::new();
     let mut merges: Merges = Vec::new();
     let mut formulas: Vec<SheetFormula> = Vec::new();
+    let mut dates: Vec<(usize, u32)> = Vec::new();
     let mut depth = 0usize;
     // Writers may leave out `r` on rows and cells: positions then follow on from the previous one.
     let mut row: u32 = 0;
@@ -325,11 +426,12 @@ fn sheet(
                     }
                     "c" => {
                         // One pass over the attributes: a cell is the most frequent element.
-                        let (mut at, mut kind) = (None, CellKind::Number);
+                        let (mut at, mut kind, mut style) = (None, CellKind::Number, 0);
                         for a in e.attributes().with_checks(false).flatten() {
                             match a.key.local_name().as_ref() {
                                 "r" => at = parse_a1(&a.value),
                                 "t" => kind = CellKind::of(&a.value),
+                                "s" => style = a.value.trim().parse().unwrap_or(0),
                                 _ => {}
                             }
                         }
@@ -345,6 +447,7 @@ fn sheet(
                             in_is: false,
                             in_f: false,
                             formula: None,
+                            style,
                         };
                         if is_start {
                             cell = Some(pending);
@@ -397,7 +500,8 @@ fn sheet(
                 match e.local_name().as_ref() {
                     "c" => {
                         if let Some(done) = cell.take() {
-                            let (row, col, formula) = (done.row, done.col, done.formula);
+                            let (row, col, formula, style) = (done.row, done.col, done.formula, done.style);
+                            let maybe_date = matches!(done.kind, CellKind::Number) && style != 0;
                             let saved = cell_value(done.kind, &value, done.inline, shared);
                             if (cells.len() + formulas.len()) as u64 >= limits::MAX_SHEET_CELLS {
                                 return Err(ImportError::Limit {
@@ -409,6 +513,9 @@ fn sheet(
                                 });
                             }
                             let saved = saved.map(|(text, typed)| {
+                                if maybe_date && typed.is_some_and(|n| DATE_SERIALS.contains(&n)) {
+                                    dates.push((cells.len(), style));
+                                }
                                 cells.push((row, col, text, typed));
                                 cells.len() - 1
                             });
@@ -459,7 +566,7 @@ fn sheet(
         }
     }
     let notes = recalculate(&mut cells, &formulas);
-    Ok((cells, merges, notes))
+    Ok((cells, merges, notes, dates))
 }
 
 /// Work out the sheet's sums whose saved results are missing or differ from what their cells give, put the results
@@ -647,7 +754,7 @@ mod tests {
             <x:row><x:c t="inlineStr"><x:is><x:t>内联</x:t></x:is></x:c><x:c t="b"><x:v>1</x:v></x:c>
               <x:c t="str"><x:f>A1</x:f><x:v>公式</x:v></x:c><x:c t="e"><x:v>#DIV/0!</x:v></x:c><x:c s="1"/></x:row>
             </x:sheetData><x:mergeCells count="1"><x:mergeCell ref="B3:C4"/></x:mergeCells></x:worksheet>"#;
-        let (cells, merges, formulas) = sheet("t.xlsx", "S", xml.as_bytes(), &["标签".to_string()]).unwrap();
+        let (cells, merges, formulas, _) = sheet("t.xlsx", "S", xml.as_bytes(), &["标签".to_string()]).unwrap();
         assert!(formulas.is_empty(), "a formula's saved text stands");
         let got: Vec<(u32, u32, &str, Option<f64>)> =
             cells.iter().map(|(r, c, t, v)| (*r, *c, t.as_str(), *v)).collect();
@@ -674,7 +781,7 @@ mod tests {
               <c r="D1"><f>A1+B1+C1</f><v>0</v></c><c r="E1"><f>AVERAGE(A1:B1)</f></c><c r="F1"><f>A1+B1</f><v>5</v></c></row>
             <row r="2"><c r="A2"><v>4</v></c><c r="B2"><v>1</v></c><c r="C2"><f t="shared" si="0"/><v>0</v></c></row>
             </sheetData></worksheet>"#;
-        let (cells, _, notes) = sheet("t.xlsx", "S", xml.as_bytes(), &[]).unwrap();
+        let (cells, _, notes, _) = sheet("t.xlsx", "S", xml.as_bytes(), &[]).unwrap();
         let value = |r: u32, c: u32| cells.iter().find(|x| x.0 == r && x.1 == c).and_then(|x| x.3);
         assert_eq!(value(0, 2), Some(5.0));
         assert_eq!(value(0, 3), Some(10.0), "a sum over a worked-out sum");
@@ -696,6 +803,26 @@ mod tests {
                 note(1, 2, "SUM(A2:B2)", Some("0"), Some(5.0)),
             ]
         );
+    }
+
+    #[test]
+    fn date_formats_and_serials() {
+        for date in
+            ["yyyy\"年\"m\"月\"d\"日\"", "yyyy\\年m\\月d\\日", "YYYY/MM/DD", "[$-804]yyyy年m月d日", "m/d/yy h:mm"]
+        {
+            assert!(is_date_format(date), "{date}");
+        }
+        for number in ["General", "0", "#,##0.00", "0.0\"万元\"", "[Red]0", "\"d\"0"] {
+            assert!(!is_date_format(number), "{number}");
+        }
+        assert_eq!(date_text(45318.0, false).as_deref(), Some("2024年1月27日"));
+        assert_eq!(date_text(45366.75, false).as_deref(), Some("2024年3月15日"), "a time of day is dropped");
+        assert_eq!(date_text(43856.0, true).as_deref(), Some("2024年1月27日"), "the 1904 date system");
+        assert_eq!(date_text(36526.0, false).as_deref(), Some("2000年1月1日"));
+        let styles = r#"<styleSheet><numFmts><numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/>
+            <numFmt numFmtId="165" formatCode="0.00"/></numFmts><cellStyleXfs><xf numFmtId="14"/></cellStyleXfs>
+            <cellXfs><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="14"/></cellXfs></styleSheet>"#;
+        assert_eq!(date_styles(styles.as_bytes()).unwrap(), vec![false, true, false, true]);
     }
 
     #[test]
