@@ -8,8 +8,9 @@ cp ../fixtures/docx/*.docx seeds/import_docx/
 cp ../fixtures/html/*.html seeds/import_html/
 cp ../fixtures/text/* seeds/import_text/
 cp ../fixtures/text/* seeds/recognize_grid/
-# xlsx_parts: shared strings, a 0x00 byte, then the sheet, from the fixtures' workbooks.
+# xlsx_parts: shared strings, a 0x00 byte, the sheet, a 0x00 byte, the styles, from the fixtures' workbooks.
 for f in ../fixtures/xlsx/*.xlsx; do
   out="seeds/xlsx_parts/$(basename "$f" .xlsx)"
-  { unzip -p "$f" xl/sharedStrings.xml 2>/dev/null || true; printf '\0'; unzip -p "$f" xl/worksheets/sheet1.xml; } > "$out"
+  { unzip -p "$f" xl/sharedStrings.xml 2>/dev/null || true; printf '\0'; unzip -p "$f" xl/worksheets/sheet1.xml
+    printf '\0'; unzip -p "$f" xl/styles.xml 2>/dev/null || true; } > "$out"
 done

@@ -134,11 +134,10 @@ fn data_cell(data: &Data) -> Option<(String, Option<f64>)> {
         Data::String(s) => (bound_text(s.clone()), None),
         Data::Bool(b) => ((if *b { "TRUE" } else { "FALSE" }).to_string(), None),
         // As in XLSX: a date of the years 2000–2099 reads as a date, a date-formatted small number as its number.
-        Data::DateTime(d) if d.is_datetime() && super::xlsx_xml::DATE_SERIALS.contains(&d.as_f64()) => {
-            let (year, month, day, ..) = d.to_ymd_hms_milli();
-            (format!("{year}年{month}月{day}日"), None)
-        }
-        Data::DateTime(d) => (format_number(d.as_f64()), Some(d.as_f64())),
+        Data::DateTime(d) => match super::xlsx_xml::date_text(d) {
+            Some(date) => (date, None),
+            None => (format_number(d.as_f64()), Some(d.as_f64())),
+        },
         other => (bound_text(other.to_string()), None),
     })
 }

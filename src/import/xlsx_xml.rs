@@ -8,10 +8,12 @@
 //!
 //! Cell values: shared and inline strings (rich-text runs joined, phonetic guides `<rPh>` dropped, `_xHHHH_`
 //! escapes decoded), numbers as typed numbers, booleans as `TRUE`/`FALSE`, errors and ISO dates (`t="d"`) as their
-//! text. Number formats are not read: a date-formatted count is its stored number. Formulas read as their saved
+//! text. Number formats are read only for numbers that could be dates (serials of 2000–2099): those a style shows
+//! as dates read as `2024年1月27日`; a date-formatted count keeps its number. Formulas read as their saved
 //! result `<v>`, except sums whose saved result is missing or differs from what the sheet's cells give: those are
 //! worked out (`formula.rs`) and noted on the grid.
 
+use calamine::{ExcelDateTime, ExcelDateTimeType};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
@@ -82,7 +84,9 @@ pub(super) fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec
             for &(index, style) in dates.iter() {
                 if styles.get(style as usize).copied().unwrap_or(false)
                     && let Some(cell) = sheet.cells.get_mut(index)
-                    && let Some(text) = cell.3.and_then(|serial| date_text(serial, date1904))
+                    && let Some(text) = cell.3.and_then(|serial| {
+                        date_text(&ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, date1904))
+                    })
                 {
                     cell.2 = text;
                     cell.3 = None;
@@ -95,7 +99,15 @@ pub(super) fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec
 
 /// Date serials of the years 2000–2099: numbers in this range that a style shows as a date are read as dates. A
 /// count is never this large; a date-formatted small count keeps its number.
-pub(super) const DATE_SERIALS: std::ops::Range<f64> = 36_526.0..73_051.0;
+const DATE_SERIALS: std::ops::Range<f64> = 36_526.0..73_051.0;
+
+/// A date cell as `2024年1月27日`, when it falls in [`DATE_SERIALS`].
+pub(super) fn date_text(date: &ExcelDateTime) -> Option<String> {
+    (date.is_datetime() && DATE_SERIALS.contains(&date.as_f64())).then(|| {
+        let (year, month, day, ..) = date.to_ymd_hms_milli();
+        format!("{year}年{month}月{day}日")
+    })
+}
 
 struct Relationship {
     id: String,
@@ -232,23 +244,6 @@ fn is_date_format(code: &str) -> bool {
         }
     }
     false
-}
-
-/// A date serial as `2024年1月27日`: days since 1899-12-30 (Excel's 1900 system, which counts a 29 February 1900
-/// that never was, so serials from 61 on are right), or since 1904-01-01.
-fn date_text(serial: f64, date1904: bool) -> Option<String> {
-    let days = serial.floor() as i64 + if date1904 { 1462 } else { 0 };
-    // Days from 1970-01-01 (1899-12-30 is 25 569 days before it), then the civil calendar.
-    let z = days - 25_569 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (1..=9999).contains(&year).then(|| format!("{year}年{month}月{day}日"))
 }
 
 /// Collects the text of `<t>` elements of one string item (`<si>` or `<is>`), skipping phonetic runs.
@@ -815,10 +810,12 @@ mod tests {
         for number in ["General", "0", "#,##0.00", "0.0\"万元\"", "[Red]0", "\"d\"0"] {
             assert!(!is_date_format(number), "{number}");
         }
-        assert_eq!(date_text(45318.0, false).as_deref(), Some("2024年1月27日"));
-        assert_eq!(date_text(45366.75, false).as_deref(), Some("2024年3月15日"), "a time of day is dropped");
-        assert_eq!(date_text(43856.0, true).as_deref(), Some("2024年1月27日"), "the 1904 date system");
-        assert_eq!(date_text(36526.0, false).as_deref(), Some("2000年1月1日"));
+        let date = |serial, date1904| date_text(&ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, date1904));
+        assert_eq!(date(45318.0, false).as_deref(), Some("2024年1月27日"));
+        assert_eq!(date(45366.75, false).as_deref(), Some("2024年3月15日"), "a time of day is dropped");
+        assert_eq!(date(43856.0, true).as_deref(), Some("2024年1月27日"), "the 1904 date system");
+        assert_eq!(date(36526.0, false).as_deref(), Some("2000年1月1日"));
+        assert_eq!(date(5.0, false), None, "a date-formatted count keeps its number");
         let styles = r#"<styleSheet><numFmts><numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/>
             <numFmt numFmtId="165" formatCode="0.00"/></numFmts><cellStyleXfs><xf numFmtId="14"/></cellStyleXfs>
             <cellXfs><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="14"/></cellXfs></styleSheet>"#;
