@@ -63,6 +63,8 @@ pub struct Grid {
     cells: Vec<GridCell>,
     /// The formula cells whose saved result was missing or out of date (worksheets only), by position.
     pub formulas: Vec<FormulaNote>,
+    /// The cells of a Word table that show a formula field's result, with the formula (`SUM(LEFT)`), by position.
+    pub word_fields: Vec<(u32, u32, String)>,
 }
 
 /// A formula whose result the workbook did not hold: the cell's text is the result gongkai worked out, when it
@@ -83,7 +85,19 @@ impl Grid {
     /// An empty grid of the given size.
     pub fn new(addressing: Addressing, rows: u32, cols: u32) -> Self {
         let len = rows as usize * cols as usize;
-        Grid { addressing, rows, cols, cells: vec![GridCell::default(); len], formulas: Vec::new() }
+        Grid {
+            addressing,
+            rows,
+            cols,
+            cells: vec![GridCell::default(); len],
+            formulas: Vec::new(),
+            word_fields: Vec::new(),
+        }
+    }
+
+    /// The formula of the Word field whose result a position shows, if it shows one.
+    pub fn word_field_at(&self, row: u32, col: u32) -> Option<&str> {
+        self.word_fields.binary_search_by_key(&(row, col), |f| (f.0, f.1)).ok().map(|i| self.word_fields[i].2.as_str())
     }
 
     /// The note on the formula at a position, if its saved result was missing or out of date.

@@ -4,6 +4,7 @@
 //! `w:gridSpan`, `w:gridBefore` and `w:vMerge` (a missing `w:val` means continue) resolved into merges, so a
 //! merged cell is one anchor. A cell's paragraphs are joined with newlines; text split across runs is joined.
 //! Tracked insertions are read, deletions (`w:delText`) are not. Nested tables are read as text of their cell.
+//! A field reads as its shown result; a table cell's formula field (`=SUM(LEFT)`) is noted on the grid.
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -26,6 +27,9 @@ struct TcBuilder {
     text: String,
     span: u32,
     vmerge: VMerge,
+    /// The instructions of the fields in the cell (`w:instrText`, `w:fldSimple w:instr`): `=SUM(LEFT)` for a
+    /// formula field, whose shown result Word does not update by itself.
+    instructions: String,
 }
 
 #[derive(Default, Clone, Copy, PartialEq)]
@@ -58,6 +62,7 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
     let mut tbl_depth = 0usize;
     let mut table: Option<TableBuilder> = None;
     let mut in_t = false;
+    let mut in_instruction = false;
     let mut para = String::new();
     let mut para_count = 0usize;
     let mut table_count = 0usize;
@@ -135,6 +140,12 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
                         }
                     }
                     "t" if is_start => in_t = true,
+                    "instrText" if is_start && tbl_depth == 1 => in_instruction = true,
+                    "fldSimple" if tbl_depth == 1 => {
+                        if let (Some(tc), Some(instruction)) = (current_tc(&mut table), attr(e, "w:instr")) {
+                            super::push_bounded(&mut tc.instructions, &instruction);
+                        }
+                    }
                     "tab" => push_text(&mut table, tbl_depth, &mut para, "\t"),
                     "br" | "cr" => push_text(&mut table, tbl_depth, &mut para, "\n"),
                     "p" if !is_start => {
@@ -148,6 +159,7 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
                 depth = depth.saturating_sub(1);
                 match e.local_name().as_ref() {
                     "t" => in_t = false,
+                    "instrText" => in_instruction = false,
                     "p" => end_paragraph(&mut table, tbl_depth, &mut para, &mut paragraphs, &mut para_count),
                     "tbl" => {
                         tbl_depth = tbl_depth.saturating_sub(1);
@@ -165,6 +177,11 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
             ref other if in_t => {
                 if let Some(text) = super::event_text(other) {
                     push_text(&mut table, tbl_depth, &mut para, &text);
+                }
+            }
+            ref other if in_instruction => {
+                if let (Some(tc), Some(text)) = (current_tc(&mut table), super::event_text(other)) {
+                    super::push_bounded(&mut tc.instructions, &text);
                 }
             }
             _ => {}
@@ -244,6 +261,9 @@ fn build_grid(name: &str, t: TableBuilder, index: usize) -> Result<Grid, ImportE
                 if let Some(cell) = grid.get_mut(r, c) {
                     cell.text = tc.text.trim_end_matches('\n').to_string();
                 }
+                if let Some(formula) = tc.instructions.trim().strip_prefix('=') {
+                    grid.word_fields.push((r, c, formula.trim().to_string()));
+                }
                 if span > 1 {
                     grid.merge(r, c, r, c + span - 1);
                 }
@@ -298,6 +318,30 @@ mod tests {
         assert_eq!(g.anchor_of(1, 2), (0, 2));
         assert_eq!(g.visible_text(1, 2), "总计");
         assert_eq!(g.get(1, 1).unwrap().text, "2");
+    }
+
+    #[test]
+    fn formula_fields_read_as_their_shown_result_and_are_noted() {
+        let xml = format!(
+            r#"<w:document {W}><w:body><w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>
+            <w:tr><w:tc><w:p><w:r><w:t>2</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>3</w:t></w:r></w:p></w:tc>
+              <w:tc><w:p><w:fldSimple w:instr=" =SUM(LEFT) "><w:r><w:t>5</w:t></w:r></w:fldSimple></w:p></w:tc></w:tr>
+            <w:tr><w:tc><w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>
+              <w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:tc>
+              <w:tc><w:p/></w:tc>
+              <w:tc><w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> =SUM(</w:instrText></w:r>
+              <w:r><w:instrText>ABOVE) </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>6</w:t></w:r>
+              <w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:tc></w:tr>
+            </w:tbl></w:body></w:document>"#
+        );
+        let (_, grids) = parse_document("t.docx", xml.as_bytes()).unwrap();
+        let g = &grids[0];
+        let texts: Vec<&str> =
+            [(0, 2), (1, 0), (1, 2)].iter().map(|&(r, c)| g.get(r, c).unwrap().text.as_str()).collect();
+        assert_eq!(texts, ["5", "1", "6"], "fields read as their results, not their codes");
+        assert_eq!(g.word_field_at(0, 2), Some("SUM(LEFT)"));
+        assert_eq!(g.word_field_at(1, 2), Some("SUM(ABOVE)"), "an instruction split over runs");
+        assert_eq!(g.word_field_at(1, 0), None, "not a formula field");
     }
 
     #[test]

@@ -104,27 +104,34 @@ def unique_cells(row):
     return out
 
 
+def shown(cell):
+    """What Word shows in a cell: every w:t of its paragraphs, field results (w:fldSimple) included, which
+    python-docx's cell.text leaves out."""
+    from docx.oxml.ns import qn
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in cell._tc.iter(qn("w:p")))
+
+
 def read_docx(path):
     doc = Document(path)
     got = {}
     t2, t3, t4 = doc.tables[0], doc.tables[1], doc.tables[2]
     for row in t3.rows:
         cells = unique_cells(row)
-        labels = [norm(c.text) for c in cells[:-7] if c.text.strip()]
+        labels = [norm(shown(c)) for c in cells[:-7] if shown(c).strip()]
         if labels and labels[-1] in T3_LABELS:
             key = T3_LABELS[labels[-1]]
             for (col, _), cell in zip(T3_COLS, cells[-7:]):
-                got[f"t3.{key}.{col}"] = cell.text
+                got[f"t3.{key}.{col}"] = shown(cell)
     for row in t2.rows:
         cells = unique_cells(row)
-        label = norm(cells[0].text)
+        label = norm(shown(cells[0]))
         if label in T2_LABELS:
             rk, fields = T2_LABELS[label]
             for f, cell in zip(fields, cells[1:]):
-                got[f"t2.{rk}.{f}"] = cell.text
+                got[f"t2.{rk}.{f}"] = shown(cell)
     values = unique_cells(t4.rows[3])
     for n, cell in enumerate(values):
-        got[f"t4.{T4_GROUPS[n // 5][0]}.{T4_COLS[n % 5][0]}"] = cell.text
+        got[f"t4.{T4_GROUPS[n // 5][0]}.{T4_COLS[n % 5][0]}"] = shown(cell)
     return got, doc
 
 

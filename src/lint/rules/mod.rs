@@ -116,6 +116,12 @@ fn blank_total_with_parts(report: &super::View, key: &str) -> bool {
             .any(|r| super::sum_parts(report, &r.parts).is_some_and(|s| s > 0.0))
 }
 
+/// The formula of the Word field (`SUM(LEFT)`) whose shown result is the cell under `key`, if it is one.
+fn word_field<'a>(report: &'a Report, key: &str) -> Option<&'a str> {
+    let origin = report.cell(key)?.origin;
+    report.grids.get(origin.grid)?.word_field_at(origin.row, origin.col)
+}
+
 /// Where to point for a finding about a whole table: its header.
 fn table_origin(report: &Report, table: TableId) -> Option<Origin> {
     report.tables.get(&table).map(|t| Origin { grid: t.grid, row: t.header_row, col: 0 })
@@ -166,6 +172,15 @@ fn total_mismatch(report: &super::View, rel: &SumRelation, parts_zh: &str, parts
             num(sum)
         ),
     ));
+    if let Some(formula) = word_field(report, &rel.total)
+        && let Some(help) = f.help.as_mut()
+    {
+        help.zh.push_str(&format!("。该格是 Word 公式域 ={formula}，数字改动后它不会自动更新：选中表格按 F9 更新域"));
+        help.en.push_str(&format!(
+            ". The cell shows the Word formula field ={formula}, which does not update when numbers change: select \
+             the table and press F9"
+        ));
+    }
     f.label = Some(Text::new(format!("{} ≠ {}", num(total), num(sum)), format!("{} ≠ {}", num(total), num(sum))));
     f.fix = Some(Fix {
         safety: Safety::Unsafe,

@@ -20,7 +20,8 @@ total is exact.\n\n\
 ## Example\n\
 自然人: 予以公开 5 + 不予公开 1 = 6, but (七)总计 says 7.\n\n\
 ## Fix\n\
-Unsafe: write the sum in (七)总计.",
+Unsafe: write the sum in (七)总计. When the total is a Word formula field (`=SUM(LEFT)`), which Word does not update by \
+itself, the help says so: select the table and press F9.",
     fix: FixAvailability::Unsafe,
     check,
 };

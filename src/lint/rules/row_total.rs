@@ -18,7 +18,8 @@ For each of the 25 rows of 表三, checks that the 总计 column equals 自然�
 ## Example\n\
 一、本年新收: 3 | 0 | 0 | 0 | 0 | 0 | **4**.\n\n\
 ## Fix\n\
-Unsafe: write the sum in 总计 (`gongkai fix --unsafe-fixes`). Check the parts first: the typo may be in them.",
+Unsafe: write the sum in 总计 (`gongkai fix --unsafe-fixes`). Check the parts first: the typo may be in them. When the total is a Word formula field (`=SUM(LEFT)`), which Word does not update by \
+itself, the help says so: select the table and press F9.",
     fix: FixAvailability::Unsafe,
     check,
 };

@@ -18,7 +18,8 @@ Each case has exactly one of the four outcomes.\n\n\
 ## Example\n\
 行政复议: 1 | 0 | 0 | 1 | **3**.\n\n\
 ## Fix\n\
-Unsafe: write the sum in 总计. No rule ties 表四 to 表三 or 表二: the review organ may be another body.",
+Unsafe: write the sum in 总计. No rule ties 表四 to 表三 or 表二: the review organ may be another body. When the total is a Word formula field (`=SUM(LEFT)`), which Word does not update by \
+itself, the help says so: select the table and press F9.",
     fix: FixAvailability::Unsafe,
     check,
 };
