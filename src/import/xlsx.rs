@@ -2,7 +2,8 @@
 //!
 //! One grid per worksheet, positioned at the sheet's used range so that addresses are the sheet's real A1
 //! references. Merged regions (from `<mergeCells>` or the XLS MERGEDCELLS record) are resolved; formulas are
-//! read as their cached values, except XLSX sums whose saved result is missing or stale (`formula.rs`). Numbers keep their type, so a number stored as text can be told apart.
+//! read as their cached values, except XLSX sums whose saved result is missing or stale (`formula.rs`). Numbers
+//! keep their type, so a number stored as text can be told apart.
 
 use std::io::Cursor;
 

@@ -13,9 +13,9 @@ pub const RULE: Rule = Rule {
     summary: "公式单元格没有保存计算结果，或保存的结果已过时",
     summary_en: "A formula cell holds no saved result, or an out-of-date one",
     explain: "## What it does\n\
-Reports, once per table, the cells of an Excel workbook that hold a formula whose result the file did not save, or saved with a \
-value its own cells no longer give. Where the formula is a sum (`SUM(D23:I23)`, `D23+E23`, …) gongkai works it out \
-from the sheet and checks the report with that value; other formulas are left as saved.\n\n\
+Reports, once per table, the cells of an Excel workbook that hold a formula whose result the file did not save, or \
+saved with a value its own cells no longer give. Where the formula is a sum (`SUM(D23:I23)`, `D23+E23`, …) gongkai \
+works it out from the sheet and checks the report with that value; other formulas are left as saved.\n\n\
 ## Why\n\
 A workbook keeps each formula's last result beside it. Excel, WPS and LibreOffice save fresh results; a program \
 that does not calculate (openpyxl, a web system's export, a script filling a template) saves none, or 0. Read as \
@@ -25,7 +25,7 @@ saved, such a 总计 looks blank or wrong although its formula is right — and 
 K25 holds `=SUM(E25:J25)` and the saved result 0, while E25:J25 add up to 16: the checks use 16.\n\n\
 ## Fix\n\
 None automatic: open the file in Excel, WPS or LibreOffice and save it, so that the saved results are the \
-formulas' own. `gongkai convert` and `fix` write the worked-out values.",
+formulas' own. `gongkai convert` writes the worked-out values.",
     fix: FixAvailability::None,
     check,
 };
