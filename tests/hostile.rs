@@ -252,4 +252,11 @@ fn formulas_over_huge_ranges_or_long_chains_are_left_unworked() {
     assert_eq!(grid.get(0, 1).unwrap().text, "");
     // Near the end of the chain, where the depth suffices, the sums are worked out.
     assert_eq!(grid.formula_at(4998, 1).and_then(|n| n.result), Some(1.0));
+    // Past the most formulas worked out per sheet, the rest stay as saved (here: blank, and not noted).
+    let many = (1..=import::limits::MAX_FORMULAS as u32 + 10)
+        .map(|r| format!(r#"<row r="{r}"><c r="A{r}"><f>B{r}+1</f></c></row>"#))
+        .collect::<String>();
+    let sheet = format!("<worksheet><sheetData>{many}</sheetData></worksheet>");
+    let raw = import::read_raw("many.xlsx", &stored_xlsx("<sst/>", &sheet)).unwrap();
+    assert_eq!(raw.grids[0].formulas.len(), import::limits::MAX_FORMULAS);
 }

@@ -43,6 +43,9 @@ pub mod limits {
     /// document. A report has a few hundred; a stored (uncompressed) part of millions of tiny items would otherwise
     /// cost several times its size in memory.
     pub const MAX_ITEMS: usize = 1_000_000;
+    /// The most formulas of one sheet that are worked out when their saved results are missing or stale; a report
+    /// has a few dozen, the rest of a hostile sheet's formulas stay as saved.
+    pub const MAX_FORMULAS: usize = 100_000;
 }
 
 /// Why a file could not be read. Every message names the file and says what to do.

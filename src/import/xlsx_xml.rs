@@ -458,7 +458,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                             c.in_is = true;
                         }
                     }
-                    "f" => {
+                    "f" if formulas.len() < limits::MAX_FORMULAS => {
                         if let Some(c) = cell.as_mut() {
                             let shared = raw_attr(e, "t")
                                 .filter(|t| t == "shared")
@@ -498,7 +498,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                             let (row, col, formula, style) = (done.row, done.col, done.formula, done.style);
                             let maybe_date = matches!(done.kind, CellKind::Number) && style != 0;
                             let saved = cell_value(done.kind, &value, done.inline, shared);
-                            if (cells.len() + formulas.len()) as u64 >= limits::MAX_SHEET_CELLS {
+                            if cells.len() as u64 >= limits::MAX_SHEET_CELLS {
                                 return Err(ImportError::Limit {
                                     path: name.to_string(),
                                     limit: format!(
