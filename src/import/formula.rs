@@ -69,6 +69,22 @@ impl Parser<'_> {
         }
     }
 
+    /// Move past the bytes that satisfy `keep`; their span.
+    fn span_while(&mut self, keep: impl Fn(&u8) -> bool) -> (usize, usize) {
+        let start = self.at;
+        while self.s.get(self.at).is_some_and(&keep) {
+            self.at += 1;
+        }
+        (start, self.at)
+    }
+
+    /// Move past a `$` (a fixed part of a reference); whether there was one.
+    fn skip_dollar(&mut self) -> bool {
+        let fixed = self.s.get(self.at) == Some(&b'$');
+        self.at += usize::from(fixed);
+        fixed
+    }
+
     fn peek(&mut self) -> Option<u8> {
         self.skip_space();
         self.s.get(self.at).copied()
@@ -115,18 +131,12 @@ impl Parser<'_> {
                 self.eat(b')').then_some(Term::Group(inner))
             }
             b'0'..=b'9' | b'.' => {
-                let start = self.at;
-                while self.s.get(self.at).is_some_and(|b| b.is_ascii_digit() || *b == b'.') {
-                    self.at += 1;
-                }
-                std::str::from_utf8(&self.s[start..self.at]).ok()?.parse().ok().map(Term::Number)
+                let (start, end) = self.span_while(|b| b.is_ascii_digit() || *b == b'.');
+                std::str::from_utf8(&self.s[start..end]).ok()?.parse().ok().map(Term::Number)
             }
             _ => {
-                let word_start = self.at;
-                while self.s.get(self.at).is_some_and(u8::is_ascii_alphabetic) {
-                    self.at += 1;
-                }
-                if self.s[word_start..self.at].eq_ignore_ascii_case(b"SUM") && self.eat(b'(') {
+                let (word_start, word_end) = self.span_while(u8::is_ascii_alphabetic);
+                if self.s[word_start..word_end].eq_ignore_ascii_case(b"SUM") && self.eat(b'(') {
                     let mut args = vec![self.arg()?];
                     while self.eat(b',') {
                         args.push(self.arg()?);
@@ -154,23 +164,14 @@ impl Parser<'_> {
     fn reference(&mut self) -> Option<Ref> {
         self.skip_space();
         let start = self.at;
-        let col_fixed = self.s.get(self.at) == Some(&b'$');
-        self.at += usize::from(col_fixed);
-        let letters = self.at;
-        while self.s.get(self.at).is_some_and(u8::is_ascii_alphabetic) {
-            self.at += 1;
-        }
-        let letters_end = self.at;
-        let row_fixed = self.s.get(self.at) == Some(&b'$');
-        self.at += usize::from(row_fixed);
-        let digits = self.at;
-        while self.s.get(self.at).is_some_and(u8::is_ascii_digit) {
-            self.at += 1;
-        }
+        let col_fixed = self.skip_dollar();
+        let (letters, letters_end) = self.span_while(u8::is_ascii_alphabetic);
+        let row_fixed = self.skip_dollar();
+        let (digits, digits_end) = self.span_while(u8::is_ascii_digit);
         // A name followed by `(` or `!` is a function or another sheet: not a sum of this sheet's cells.
-        let plain = letters_end > letters && self.at > digits && !matches!(self.s.get(self.at), Some(b'(' | b'!'));
+        let plain = letters_end > letters && digits_end > digits && !matches!(self.s.get(self.at), Some(b'(' | b'!'));
         let mut a1 = self.s[letters..letters_end].to_vec();
-        a1.extend_from_slice(&self.s[digits..self.at]);
+        a1.extend_from_slice(&self.s[digits..digits_end]);
         match std::str::from_utf8(&a1).ok().and_then(parse_a1).filter(|_| plain) {
             Some((row, col)) => Some(Ref { row, col, row_fixed, col_fixed }),
             None => {

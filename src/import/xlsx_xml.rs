@@ -41,14 +41,8 @@ pub(super) fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec
     let rels = relationships(&rels).map_err(|e| corrupt(format!("xl/_rels/workbook.xml.rels: {e}")))?;
     let (sheets, date1904) = sheet_list(&workbook).map_err(|e| corrupt(format!("xl/workbook.xml: {e}")))?;
 
-    let shared_part = rels
-        .iter()
-        .find(|r| r.kind.ends_with("/sharedStrings"))
-        .map_or_else(|| "xl/sharedStrings.xml".to_string(), |r| r.target.clone());
-    let shared = match super::read_part_bytes(name, &mut archive, &shared_part)? {
-        Some(xml) => shared_strings(&xml).map_err(|e| corrupt(format!("{shared_part}: {e}")))?,
-        None => Vec::new(),
-    };
+    let shared = related_part(name, &mut archive, &rels, "/sharedStrings", "xl/sharedStrings.xml", shared_strings)?
+        .unwrap_or_default();
     if shared.len() > limits::MAX_ITEMS {
         return Err(ImportError::Limit {
             path: name.to_string(),
@@ -72,14 +66,8 @@ pub(super) fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec
     // Numbers that may be dates (a 落款 typed as 2024年1月27日 is stored as a date serial): only then are the
     // styles read, to see which of them the workbook shows as dates.
     if out.iter().any(|(_, dates)| !dates.is_empty()) {
-        let styles_part = rels
-            .iter()
-            .find(|r| r.kind.ends_with("/styles"))
-            .map_or_else(|| "xl/styles.xml".to_string(), |r| r.target.clone());
-        let styles = match super::read_part_bytes(name, &mut archive, &styles_part)? {
-            Some(xml) => date_styles(&xml).map_err(|e| corrupt(format!("{styles_part}: {e}")))?,
-            None => Vec::new(),
-        };
+        let styles =
+            related_part(name, &mut archive, &rels, "/styles", "xl/styles.xml", date_styles)?.unwrap_or_default();
         for (sheet, dates) in &mut out {
             for &(index, style) in dates.iter() {
                 if styles.get(style as usize).copied().unwrap_or(false)
@@ -95,6 +83,21 @@ pub(super) fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec
         }
     }
     Ok(out.into_iter().map(|(sheet, _)| sheet).collect())
+}
+
+/// A workbook part found by its relationship type (`/sharedStrings`, `/styles`), else under its usual name, and
+/// parsed; `None` when the workbook has no such part.
+fn related_part<T>(
+    name: &str,
+    archive: &mut super::Archive,
+    rels: &[Relationship],
+    kind: &str,
+    usual: &str,
+    parse: impl FnOnce(&[u8]) -> Result<T, quick_xml::Error>,
+) -> Result<Option<T>, ImportError> {
+    let part = rels.iter().find(|r| r.kind.ends_with(kind)).map_or(usual, |r| r.target.as_str());
+    let Some(xml) = super::read_part_bytes(name, archive, part)? else { return Ok(None) };
+    parse(&xml).map(Some).map_err(|e| ImportError::Corrupt { path: name.to_string(), detail: format!("{part}: {e}") })
 }
 
 /// Date serials of the years 2000–2099: numbers in this range that a style shows as a date are read as dates. A
