@@ -44,13 +44,16 @@ struct Ref {
     col_fixed: bool,
 }
 
-/// The most cells one formula may read, and how deep formulas may refer to formulas: a hostile sheet is bounded.
+/// The most cells one sheet's formulas may read, how deep formulas may refer to formulas, and how many terms and
+/// arguments one formula may have (a report's sums have a few dozen; each of a shared formula's copies holds its
+/// own): a hostile sheet is bounded.
 const MAX_CELLS_READ: usize = 100_000;
 const MAX_DEPTH: usize = 64;
+const MAX_PARTS: usize = 128;
 
 /// Parse a formula (with or without its leading `=`); `None` for anything but sums of this sheet's cells.
 pub fn parse(text: &str) -> Option<Sum> {
-    let mut p = Parser { s: text.trim().trim_start_matches('=').as_bytes(), at: 0, depth: 0 };
+    let mut p = Parser { s: text.trim().trim_start_matches('=').as_bytes(), at: 0, depth: 0, parts: 0 };
     let sum = p.sum()?;
     p.skip_space();
     (p.at == p.s.len()).then_some(sum)
@@ -60,6 +63,7 @@ struct Parser<'a> {
     s: &'a [u8],
     at: usize,
     depth: usize,
+    parts: usize,
 }
 
 impl Parser<'_> {
@@ -124,6 +128,10 @@ impl Parser<'_> {
     }
 
     fn term(&mut self) -> Option<Term> {
+        self.parts += 1;
+        if self.parts > MAX_PARTS {
+            return None;
+        }
         match self.peek()? {
             b'(' => {
                 self.at += 1;
@@ -150,6 +158,10 @@ impl Parser<'_> {
     }
 
     fn arg(&mut self) -> Option<Arg> {
+        self.parts += 1;
+        if self.parts > MAX_PARTS {
+            return None;
+        }
         let start = self.at;
         if let Some(first) = self.reference() {
             if self.eat(b':') {
@@ -365,6 +377,8 @@ mod tests {
         for no in ["=AVERAGE(A1:A3)", "=Sheet2!A1", "=A1*2", "=IF(A1=0,1,2)", "=SUM(A1:A3", "=\"x\"", "=A1&B1", ""] {
             assert!(parse(no).is_none(), "{no}");
         }
+        assert!(parse(&vec!["A1"; 60].join("+")).is_some());
+        assert!(parse(&vec!["A1"; 200].join("+")).is_none(), "more parts than a report's sums have");
     }
 
     #[test]

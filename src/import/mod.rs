@@ -45,7 +45,7 @@ pub mod limits {
     pub const MAX_ITEMS: usize = 1_000_000;
     /// The most formulas of one sheet that are worked out when their saved results are missing or stale; a report
     /// has a few dozen, the rest of a hostile sheet's formulas stay as saved.
-    pub const MAX_FORMULAS: usize = 100_000;
+    pub const MAX_FORMULAS: usize = 10_000;
 }
 
 /// Why a file could not be read. Every message names the file and says what to do.

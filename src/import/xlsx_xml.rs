@@ -576,10 +576,11 @@ fn recalculate(cells: &mut Cells, formulas: &[SheetFormula]) -> Vec<FormulaNote>
     fn own(f: &SheetFormula) -> Option<&str> {
         Some(f.text.trim()).filter(|t| !t.is_empty())
     }
-    let mut masters: FxHashMap<u32, (u32, u32, formula::Sum)> = FxHashMap::default();
+    // The cell holding each shared formula's text (its copies hold only the index), and the text parsed once.
+    let mut masters: FxHashMap<u32, (&SheetFormula, Option<formula::Sum>)> = FxHashMap::default();
     for f in formulas {
-        if let (Some(si), Some(sum)) = (f.shared, own(f).and_then(formula::parse)) {
-            masters.entry(si).or_insert((f.row, f.col, sum));
+        if let (Some(si), Some(text)) = (f.shared, own(f)) {
+            masters.entry(si).or_insert_with(|| (f, formula::parse(text)));
         }
     }
     let parsed: FxHashMap<(u32, u32), formula::Sum> = formulas
@@ -587,8 +588,8 @@ fn recalculate(cells: &mut Cells, formulas: &[SheetFormula]) -> Vec<FormulaNote>
         .filter_map(|f| {
             let sum = match own(f) {
                 Some(text) => formula::parse(text),
-                None => f.shared.and_then(|si| masters.get(&si)).and_then(|(r, c, master)| {
-                    master.shifted(i64::from(f.row) - i64::from(*r), i64::from(f.col) - i64::from(*c))
+                None => f.shared.and_then(|si| masters.get(&si)).and_then(|(m, sum)| {
+                    sum.as_ref()?.shifted(i64::from(f.row) - i64::from(m.row), i64::from(f.col) - i64::from(m.col))
                 }),
             };
             sum.map(|s| ((f.row, f.col), s))
@@ -609,9 +610,14 @@ fn recalculate(cells: &mut Cells, formulas: &[SheetFormula]) -> Vec<FormulaNote>
     let mut notes = Vec::new();
     for (f, result) in formulas.iter().zip(results) {
         let saved = f.saved.map(|i| (cells[i].2.clone(), cells[i].3));
-        let shown = parsed
-            .get(&(f.row, f.col))
-            .map_or_else(|| own(f).unwrap_or_default().trim_start_matches('=').to_string(), ToString::to_string);
+        // A copy of a shared formula that is not a sum shows its first cell's text.
+        let shown = parsed.get(&(f.row, f.col)).map_or_else(
+            || {
+                let text = own(f).or_else(|| f.shared.and_then(|si| masters.get(&si)).and_then(|(m, _)| own(m)));
+                text.unwrap_or_default().trim_start_matches('=').to_string()
+            },
+            ToString::to_string,
+        );
         match result {
             Some(v) => {
                 // A saved text (a string result, an error) is left as it is: only a missing or numeric result that
