@@ -297,6 +297,21 @@ fn convert_and_template_write_every_format() {
         gongkai().args(["template", "-o", out.to_str().unwrap()]).assert().code(2);
     }
     gongkai().args(["check", dir.path().join("t.xlsx").to_str().unwrap()]).assert().code(0);
+    // The XLSX writer streams rows through a temporary file, and falls back to memory where it cannot make one.
+    let no_tmp = dir.path().join("r-no-tmp.xlsx");
+    gongkai()
+        .env("TMPDIR", dir.path().join("missing"))
+        .args(["convert", "fixtures/xls/clean-one-sheet-libreoffice.xls", "-o", no_tmp.to_str().unwrap()])
+        .assert()
+        .code(0);
+    gongkai().args(["check", no_tmp.to_str().unwrap()]).assert().code(0);
+    let model_of = |xlsx: &std::path::Path| {
+        let json = xlsx.with_extension("model.json");
+        gongkai().args(["convert", xlsx.to_str().unwrap(), "-o", json.to_str().unwrap()]).assert().code(0);
+        let model: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+        (model["values"].clone(), model["sections"].clone(), model["meta"].clone())
+    };
+    assert_eq!(model_of(&no_tmp), model_of(&dir.path().join("r.xlsx")));
 }
 
 fn read_csv(path: &Path) -> Vec<Vec<String>> {

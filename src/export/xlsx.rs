@@ -91,13 +91,25 @@ pub fn write(report: &Report, changes: &[Change]) -> Result<Vec<u8>, ExportError
     let title = report.meta.title.clone().unwrap_or_else(|| "政府信息公开工作年度报告".to_string());
     book.set_properties(&DocProperties::new().set_title(&title).set_author("gongkai"));
     let formats = Formats::new();
-    let sheet = book.add_worksheet();
+    let sheet = add_row_ordered_sheet(&mut book)?;
     sheet.set_name("年报").map_err(err)?;
     draw(sheet, &formats, &title, tables::standard(report.format), &Fill::Report(report, changes))?;
-    let text = book.add_worksheet();
+    let text = add_row_ordered_sheet(&mut book)?;
     text.set_name("文字").map_err(err)?;
     draw_text(text, &formats, report)?;
     book.save_to_buffer().map_err(err)
+}
+
+/// A sheet that is written row by row, top to bottom. rust_xlsxwriter's low-memory mode streams such a sheet's
+/// rows to a temporary file; an ordinary sheet is instead assembled on a thread of its own at each save, and over
+/// an archive starting those threads cost more than the writing (and kept `batch -j 2` from using both cores).
+/// Where no temporary file can be made (TMPDIR not writable), the ordinary sheet does the same job.
+fn add_row_ordered_sheet(book: &mut Workbook) -> Result<&mut Worksheet, ExportError> {
+    if book.add_worksheet_with_low_memory().is_err() {
+        book.add_worksheet();
+    }
+    let last = book.worksheets_mut().len() - 1;
+    book.worksheet_from_index(last).map_err(err)
 }
 
 /// Write the blank template for a report year: totals are formulas over their parts (with cached values), count
@@ -165,12 +177,18 @@ fn draw(sheet: &mut Worksheet, f: &Formats, title: &str, tables: &[Table], fill:
                     None if !text.is_empty() => {
                         sheet.write_string_with_format(sr, sc, text, format).map_err(err)?;
                     }
+                    // A report's value goes in right below, and a cell written twice is hashed twice.
+                    None if matches!((slot, fill), (Slot::Value(_), Fill::Report(..))) => {}
                     None => {
                         sheet.write_blank(sr, sc, format).map_err(err)?;
                     }
                 }
                 if let Slot::Value(key) = slot {
                     cells_at.insert(key.clone(), (sr, sc));
+                    // Filled in row order: a low-memory sheet cannot go back to a row it has left.
+                    if let Fill::Report(report, changes) = fill {
+                        put_value(sheet, f, report, changes, key, sr, sc)?;
+                    }
                 }
             }
             if tall {
@@ -178,12 +196,11 @@ fn draw(sheet: &mut Worksheet, f: &Formats, title: &str, tables: &[Table], fill:
             }
         }
         row = top + table.rows.len() as u32;
-        // The value cells are filled once every position of the table is known (formulas refer to them).
-        for (_, _, key) in table.values() {
-            let Some(&(sr, sc)) = cells_at.get(key) else { continue };
-            match fill {
-                Fill::Report(report, changes) => put_value(sheet, f, report, changes, key, sr, sc)?,
-                Fill::Template => put_template_value(sheet, f, &cells_at, key, sr, sc)?,
+        // The template's value cells are filled once every position of the table is known (formulas refer to them).
+        if matches!(fill, Fill::Template) {
+            for (_, _, key) in table.values() {
+                let Some(&(sr, sc)) = cells_at.get(key) else { continue };
+                put_template_value(sheet, f, &cells_at, key, sr, sc)?;
             }
         }
         if matches!(fill, Fill::Template) && table.id == TableId::T3 {
