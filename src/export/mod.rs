@@ -168,6 +168,14 @@ fn write_through_rename(path: &Path, bytes: &[u8], flush: bool) -> Result<(), Ex
     tmp.write_all(bytes).map_err(fail)?;
     if flush {
         tmp.as_file().sync_all().map_err(fail)?;
+    } else {
+        // Renaming over an existing file makes ext4 (auto_da_alloc) write the new file out at once and wait for
+        // it: a `batch --force` rerun spent a sixth of its time there. Unflushed outputs can be made again, so
+        // the old one goes first; the output is still never seen half-written.
+        match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(fail(e)),
+            _ => {}
+        }
     }
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
