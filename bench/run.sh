@@ -14,6 +14,7 @@ WORK=${TMPDIR:-/tmp}/gongkai-bench
 SHARED=../shared/bench
 CORPUS=$WORK/corpus-$N
 mkdir -p "$WORK"
+rm -rf "$WORK/out"
 
 python3 -m pip install --quiet --disable-pip-version-check python-docx openpyxl xlsxwriter python-calamine 2>&1 | grep -v "as the 'root' user" || true
 if [ ! -f "$CORPUS/truth.jsonl" ]; then
@@ -33,14 +34,19 @@ for f in docx xlsx; do
 done
 
 # files/s and peak RSS (MiB) of a command over COUNT files: the median of RUNS runs (machines are noisy).
+# An argument @OUT@ becomes a new, empty output folder for each run, as on a first run over an archive: redoing
+# thousands of outputs in place measures the file system's handling of freshly deleted files as much as gongkai.
 RUNS=${RUNS:-3}
+OUTS=0
 measure() { # label count cmd...
   local label=$1 count=$2; shift 2
   local results=()
   for _ in $(seq "$RUNS"); do
-    local t0 t1
+    local t0 t1 args=()
+    OUTS=$((OUTS + 1))
+    for a in "$@"; do args+=("${a//@OUT@/$WORK/out/$OUTS}"); done
     t0=$(date +%s.%N)
-    /usr/bin/time -o "$WORK/time.txt" -f "%M" "$@" >/dev/null 2>&1 || true
+    /usr/bin/time -o "$WORK/time.txt" -f "%M" "${args[@]}" >/dev/null 2>&1 || true
     t1=$(date +%s.%N)
     results+=("$(python3 -c "print($t1-$t0)") $(tail -n 1 "$WORK/time.txt")")
   done
@@ -59,13 +65,14 @@ for f in docx xlsx; do
   for j in 1 2; do
     measure "floor: unzip + tokenise every XML part, $f, $j thread(s)" "$N" "$FLOOR" "$CORPUS/$f" "$j"
     measure "gongkai check, $f, -j $j" "$N" $BIN -j "$j" check --output-format concise "$CORPUS/$f"
-    rm -rf "$WORK/out"
-    measure "gongkai batch --to none (dataset only), $f, -j $j" "$N" $BIN -j "$j" batch "$CORPUS/$f" -o "$WORK/out" --to none --force
-    rm -rf "$WORK/out"
-    measure "gongkai batch --to xlsx, $f, -j $j" "$N" $BIN -j "$j" batch "$CORPUS/$f" -o "$WORK/out" --to xlsx --force
+    measure "gongkai batch --to none (dataset only), $f, -j $j" "$N" $BIN -j "$j" batch "$CORPUS/$f" -o @OUT@ --to none
+    measure "gongkai batch --to xlsx, $f, -j $j" "$N" $BIN -j "$j" batch "$CORPUS/$f" -o @OUT@ --to xlsx
   done
   measure "gongkai check, $f subset, -j 1" "$PY_N" $BIN -j 1 check --output-format concise "$SUB/$f"
 done
+# A rerun with --force redoes every output in place (the run above, on a fresh folder, is the first run).
+$BIN batch "$CORPUS/xlsx" -o "$WORK/out/rerun" --to xlsx >/dev/null 2>&1 || true
+measure "gongkai batch --to xlsx --force, redoing its outputs in place, xlsx, -j 1" "$N" $BIN -j 1 batch "$CORPUS/xlsx" -o "$WORK/out/rerun" --to xlsx --force
 # The writer's cost: one corpus report (its values and text) rendered by gongkai's XLSX writer and written to disk.
 SAMPLE_REPORT=$(find "$CORPUS/xlsx" -name "*.xlsx" | sort | sed -n 1p)
 for j in 1 2; do
@@ -78,7 +85,6 @@ measure "python: python-docx read + check (--no-write), docx subset, 1 process" 
 # Peak memory against archive size: the same 2000 reports listed once, then five times over (10 000 reports).
 measure "gongkai check, $N reports, -j 2" "$N" $BIN -j 2 check --output-format concise "$CORPUS/docx"
 measure "gongkai check, $((5 * N)) reports, -j 2" "$((5 * N))" $BIN -j 2 check --output-format concise "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx"
+measure "gongkai batch --to none, $N reports, -j 2" "$N" $BIN -j 2 batch "$CORPUS/docx" -o @OUT@ --to none
+measure "gongkai batch --to none, $((5 * N)) reports, -j 2" "$((5 * N))" $BIN -j 2 batch "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" -o @OUT@ --to none
 rm -rf "$WORK/out"
-measure "gongkai batch --to none, $N reports, -j 2" "$N" $BIN -j 2 batch "$CORPUS/docx" -o "$WORK/out" --to none --force
-rm -rf "$WORK/out"
-measure "gongkai batch --to none, $((5 * N)) reports, -j 2" "$((5 * N))" $BIN -j 2 batch "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" -o "$WORK/out" --to none --force
