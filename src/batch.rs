@@ -670,7 +670,7 @@ fn process_bytes(
 ) -> Row {
     let mut report = match crate::import::read_bytes(&item.id, bytes) {
         Ok(r) => r,
-        Err(e) => return blank_row(item, Status::Unreadable, e.reason()),
+        Err(e) => return blank_row(item, Status::Unreadable, e.reason_in(Lang::Zh)),
     };
     failpoint(&item.id);
     if let Some(config) = options.config_of(item) {

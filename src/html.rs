@@ -56,12 +56,11 @@ pub fn findings(report: &Report, diagnostics: &[Diagnostic], lang: Lang) -> Stri
 pub fn file(result: &FileResult, lang: Lang) -> String {
     match result {
         FileResult::Unreadable(err) => {
-            let help = miette::Diagnostic::help(err).map(|h| h.to_string()).unwrap_or_default();
             format!(
                 "<section class=\"file unreadable\"><h2>{}</h2><p class=\"error\">{}</p><p class=\"help\">{}</p>\n",
                 escape(err.path()),
-                escape(&err.reason()),
-                escape(&help)
+                escape(&err.reason_in(lang)),
+                escape(&err.help_in(lang))
             )
         }
         FileResult::Checked { report, diagnostics } => {

@@ -568,9 +568,13 @@ impl Output {
             (OutputFormat::Json, r) => serde_json::to_vec(&render::json_file(r, lang)).unwrap_or_default(),
             (OutputFormat::Html, r) => gongkai::html::file(r, lang).into(),
             (_, FileResult::Checked { report, diagnostics }) => self.diagnostics(report, diagnostics),
-            (OutputFormat::Concise, FileResult::Unreadable(err)) => format!("{}\n", render::concise_error(err)).into(),
+            (OutputFormat::Concise, FileResult::Unreadable(err)) => {
+                format!("{}\n", render::concise_error(err, self.lang)).into()
+            }
             (OutputFormat::Full, FileResult::Unreadable(err)) => render::full_error(err, &self.opts).into(),
-            (OutputFormat::Github, FileResult::Unreadable(err)) => format!("{}\n", render::github_error(err)).into(),
+            (OutputFormat::Github, FileResult::Unreadable(err)) => {
+                format!("{}\n", render::github_error(err, self.lang)).into()
+            }
             (OutputFormat::Sarif, r) => serde_json::to_vec(&render::sarif_results(r, lang)).unwrap_or_default(),
         }
     }
@@ -949,15 +953,16 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
         let name = path.display().to_string();
         let unreadable =
             |before: String| Fixed { before, output: None, changes: 0, after: String::new(), failed: true };
+        let failed = |err: gongkai::import::ImportError| {
+            unreadable(render::full_error(&err, &render::Options { lang, ..render::Options::default() }))
+        };
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) => return unreadable(format!("{name}: E000 [error] {e}\n")),
+            Err(source) => return failed(gongkai::import::ImportError::Io { path: name, source }),
         };
         let mut report = match gongkai::import::read_bytes(&name, &bytes) {
             Ok(r) => r,
-            Err(err) => {
-                return unreadable(render::full_error(&err, &render::Options { lang, ..render::Options::default() }));
-            }
+            Err(err) => return failed(err),
         };
         let config = configs.for_file(path).ok().flatten();
         if let Some(config) = &config {

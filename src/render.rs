@@ -197,13 +197,13 @@ pub fn full(report: &Report, d: &Diagnostic, opts: &Options) -> String {
 
 /// The graphical rendering of a file that could not be read.
 pub fn full_error(err: &ImportError, opts: &Options) -> String {
-    let mut diag = MietteDiagnostic::new(format!("E000 {err}")).with_severity(miette::Severity::Error);
-    if let Some(help) = miette::Diagnostic::help(err) {
-        diag = diag.with_help(help.to_string());
-    }
+    let message = format!("{}: {}", err.path(), err.reason_in(opts.lang));
+    let diag = MietteDiagnostic::new(format!("E000 {message}"))
+        .with_severity(miette::Severity::Error)
+        .with_help(err.help_in(opts.lang));
     let mut out = String::new();
     if handler(opts).render_report(&mut out, &diag).is_err() {
-        out = err.to_string();
+        out = message;
     }
     out.push('\n');
     out
@@ -219,8 +219,8 @@ pub fn concise(report: &Report, d: &Diagnostic, lang: Lang) -> String {
 }
 
 /// One line for an unreadable file.
-pub fn concise_error(err: &ImportError) -> String {
-    format!("{}: E000 [error] {}", err.path(), err.reason())
+pub fn concise_error(err: &ImportError, lang: Lang) -> String {
+    format!("{}: E000 [error] {}", err.path(), err.reason_in(lang))
 }
 
 /// A GitHub Actions workflow command for one finding (`::error file=…,title=C303 表三!I12::message`), so that a CI
@@ -249,12 +249,8 @@ pub fn github(report: &Report, d: &Diagnostic, lang: Lang) -> String {
 }
 
 /// The workflow command for an unreadable file.
-pub fn github_error(err: &ImportError) -> String {
-    let mut message = err.reason();
-    if let Some(help) = miette::Diagnostic::help(err) {
-        message.push('\n');
-        message.push_str(&help.to_string());
-    }
+pub fn github_error(err: &ImportError, lang: Lang) -> String {
+    let message = format!("{}\n{}", err.reason_in(lang), err.help_in(lang));
     format!("::error file={},title=E000::{}", github_property(err.path()), github_data(&message))
 }
 
@@ -285,7 +281,7 @@ pub fn sarif_results(result: &FileResult, lang: Lang) -> Vec<Value> {
         FileResult::Unreadable(err) => vec![json!({
             "ruleId": "E000",
             "level": "error",
-            "message": { "text": err.reason() },
+            "message": { "text": format!("{}\n{}", err.reason_in(lang), err.help_in(lang)) },
             "locations": [sarif_location(err.path(), None)],
         })],
     }
@@ -466,10 +462,19 @@ impl Summary {
                 "检查了 {} 个文件：{} 个错误，{} 个警告，{} 条提示；{} 个文件无法读取；{} 项可自动修复",
                 self.files, self.errors, self.warnings, self.infos, self.unreadable, self.fixable
             ),
-            Lang::En => format!(
-                "checked {} files: {} errors, {} warnings, {} infos; {} unreadable; {} fixable",
-                self.files, self.errors, self.warnings, self.infos, self.unreadable, self.fixable
-            ),
+            Lang::En => {
+                let n =
+                    |count: usize, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
+                format!(
+                    "checked {}: {}, {}, {}; {} unreadable; {} fixable",
+                    n(self.files, "file", "files"),
+                    n(self.errors, "error", "errors"),
+                    n(self.warnings, "warning", "warnings"),
+                    n(self.infos, "info", "infos"),
+                    self.unreadable,
+                    self.fixable
+                )
+            }
         }
     }
 }
@@ -550,7 +555,7 @@ pub fn json_file(result: &FileResult, lang: Lang) -> Value {
             "path": err.path(),
             "input": Value::Null,
             "format": Value::Null,
-            "error": { "code": err.code(), "message": err.reason(), "help": miette::Diagnostic::help(err).map(|h| h.to_string()) },
+            "error": { "code": err.code(), "message": err.reason_in(lang), "help": err.help_in(lang) },
             "diagnostics": [],
         }),
     }

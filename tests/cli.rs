@@ -93,6 +93,30 @@ fn a_folder_is_checked_whole_and_bad_files_do_not_stop_it() {
 }
 
 #[test]
+fn an_unreadable_file_is_explained_in_the_language_of_the_run() {
+    let run = |format: &str, lang: &str| {
+        let out = gongkai()
+            .args(["check", "--output-format", format, "--lang", lang, "fixtures/bad/old-binary-word.doc"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        stdout(&out)
+    };
+    for format in ["full", "concise", "json", "sarif", "github", "html"] {
+        let zh = run(format, "zh");
+        let en = run(format, "en");
+        assert!(zh.contains("是旧的二进制格式") && !zh.contains("old binary format"), "{format}: {zh}");
+        assert!(en.contains("is an old binary format") && !en.contains("是旧的二进制格式"), "{format}: {en}");
+        // What to do is said in each format that has room for it.
+        if format != "concise" {
+            assert!(zh.contains("另存为 .docx"), "{format}: {zh}");
+            assert!(en.contains("save it as .docx"), "{format}: {en}");
+        }
+    }
+    assert!(run("concise", "en").contains("checked 1 file: 0 errors"));
+}
+
+#[test]
 fn usage_errors_exit_2() {
     gongkai().args(["check", "no/such/file.xlsx"]).assert().code(2);
     gongkai().args(["check", "--output-format", "xml", "fixtures/xlsx/clean-one-sheet.xlsx"]).assert().code(2);
@@ -405,7 +429,7 @@ fn check_isolates_a_file_that_trips_a_bug() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(text.contains("clean-one-sheet.xlsx: E000 [error] gongkai failed on this file"), "{text}");
+    assert!(text.contains("clean-one-sheet.xlsx: E000 [error] gongkai 处理此文件时出错"), "{text}");
     assert!(text.contains("row-total-off-by-one.xlsx › 年报!K25: C303"), "the other files were still checked: {text}");
 }
 

@@ -14,7 +14,10 @@ use crate::raw::{Addressing, Grid, InputKind, Paragraph, RawDocument};
 
 pub(super) fn read(name: &str, mut archive: super::Archive) -> Result<RawDocument, ImportError> {
     let Some(xml) = super::read_part_bytes(name, &mut archive, "word/document.xml")? else {
-        return Err(ImportError::NotADocument { path: name.to_string(), hint: "word/document.xml is missing" });
+        return Err(ImportError::NotADocument {
+            path: name.to_string(),
+            hint: super::Words::fixed("word/document.xml is missing", "缺少 word/document.xml"),
+        });
     };
     let property_title =
         super::read_part(name, &mut archive, "docProps/core.xml").ok().flatten().and_then(|core| core_title(&core));

@@ -16,6 +16,7 @@ pub use xlsx::panic_is_expected;
 use std::io::Read;
 use std::path::Path;
 
+use crate::lint::Lang;
 use crate::model::Report;
 use crate::raw::{InputKind, RawDocument};
 
@@ -48,7 +49,9 @@ pub mod limits {
     pub const MAX_FORMULAS: usize = 10_000;
 }
 
-/// Why a file could not be read. Every message names the file and says what to do.
+/// Why a file could not be read. Every message names the file and says what to do. `Display` and the miette help
+/// are in English (for programs that embed gongkai); [`ImportError::reason_in`] and [`ImportError::help_in`] give
+/// either language, as the command line prints them.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ImportError {
     #[error("{path}: cannot read the file: {source}")]
@@ -61,7 +64,7 @@ pub enum ImportError {
 
     #[error("{path}: {what} is an old binary format that gongkai does not read")]
     #[diagnostic(code(gongkai::old_binary), help("{advice}"))]
-    OldBinary { path: String, what: &'static str, advice: &'static str },
+    OldBinary { path: String, what: Words, advice: Words },
 
     #[error("{path}: the file is password-protected (encrypted)")]
     #[diagnostic(
@@ -79,11 +82,11 @@ pub enum ImportError {
 
     #[error("{path}: the file is a zip archive but not a Word or Excel document")]
     #[diagnostic(code(gongkai::not_a_document), help("gongkai reads .docx, .xlsx and .xls files; {hint}"))]
-    NotADocument { path: String, hint: &'static str },
+    NotADocument { path: String, hint: Words },
 
     #[error("{path}: this is not a format gongkai reads ({what})")]
     #[diagnostic(code(gongkai::unsupported), help("{advice}"))]
-    Unsupported { path: String, what: String, advice: &'static str },
+    Unsupported { path: String, what: Words, advice: Words },
 
     #[error("{path}: gongkai failed on this file: {detail}")]
     #[diagnostic(
@@ -95,6 +98,45 @@ pub enum ImportError {
     #[error("{path}: the file exceeds a safety limit: {limit}")]
     #[diagnostic(code(gongkai::limit), help("a report is a few hundred kilobytes; check that this is the right file"))]
     Limit { path: String, limit: String },
+}
+
+/// A part of an import error's message in both languages; `Display` shows the English. The technical details
+/// (a zip or XML parser's words, a part name, a limit) stay as they are in either language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words {
+    pub en: Box<str>,
+    pub zh: Box<str>,
+}
+
+impl Words {
+    fn fixed(en: &str, zh: &str) -> Self {
+        Words { en: en.into(), zh: zh.into() }
+    }
+
+    fn owned(en: String, zh: String) -> Self {
+        Words { en: en.into(), zh: zh.into() }
+    }
+
+    /// The words in one language.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl std::fmt::Display for Words {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+fn readable_formats() -> Words {
+    Words::fixed(
+        "gongkai reads .docx, .xlsx, .xls, web pages (.html) and text dumps (.txt, .md)",
+        "gongkai 读取 .docx、.xlsx、.xls、网页（.html）和文本（.txt、.md）",
+    )
 }
 
 impl ImportError {
@@ -113,10 +155,45 @@ impl ImportError {
         }
     }
 
-    /// The message without the leading file name.
+    /// The message without the leading file name, in English.
     pub fn reason(&self) -> String {
-        let full = self.to_string();
-        full.strip_prefix(&format!("{}: ", self.path())).map_or(full.clone(), str::to_string)
+        self.reason_in(Lang::En)
+    }
+
+    /// The message without the leading file name.
+    pub fn reason_in(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            let full = self.to_string();
+            return full.strip_prefix(&format!("{}: ", self.path())).map_or(full.clone(), str::to_string);
+        }
+        match self {
+            ImportError::Io { source, .. } => format!("无法读取文件：{source}"),
+            ImportError::Empty { .. } => "文件是空的".to_string(),
+            ImportError::OldBinary { what, .. } => format!("{}是旧的二进制格式，gongkai 不读取", what.zh),
+            ImportError::Encrypted { .. } => "文件设有密码（已加密）".to_string(),
+            ImportError::Corrupt { detail, .. } => format!("文件已损坏或不完整：{detail}"),
+            ImportError::NotADocument { .. } => "文件是 zip 压缩包，但不是 Word 或 Excel 文档".to_string(),
+            ImportError::Unsupported { what, .. } => format!("gongkai 不读取这种格式（{}）", what.zh),
+            ImportError::Internal { detail, .. } => format!("gongkai 处理此文件时出错：{detail}"),
+            ImportError::Limit { limit, .. } => format!("文件超出安全限制：{limit}"),
+        }
+    }
+
+    /// What to do about it.
+    pub fn help_in(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return miette::Diagnostic::help(self).map(|h| h.to_string()).unwrap_or_default();
+        }
+        match self {
+            ImportError::Io { .. } => "请检查文件是否存在、能否读取".to_string(),
+            ImportError::Empty { .. } => "文件没有内容：请重新导出或下载".to_string(),
+            ImportError::OldBinary { advice, .. } | ImportError::Unsupported { advice, .. } => advice.zh.to_string(),
+            ImportError::Encrypted { .. } => "在 Word/WPS/Excel 中取消密码（文件 › 信息 › 保护）后重新保存".to_string(),
+            ImportError::Corrupt { .. } => "请重新下载，或在 Word/WPS/Excel 中打开后重新保存".to_string(),
+            ImportError::NotADocument { hint, .. } => format!("gongkai 读取 .docx、.xlsx 和 .xls 文件；{}", hint.zh),
+            ImportError::Internal { .. } => "这是 gongkai 的缺陷，不是文件的问题：请连同文件一起报告".to_string(),
+            ImportError::Limit { .. } => "一份年报通常只有几百 KB：请确认是不是这份文件".to_string(),
+        }
     }
 
     /// A short stable code for machine output.
@@ -220,11 +297,20 @@ pub fn read_raw(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
             }
             if contains_utf16(bytes, "WordDocument") {
                 let (what, advice) = if ext == "wps" {
-                    (".wps (WPS 文字 binary)", "open it in WPS and save it as .docx (文件 › 另存为 › Word 文件 *.docx)")
+                    (
+                        Words::fixed(".wps (WPS 文字 binary)", ".wps（WPS 文字的旧格式）"),
+                        Words::fixed(
+                            "open it in WPS and save it as .docx (文件 › 另存为 › Word 文件 *.docx)",
+                            "在 WPS 中打开，另存为 .docx（文件 › 另存为 › Word 文件 *.docx）",
+                        ),
+                    )
                 } else {
                     (
-                        ".doc (Word 97-2003)",
-                        "open it in Word or WPS and save it as .docx (文件 › 另存为 › Word 文档 *.docx)",
+                        Words::fixed(".doc (Word 97-2003)", ".doc（Word 97-2003）"),
+                        Words::fixed(
+                            "open it in Word or WPS and save it as .docx (文件 › 另存为 › Word 文档 *.docx)",
+                            "在 Word 或 WPS 中打开，另存为 .docx（文件 › 另存为 › Word 文档 *.docx）",
+                        ),
                     )
                 };
                 return Err(ImportError::OldBinary { path: name.to_string(), what, advice });
@@ -233,27 +319,36 @@ pub fn read_raw(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
                 return xlsx::read_xls(name, bytes).map_err(|e| match e {
                     ImportError::Corrupt { .. } if ext == "et" => ImportError::OldBinary {
                         path: name.to_string(),
-                        what: ".et (WPS 表格 binary)",
-                        advice: "open it in WPS and save it as .xlsx (文件 › 另存为 › Excel 文件 *.xlsx)",
+                        what: Words::fixed(".et (WPS 表格 binary)", ".et（WPS 表格的旧格式）"),
+                        advice: Words::fixed(
+                            "open it in WPS and save it as .xlsx (文件 › 另存为 › Excel 文件 *.xlsx)",
+                            "在 WPS 中打开，另存为 .xlsx（文件 › 另存为 › Excel 文件 *.xlsx）",
+                        ),
                     },
                     other => other,
                 });
             }
             Err(ImportError::Unsupported {
                 path: name.to_string(),
-                what: "an OLE compound file that holds no Word document or workbook".into(),
-                advice: "save the report as .docx or .xlsx",
+                what: Words::fixed(
+                    "an OLE compound file that holds no Word document or workbook",
+                    "OLE 复合文件，其中没有 Word 文档或工作簿",
+                ),
+                advice: Words::fixed("save the report as .docx or .xlsx", "请将年报另存为 .docx 或 .xlsx"),
             })
         }
         Sniffed::Rtf => Err(ImportError::Unsupported {
             path: name.to_string(),
-            what: "RTF".into(),
-            advice: "open it in Word or WPS and save it as .docx",
+            what: Words::fixed("RTF", "RTF"),
+            advice: Words::fixed("open it in Word or WPS and save it as .docx", "在 Word 或 WPS 中打开，另存为 .docx"),
         }),
         Sniffed::Pdf => Err(ImportError::Unsupported {
             path: name.to_string(),
-            what: "PDF".into(),
-            advice: "gongkai reads the source document, not the PDF: use the .docx or .xlsx the report was made from",
+            what: Words::fixed("PDF", "PDF"),
+            advice: Words::fixed(
+                "gongkai reads the source document, not the PDF: use the .docx or .xlsx the report was made from",
+                "gongkai 读取年报的源文件，不读取 PDF：请使用制作年报的 .docx 或 .xlsx",
+            ),
         }),
         Sniffed::Markup if matches!(ext.as_str(), "txt" | "md" | "text") => text::read(name, bytes),
         Sniffed::Markup
@@ -263,20 +358,27 @@ pub fn read_raw(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
         }
         Sniffed::Markup => Err(ImportError::Unsupported {
             path: name.to_string(),
-            what: "an XML file, not a Word or Excel document".into(),
-            advice: "open it in Word/WPS/Excel and save it as .docx or .xlsx",
+            what: Words::fixed("an XML file, not a Word or Excel document", "XML 文件，不是 Word 或 Excel 文档"),
+            advice: Words::fixed(
+                "open it in Word/WPS/Excel and save it as .docx or .xlsx",
+                "在 Word/WPS/Excel 中打开，另存为 .docx 或 .xlsx",
+            ),
         }),
         Sniffed::Other if html::looks_binary(bytes) => Err(ImportError::Unsupported {
             path: name.to_string(),
-            what: if ext.is_empty() { "binary content".into() } else { format!("binary content in a .{ext} file") },
-            advice: "gongkai reads .docx, .xlsx, .xls, web pages (.html) and text dumps (.txt, .md)",
+            what: if ext.is_empty() {
+                Words::fixed("binary content", "二进制内容")
+            } else {
+                Words::owned(format!("binary content in a .{ext} file"), format!(".{ext} 文件中的二进制内容"))
+            },
+            advice: readable_formats(),
         }),
         Sniffed::Other if matches!(ext.as_str(), "html" | "htm" | "shtml") => html::read(name, bytes),
         Sniffed::Other if matches!(ext.as_str(), "txt" | "md" | "text" | "") => text::read(name, bytes),
         Sniffed::Other => Err(ImportError::Unsupported {
             path: name.to_string(),
-            what: format!("unknown content in a .{ext} file"),
-            advice: "gongkai reads .docx, .xlsx, .xls, web pages (.html) and text dumps (.txt, .md)",
+            what: Words::owned(format!("unknown content in a .{ext} file"), format!("无法识别的 .{ext} 文件内容")),
+            advice: readable_formats(),
         }),
     }
 }
@@ -326,12 +428,18 @@ fn zip_kind<'a>(name: &str, bytes: &'a [u8]) -> Result<(InputKind, Archive<'a>),
     } else if names.iter().any(|n| n == "mimetype") {
         Err(ImportError::NotADocument {
             path: name.to_string(),
-            hint: "this is an OpenDocument file: save it as .docx or .xlsx",
+            hint: Words::fixed(
+                "this is an OpenDocument file: save it as .docx or .xlsx",
+                "这是 OpenDocument 文件（.odt、.ods）：请另存为 .docx 或 .xlsx",
+            ),
         })
     } else {
         Err(ImportError::NotADocument {
             path: name.to_string(),
-            hint: "this zip holds neither word/document.xml nor xl/workbook.xml",
+            hint: Words::fixed(
+                "this zip holds neither word/document.xml nor xl/workbook.xml",
+                "压缩包中既没有 word/document.xml，也没有 xl/workbook.xml",
+            ),
         })
     }
 }

@@ -35,7 +35,10 @@ pub(super) struct SheetCells {
 pub(super) fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec<SheetCells>, ImportError> {
     let corrupt = |detail: String| ImportError::Corrupt { path: name.to_string(), detail };
     let Some(workbook) = super::read_part_bytes(name, &mut archive, "xl/workbook.xml")? else {
-        return Err(ImportError::NotADocument { path: name.to_string(), hint: "xl/workbook.xml is missing" });
+        return Err(ImportError::NotADocument {
+            path: name.to_string(),
+            hint: super::Words::fixed("xl/workbook.xml is missing", "缺少 xl/workbook.xml"),
+        });
     };
     let rels = super::read_part_bytes(name, &mut archive, "xl/_rels/workbook.xml.rels")?.unwrap_or_default();
     let rels = relationships(&rels).map_err(|e| corrupt(format!("xl/_rels/workbook.xml.rels: {e}")))?;
