@@ -935,7 +935,12 @@ struct Fixed {
 }
 
 fn fix(args: FixArgs) -> Result<ExitCode, String> {
-    let files = collect_files(&args.paths)?;
+    // A folder fixed before holds its corrected copies (NAME.fixed.EXT): outputs, not reports to fix once more
+    // into NAME.fixed.fixed.EXT. A copy named on the command line is fixed all the same.
+    let files: Vec<PathBuf> = collect_files(&args.paths)?
+        .into_iter()
+        .filter(|f| args.paths.contains(f) || !f.file_stem().is_some_and(|s| s.to_string_lossy().ends_with(".fixed")))
+        .collect();
     if let Some(dir) = &args.output_dir {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
     }
@@ -1036,7 +1041,11 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
         out.write_all(done.before.as_bytes()).map_err(output_error)?;
         if let Some((path, rendered)) = &done.output {
             let written = if path.exists() && !args.force {
-                Err(format!("{}: exists; pass --force to overwrite it", path.display()))
+                Err(if zh {
+                    format!("{}：已存在；加 --force 可覆盖", path.display())
+                } else {
+                    format!("{}: exists; pass --force to overwrite it", path.display())
+                })
             } else {
                 match rendered {
                     Ok(bytes) => export::write_atomically(path, bytes).map_err(|e| e.to_string()),

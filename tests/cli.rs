@@ -117,6 +117,23 @@ fn an_unreadable_file_is_explained_in_the_language_of_the_run() {
 }
 
 #[test]
+fn fixing_a_folder_again_leaves_its_corrected_copies_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("fixtures/xlsx/row-total-off-by-one.xlsx", dir.path().join("a.xlsx")).unwrap();
+    let d = dir.path().to_str().unwrap();
+    gongkai().args(["fix", "--unsafe-fixes", d]).assert().code(0);
+    let again = gongkai().args(["fix", "--unsafe-fixes", d]).output().unwrap();
+    assert_eq!(again.status.code(), Some(2), "the first copy is not overwritten without --force");
+    let said = format!("{}{}", stdout(&again), String::from_utf8_lossy(&again.stderr));
+    assert!(said.contains("a.fixed.xlsx：已存在；加 --force 可覆盖"), "{said}");
+    assert!(!said.contains("a.fixed.xlsx: "), "the copy is not read as a report to fix: {said}");
+    gongkai().args(["fix", "--unsafe-fixes", "--force", d]).assert().code(0);
+    let names: Vec<String> =
+        std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     gongkai().args(["check", "no/such/file.xlsx"]).assert().code(2);
     gongkai().args(["check", "--output-format", "xml", "fixtures/xlsx/clean-one-sheet.xlsx"]).assert().code(2);
