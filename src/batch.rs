@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use crate::export::{self, ExportError, Format};
+use crate::import::ImportError;
 use crate::lint::{self, Diagnostic, Lang, Selection, Severity};
 use crate::model::Report;
 use crate::spill::{Span, Spill, SpillReader};
@@ -93,6 +94,8 @@ pub struct Options {
     pub configs: std::sync::Arc<crate::config::Configs>,
     /// Findings accepted by a baseline (`check --write-baseline`): left out of the dataset and the counts.
     pub baseline: Option<std::sync::Arc<crate::baseline::Baseline>>,
+    /// The language of the messages in `diagnostics.jsonl` and `summary.csv`.
+    pub lang: Lang,
 }
 
 /// How a report ended.
@@ -296,31 +299,43 @@ fn decode_member_name(raw: &[u8]) -> String {
 }
 
 /// The bytes of an item: the file, or the zip member read through the worker's own open archive.
-fn read_item(item: &Item, archives: &mut BTreeMap<PathBuf, zip::ZipArchive<std::fs::File>>) -> Result<Vec<u8>, String> {
+fn read_item(
+    item: &Item,
+    archives: &mut BTreeMap<PathBuf, zip::ZipArchive<std::fs::File>>,
+) -> Result<Vec<u8>, ImportError> {
+    let path = || item.id.clone();
+    let io = |source| ImportError::Io { path: path(), source };
+    let too_big = |len: u64| ImportError::Limit {
+        path: path(),
+        limit: format!("{len} bytes, more than {} MiB", crate::import::limits::MAX_FILE_BYTES >> 20),
+    };
     match &item.source {
-        Source::File(path) => {
-            let len = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+        Source::File(file) => {
+            let len = std::fs::metadata(file).map_err(io)?.len();
             if len > crate::import::limits::MAX_FILE_BYTES {
-                return Err(format!(
-                    "{len} bytes, more than the {} MiB limit",
-                    crate::import::limits::MAX_FILE_BYTES >> 20
-                ));
+                return Err(too_big(len));
             }
-            std::fs::read(path).map_err(|e| e.to_string())
+            std::fs::read(file).map_err(io)
         }
         Source::Member { archive, index } => {
+            let damaged = |e: zip::result::ZipError| ImportError::Corrupt {
+                path: path(),
+                detail: format!("{} ({e})", archive.display()),
+            };
             if !archives.contains_key(archive) {
-                let file = std::fs::File::open(archive).map_err(|e| e.to_string())?;
-                let zip = zip::ZipArchive::new(file).map_err(|e| e.to_string())?;
+                let file = std::fs::File::open(archive).map_err(io)?;
+                let zip = zip::ZipArchive::new(file).map_err(damaged)?;
                 archives.insert(archive.clone(), zip);
             }
-            let zip = archives.get_mut(archive).ok_or("archive not open")?;
-            let entry = zip.by_index(*index).map_err(|e| e.to_string())?;
+            let zip = archives
+                .get_mut(archive)
+                .ok_or_else(|| ImportError::Internal { path: path(), detail: "archive not open".into() })?;
+            let entry = zip.by_index(*index).map_err(damaged)?;
             if entry.size() > crate::import::limits::MAX_FILE_BYTES {
-                return Err(format!("member of {} bytes, more than the limit", entry.size()));
+                return Err(too_big(entry.size()));
             }
             let mut bytes = Vec::with_capacity(entry.size() as usize);
-            entry.take(crate::import::limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+            entry.take(crate::import::limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
             Ok(bytes)
         }
     }
@@ -547,7 +562,7 @@ pub fn run(
                 });
                 let mut lines = Vec::new();
                 for d in &ds {
-                    write_diagnostic(&mut lines, &item.id, report, d);
+                    write_diagnostic(&mut lines, &item.id, report, d, options.lang);
                 }
                 (*c, ds, lines)
             })
@@ -648,14 +663,15 @@ fn process(
 ) -> Row {
     let bytes = match read_item(item, archives) {
         Ok(b) => b,
-        Err(e) => return blank_row(item, Status::Unreadable, e),
+        Err(e) => return blank_row(item, Status::Unreadable, e.reason_in(options.lang)),
     };
     let outcome =
         std::panic::catch_unwind(AssertUnwindSafe(|| process_bytes(item, &bytes, options, sinks, written, current)));
     match outcome {
         Ok(row) => row,
         Err(panic) => {
-            blank_row(item, Status::Failed, format!("internal error (please report): {}", panic_message(&*panic)))
+            let failure = ImportError::Internal { path: item.id.clone(), detail: panic_message(&*panic) };
+            blank_row(item, Status::Failed, failure.reason_in(options.lang))
         }
     }
 }
@@ -670,7 +686,7 @@ fn process_bytes(
 ) -> Row {
     let mut report = match crate::import::read_bytes(&item.id, bytes) {
         Ok(r) => r,
-        Err(e) => return blank_row(item, Status::Unreadable, e.reason_in(Lang::Zh)),
+        Err(e) => return blank_row(item, Status::Unreadable, e.reason_in(options.lang)),
     };
     failpoint(&item.id);
     if let Some(config) = options.config_of(item) {
@@ -726,7 +742,7 @@ fn process_bytes(
     // Serialised before taking the lock, so that workers wait for each other only to copy bytes.
     let mut lines = Vec::new();
     for d in &diagnostics {
-        write_diagnostic(&mut lines, &item.id, &report, d);
+        write_diagnostic(&mut lines, &item.id, &report, d, options.lang);
     }
     if let Ok(mut s) = sinks.lock() {
         let _ = s.values.write_all(&values);
@@ -735,8 +751,8 @@ fn process_bytes(
     row
 }
 
-fn write_diagnostic(out: &mut impl Write, id: &str, report: &Report, d: &Diagnostic) {
-    let mut value = crate::render::json_diagnostic(report, d, Lang::Zh);
+fn write_diagnostic(out: &mut impl Write, id: &str, report: &Report, d: &Diagnostic, lang: Lang) {
+    let mut value = crate::render::json_diagnostic(report, d, lang);
     if let Some(obj) = value.as_object_mut() {
         obj.insert("report_id".into(), serde_json::Value::from(id));
     }

@@ -128,6 +128,9 @@ struct BatchArgs {
     /// and the exit code.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Message language: of the run's summary, and of the messages in diagnostics.jsonl and summary.csv.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -846,6 +849,8 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
             return Err(format!("unknown rule `{code}` in --select/--ignore (see `gongkai rules`)"));
         }
     }
+    let lang: Lang = args.lang.into();
+    let zh = lang == Lang::Zh;
     let items = gongkai::batch::collect(&args.inputs).map_err(|e| e.to_string())?;
     let options = gongkai::batch::Options {
         out_dir: args.output_dir.clone(),
@@ -854,6 +859,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
         selection: Selection { select: args.select.clone(), ignore: args.ignore.clone() },
         configs: std::sync::Arc::default(),
         baseline: args.baseline.as_deref().map(gongkai::baseline::Baseline::load).transpose()?.map(std::sync::Arc::new),
+        lang,
     };
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     {
@@ -878,35 +884,67 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
         bar.inc(1);
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         if p.status == gongkai::batch::Status::Failed {
-            bar.suspend(|| eprintln!("gongkai: {}: internal error, recorded in summary.csv", p.id));
+            bar.suspend(|| {
+                if zh {
+                    eprintln!("gongkai: {}: 内部错误，已记入 summary.csv", p.id);
+                } else {
+                    eprintln!("gongkai: {}: internal error, recorded in summary.csv", p.id);
+                }
+            });
         }
         // Without a terminal: a quiet line each time another tenth is done (the last one at the end).
         if !terminal && n * 10 / total.max(1) != (n - 1) * 10 / total.max(1) {
-            let secs = start.elapsed().as_secs_f64().max(1e-9);
-            eprintln!("{n}/{total} reports, {:.0}/s", n as f64 / secs);
+            let rate = n as f64 / start.elapsed().as_secs_f64().max(1e-9);
+            if zh {
+                eprintln!("{n}/{total} 份，每秒 {rate:.0} 份");
+            } else {
+                eprintln!("{n}/{total} reports, {rate:.0}/s");
+            }
         }
     };
     let totals = gongkai::batch::run(&items, &options, &stop, &progress).map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     let secs = start.elapsed().as_secs_f64();
-    println!(
-        "{} files in {secs:.1} s ({:.0}/s): {} ok, {} with errors, {} unreadable, {} failed; {} files written, {} up to date",
-        totals.files,
-        totals.files as f64 / secs.max(1e-9),
-        totals.ok,
-        totals.with_errors,
-        totals.unreadable,
-        totals.failed,
-        totals.written,
-        totals.up_to_date
-    );
-    if !totals.top_codes.is_empty() {
-        let top: Vec<String> = totals.top_codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
-        println!("top rules: {}", top.join(", "));
+    let rate = totals.files as f64 / secs.max(1e-9);
+    let top: Vec<String> = totals.top_codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    let dataset = args.output_dir.join("summary.csv");
+    if zh {
+        println!(
+            "{} 个文件，用时 {secs:.1} 秒（每秒 {rate:.0} 个）：{} 个无错误，{} 个有错误，{} 个无法读取，{} 个处理失败；写入 {} 个文件，{} 个已是最新",
+            totals.files,
+            totals.ok,
+            totals.with_errors,
+            totals.unreadable,
+            totals.failed,
+            totals.written,
+            totals.up_to_date
+        );
+        if !top.is_empty() {
+            println!("最常见的规则：{}", top.join("，"));
+        }
+        println!("数据集：{}", dataset.display());
+    } else {
+        println!(
+            "{} files in {secs:.1} s ({rate:.0}/s): {} ok, {} with errors, {} unreadable, {} failed; {} files written, {} up to date",
+            totals.files,
+            totals.ok,
+            totals.with_errors,
+            totals.unreadable,
+            totals.failed,
+            totals.written,
+            totals.up_to_date
+        );
+        if !top.is_empty() {
+            println!("top rules: {}", top.join(", "));
+        }
+        println!("dataset: {}", dataset.display());
     }
-    println!("dataset: {}", args.output_dir.join("summary.csv").display());
     if totals.interrupted {
-        eprintln!("gongkai: interrupted; the dataset covers the reports finished so far");
+        if zh {
+            eprintln!("gongkai: 已中断；数据集只含已处理完的年报");
+        } else {
+            eprintln!("gongkai: interrupted; the dataset covers the reports finished so far");
+        }
         return Ok(ExitCode::from(2));
     }
     Ok(if totals.with_errors + totals.unreadable + totals.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
