@@ -229,8 +229,6 @@ pub struct Totals {
 pub enum BatchError {
     #[error("{0}: cannot read the input: {1}")]
     Input(String, std::io::Error),
-    #[error("{0}: not a readable zip archive: {1}")]
-    Archive(String, String),
     #[error(transparent)]
     Output(#[from] ExportError),
     #[error("{0}: cannot write: {1}")]
@@ -243,44 +241,34 @@ pub enum BatchError {
 /// plain files as given. Sorted, so that runs are reproducible.
 ///
 /// # Errors
-/// [`BatchError::Input`] when an input does not exist, [`BatchError::Archive`] for a zip that cannot be opened.
+/// [`BatchError::Input`] when an input does not exist.
 pub fn collect(inputs: &[PathBuf]) -> Result<Vec<Item>, BatchError> {
     let mut items = Vec::new();
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|e| BatchError::Input(input.display().to_string(), e))?;
-        let is_zip = input.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("zip"));
         if meta.is_dir() {
-            let mut found: Vec<Item> = walkdir::WalkDir::new(input)
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file() && crate::import::is_report_name(&e.path().to_string_lossy()))
-                .map(|e| Item {
-                    id: e.path().strip_prefix(input).unwrap_or(e.path()).to_string_lossy().into_owned(),
-                    modified: e.metadata().ok().and_then(|m| m.modified().ok()),
-                    source: Source::File(e.into_path()),
-                })
-                .collect();
+            // Archives keep zips inside folders as often as reports: a zip found on the way is read like one given.
+            let mut found: Vec<Item> = Vec::new();
+            for entry in walkdir::WalkDir::new(input).into_iter().filter_map(Result::ok) {
+                let path = entry.path();
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let id = path.strip_prefix(input).unwrap_or(path).to_string_lossy().into_owned();
+                let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
+                if is_zip(path) {
+                    let prefix = Path::new(&id).with_extension("").to_string_lossy().into_owned();
+                    found.extend(archive_items(path, &prefix, &id, modified));
+                } else if crate::import::is_report_name(&path.to_string_lossy()) {
+                    found.push(Item { id, modified, source: Source::File(entry.into_path()) });
+                }
+            }
             found.sort_by(|a, b| a.id.cmp(&b.id));
             items.extend(found);
-        } else if is_zip {
-            let file = std::fs::File::open(input).map_err(|e| BatchError::Input(input.display().to_string(), e))?;
-            let archive = zip::ZipArchive::new(std::io::BufReader::new(file))
-                .map_err(|e| BatchError::Archive(input.display().to_string(), e.to_string()))?;
+        } else if is_zip(input) {
             let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("archive");
-            let mut found: Vec<Item> = archive
-                .file_names_raw()
-                .enumerate()
-                .filter_map(|(index, raw)| {
-                    let name = decode_member_name(raw);
-                    (crate::import::is_report_name(&name) && !name.ends_with('/')).then(|| Item {
-                        id: format!("{stem}/{name}"),
-                        modified: meta.modified().ok(),
-                        source: Source::Member { archive: input.clone(), index },
-                    })
-                })
-                .collect();
-            found.sort_by(|a, b| a.id.cmp(&b.id));
-            items.extend(found);
+            let name = input.file_name().map_or_else(|| stem.to_string(), |n| n.to_string_lossy().into_owned());
+            items.extend(archive_items(input, stem, &name, meta.modified().ok()));
         } else {
             let name =
                 input.file_name().map_or_else(|| input.display().to_string(), |n| n.to_string_lossy().into_owned());
@@ -288,6 +276,35 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<Item>, BatchError> {
         }
     }
     Ok(items)
+}
+
+fn is_zip(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+/// The reports of a zip archive, as items `PREFIX/member`, in member order by name. A zip that cannot be opened is
+/// one item (`ID`, the zip itself), which the run then reports as unreadable with the reason: one bad archive does
+/// not stop the others.
+fn archive_items(archive: &Path, prefix: &str, id: &str, modified: Option<std::time::SystemTime>) -> Vec<Item> {
+    let opened =
+        std::fs::File::open(archive).ok().and_then(|file| zip::ZipArchive::new(std::io::BufReader::new(file)).ok());
+    let Some(zip) = opened else {
+        return vec![Item { id: id.to_string(), modified, source: Source::File(archive.to_path_buf()) }];
+    };
+    let mut found: Vec<Item> = zip
+        .file_names_raw()
+        .enumerate()
+        .filter_map(|(index, raw)| {
+            let name = decode_member_name(raw);
+            (crate::import::is_report_name(&name) && !name.ends_with('/')).then(|| Item {
+                id: format!("{prefix}/{name}"),
+                modified,
+                source: Source::Member { archive: archive.to_path_buf(), index },
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| a.id.cmp(&b.id));
+    found
 }
 
 /// Zip member names are UTF-8 when flagged so, and GBK in archives made on Chinese Windows.

@@ -446,6 +446,38 @@ fn batch_reads_folders_and_zips_isolates_failures_and_writes_a_dataset() {
 }
 
 #[test]
+fn batch_reads_the_zips_inside_a_folder_and_reports_a_broken_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("archive");
+    std::fs::create_dir_all(tree.join("2023")).unwrap();
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(tree.join("2023/市外办.zip")).unwrap());
+        zip.start_file("年报/wrong.xlsx", zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut zip, &std::fs::read("fixtures/xlsx/row-total-off-by-one.xlsx").unwrap())
+            .unwrap();
+        zip.finish().unwrap();
+    }
+    std::fs::copy("fixtures/bad/truncated.docx", tree.join("2023/broken.zip")).unwrap();
+    std::fs::copy("fixtures/xlsx/clean-one-sheet.xlsx", tree.join("clean.xlsx")).unwrap();
+    // A broken zip given by name is a row too: the run goes on.
+    let given = dir.path().join("given.zip");
+    std::fs::write(&given, b"PK\x03\x04 not really").unwrap();
+    let out = dir.path().join("out");
+    let run = gongkai()
+        .args(["batch", "-o", out.to_str().unwrap(), given.to_str().unwrap(), tree.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", stdout(&run));
+    let rows = read_csv(&out.join("summary.csv"));
+    let status = |id: &str| rows.iter().find(|r| r[0] == id).map(|r| r[5].as_str());
+    assert_eq!(status("2023/市外办/年报/wrong.xlsx"), Some("errors"), "{rows:?}");
+    assert_eq!(status("2023/broken.zip"), Some("unreadable"), "{rows:?}");
+    assert_eq!(status("clean.xlsx"), Some("ok"), "{rows:?}");
+    assert_eq!(status("given.zip"), Some("unreadable"), "{rows:?}");
+    assert!(out.join("2023/市外办/年报/wrong.xlsx.json").exists());
+}
+
+#[test]
 fn check_isolates_a_file_that_trips_a_bug() {
     let out = gongkai()
         .env("GONGKAI_TEST_PANIC_ON", "clean-one-sheet.xlsx")
