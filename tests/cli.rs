@@ -478,6 +478,25 @@ fn batch_reads_the_zips_inside_a_folder_and_reports_a_broken_one() {
 }
 
 #[test]
+fn check_given_an_archive_of_reports_points_to_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("收到的年报.zip");
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+        for name in ["a.xlsx", "b/c.docx"] {
+            zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut zip, b"x").unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let out = gongkai().args(["check", "--output-format", "json", zip_path.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let help = doc["files"][0]["error"]["help"].as_str().unwrap();
+    assert!(help.contains("装有 2 个文件的压缩包：请用 gongkai batch 处理"), "{help}");
+}
+
+#[test]
 fn check_isolates_a_file_that_trips_a_bug() {
     let out = gongkai()
         .env("GONGKAI_TEST_PANIC_ON", "clean-one-sheet.xlsx")

@@ -418,7 +418,20 @@ pub(crate) type Archive<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
 
 /// Open a zip, enforce the container limits, and tell a Word document from a workbook.
 fn zip_kind<'a>(name: &str, bytes: &'a [u8]) -> Result<(InputKind, Archive<'a>), ImportError> {
-    let archive = open_zip(name, bytes)?;
+    let archive = match open_zip(name, bytes) {
+        Ok(archive) => archive,
+        // An archive of many reports trips a document's limits: say what it is rather than which limit.
+        Err(limit @ ImportError::Limit { .. }) => {
+            let names: Vec<String> = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+                .map(|a| {
+                    let names = a.file_names_raw().take(limits::MAX_ZIP_ENTRIES * 10);
+                    names.map(|n| String::from_utf8_lossy(n).to_ascii_lowercase()).collect()
+                })
+                .unwrap_or_default();
+            return Err(archive_of_reports(name, &names).unwrap_or(limit));
+        }
+        Err(other) => return Err(other),
+    };
     let names: Vec<String> =
         archive.file_names_raw().map(|n| String::from_utf8_lossy(n).to_ascii_lowercase()).collect();
     if names.iter().any(|n| n == "word/document.xml") {
@@ -434,14 +447,27 @@ fn zip_kind<'a>(name: &str, bytes: &'a [u8]) -> Result<(InputKind, Archive<'a>),
             ),
         })
     } else {
-        Err(ImportError::NotADocument {
+        Err(archive_of_reports(name, &names).unwrap_or_else(|| ImportError::NotADocument {
             path: name.to_string(),
             hint: Words::fixed(
                 "this zip holds neither word/document.xml nor xl/workbook.xml",
                 "压缩包中既没有 word/document.xml，也没有 xl/workbook.xml",
             ),
-        })
+        }))
     }
+}
+
+/// A zip of reports (not one document): `batch` reads such archives, `check` and `fix` take files.
+fn archive_of_reports(name: &str, member_names: &[String]) -> Option<ImportError> {
+    let is_document = member_names.iter().any(|n| n == "word/document.xml" || n == "xl/workbook.xml");
+    let reports = member_names.iter().filter(|n| is_report_name(n) && !n.ends_with('/')).count();
+    (!is_document && reports > 0).then(|| ImportError::NotADocument {
+        path: name.to_string(),
+        hint: Words::owned(
+            format!("it is an archive of {reports} files: run `gongkai batch` on it, or unpack it"),
+            format!("这是装有 {reports} 个文件的压缩包：请用 gongkai batch 处理，或先解压"),
+        ),
+    })
 }
 
 /// Open a zip archive over bytes and check its entry count, declared sizes and compression ratios.
