@@ -870,10 +870,20 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
     let terminal = std::io::stderr().is_terminal();
     let bar = indicatif::ProgressBar::new(items.len() as u64);
     if terminal {
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} ETA {eta} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
+        let template = if zh {
+            "{bar:40} {pos}/{len} {rate} 剩余 {eta} {msg}"
+        } else {
+            "{bar:40} {pos}/{len} {rate} ETA {eta} {msg}"
+        };
+        // indicatif's own {per_sec} prints four decimals ("424.9101/s").
+        let style = indicatif::ProgressStyle::with_template(template)
+            .map(|style| {
+                style.with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0}/s", state.per_sec());
+                })
+            })
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
     } else {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
