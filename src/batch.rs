@@ -224,6 +224,40 @@ pub struct Totals {
     pub interrupted: bool,
 }
 
+impl Totals {
+    /// What a run prints at its end: the counts, the most frequent rules, where the dataset is.
+    pub fn report(&self, secs: f64, dataset: &Path, lang: Lang) -> String {
+        let rate = self.files as f64 / secs.max(1e-9);
+        let (counts, top, separator, dataset_label) = match lang {
+            Lang::Zh => (
+                format!(
+                    "{} 个文件，用时 {secs:.1} 秒（每秒 {rate:.0} 个）：{} 个无错误，{} 个有错误，{} 个无法读取，{} 个处理失败；写入 {} 个文件，{} 个已是最新",
+                    self.files, self.ok, self.with_errors, self.unreadable, self.failed, self.written, self.up_to_date
+                ),
+                "最常见的规则：",
+                "，",
+                "数据集：",
+            ),
+            Lang::En => (
+                format!(
+                    "{} files in {secs:.1} s ({rate:.0}/s): {} ok, {} with errors, {} unreadable, {} failed; {} files written, {} up to date",
+                    self.files, self.ok, self.with_errors, self.unreadable, self.failed, self.written, self.up_to_date
+                ),
+                "top rules: ",
+                ", ",
+                "dataset: ",
+            ),
+        };
+        let mut out = counts + "\n";
+        if !self.top_codes.is_empty() {
+            let codes: Vec<String> = self.top_codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+            let _ = writeln!(out, "{top}{}", codes.join(separator));
+        }
+        let _ = writeln!(out, "{dataset_label}{}", dataset.display());
+        out
+    }
+}
+
 /// Why a run could not start or finish.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {

@@ -914,41 +914,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
     };
     let totals = gongkai::batch::run(&items, &options, &stop, &progress).map_err(|e| e.to_string())?;
     bar.finish_and_clear();
-    let secs = start.elapsed().as_secs_f64();
-    let rate = totals.files as f64 / secs.max(1e-9);
-    let top: Vec<String> = totals.top_codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
-    let dataset = args.output_dir.join("summary.csv");
-    if zh {
-        println!(
-            "{} 个文件，用时 {secs:.1} 秒（每秒 {rate:.0} 个）：{} 个无错误，{} 个有错误，{} 个无法读取，{} 个处理失败；写入 {} 个文件，{} 个已是最新",
-            totals.files,
-            totals.ok,
-            totals.with_errors,
-            totals.unreadable,
-            totals.failed,
-            totals.written,
-            totals.up_to_date
-        );
-        if !top.is_empty() {
-            println!("最常见的规则：{}", top.join("，"));
-        }
-        println!("数据集：{}", dataset.display());
-    } else {
-        println!(
-            "{} files in {secs:.1} s ({rate:.0}/s): {} ok, {} with errors, {} unreadable, {} failed; {} files written, {} up to date",
-            totals.files,
-            totals.ok,
-            totals.with_errors,
-            totals.unreadable,
-            totals.failed,
-            totals.written,
-            totals.up_to_date
-        );
-        if !top.is_empty() {
-            println!("top rules: {}", top.join(", "));
-        }
-        println!("dataset: {}", dataset.display());
-    }
+    print!("{}", totals.report(start.elapsed().as_secs_f64(), &args.output_dir.join("summary.csv"), lang));
     if totals.interrupted {
         if zh {
             eprintln!("gongkai: 已中断；数据集只含已处理完的年报");
