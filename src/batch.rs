@@ -240,8 +240,14 @@ impl Totals {
             ),
             Lang::En => (
                 format!(
-                    "{} files in {secs:.1} s ({rate:.0}/s): {} ok, {} with errors, {} unreadable, {} failed; {} files written, {} up to date",
-                    self.files, self.ok, self.with_errors, self.unreadable, self.failed, self.written, self.up_to_date
+                    "{} in {secs:.1} s ({rate:.0}/s): {} ok, {} with errors, {} unreadable, {} failed; {} written, {} up to date",
+                    crate::render::counted(self.files, "file", "files"),
+                    self.ok,
+                    self.with_errors,
+                    self.unreadable,
+                    self.failed,
+                    crate::render::counted(self.written, "file", "files"),
+                    self.up_to_date
                 ),
                 "top rules: ",
                 ", ",

@@ -462,21 +462,22 @@ impl Summary {
                 "检查了 {} 个文件：{} 个错误，{} 个警告，{} 条提示；{} 个文件无法读取；{} 项可自动修复",
                 self.files, self.errors, self.warnings, self.infos, self.unreadable, self.fixable
             ),
-            Lang::En => {
-                let n =
-                    |count: usize, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
-                format!(
-                    "checked {}: {}, {}, {}; {} unreadable; {} fixable",
-                    n(self.files, "file", "files"),
-                    n(self.errors, "error", "errors"),
-                    n(self.warnings, "warning", "warnings"),
-                    n(self.infos, "info", "infos"),
-                    self.unreadable,
-                    self.fixable
-                )
-            }
+            Lang::En => format!(
+                "checked {}: {}, {}, {}; {} unreadable; {} fixable",
+                counted(self.files, "file", "files"),
+                counted(self.errors, "error", "errors"),
+                counted(self.warnings, "warning", "warnings"),
+                counted(self.infos, "info", "infos"),
+                self.unreadable,
+                self.fixable
+            ),
         }
     }
+}
+
+/// `1 file`, `2 files`: a count with its English noun.
+pub(crate) fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// How many findings each rule made (`check --statistics`); files that could not be read count as `E000`.
