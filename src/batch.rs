@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -322,81 +322,58 @@ fn is_zip(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
 
-/// The reports of a zip archive, as items `PREFIX/member`, in member order by name. A zip that cannot be opened is
-/// one item (`ID`, the zip itself), which the run then reports as unreadable with the reason: one bad archive does
-/// not stop the others.
+/// The reports of a zip archive, as items `PREFIX/member`, in member order by name. A zip that cannot be opened, or
+/// is one document, is one item (`ID`, the zip itself), which is then read as a file: one bad archive does not stop
+/// the others.
 fn archive_items(archive: &Path, prefix: &str, id: &str, modified: Option<std::time::SystemTime>) -> Vec<Item> {
-    let opened =
-        std::fs::File::open(archive).ok().and_then(|file| zip::ZipArchive::new(std::io::BufReader::new(file)).ok());
-    let Some(zip) = opened else {
+    let Some(zip) = crate::import::ZipOfReports::open(archive) else {
         return vec![Item { id: id.to_string(), modified, source: Source::File(archive.to_path_buf()) }];
     };
     let mut found: Vec<Item> = zip
-        .file_names_raw()
-        .enumerate()
-        .filter_map(|(index, raw)| {
-            let name = decode_member_name(raw);
-            (crate::import::is_report_name(&name) && !name.ends_with('/')).then(|| Item {
-                id: format!("{prefix}/{name}"),
-                modified,
-                source: Source::Member { archive: archive.to_path_buf(), index },
-            })
+        .members()
+        .into_iter()
+        .map(|(index, name)| Item {
+            id: format!("{prefix}/{name}"),
+            modified,
+            source: Source::Member { archive: archive.to_path_buf(), index },
         })
         .collect();
     found.sort_by(|a, b| a.id.cmp(&b.id));
     found
 }
 
-/// Zip member names are UTF-8 when flagged so, and GBK in archives made on Chinese Windows.
-fn decode_member_name(raw: &[u8]) -> String {
-    match std::str::from_utf8(raw) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030.decode(raw).0.into_owned(),
-    }
-}
-
 /// The bytes of an item: the file, or the zip member read through the worker's own open archive.
-fn read_item(
-    item: &Item,
-    archives: &mut BTreeMap<PathBuf, zip::ZipArchive<std::fs::File>>,
-) -> Result<Vec<u8>, ImportError> {
-    let path = || item.id.clone();
-    let io = |source| ImportError::Io { path: path(), source };
-    let too_big = |len: u64| ImportError::Limit {
-        path: path(),
-        limit: format!("{len} bytes, more than {} MiB", crate::import::limits::MAX_FILE_BYTES >> 20),
-    };
+fn read_item(item: &Item, archives: &mut Archives) -> Result<Vec<u8>, ImportError> {
     match &item.source {
         Source::File(file) => {
+            let io = |source| ImportError::Io { path: item.id.clone(), source };
             let len = std::fs::metadata(file).map_err(io)?.len();
             if len > crate::import::limits::MAX_FILE_BYTES {
-                return Err(too_big(len));
+                return Err(ImportError::Limit {
+                    path: item.id.clone(),
+                    limit: format!("{len} bytes, more than {} MiB", crate::import::limits::MAX_FILE_BYTES >> 20),
+                });
             }
             std::fs::read(file).map_err(io)
         }
         Source::Member { archive, index } => {
-            let damaged = |e: zip::result::ZipError| ImportError::Corrupt {
-                path: path(),
-                detail: format!("{} ({e})", archive.display()),
-            };
             if !archives.contains_key(archive) {
-                let file = std::fs::File::open(archive).map_err(io)?;
-                let zip = zip::ZipArchive::new(file).map_err(damaged)?;
+                let zip = crate::import::ZipOfReports::open(archive).ok_or_else(|| ImportError::Corrupt {
+                    path: item.id.clone(),
+                    detail: format!("{}: the archive cannot be opened any more", archive.display()),
+                })?;
                 archives.insert(archive.clone(), zip);
             }
-            let zip = archives
-                .get_mut(archive)
-                .ok_or_else(|| ImportError::Internal { path: path(), detail: "archive not open".into() })?;
-            let entry = zip.by_index(*index).map_err(damaged)?;
-            if entry.size() > crate::import::limits::MAX_FILE_BYTES {
-                return Err(too_big(entry.size()));
+            match archives.get_mut(archive) {
+                Some(zip) => zip.bytes(*index, &item.id),
+                None => Err(ImportError::Internal { path: item.id.clone(), detail: "archive not open".into() }),
             }
-            let mut bytes = Vec::with_capacity(entry.size() as usize);
-            entry.take(crate::import::limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
-            Ok(bytes)
         }
     }
 }
+
+/// The archives a worker has open, by path.
+type Archives = BTreeMap<PathBuf, crate::import::ZipOfReports>;
 
 /// Where an item's output in a format goes: the input tree mirrored under the output folder.
 pub fn output_path(out_dir: &Path, id: &str, format: Format) -> PathBuf {
@@ -713,7 +690,7 @@ fn blank_row(item: &Item, status: Status, message: String) -> Row {
 fn process(
     item: &Item,
     options: &Options,
-    archives: &mut BTreeMap<PathBuf, zip::ZipArchive<std::fs::File>>,
+    archives: &mut Archives,
     sinks: &Mutex<Sinks>,
     written: &std::sync::atomic::AtomicUsize,
     current: &std::sync::atomic::AtomicUsize,

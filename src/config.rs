@@ -283,7 +283,12 @@ impl Configs {
         if let Some(found) = self.lock().get(given) {
             return Ok(found.clone());
         }
-        let resolved = std::fs::canonicalize(given).unwrap_or_else(|_| given.to_path_buf());
+        // A zip member's folder (`ARCHIVE.zip/2023`) does not exist: its nearest real folder is resolved instead.
+        let resolved = given
+            .ancestors()
+            .find_map(|a| std::fs::canonicalize(a).ok().map(|real| (a, real)))
+            .and_then(|(a, real)| given.strip_prefix(a).ok().map(|rest| real.join(rest)))
+            .unwrap_or_else(|| given.to_path_buf());
         let found = self.for_dir(&resolved)?;
         self.lock().insert(given.to_path_buf(), found.clone());
         Ok(found)

@@ -294,12 +294,55 @@ fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
+/// The zip archives of reports among the paths given, opened up: each member becomes the path
+/// `ARCHIVE.zip/MEMBER` in the list, mapped to the archive and the member's index. A zip that is one document, or
+/// cannot be opened, stays a file (reading it says what is wrong).
+type Members = rustc_hash::FxHashMap<PathBuf, (PathBuf, usize)>;
+
+fn open_archives(paths: &[PathBuf], files: Vec<PathBuf>) -> (Vec<PathBuf>, Members) {
+    let mut members = Members::default();
+    let mut out = Vec::with_capacity(files.len());
+    for file in files {
+        let given = paths.contains(&file) && file.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        match given.then(|| gongkai::import::ZipOfReports::open(&file)).flatten() {
+            Some(archive) => {
+                for (index, name) in archive.members() {
+                    let path = file.join(&name);
+                    members.insert(path.clone(), (file.clone(), index));
+                    out.push(path);
+                }
+            }
+            None => out.push(file),
+        }
+    }
+    (out, members)
+}
+
+thread_local! {
+    /// The archive a checking thread read its last member from: members come in order, so it is opened once.
+    static OPEN_ARCHIVE: std::cell::RefCell<Option<gongkai::import::ZipOfReports>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Read member `index` of `archive` through the thread's open archive.
+fn read_member(archive: &Path, index: usize) -> Result<gongkai::model::Report, gongkai::import::ImportError> {
+    OPEN_ARCHIVE.with_borrow_mut(|open| {
+        if open.as_ref().is_none_or(|a| a.path() != archive) {
+            *open = gongkai::import::ZipOfReports::open(archive);
+        }
+        match open.as_mut() {
+            Some(zip) => zip.read(index),
+            // The archive changed since it was listed: read it as a file, which says what is wrong with it now.
+            None => gongkai::import::read(archive),
+        }
+    })
+}
+
 fn is_report_file(path: &Path) -> bool {
     gongkai::import::is_report_name(&path.to_string_lossy())
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode, String> {
-    let files = collect_files(&args.paths)?;
+    let (files, members) = open_archives(&args.paths, collect_files(&args.paths)?);
     let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
     for code in args.select.iter().chain(args.ignore.iter()) {
         if !lint::rules::ALL.iter().any(|r| r.code.starts_with(code.as_str()) || r.name == code) {
@@ -327,7 +370,10 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         found
     };
     let read_one = |path: &PathBuf| -> Result<gongkai::model::Report, gongkai::import::ImportError> {
-        let mut report = gongkai::import::read(path)?;
+        let mut report = match members.get(path) {
+            Some((archive, index)) => read_member(archive, *index)?,
+            None => gongkai::import::read(path)?,
+        };
         gongkai::batch::failpoint(&report.path);
         match config_of(path) {
             Some(config) => config.give(&mut report.meta, org_type),

@@ -478,22 +478,34 @@ fn batch_reads_the_zips_inside_a_folder_and_reports_a_broken_one() {
 }
 
 #[test]
-fn check_given_an_archive_of_reports_points_to_batch() {
+fn check_reads_a_zip_of_reports_and_fix_asks_for_it_unpacked() {
     let dir = tempfile::tempdir().unwrap();
     let zip_path = dir.path().join("收到的年报.zip");
     {
         let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
-        for name in ["a.xlsx", "b/c.docx"] {
+        for (name, src) in [
+            ("a.xlsx", "fixtures/xlsx/row-total-off-by-one.xlsx"),
+            ("b/c.docx", "fixtures/docx/clean-python-docx.docx"),
+        ] {
             zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-            std::io::Write::write_all(&mut zip, b"x").unwrap();
+            std::io::Write::write_all(&mut zip, &std::fs::read(src).unwrap()).unwrap();
         }
         zip.finish().unwrap();
     }
-    let out = gongkai().args(["check", "--output-format", "json", zip_path.to_str().unwrap()]).output().unwrap();
+    let zip_arg = zip_path.to_str().unwrap();
+    let out = gongkai().args(["check", "--output-format", "json", zip_arg]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let help = doc["files"][0]["error"]["help"].as_str().unwrap();
-    assert!(help.contains("装有 2 个文件的压缩包：请用 gongkai batch 处理"), "{help}");
+    let paths: Vec<&str> = doc["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, [format!("{zip_arg}/a.xlsx"), format!("{zip_arg}/b/c.docx")]);
+    assert_eq!(doc["files"][0]["diagnostics"][0]["code"], "C303");
+    assert_eq!(doc["files"][1]["diagnostics"].as_array().unwrap().len(), 0, "{}", doc["files"][1]);
+    // A gongkai.toml beside the archive applies to its members.
+    std::fs::write(dir.path().join("gongkai.toml"), "ignore = [\"C3\"]\n").unwrap();
+    gongkai().args(["check", zip_arg]).assert().code(0);
+    let fixed = gongkai().args(["fix", zip_arg]).output().unwrap();
+    let said = stdout(&fixed);
+    assert!(said.contains("装有 2 个文件的压缩包") && said.contains("请先解压"), "{said}");
 }
 
 #[test]

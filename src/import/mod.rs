@@ -14,7 +14,7 @@ mod xlsx_xml;
 pub use xlsx::panic_is_expected;
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::lint::Lang;
 use crate::model::Report;
@@ -257,6 +257,89 @@ fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, ImportError> {
     Ok(bytes)
 }
 
+/// A zip archive of reports (not one document), open for reading its members one at a time.
+pub struct ZipOfReports {
+    path: PathBuf,
+    zip: zip::ZipArchive<std::io::BufReader<std::fs::File>>,
+    /// Member names by index, decoded.
+    names: Vec<String>,
+}
+
+impl ZipOfReports {
+    /// Open `path`: `None` when it is one Word or Excel document, holds no report, or cannot be opened as a zip
+    /// (reading it as a file then says what it is, or what is wrong).
+    pub fn open(path: &Path) -> Option<Self> {
+        let file = std::fs::File::open(path).ok()?;
+        let zip = zip::ZipArchive::new(std::io::BufReader::new(file)).ok()?;
+        let names: Vec<String> = zip.file_names_raw().map(member_name).collect();
+        let document = names
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case("word/document.xml") || n.eq_ignore_ascii_case("xl/workbook.xml"));
+        let reports = names.iter().any(|n| is_report_name(n) && !n.ends_with('/'));
+        (!document && reports).then(|| ZipOfReports { path: path.to_path_buf(), zip, names })
+    }
+
+    /// The archive's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The members that are reports, as (index, name), in name order.
+    pub fn members(&self) -> Vec<(usize, String)> {
+        let mut found: Vec<(usize, String)> =
+            (self.names.iter().cloned().enumerate()).filter(|(_, n)| is_report_name(n) && !n.ends_with('/')).collect();
+        found.sort_by(|a, b| a.1.cmp(&b.1));
+        found
+    }
+
+    /// The path a member's report has: `ARCHIVE.zip/MEMBER`.
+    pub fn member_path(&self, index: usize) -> String {
+        self.path.join(self.names.get(index).map_or("", String::as_str)).display().to_string()
+    }
+
+    /// The bytes of member `index` (from [`ZipOfReports::members`]), at most [`limits::MAX_FILE_BYTES`]; `name`
+    /// is the path errors give.
+    ///
+    /// # Errors
+    /// [`ImportError::Corrupt`] for a damaged member, [`ImportError::Limit`] for one over the limit.
+    pub fn bytes(&mut self, index: usize, name: &str) -> Result<Vec<u8>, ImportError> {
+        let entry = self.zip.by_index(index).map_err(|e| ImportError::Corrupt {
+            path: name.to_string(),
+            detail: format!("{} ({e})", self.path.display()),
+        })?;
+        if entry.size() > limits::MAX_FILE_BYTES {
+            return Err(ImportError::Limit {
+                path: name.to_string(),
+                limit: format!("{} bytes, more than {} MiB", entry.size(), limits::MAX_FILE_BYTES / 1024 / 1024),
+            });
+        }
+        let mut bytes = Vec::with_capacity(entry.size() as usize);
+        entry
+            .take(limits::MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| ImportError::Io { path: name.to_string(), source })?;
+        Ok(bytes)
+    }
+
+    /// Read member `index` (from [`ZipOfReports::members`]) as the report [`ZipOfReports::member_path`].
+    ///
+    /// # Errors
+    /// As [`read`].
+    pub fn read(&mut self, index: usize) -> Result<Report, ImportError> {
+        let name = self.member_path(index);
+        let bytes = self.bytes(index, &name)?;
+        read_bytes(&name, &bytes)
+    }
+}
+
+/// A zip member's name: UTF-8 when flagged so, GBK in archives made on Chinese Windows.
+pub fn member_name(raw: &[u8]) -> String {
+    match std::str::from_utf8(raw) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(raw).0.into_owned(),
+    }
+}
+
 /// Read a report from bytes; `name` is used in messages and as the report's path.
 ///
 /// # Errors
@@ -450,15 +533,15 @@ fn zip_kind<'a>(name: &str, bytes: &'a [u8]) -> Result<(InputKind, Archive<'a>),
     }
 }
 
-/// A zip of reports (not one document): `batch` reads such archives, `check` and `fix` take files.
+/// A zip of reports (not one document): `check` and `batch` read such archives, `fix` takes files.
 fn archive_of_reports(name: &str, member_names: &[String]) -> Option<ImportError> {
     let is_document = member_names.iter().any(|n| n == "word/document.xml" || n == "xl/workbook.xml");
     let reports = member_names.iter().filter(|n| is_report_name(n) && !n.ends_with('/')).count();
     (!is_document && reports > 0).then(|| ImportError::NotADocument {
         path: name.to_string(),
         hint: Words::owned(
-            format!("it is an archive of {reports} files: run `gongkai batch` on it, or unpack it"),
-            format!("这是装有 {reports} 个文件的压缩包：请用 gongkai batch 处理，或先解压"),
+            format!("it is an archive of {reports} files: `gongkai check` and `gongkai batch` read it; unpack it to fix them"),
+            format!("这是装有 {reports} 个文件的压缩包：gongkai check 和 gongkai batch 可直接读取；要修改其中的文件，请先解压"),
         ),
     })
 }
