@@ -294,11 +294,12 @@ fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-/// The zip archives of reports among the paths given, opened up: each member becomes the path
-/// `ARCHIVE.zip/MEMBER` in the list, mapped to the archive and the member's index. A zip that is one document, or
-/// cannot be opened, stays a file (reading it says what is wrong).
+/// Where each zip member in a list of files is read from: its archive and its index there.
 type Members = rustc_hash::FxHashMap<PathBuf, (PathBuf, usize)>;
 
+/// The zip archives of reports among the paths given, opened up: each member becomes the path
+/// `ARCHIVE.zip/MEMBER` in the list. A zip that is one document, holds no report, or cannot be opened stays a file
+/// (reading it says what it is, or what is wrong).
 fn open_archives(paths: &[PathBuf], files: Vec<PathBuf>) -> (Vec<PathBuf>, Members) {
     let mut members = Members::default();
     let mut out = Vec::with_capacity(files.len());
