@@ -8,6 +8,7 @@
 pub mod baseline;
 pub mod batch;
 pub mod config;
+pub mod contained;
 pub mod export;
 pub mod html;
 pub mod import;

@@ -226,10 +226,11 @@ enum Level {
 }
 
 fn main() -> ExitCode {
-    // A panic inside calamine on a damaged workbook is caught and reported as a damaged file; stay quiet about it.
+    // A panic of third-party code on input it cannot handle is caught and reported (gongkai::contained); stay quiet
+    // about it.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !gongkai::import::panic_is_expected() {
+        if !gongkai::contained::panic_is_expected() {
             default_hook(info);
         }
     }));

@@ -348,11 +348,22 @@ fn convert_and_template_write_every_format() {
     gongkai().args(["check", no_tmp.to_str().unwrap()]).assert().code(0);
     let model_of = |xlsx: &std::path::Path| {
         let json = xlsx.with_extension("model.json");
-        gongkai().args(["convert", xlsx.to_str().unwrap(), "-o", json.to_str().unwrap()]).assert().code(0);
+        gongkai().args(["convert", xlsx.to_str().unwrap(), "-o", json.to_str().unwrap(), "--force"]).assert().code(0);
         let model: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
         (model["values"].clone(), model["sections"].clone(), model["meta"].clone())
     };
     assert_eq!(model_of(&no_tmp), model_of(&dir.path().join("r.xlsx")));
+    // rust_xlsxwriter panics when it cannot write a temporary file it made (a full TMPDIR): the workbook is made
+    // again in memory, and nothing is printed about the panic.
+    let full_tmp = dir.path().join("r-full-tmp.xlsx");
+    let out = gongkai()
+        .env("GONGKAI_TEST_PANIC_ON", "xlsx-temporary-file")
+        .args(["convert", "fixtures/xls/clean-one-sheet-libreoffice.xls", "-o", full_tmp.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(model_of(&full_tmp), model_of(&dir.path().join("r.xlsx")));
 }
 
 fn read_csv(path: &Path) -> Vec<Vec<String>> {

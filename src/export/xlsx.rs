@@ -84,6 +84,12 @@ enum Fill<'a> {
 /// # Errors
 /// [`ExportError::Xlsx`] when rust_xlsxwriter fails.
 pub fn write(report: &Report, changes: &[Change]) -> Result<Vec<u8>, ExportError> {
+    // Low-memory sheets stream their rows to temporary files, and rust_xlsxwriter panics when it cannot write
+    // them (a full TMPDIR): the workbook is then made again with its sheets in memory.
+    crate::contained::catch(|| write_with(report, changes, true)).unwrap_or_else(|_| write_with(report, changes, false))
+}
+
+fn write_with(report: &Report, changes: &[Change], low_memory: bool) -> Result<Vec<u8>, ExportError> {
     let mut book = Workbook::new();
     // A report is a few kilobytes of XML: the fastest deflate level makes the file about a quarter larger (12 KB
     // instead of 9.6) and writing it 1.3-1.5 times as fast, which counts over an archive.
@@ -91,12 +97,15 @@ pub fn write(report: &Report, changes: &[Change]) -> Result<Vec<u8>, ExportError
     let title = report.meta.title.clone().unwrap_or_else(|| "政府信息公开工作年度报告".to_string());
     book.set_properties(&DocProperties::new().set_title(&title).set_author("gongkai"));
     let formats = Formats::new();
-    let sheet = add_row_ordered_sheet(&mut book)?;
+    let sheet = add_row_ordered_sheet(&mut book, low_memory)?;
     sheet.set_name("年报").map_err(err)?;
     draw(sheet, &formats, &title, tables::standard(report.format), &Fill::Report(report, changes))?;
-    let text = add_row_ordered_sheet(&mut book)?;
+    let text = add_row_ordered_sheet(&mut book, low_memory)?;
     text.set_name("文字").map_err(err)?;
     draw_text(text, &formats, report)?;
+    if low_memory {
+        crate::batch::failpoint("xlsx-temporary-file");
+    }
     book.save_to_buffer().map_err(err)
 }
 
@@ -104,8 +113,8 @@ pub fn write(report: &Report, changes: &[Change]) -> Result<Vec<u8>, ExportError
 /// rows to a temporary file; an ordinary sheet is instead assembled on a thread of its own at each save, and over
 /// an archive starting those threads cost more than the writing (and kept `batch -j 2` from using both cores).
 /// Where no temporary file can be made (TMPDIR not writable), the ordinary sheet does the same job.
-fn add_row_ordered_sheet(book: &mut Workbook) -> Result<&mut Worksheet, ExportError> {
-    if book.add_worksheet_with_low_memory().is_err() {
+fn add_row_ordered_sheet(book: &mut Workbook, low_memory: bool) -> Result<&mut Worksheet, ExportError> {
+    if !low_memory || book.add_worksheet_with_low_memory().is_err() {
         book.add_worksheet();
     }
     let last = book.worksheets_mut().len() - 1;

@@ -11,8 +11,6 @@ pub mod text;
 mod xlsx;
 mod xlsx_xml;
 
-pub use xlsx::panic_is_expected;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 

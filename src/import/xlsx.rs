@@ -17,10 +17,7 @@ use crate::raw::{Addressing, FormulaNote, Grid, InputKind, RawDocument};
 pub(super) fn read_xls(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
     // calamine can panic on damaged files (fuzzing found a slice index panic in its CFB reader): such a file is
     // damaged input, not a crash of the run.
-    INSIDE_CALAMINE.with(|f| f.set(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_xls_workbook(name, bytes)));
-    INSIDE_CALAMINE.with(|f| f.set(false));
-    result.unwrap_or_else(|_| {
+    crate::contained::catch(|| read_xls_workbook(name, bytes)).unwrap_or_else(|_| {
         Err(ImportError::Corrupt { path: name.to_string(), detail: "the workbook's structure is damaged".into() })
     })
 }
@@ -46,16 +43,6 @@ pub(super) fn read_xlsx(name: &str, archive: super::Archive) -> Result<RawDocume
         }
     }
     Ok(RawDocument { kind: InputKind::Xlsx, paragraphs: Vec::new(), grids, property_title: None, published: None })
-}
-
-thread_local! {
-    static INSIDE_CALAMINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// True while this thread is inside calamine, whose panics on damaged workbooks are caught and reported as
-/// damaged input: a panic hook can stay quiet for them.
-pub fn panic_is_expected() -> bool {
-    INSIDE_CALAMINE.with(std::cell::Cell::get)
 }
 
 fn read_xls_workbook(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
