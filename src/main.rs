@@ -32,7 +32,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check report files or folders (xlsx, xls, docx) against the national format.
+    /// Check reports (xlsx, xls, docx, html, txt; folders and zips of them) against the national format.
     Check(CheckArgs),
     /// List every rule.
     Rules {
@@ -141,7 +141,8 @@ enum ToFormat {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// Files or folders to check. Folders are searched for .xlsx, .xls and .docx files.
+    /// Files, folders or zip archives to check. Folders are searched for .xlsx, .xls, .docx, .html, .txt and .md
+    /// files (zips inside them are left to `batch`); a zip given here is read member by member.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// How to print the findings.
