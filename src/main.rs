@@ -812,11 +812,21 @@ fn rules(lang: Lang) -> Result<ExitCode, String> {
         let summary = if lang == Lang::Zh { r.summary } else { r.summary_en };
         out.push_str(&format!("{:<5} {:<24} {:<8} {:<13} {}\n", r.code, r.name, r.severity.as_str(), fix, summary));
     }
+    let unreadable = if lang == Lang::Zh {
+        "文件无法读取（原因及处理办法见 gongkai rule E000）"
+    } else {
+        "the file could not be read (see gongkai rule E000)"
+    };
+    out.push_str(&format!("{:<5} {:<24} {:<8} {:<13} {unreadable}\n", "E000", "unreadable-file", "error", ""));
     print!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 
 fn explain(code: &str) -> Result<ExitCode, String> {
+    if code.eq_ignore_ascii_case("E000") || code == "unreadable-file" {
+        print!("{}", render::UNREADABLE_EXPLAIN);
+        return Ok(ExitCode::SUCCESS);
+    }
     let Some(r) = lint::rule(code) else {
         return Err(format!("no rule `{code}` (see `gongkai rules`)"));
     };

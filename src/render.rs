@@ -272,6 +272,42 @@ fn github_property(text: &str) -> String {
     github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// What `gongkai rule E000` says: the code every output gives a file that could not be read.
+pub const UNREADABLE_EXPLAIN: &str = "# E000 unreadable-file (error)
+
+文件无法读取
+The file could not be read
+
+Default severity: error. Fix: none.
+
+## What it does
+Reports a file that gongkai cannot read, once, with the reason and what to do, in the language of the run; the
+run goes on with the other files and exits with 1. The `code` of the JSON output's `error` says which reason:
+
+- io: the file cannot be opened or read (permissions, a path that went away).
+- empty: the file has no content.
+- old-binary: .doc, .wps or .et (Word 97-2003 and WPS binary formats; .xls is read).
+- encrypted: the file has a password.
+- corrupt: the file is damaged or truncated.
+- not-a-document: a zip that is not a Word or Excel document (an OpenDocument file, or an archive of reports).
+- unsupported: PDF, RTF, a bare XML file, or binary content under a report's name.
+- limit: the file exceeds a safety limit (size, zip entries, compression ratio, nesting).
+- internal: gongkai failed on this file.
+
+## Why
+A report that cannot be read cannot be checked: in a run over an archive it must be counted and named, not
+skipped, and the clerk must learn what to do with it.
+
+## Example
+报告.doc: .doc（Word 97-2003）是旧的二进制格式，gongkai 不读取 — 在 Word 或 WPS 中打开，另存为 .docx。
+
+## Fix
+None by gongkai; the help line says what to do: save .doc/.wps/.et as .docx or .xlsx, remove the password
+(文件 › 信息 › 保护), download a damaged file again, use the .docx or .xlsx a PDF was made from, unpack a zip of
+reports to fix them (`check` and `batch` read it as it is). An `internal` failure is a bug in gongkai: please report
+it with the file.
+";
+
 /// The SARIF 2.1.0 results of one file: one per finding, or one `E000` for a file that could not be read.
 pub fn sarif_results(result: &FileResult, lang: Lang) -> Vec<Value> {
     match result {

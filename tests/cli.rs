@@ -162,6 +162,11 @@ fn rules_and_rule() {
     assert!(stdout(&out).contains("## What it does"));
     let out = gongkai().args(["rule", "t3-balance"]).output().unwrap();
     assert!(stdout(&out).contains("C301"));
+    // The code every output gives an unreadable file is explained too.
+    assert!(stdout(&gongkai().arg("rules").output().unwrap()).contains("E000  unreadable-file"));
+    let out = gongkai().args(["rule", "E000"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("## What it does") && stdout(&out).contains("old-binary"), "{}", stdout(&out));
 }
 
 #[test]
