@@ -297,7 +297,14 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<Item>, BatchError> {
                 let id = path.strip_prefix(input).unwrap_or(path).to_string_lossy().into_owned();
                 let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
                 if is_zip(path) {
-                    let prefix = Path::new(&id).with_extension("").to_string_lossy().into_owned();
+                    // `2023.zip` beside a folder `2023` (the archive and its unpacked copy): the members keep the
+                    // `.zip` in their ids, so that the two never share an id or an output.
+                    let beside = path.with_extension("").is_dir();
+                    let prefix = if beside {
+                        id.clone()
+                    } else {
+                        Path::new(&id).with_extension("").to_string_lossy().into_owned()
+                    };
                     found.extend(archive_items(path, &prefix, &id, modified));
                 } else if crate::import::is_report_name(&path.to_string_lossy()) {
                     found.push(Item { id, modified, source: Source::File(entry.into_path()) });

@@ -474,6 +474,9 @@ fn batch_reads_the_zips_inside_a_folder_and_reports_a_broken_one() {
         zip.finish().unwrap();
     }
     std::fs::copy("fixtures/bad/truncated.docx", tree.join("2023/broken.zip")).unwrap();
+    // The archive's unpacked copy beside it: its ids stay apart from the members'.
+    std::fs::create_dir_all(tree.join("2023/市外办/年报")).unwrap();
+    std::fs::copy("fixtures/xlsx/clean-one-sheet.xlsx", tree.join("2023/市外办/年报/wrong.xlsx")).unwrap();
     std::fs::copy("fixtures/xlsx/clean-one-sheet.xlsx", tree.join("clean.xlsx")).unwrap();
     // A broken zip given by name is a row too: the run goes on.
     let given = dir.path().join("given.zip");
@@ -486,10 +489,12 @@ fn batch_reads_the_zips_inside_a_folder_and_reports_a_broken_one() {
     assert_eq!(run.status.code(), Some(1), "{}", stdout(&run));
     let rows = read_csv(&out.join("summary.csv"));
     let status = |id: &str| rows.iter().find(|r| r[0] == id).map(|r| r[5].as_str());
-    assert_eq!(status("2023/市外办/年报/wrong.xlsx"), Some("errors"), "{rows:?}");
+    assert_eq!(status("2023/市外办.zip/年报/wrong.xlsx"), Some("errors"), "{rows:?}");
+    assert_eq!(status("2023/市外办/年报/wrong.xlsx"), Some("ok"), "{rows:?}");
     assert_eq!(status("2023/broken.zip"), Some("unreadable"), "{rows:?}");
     assert_eq!(status("clean.xlsx"), Some("ok"), "{rows:?}");
     assert_eq!(status("given.zip"), Some("unreadable"), "{rows:?}");
+    assert!(out.join("2023/市外办.zip/年报/wrong.xlsx.json").exists());
     assert!(out.join("2023/市外办/年报/wrong.xlsx.json").exists());
 }
 
