@@ -270,11 +270,8 @@ impl ZipOfReports {
         let file = std::fs::File::open(path).ok()?;
         let zip = zip::ZipArchive::new(std::io::BufReader::new(file)).ok()?;
         let names: Vec<String> = zip.file_names_raw().map(member_name).collect();
-        let document = names
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case("word/document.xml") || n.eq_ignore_ascii_case("xl/workbook.xml"));
-        let reports = names.iter().any(|n| is_report_name(n) && !n.ends_with('/'));
-        (!document && reports).then(|| ZipOfReports { path: path.to_path_buf(), zip, names })
+        reports_among(&names)?;
+        Some(ZipOfReports { path: path.to_path_buf(), zip, names })
     }
 
     /// The archive's path.
@@ -285,7 +282,7 @@ impl ZipOfReports {
     /// The members that are reports, as (index, name), in name order.
     pub fn members(&self) -> Vec<(usize, String)> {
         let mut found: Vec<(usize, String)> =
-            (self.names.iter().cloned().enumerate()).filter(|(_, n)| is_report_name(n) && !n.ends_with('/')).collect();
+            (self.names.iter().cloned().enumerate()).filter(|(_, n)| is_report_member(n)).collect();
         found.sort_by(|a, b| a.1.cmp(&b.1));
         found
     }
@@ -328,6 +325,20 @@ impl ZipOfReports {
         let bytes = self.bytes(index, &name)?;
         read_bytes(&name, &bytes)
     }
+}
+
+/// How many reports a zip's members are, when the zip holds some and is not itself one Word or Excel document.
+fn reports_among(member_names: &[String]) -> Option<usize> {
+    let document = member_names
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case("word/document.xml") || n.eq_ignore_ascii_case("xl/workbook.xml"));
+    let reports = member_names.iter().filter(|n| is_report_member(n)).count();
+    (!document && reports > 0).then_some(reports)
+}
+
+/// A member of a zip that is a report file (not a folder entry).
+fn is_report_member(name: &str) -> bool {
+    is_report_name(name) && !name.ends_with('/')
 }
 
 /// A zip member's name: UTF-8 when flagged so, GBK in archives made on Chinese Windows.
@@ -533,13 +544,16 @@ fn zip_kind<'a>(name: &str, bytes: &'a [u8]) -> Result<(InputKind, Archive<'a>),
 
 /// A zip of reports (not one document): `check` and `batch` read such archives, `fix` takes files.
 fn archive_of_reports(name: &str, member_names: &[String]) -> Option<ImportError> {
-    let is_document = member_names.iter().any(|n| n == "word/document.xml" || n == "xl/workbook.xml");
-    let reports = member_names.iter().filter(|n| is_report_name(n) && !n.ends_with('/')).count();
-    (!is_document && reports > 0).then(|| ImportError::NotADocument {
+    let reports = reports_among(member_names)?;
+    Some(ImportError::NotADocument {
         path: name.to_string(),
         hint: Words::owned(
-            format!("it is an archive of {reports} files: `gongkai check` and `gongkai batch` read it; unpack it to fix them"),
-            format!("这是装有 {reports} 个文件的压缩包：gongkai check 和 gongkai batch 可直接读取；要修改其中的文件，请先解压"),
+            format!(
+                "it is an archive of {reports} files: `gongkai check` and `gongkai batch` read it; unpack it to fix them"
+            ),
+            format!(
+                "这是装有 {reports} 个文件的压缩包：gongkai check 和 gongkai batch 可直接读取；要修改其中的文件，请先解压"
+            ),
         ),
     })
 }
