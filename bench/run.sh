@@ -51,13 +51,17 @@ measure() { # label count cmd...
     results+=("$(python3 -c "print($t1-$t0)") $(tail -n 1 "$WORK/time.txt")")
   done
   python3 - "$label" "$count" "${results[@]}" <<'PY'
-import sys
+import os, sys
 label, n, runs = sys.argv[1], int(sys.argv[2]), [tuple(map(float, r.split())) for r in sys.argv[3:]]
 s = sorted(r[0] for r in runs)[len(runs) // 2]
 rss = max(r[1] for r in runs)
 print(f"| {label} | {n} | {s:.2f} | {n/s:.0f} | {int(rss)//1024} |")
+with open(os.environ["RESULTS"], "a") as out:
+    out.write(f"{label}\t{n/s}\n")
 PY
 }
+export RESULTS=$WORK/results.tsv
+rm -f "$RESULTS"
 
 echo "| what | files | seconds | files/s | peak MiB |"
 echo "|---|---|---|---|---|"
@@ -88,3 +92,27 @@ measure "gongkai check, $((5 * N)) reports, -j 2" "$((5 * N))" $BIN -j 2 check -
 measure "gongkai batch --to none, $N reports, -j 2" "$N" $BIN -j 2 batch "$CORPUS/docx" -o @OUT@ --to none
 measure "gongkai batch --to none, $((5 * N)) reports, -j 2" "$((5 * N))" $BIN -j 2 batch "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" "$CORPUS/docx" -o @OUT@ --to none
 rm -rf "$WORK/out"
+
+# The issue's targets, from the figures above (files/s turned into time per file where they add up).
+python3 - <<'PY'
+import os
+fps = dict((k, float(v)) for k, v in (l.rstrip("\n").split("\t") for l in open(os.environ["RESULTS"])))
+py = {"docx": "python: python-docx read + check + openpyxl write, docx subset, 1 process",
+      "xlsx": "python: python-calamine read + check + openpyxl write, xlsx subset, 1 process"}
+target_py = {"docx": 100, "xlsx": 30}
+print("\n| target | DOCX | XLSX | goal |\n|---|---|---|---|")
+def row(what, fn, goal):
+    print(f"| {what} | {fn('docx')} | {fn('xlsx')} | {goal} |")
+row("check ÷ Python pipeline (files/s, 1 thread)",
+    lambda f: f"{fps[f'gongkai check, {f}, -j 1'] / fps[py[f]]:.0f}×", "≥ 100× DOCX, ≥ 30× XLSX")
+for j in (1, 2):
+    floor = lambda f: 1 / fps[f"floor: unzip + tokenise every XML part, {f}, {j} thread(s)"]
+    row(f"check time ÷ floor time, {j} thread(s)",
+        lambda f: f"{(1 / fps[f'gongkai check, {f}, -j {j}']) / floor(f):.2f}×", "≤ 2×")
+    writer = 1 / fps[f"rust_xlsxwriter: write one report to disk, {j} thread(s)"]
+    row(f"batch --to xlsx time ÷ (floor + writer), {j} thread(s)",
+        lambda f: f"{(1 / fps[f'gongkai batch --to xlsx, {f}, -j {j}']) / (floor(f) + writer):.2f}×", "≤ 1.3×")
+for what in ("gongkai check", "gongkai batch --to none (dataset only)", "gongkai batch --to xlsx"):
+    row(f"{what}: 2 threads ÷ 1", lambda f: f"{fps[f'{what}, {f}, -j 2'] / fps[f'{what}, {f}, -j 1']:.2f}×",
+        "near 2×")
+PY
