@@ -296,7 +296,7 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<Item>, BatchError> {
                 }
                 let id = path.strip_prefix(input).unwrap_or(path).to_string_lossy().into_owned();
                 let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
-                if is_zip(path) {
+                if crate::import::is_zip_path(path) {
                     // `2023.zip` beside a folder `2023` (the archive and its unpacked copy): the members keep the
                     // `.zip` in their ids, so that the two never share an id or an output.
                     let beside = path.with_extension("").is_dir();
@@ -312,7 +312,7 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<Item>, BatchError> {
             }
             found.sort_by(|a, b| a.id.cmp(&b.id));
             items.extend(found);
-        } else if is_zip(input) {
+        } else if crate::import::is_zip_path(input) {
             let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("archive");
             let name = input.file_name().map_or_else(|| stem.to_string(), |n| n.to_string_lossy().into_owned());
             items.extend(archive_items(input, stem, &name, meta.modified().ok()));
@@ -323,10 +323,6 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<Item>, BatchError> {
         }
     }
     Ok(items)
-}
-
-fn is_zip(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
 
 /// The reports of a zip archive, as items `PREFIX/member`, in member order by name. A zip that cannot be opened, or
@@ -352,17 +348,7 @@ fn archive_items(archive: &Path, prefix: &str, id: &str, modified: Option<std::t
 /// The bytes of an item: the file, or the zip member read through the worker's own open archive.
 fn read_item(item: &Item, archives: &mut Archives) -> Result<Vec<u8>, ImportError> {
     match &item.source {
-        Source::File(file) => {
-            let io = |source| ImportError::Io { path: item.id.clone(), source };
-            let len = std::fs::metadata(file).map_err(io)?.len();
-            if len > crate::import::limits::MAX_FILE_BYTES {
-                return Err(ImportError::Limit {
-                    path: item.id.clone(),
-                    limit: format!("{len} bytes, more than {} MiB", crate::import::limits::MAX_FILE_BYTES >> 20),
-                });
-            }
-            std::fs::read(file).map_err(io)
-        }
+        Source::File(file) => crate::import::read_bounded(file, &item.id),
         Source::Member { archive, index } => {
             if !archives.contains_key(archive) {
                 let zip = crate::import::ZipOfReports::open(archive).ok_or_else(|| ImportError::Corrupt {

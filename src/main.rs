@@ -306,7 +306,7 @@ fn open_archives(paths: &[PathBuf], files: Vec<PathBuf>) -> (Vec<PathBuf>, Membe
     let mut members = Members::default();
     let mut out = Vec::with_capacity(files.len());
     for file in files {
-        let given = paths.contains(&file) && file.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        let given = paths.contains(&file) && gongkai::import::is_zip_path(&file);
         match given.then(|| gongkai::import::ZipOfReports::open(&file)).flatten() {
             Some(archive) => {
                 for (index, name) in archive.members() {
@@ -817,13 +817,13 @@ fn rules(lang: Lang) -> Result<ExitCode, String> {
     } else {
         "the file could not be read (see gongkai rule E000)"
     };
-    out.push_str(&format!("{:<5} {:<24} {:<8} {:<13} {unreadable}\n", "E000", "unreadable-file", "error", ""));
+    out.push_str(&format!("{:<5} {:<24} {:<8} {:<13} {unreadable}\n", "E000", render::UNREADABLE_NAME, "error", ""));
     print!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 
 fn explain(code: &str) -> Result<ExitCode, String> {
-    if code.eq_ignore_ascii_case("E000") || code == "unreadable-file" {
+    if code.eq_ignore_ascii_case("E000") || code == render::UNREADABLE_NAME {
         print!("{}", render::UNREADABLE_EXPLAIN);
         return Ok(ExitCode::SUCCESS);
     }

@@ -272,6 +272,9 @@ fn github_property(text: &str) -> String {
     github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// The name of `E000`, the code every output gives a file that could not be read.
+pub const UNREADABLE_NAME: &str = "unreadable-file";
+
 /// What `gongkai rule E000` says: the code every output gives a file that could not be read.
 pub const UNREADABLE_EXPLAIN: &str = "# E000 unreadable-file (error)
 
@@ -390,7 +393,7 @@ pub fn write_sarif(
         .collect();
     rules.push(json!({
         "id": "E000",
-        "name": "unreadable-file",
+        "name": UNREADABLE_NAME,
         "shortDescription": { "text": if lang == Lang::Zh { "文件无法读取" } else { "The file could not be read" } },
         "defaultConfiguration": { "level": "error" },
     }));
@@ -545,7 +548,7 @@ impl Statistics {
             .by_code
             .iter()
             .map(|(&code, &(n, fixable))| {
-                let name = crate::lint::rule(code).map_or("unreadable-file", |r| r.name);
+                let name = crate::lint::rule(code).map_or(UNREADABLE_NAME, |r| r.name);
                 (code, name, n, fixable)
             })
             .collect();

@@ -240,7 +240,8 @@ pub fn read(path: &Path) -> Result<Report, ImportError> {
     read_bytes(&name, &bytes)
 }
 
-fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, ImportError> {
+/// The bytes of the file at `path`, refused past [`limits::MAX_FILE_BYTES`]; `name` is the path errors give.
+pub(crate) fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, ImportError> {
     let io = |source| ImportError::Io { path: name.to_string(), source };
     let file = std::fs::File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
@@ -334,6 +335,11 @@ fn reports_among(member_names: &[String]) -> Option<usize> {
         .any(|n| n.eq_ignore_ascii_case("word/document.xml") || n.eq_ignore_ascii_case("xl/workbook.xml"));
     let reports = member_names.iter().filter(|n| is_report_member(n)).count();
     (!document && reports > 0).then_some(reports)
+}
+
+/// A path named `.zip`: an archive that `check` and `batch` open, not a report.
+pub fn is_zip_path(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
 
 /// A member of a zip that is a report file (not a folder entry).
