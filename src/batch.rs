@@ -269,6 +269,10 @@ impl Totals {
 pub enum BatchError {
     #[error("{0}: cannot read the input: {1}")]
     Input(String, std::io::Error),
+    #[error(
+        "{0}: the output folder is this input folder, so a rerun would read the outputs as reports; give -o a folder of its own (it may lie inside the input)"
+    )]
+    OutputIsInput(String),
     #[error(transparent)]
     Output(#[from] ExportError),
     #[error("{0}: cannot write: {1}")]
@@ -278,18 +282,29 @@ pub enum BatchError {
 }
 
 /// List the reports under the inputs: files with a report extension below folders, members of zip archives, and
-/// plain files as given. Sorted, so that runs are reproducible.
+/// plain files as given. Sorted, so that runs are reproducible. The output folder `out_dir` is left out where it
+/// lies inside an input folder (`gongkai batch . -o out`), so that a rerun does not read its own outputs as reports.
 ///
 /// # Errors
-/// [`BatchError::Input`] when an input does not exist.
-pub fn collect(inputs: &[PathBuf]) -> Result<Vec<Item>, BatchError> {
+/// [`BatchError::Input`] when an input does not exist, [`BatchError::OutputIsInput`] when the output folder is an
+/// input folder.
+pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<Vec<Item>, BatchError> {
+    // Compared as canonical paths: `-o ./out` and an input `.` name the same folder in different words.
+    let out = out_dir.canonicalize().ok();
+    let is_out = |dir: &Path| out.is_some() && dir.canonicalize().ok() == out;
     let mut items = Vec::new();
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|e| BatchError::Input(input.display().to_string(), e))?;
         if meta.is_dir() {
+            if is_out(input) {
+                return Err(BatchError::OutputIsInput(input.display().to_string()));
+            }
             // Archives keep zips inside folders as often as reports: a zip found on the way is read like one given.
             let mut found: Vec<Item> = Vec::new();
-            for entry in walkdir::WalkDir::new(input).into_iter().filter_map(Result::ok) {
+            let walk = walkdir::WalkDir::new(input)
+                .into_iter()
+                .filter_entry(|e| e.depth() == 0 || !e.file_type().is_dir() || !is_out(e.path()));
+            for entry in walk.filter_map(Result::ok) {
                 let path = entry.path();
                 if !entry.file_type().is_file() {
                     continue;

@@ -910,7 +910,12 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
     }
     let lang: Lang = args.lang.into();
     let zh = lang == Lang::Zh;
-    let items = gongkai::batch::collect(&args.inputs).map_err(|e| e.to_string())?;
+    let items = gongkai::batch::collect(&args.inputs, &args.output_dir).map_err(|e| match e {
+        gongkai::batch::BatchError::OutputIsInput(input) if zh => {
+            format!("{input}：输出文件夹就是这个输入文件夹，重跑时会把输出当作年报读入；请给 -o 另设一个文件夹（可以在输入文件夹之内）")
+        }
+        other => other.to_string(),
+    })?;
     let options = gongkai::batch::Options {
         out_dir: args.output_dir.clone(),
         formats,

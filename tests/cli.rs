@@ -499,6 +499,32 @@ fn batch_reads_the_zips_inside_a_folder_and_reports_a_broken_one() {
 }
 
 #[test]
+fn batch_leaves_out_its_output_folder_inside_the_input_and_refuses_the_input_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("fixtures/xlsx/clean-one-sheet.xlsx", dir.path().join("a.xlsx")).unwrap();
+    std::fs::copy("fixtures/docx/clean-python-docx.docx", dir.path().join("b.docx")).unwrap();
+    // `gongkai batch . -o out`, twice, then with --force: the outputs under out/ are never read as reports.
+    for extra in [None, None, Some("--force")] {
+        let run = gongkai()
+            .current_dir(dir.path())
+            .args(["batch", ".", "-o", "./out", "--to", "xlsx"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        let ids: Vec<String> =
+            read_csv(&dir.path().join("out/summary.csv")).into_iter().map(|r| r[0].clone()).collect();
+        assert_eq!(ids, ["a.xlsx", "b.docx"]);
+    }
+    assert!(!dir.path().join("out/out").exists());
+    let same =
+        gongkai().current_dir(dir.path()).args(["batch", ".", "-o", dir.path().to_str().unwrap()]).output().unwrap();
+    assert_eq!(same.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&same.stderr).contains("输出文件夹就是这个输入文件夹"), "{}", stdout(&same));
+    assert!(!dir.path().join("summary.csv").exists(), "nothing is written when the run is refused");
+}
+
+#[test]
 fn check_reads_a_zip_of_reports_and_fix_asks_for_it_unpacked() {
     let dir = tempfile::tempdir().unwrap();
     let zip_path = dir.path().join("收到的年报.zip");
