@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::export::{self, ExportError, Format};
 use crate::import::ImportError;
+use crate::import::PassedOver;
 use crate::lint::{self, Diagnostic, Lang, Selection, Severity};
 use crate::model::Report;
 use crate::spill::{Span, Spill, SpillReader};
@@ -285,14 +286,17 @@ pub enum BatchError {
 /// plain files as given. Sorted, so that runs are reproducible. The output folder `out_dir` is left out where it
 /// lies inside an input folder (`gongkai batch . -o out`), so that a rerun does not read its own outputs as reports.
 ///
+/// Also returns the files in published forms (PDF, OFD) passed over in folders.
+///
 /// # Errors
 /// [`BatchError::Input`] when an input does not exist, [`BatchError::OutputIsInput`] when the output folder is an
 /// input folder.
-pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<Vec<Item>, BatchError> {
+pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedOver), BatchError> {
     // Compared as canonical paths: `-o ./out` and an input `.` name the same folder in different words.
     let out = out_dir.canonicalize().ok();
     let is_out = |dir: &Path| out.is_some() && dir.canonicalize().ok() == out;
     let mut items = Vec::new();
+    let mut passed_over = PassedOver::default();
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|e| BatchError::Input(input.display().to_string(), e))?;
         if meta.is_dir() {
@@ -323,6 +327,8 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<Vec<Item>, BatchErr
                     found.extend(archive_items(path, &prefix, &id, modified));
                 } else if crate::import::is_report_name(&path.to_string_lossy()) {
                     found.push(Item { id, modified, source: Source::File(entry.into_path()) });
+                } else {
+                    passed_over.note(path);
                 }
             }
             found.sort_by(|a, b| a.id.cmp(&b.id));
@@ -337,7 +343,7 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<Vec<Item>, BatchErr
             items.push(Item { id: name, modified: meta.modified().ok(), source: Source::File(input.clone()) });
         }
     }
-    Ok(items)
+    Ok((items, passed_over))
 }
 
 /// The reports of a zip archive, as items `PREFIX/member`, in member order by name. A zip that cannot be opened, or

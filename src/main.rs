@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gongkai::export;
+use gongkai::import::PassedOver;
 use gongkai::lint::{self, Lang, Selection, Severity};
 use gongkai::render::{self, FileResult, Summary};
 use rayon::prelude::*;
@@ -260,7 +261,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Expand folders into the report files below them, sorted; plain files are kept as given.
 /// The reader of the output went away (`gongkai check | head`): the run ends there without a message, as other
 /// command-line tools do.
 const OUTPUT_CLOSED: &str = "the output was closed";
@@ -273,18 +273,22 @@ fn output_error(e: std::io::Error) -> String {
     }
 }
 
-fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// Expand folders into the report files below them, sorted; plain files are kept as given. Also returns the files
+/// in published forms (PDF, OFD) passed over in folders, for the run to say so at its end.
+fn collect_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, PassedOver), String> {
     let mut files = Vec::new();
+    let mut passed_over = PassedOver::default();
     for path in paths {
         if path.is_dir() {
-            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
-                .follow_links(false)
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file())
-                .map(walkdir::DirEntry::into_path)
-                .filter(|p| is_report_file(p))
-                .collect();
+            let mut found: Vec<PathBuf> = Vec::new();
+            let walk = walkdir::WalkDir::new(path).follow_links(false).into_iter().filter_map(Result::ok);
+            for entry in walk.filter(|e| e.file_type().is_file()) {
+                if is_report_file(entry.path()) {
+                    found.push(entry.into_path());
+                } else {
+                    passed_over.note(entry.path());
+                }
+            }
             found.sort();
             files.extend(found);
         } else if path.exists() {
@@ -293,7 +297,26 @@ fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             return Err(format!("{}: no such file or folder", path.display()));
         }
     }
-    Ok(files)
+    Ok((files, passed_over))
+}
+
+/// At the end of a run over folders: the files in published forms it passed over, and a word when it found no
+/// report at all (a folder of PDFs, or the wrong folder), on stderr so that JSON and SARIF outputs stay clean.
+fn say_passed_over(passed_over: &PassedOver, reports: usize, lang: Lang) {
+    if let Some(line) = passed_over.message(lang) {
+        eprintln!("gongkai: {line}");
+    }
+    if reports == 0 && passed_over.total() == 0 {
+        eprintln!(
+            "gongkai: {}",
+            match lang {
+                Lang::Zh =>
+                    "没有找到年报文件：gongkai 读取 .docx、.xlsx、.xls、网页（.html）、文本（.txt、.md）和装有它们的 .zip",
+                Lang::En =>
+                    "no report files found: gongkai reads .docx, .xlsx, .xls, web pages (.html), text dumps (.txt, .md) and zips of them",
+            }
+        );
+    }
 }
 
 /// Where each zip member in a list of files is read from: its archive and its index there.
@@ -345,7 +368,8 @@ fn is_report_file(path: &Path) -> bool {
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode, String> {
-    let (files, members) = open_archives(&args.paths, collect_files(&args.paths)?);
+    let (files, passed_over) = collect_files(&args.paths)?;
+    let (files, members) = open_archives(&args.paths, files);
     let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
     for code in args.select.iter().chain(args.ignore.iter()) {
         if !lint::rules::ALL.iter().any(|r| r.code.starts_with(code.as_str()) || r.name == code) {
@@ -545,6 +569,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     }
     .and_then(|()| out.flush())
     .map_err(output_error)?;
+    say_passed_over(&passed_over, files.len(), lang);
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
@@ -910,7 +935,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
     }
     let lang: Lang = args.lang.into();
     let zh = lang == Lang::Zh;
-    let items = gongkai::batch::collect(&args.inputs, &args.output_dir).map_err(|e| match e {
+    let (items, passed_over) = gongkai::batch::collect(&args.inputs, &args.output_dir).map_err(|e| match e {
         gongkai::batch::BatchError::OutputIsInput(input) if zh => {
             format!("{input}：输出文件夹就是这个输入文件夹，重跑时会把输出当作年报读入；请给 -o 另设一个文件夹（可以在输入文件夹之内）")
         }
@@ -979,6 +1004,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
     let totals = gongkai::batch::run(&items, &options, &stop, &progress).map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     print!("{}", totals.report(start.elapsed().as_secs_f64(), &args.output_dir.join("summary.csv"), lang));
+    say_passed_over(&passed_over, items.len(), lang);
     if totals.interrupted {
         if zh {
             eprintln!("gongkai: 已中断；数据集只含已处理完的年报");
@@ -1015,7 +1041,8 @@ struct Fixed {
 fn fix(args: FixArgs) -> Result<ExitCode, String> {
     // A folder fixed before holds its corrected copies (NAME.fixed.EXT): outputs, not reports to fix once more
     // into NAME.fixed.fixed.EXT. A copy named on the command line is fixed all the same.
-    let files: Vec<PathBuf> = collect_files(&args.paths)?
+    let (files, passed_over) = collect_files(&args.paths)?;
+    let files: Vec<PathBuf> = files
         .into_iter()
         .filter(|f| args.paths.contains(f) || !f.file_stem().is_some_and(|s| s.to_string_lossy().ends_with(".fixed")))
         .collect();
@@ -1149,6 +1176,7 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
         out.write_all(done.after.as_bytes()).map_err(output_error)
     })?;
     out.flush().map_err(output_error)?;
+    say_passed_over(&passed_over, files.len(), lang);
     Ok(if write_failed {
         ExitCode::from(2)
     } else if failed {

@@ -525,6 +525,45 @@ fn batch_leaves_out_its_output_folder_inside_the_input_and_refuses_the_input_its
 }
 
 #[test]
+fn folders_of_published_pdfs_and_ofds_are_named_not_passed_over_in_silence() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("2023年报.pdf"), b"%PDF-1.7\n").unwrap();
+    std::fs::write(dir.path().join("2024年报.PDF"), b"%PDF-1.7\n").unwrap();
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(dir.path().join("2024年报.ofd")).unwrap());
+        zip.start_file("OFD.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut zip, b"<ofd:OFD xmlns:ofd=\"http://www.ofdspec.org/2016\"/>").unwrap();
+        zip.finish().unwrap();
+    }
+    let folder = dir.path().to_str().unwrap();
+    let stderr = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).into_owned();
+    // Only published forms: nothing is read, and the run says why.
+    let only = gongkai().args(["check", folder]).output().unwrap();
+    assert_eq!(only.status.code(), Some(0));
+    assert!(stderr(&only).contains("另有 3 个文件未读（OFD 1 个，PDF 2 个）"), "{}", stderr(&only));
+    assert!(!stderr(&only).contains("没有找到年报文件"), "the PDFs are what was found: {}", stderr(&only));
+    // Beside a report: the JSON on stdout stays whole, the word goes to stderr, in the run's language.
+    std::fs::copy("fixtures/xlsx/clean-one-sheet.xlsx", dir.path().join("2024年报.xlsx")).unwrap();
+    let json = gongkai().args(["check", "--lang", "en", "--output-format", "json", folder]).output().unwrap();
+    let doc: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["files"].as_array().unwrap().len(), 1);
+    assert!(stderr(&json).contains("3 more files not read (OFD 1, PDF 2)"), "{}", stderr(&json));
+    let out = dir.path().join("out");
+    let batch = gongkai().args(["batch", folder, "-o", out.to_str().unwrap(), "--to", "none"]).output().unwrap();
+    assert_eq!(batch.status.code(), Some(0), "{}", stderr(&batch));
+    assert!(stderr(&batch).contains("另有 3 个文件未读"), "{}", stderr(&batch));
+    // An OFD named on the command line is read and explained like a PDF.
+    let ofd = dir.path().join("2024年报.ofd");
+    let given = gongkai().args(["check", "--output-format", "concise", ofd.to_str().unwrap()]).output().unwrap();
+    assert_eq!(given.status.code(), Some(1));
+    assert!(stdout(&given).contains("E000 [error] gongkai 不读取这种格式（OFD）"), "{}", stdout(&given));
+    // A folder with nothing gongkai reads says so.
+    let empty = tempfile::tempdir().unwrap();
+    let none = gongkai().args(["check", empty.path().to_str().unwrap()]).output().unwrap();
+    assert!(stderr(&none).contains("没有找到年报文件"), "{}", stderr(&none));
+}
+
+#[test]
 fn check_reads_a_zip_of_reports_and_fix_asks_for_it_unpacked() {
     let dir = tempfile::tempdir().unwrap();
     let zip_path = dir.path().join("收到的年报.zip");

@@ -218,6 +218,67 @@ pub fn is_report_name(name: &str) -> bool {
         && EXTENSIONS.contains(&ext.as_str())
 }
 
+/// The published forms of a report that gongkai does not read (the PDF or OFD an agency puts online), by name:
+/// `Some("PDF")` for `报告.pdf`. A folder walk counts the files it passes over this way (see [`PassedOver`]).
+pub fn published_form(name: &str) -> Option<&'static str> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let (_, ext) = base.rsplit_once('.')?;
+    if ext.eq_ignore_ascii_case("pdf") {
+        Some("PDF")
+    } else if ext.eq_ignore_ascii_case("ofd") {
+        Some("OFD")
+    } else {
+        None
+    }
+}
+
+/// The files in published forms a folder walk passed over, counted by form, so that a run over a folder of PDFs
+/// says why it read nothing instead of reporting "0 files" in silence.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PassedOver(std::collections::BTreeMap<&'static str, usize>);
+
+impl PassedOver {
+    /// Count `path` when it is in a published form.
+    pub fn note(&mut self, path: &Path) {
+        if let Some(form) = published_form(&path.to_string_lossy()) {
+            *self.0.entry(form).or_default() += 1;
+        }
+    }
+
+    /// How many files were passed over.
+    pub fn total(&self) -> usize {
+        self.0.values().sum()
+    }
+
+    /// One line for the end of a run, `None` when nothing was passed over.
+    pub fn message(&self, lang: Lang) -> Option<String> {
+        let total = self.total();
+        if total == 0 {
+            return None;
+        }
+        let forms: Vec<&str> = self.0.keys().copied().collect();
+        Some(match lang {
+            Lang::Zh => {
+                let counts: Vec<String> = self.0.iter().map(|(form, n)| format!("{form} {n} 个")).collect();
+                format!(
+                    "另有 {total} 个文件未读（{}）：gongkai 读取年报的源文件，不读取 {}；请使用制作年报的 .docx 或 .xlsx",
+                    counts.join("，"),
+                    forms.join(" 或 ")
+                )
+            }
+            Lang::En => {
+                let counts: Vec<String> = self.0.iter().map(|(form, n)| format!("{form} {n}")).collect();
+                format!(
+                    "{total} more {} not read ({}): gongkai reads the source document, not {}; use the .docx or .xlsx the report was made from",
+                    if total == 1 { "file" } else { "files" },
+                    counts.join(", "),
+                    forms.join(" or ")
+                )
+            }
+        })
+    }
+}
+
 /// File extensions gongkai looks at when given a folder.
 pub const EXTENSIONS: &[&str] =
     &["xlsx", "xlsm", "xls", "docx", "docm", "doc", "wps", "et", "html", "htm", "shtml", "txt", "md"];
@@ -529,6 +590,16 @@ fn zip_kind<'a>(name: &str, bytes: &'a [u8]) -> Result<(InputKind, Archive<'a>),
         Ok((InputKind::Docx, archive))
     } else if names.iter().any(|n| n == "xl/workbook.xml") {
         Ok((InputKind::Xlsx, archive))
+    } else if names.iter().any(|n| n == "ofd.xml") {
+        // OFD (GB/T 33190), the fixed-layout form many agencies publish in: a zip like a Word document is.
+        Err(ImportError::Unsupported {
+            path: name.to_string(),
+            what: Words::fixed("OFD", "OFD"),
+            advice: Words::fixed(
+                "gongkai reads the source document, not the OFD: use the .docx or .xlsx the report was made from",
+                "gongkai 读取年报的源文件，不读取 OFD：请使用制作年报的 .docx 或 .xlsx",
+            ),
+        })
     } else if names.iter().any(|n| n == "mimetype") {
         Err(ImportError::NotADocument {
             path: name.to_string(),
