@@ -737,8 +737,11 @@ fn process_bytes(
         Err(e) => return blank_row(item, Status::Unreadable, e.reason_in(options.lang)),
     };
     failpoint(&item.id);
+    // An output is up to date when it is newer than its input and than the gongkai.toml that shaped it.
+    let mut inputs_modified = item.modified;
     if let Some(config) = options.config_of(item) {
         config.give(&mut report.meta, None);
+        inputs_modified = inputs_modified.max(config.modified);
     }
     let diagnostics = options.findings(item, &report, |selection| lint::check_with(&report, selection));
     let mut row = Row {
@@ -759,7 +762,7 @@ fn process_bytes(
     }
     for format in &options.formats {
         let path = output_path(&options.out_dir, &item.id, *format);
-        if !options.force && up_to_date(&path, item.modified) {
+        if !options.force && up_to_date(&path, inputs_modified) {
             current.fetch_add(1, Ordering::Relaxed);
             continue;
         }

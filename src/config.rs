@@ -56,6 +56,8 @@ struct File {
 pub struct Config {
     /// The file it was read from.
     pub path: PathBuf,
+    /// When that file last changed: `batch` redoes the outputs of the reports it applies to when it is newer.
+    pub modified: Option<std::time::SystemTime>,
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
     pub org_type: Option<OrgType>,
@@ -157,6 +159,7 @@ impl Config {
         }
         Ok(Config {
             path: path.to_path_buf(),
+            modified: None,
             select: file.select,
             ignore: file.ignore,
             org_type,
@@ -302,7 +305,9 @@ impl Configs {
         let found = if candidate.is_file() {
             let text = std::fs::read_to_string(&candidate)
                 .map_err(|e| ConfigError { path: candidate.display().to_string(), detail: e.to_string() })?;
-            Some(Arc::new(Config::parse(&candidate, &text)?))
+            let mut config = Config::parse(&candidate, &text)?;
+            config.modified = std::fs::metadata(&candidate).and_then(|m| m.modified()).ok();
+            Some(Arc::new(config))
         } else {
             match dir.parent() {
                 Some(parent) => self.for_dir(parent)?,

@@ -499,7 +499,7 @@ fn batch_reads_the_zips_inside_a_folder_and_reports_a_broken_one() {
 }
 
 #[test]
-fn batch_leaves_out_its_output_folder_inside_the_input_and_refuses_the_input_itself() {
+fn batch_leaves_out_its_output_folder_refuses_the_input_itself_and_redoes_outputs_after_a_config_change() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy("fixtures/xlsx/clean-one-sheet.xlsx", dir.path().join("a.xlsx")).unwrap();
     std::fs::copy("fixtures/docx/clean-python-docx.docx", dir.path().join("b.docx")).unwrap();
@@ -517,6 +517,13 @@ fn batch_leaves_out_its_output_folder_inside_the_input_and_refuses_the_input_its
         assert_eq!(ids, ["a.xlsx", "b.docx"]);
     }
     assert!(!dir.path().join("out/out").exists());
+    // A gongkai.toml written after the outputs shapes them (here the deadline): the outputs it applies to are redone.
+    let config = dir.path().join("gongkai.toml");
+    std::fs::write(&config, "deadline = \"03-31\"\n").unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options().append(true).open(&config).unwrap().set_modified(later).unwrap();
+    let redo = gongkai().current_dir(dir.path()).args(["batch", ".", "-o", "./out", "--to", "xlsx"]).output().unwrap();
+    assert!(stdout(&redo).contains("写入 2 个文件，0 个已是最新"), "{}", stdout(&redo));
     let same =
         gongkai().current_dir(dir.path()).args(["batch", ".", "-o", dir.path().to_str().unwrap()]).output().unwrap();
     assert_eq!(same.status.code(), Some(2));
