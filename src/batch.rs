@@ -324,7 +324,7 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedO
                     } else {
                         Path::new(&id).with_extension("").to_string_lossy().into_owned()
                     };
-                    found.extend(archive_items(path, &prefix, &id, modified));
+                    found.extend(archive_items(path, &prefix, &id, modified, &mut passed_over));
                 } else if crate::import::is_report_name(&path.to_string_lossy()) {
                     found.push(Item { id, modified, source: Source::File(entry.into_path()) });
                 } else {
@@ -336,7 +336,7 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedO
         } else if crate::import::is_zip_path(input) {
             let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("archive");
             let name = input.file_name().map_or_else(|| stem.to_string(), |n| n.to_string_lossy().into_owned());
-            items.extend(archive_items(input, stem, &name, meta.modified().ok()));
+            items.extend(archive_items(input, stem, &name, meta.modified().ok(), &mut passed_over));
         } else {
             let name =
                 input.file_name().map_or_else(|| input.display().to_string(), |n| n.to_string_lossy().into_owned());
@@ -349,10 +349,17 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedO
 /// The reports of a zip archive, as items `PREFIX/member`, in member order by name. A zip that cannot be opened, or
 /// is one document, is one item (`ID`, the zip itself), which is then read as a file: one bad archive does not stop
 /// the others.
-fn archive_items(archive: &Path, prefix: &str, id: &str, modified: Option<std::time::SystemTime>) -> Vec<Item> {
+fn archive_items(
+    archive: &Path,
+    prefix: &str,
+    id: &str,
+    modified: Option<std::time::SystemTime>,
+    passed_over: &mut PassedOver,
+) -> Vec<Item> {
     let Some(zip) = crate::import::ZipOfReports::open(archive) else {
         return vec![Item { id: id.to_string(), modified, source: Source::File(archive.to_path_buf()) }];
     };
+    zip.note_passed_over(passed_over);
     let mut found: Vec<Item> = zip
         .members()
         .into_iter()

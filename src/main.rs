@@ -325,13 +325,14 @@ type Members = rustc_hash::FxHashMap<PathBuf, (PathBuf, usize)>;
 /// The zip archives of reports among the paths given, opened up: each member becomes the path
 /// `ARCHIVE.zip/MEMBER` in the list. A zip that is one document, holds no report, or cannot be opened stays a file
 /// (reading it says what it is, or what is wrong).
-fn open_archives(paths: &[PathBuf], files: Vec<PathBuf>) -> (Vec<PathBuf>, Members) {
+fn open_archives(paths: &[PathBuf], files: Vec<PathBuf>, passed_over: &mut PassedOver) -> (Vec<PathBuf>, Members) {
     let mut members = Members::default();
     let mut out = Vec::with_capacity(files.len());
     for file in files {
         let given = paths.contains(&file) && gongkai::import::is_zip_path(&file);
         match given.then(|| gongkai::import::ZipOfReports::open(&file)).flatten() {
             Some(archive) => {
+                archive.note_passed_over(passed_over);
                 for (index, name) in archive.members() {
                     let path = file.join(&name);
                     members.insert(path.clone(), (file.clone(), index));
@@ -368,8 +369,8 @@ fn is_report_file(path: &Path) -> bool {
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode, String> {
-    let (files, passed_over) = collect_files(&args.paths)?;
-    let (files, members) = open_archives(&args.paths, files);
+    let (files, mut passed_over) = collect_files(&args.paths)?;
+    let (files, members) = open_archives(&args.paths, files, &mut passed_over);
     let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
     for code in args.select.iter().chain(args.ignore.iter()) {
         if !lint::rules::ALL.iter().any(|r| r.code.starts_with(code.as_str()) || r.name == code) {

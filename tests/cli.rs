@@ -564,6 +564,25 @@ fn folders_of_published_pdfs_and_ofds_are_named_not_passed_over_in_silence() {
     let given = gongkai().args(["check", "--output-format", "concise", ofd.to_str().unwrap()]).output().unwrap();
     assert_eq!(given.status.code(), Some(1));
     assert!(stdout(&given).contains("E000 [error] gongkai 不读取这种格式（OFD）"), "{}", stdout(&given));
+    // In zips: the PDFs beside a report are counted with the others; a zip of PDFs only says what it holds.
+    let mixed = dir.path().join("收到的.zip");
+    let pdfs = dir.path().join("公开的.zip");
+    for (path, members) in [(&mixed, &["a.pdf", "b.xlsx"][..]), (&pdfs, &["a.pdf", "b.pdf"][..])] {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+        for member in members {
+            zip.start_file(*member, zip::write::SimpleFileOptions::default()).unwrap();
+            let bytes = if member.ends_with(".pdf") {
+                b"%PDF-1.7\n".to_vec()
+            } else {
+                std::fs::read("fixtures/xlsx/clean-one-sheet.xlsx").unwrap()
+            };
+            std::io::Write::write_all(&mut zip, &bytes).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let zips = gongkai().args(["check", mixed.to_str().unwrap(), pdfs.to_str().unwrap()]).output().unwrap();
+    assert!(stderr(&zips).contains("另有 1 个文件未读（PDF 1 个）"), "{}", stderr(&zips));
+    assert!(stdout(&zips).contains("这是装有 2 个 PDF 文件的压缩包"), "{}", stdout(&zips));
     // A folder with nothing gongkai reads says so.
     let empty = tempfile::tempdir().unwrap();
     let none = gongkai().args(["check", empty.path().to_str().unwrap()]).output().unwrap();

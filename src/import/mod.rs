@@ -349,6 +349,13 @@ impl ZipOfReports {
         found
     }
 
+    /// Count the members in published forms (PDF, OFD), which [`members`](Self::members) leaves out.
+    pub fn note_passed_over(&self, passed_over: &mut PassedOver) {
+        for name in &self.names {
+            passed_over.note(Path::new(name));
+        }
+    }
+
     /// The path a member's report has: `ARCHIVE.zip/MEMBER`.
     pub fn member_path(&self, index: usize) -> String {
         self.path.join(self.names.get(index).map_or("", String::as_str)).display().to_string()
@@ -609,14 +616,33 @@ fn zip_kind<'a>(name: &str, bytes: &'a [u8]) -> Result<(InputKind, Archive<'a>),
             ),
         })
     } else {
-        Err(archive_of_reports(name, &names).unwrap_or_else(|| ImportError::NotADocument {
-            path: name.to_string(),
-            hint: Words::fixed(
-                "this zip holds neither word/document.xml nor xl/workbook.xml",
-                "压缩包中既没有 word/document.xml，也没有 xl/workbook.xml",
-            ),
+        Err(archive_of_reports(name, &names).or_else(|| archive_of_published(name, &names)).unwrap_or_else(|| {
+            ImportError::NotADocument {
+                path: name.to_string(),
+                hint: Words::fixed(
+                    "this zip holds neither word/document.xml nor xl/workbook.xml",
+                    "压缩包中既没有 word/document.xml，也没有 xl/workbook.xml",
+                ),
+            }
         }))
     }
+}
+
+/// A zip of published reports only (PDF, OFD): nothing in it that gongkai reads, and the reason.
+fn archive_of_published(name: &str, member_names: &[String]) -> Option<ImportError> {
+    let mut passed_over = PassedOver::default();
+    member_names.iter().for_each(|n| passed_over.note(Path::new(n)));
+    let forms: Vec<&str> = passed_over.0.keys().copied().collect();
+    let (count, forms) = (passed_over.total(), forms.join("/"));
+    (count > 0).then(|| ImportError::NotADocument {
+        path: name.to_string(),
+        hint: Words::owned(
+            format!(
+                "it is an archive of {count} {forms} files: gongkai reads the source documents, not {forms}; use the .docx or .xlsx the reports were made from"
+            ),
+            format!("这是装有 {count} 个 {forms} 文件的压缩包：gongkai 读取年报的源文件，不读取 {forms}；请使用制作年报的 .docx 或 .xlsx"),
+        ),
+    })
 }
 
 /// A zip of reports (not one document): `check` and `batch` read such archives, `fix` takes files.
