@@ -96,6 +96,9 @@ fn every_real_web_page_and_text_dump_imports_as_reviewed() {
         assert_eq!(report.format.as_str(), *format, "{name}: format");
         assert_eq!((read, read_trial), (*values, *trial), "{name}: values read");
         assert_eq!(found, *codes, "{name}: findings");
+        // Markdown heading marks (`# 沐阳县人民政府 2025 年 …`) are markup, not part of the title or agency.
+        let named = [report.meta.title.as_deref(), report.meta.agency.as_deref()];
+        assert!(named.iter().flatten().all(|t| !t.contains('#')), "{name}: {named:?}");
         seen += 1;
     }
     assert_eq!(seen, EXPECTED.len());

@@ -81,14 +81,42 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError>
         {
             continue;
         }
+        let line = without_heading_marks(line);
+        if line.is_empty() {
+            continue;
+        }
         paragraphs.push(Paragraph { text: bound_text(line.to_string()), origin: format!("第{}行", i + 1) });
     }
     Ok(RawDocument { kind: InputKind::Text, paragraphs, grids: Vec::new(), property_title: title, published })
 }
 
+/// A line without its markdown heading marks (`## 一、总体情况` → `一、总体情况`): `.md` files and the text of PDFs
+/// converted to markdown (OCR dumps saved as `.txt`) mark headings so, and the marks are not part of the title.
+fn without_heading_marks(line: &str) -> &str {
+    let marks = line.len() - line.trim_start_matches('#').len();
+    let rest = &line[marks..];
+    if (1..=6).contains(&marks) && (rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+        rest.trim_start()
+    } else {
+        line
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_heading_marks_are_dropped() {
+        assert_eq!(
+            without_heading_marks("# 沐阳县人民政府 2025 年 政府信息公开工作年度报告"),
+            "沐阳县人民政府 2025 年 政府信息公开工作年度报告"
+        );
+        assert_eq!(without_heading_marks("### （二）规范化办理依申请公开。"), "（二）规范化办理依申请公开。");
+        assert_eq!(without_heading_marks("#标签"), "#标签", "not a heading without the space");
+        assert_eq!(without_heading_marks("####### 七个"), "####### 七个");
+        assert_eq!(without_heading_marks("##"), "");
+    }
 
     #[test]
     fn page_dates() {
