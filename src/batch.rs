@@ -282,6 +282,25 @@ pub enum BatchError {
     Config(#[from] crate::config::ConfigError),
 }
 
+impl BatchError {
+    /// The error in the language of the run (`Display` stays English for programs that embed gongkai).
+    pub fn message(&self, lang: Lang) -> String {
+        let io = |e| crate::lint::io_error_in(e, lang);
+        match (self, lang) {
+            (BatchError::Output(e), _) => e.message(lang),
+            (_, Lang::En) | (BatchError::Config(_), _) => self.to_string(),
+            (BatchError::Input(path, e), Lang::Zh) if e.kind() == std::io::ErrorKind::NotFound => {
+                format!("{path}：找不到这个文件或文件夹")
+            }
+            (BatchError::Input(path, e), Lang::Zh) => format!("{path}：无法读取输入：{}", io(e)),
+            (BatchError::OutputIsInput(path), Lang::Zh) => format!(
+                "{path}：输出文件夹就是这个输入文件夹，重跑时会把输出当作年报读入；请给 -o 另设一个文件夹（可以在输入文件夹之内）"
+            ),
+            (BatchError::Io(path, e), Lang::Zh) => format!("{path}：无法写入：{}", io(e)),
+        }
+    }
+}
+
 /// List the reports under the inputs: files with a report extension below folders, members of zip archives, and
 /// plain files as given. Sorted, so that runs are reproducible. The output folder `out_dir` is left out where it
 /// lies inside an input folder (`gongkai batch . -o out`), so that a rerun does not read its own outputs as reports.
@@ -783,7 +802,7 @@ fn process_bytes(
             Ok(()) => {
                 written.fetch_add(1, Ordering::Relaxed);
             }
-            Err(e) => row.message = Some(e.to_string()),
+            Err(e) => row.message = Some(e.message(options.lang)),
         }
     }
     // The dataset rows of this report, written in one piece (the csv crate quotes ids with commas or quotes).

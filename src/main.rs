@@ -56,6 +56,9 @@ enum Command {
         /// Overwrite an existing output file.
         #[arg(long)]
         force: bool,
+        /// Message language.
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
     },
     /// Apply the fixes the rules carry and write corrected copies (NAME.fixed.EXT); the input is never changed.
     Fix(FixArgs),
@@ -73,6 +76,9 @@ enum Command {
         /// Overwrite an existing output file.
         #[arg(long)]
         force: bool,
+        /// Message language.
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
     },
 }
 
@@ -245,10 +251,10 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules { lang } => rules(lang.into()),
         Command::Rule { code } => explain(&code),
-        Command::Convert { input, output, force } => convert(&input, &output, force),
+        Command::Convert { input, output, force, lang } => convert(&input, &output, force, lang.into()),
         Command::Fix(args) => fix(args),
         Command::Batch(args) => batch(args),
-        Command::Template { output, year, force } => template(&output, year, force),
+        Command::Template { output, year, force, lang } => template(&output, year, force, lang.into()),
     };
     match result {
         Ok(code) => code,
@@ -275,7 +281,7 @@ fn output_error(e: std::io::Error) -> String {
 
 /// Expand folders into the report files below them, sorted; plain files are kept as given. Also returns the files
 /// in published forms (PDF, OFD) passed over in folders, for the run to say so at its end.
-fn collect_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, PassedOver), String> {
+fn collect_files(paths: &[PathBuf], lang: Lang) -> Result<(Vec<PathBuf>, PassedOver), String> {
     let mut files = Vec::new();
     let mut passed_over = PassedOver::default();
     for path in paths {
@@ -294,7 +300,12 @@ fn collect_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, PassedOver), String
         } else if path.exists() {
             files.push(path.clone());
         } else {
-            return Err(format!("{}: no such file or folder", path.display()));
+            let path = path.display();
+            return Err(say(
+                lang,
+                format!("{path}：找不到这个文件或文件夹"),
+                format!("{path}: no such file or folder"),
+            ));
         }
     }
     Ok((files, passed_over))
@@ -364,19 +375,45 @@ fn read_member(archive: &Path, index: usize) -> Result<gongkai::model::Report, g
     })
 }
 
+/// A message in the language of the run.
+fn say(lang: Lang, zh: String, en: String) -> String {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// `path: exists; pass --force to overwrite it`, in the language of the run.
+fn exists_use_force(path: &Path, lang: Lang) -> String {
+    export::ExportError::Exists { path: path.display().to_string() }.message(lang)
+}
+
+/// Refuse `--select`/`--ignore` codes that name no rule.
+fn known_rule_codes(select: &[String], ignore: &[String], lang: Lang) -> Result<(), String> {
+    match select
+        .iter()
+        .chain(ignore)
+        .find(|code| !lint::rules::ALL.iter().any(|r| r.code.starts_with(code.as_str()) || r.name == code.as_str()))
+    {
+        Some(code) => Err(say(
+            lang,
+            format!("--select/--ignore 中的 `{code}` 不是规则代码或名称（见 gongkai rules）"),
+            format!("unknown rule `{code}` in --select/--ignore (see `gongkai rules`)"),
+        )),
+        None => Ok(()),
+    }
+}
+
 fn is_report_file(path: &Path) -> bool {
     gongkai::import::is_report_name(&path.to_string_lossy())
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode, String> {
-    let (files, mut passed_over) = collect_files(&args.paths)?;
+    let lang: Lang = args.lang.into();
+    let (files, mut passed_over) = collect_files(&args.paths, lang)?;
     let (files, members) = open_archives(&args.paths, files, &mut passed_over);
     let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
-    for code in args.select.iter().chain(args.ignore.iter()) {
-        if !lint::rules::ALL.iter().any(|r| r.code.starts_with(code.as_str()) || r.name == code) {
-            return Err(format!("unknown rule `{code}` in --select/--ignore (see `gongkai rules`)"));
-        }
-    }
+    known_rule_codes(&args.select, &args.ignore, lang)?;
     let org_type = args.org_type.map(|o| match o {
         OrgTypeArg::Department => gongkai::model::OrgType::Department,
         OrgTypeArg::Government => gongkai::model::OrgType::Government,
@@ -427,7 +464,6 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             FileResult::Unreadable(gongkai::import::ImportError::Internal { path: path.display().to_string(), detail })
         })
     };
-    let lang: Lang = args.lang.into();
     let stdout = std::io::stdout();
     let color = !args.no_color && stdout.is_terminal();
     let opts = render::Options { lang, color, width: 120 };
@@ -437,7 +473,10 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         Level::Info => Severity::Info,
     };
     let output = Output { format: args.output_format, lang, opts };
-    let spill_error = |e: std::io::Error| format!("cannot write a temporary file: {e}");
+    let spill_error = |e: std::io::Error| {
+        let why = lint::io_error_in(&e, lang);
+        say(lang, format!("无法写入临时文件：{why}"), format!("cannot write a temporary file: {why}"))
+    };
 
     // Files are checked in parallel, a window of them at a time, and each one's output is spilled to a temporary file
     // as it comes in file order: memory does not grow with the number of files. The cross-year rules then compare each
@@ -875,49 +914,64 @@ fn explain(code: &str) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn convert(input: &Path, output: &Path, force: bool) -> Result<ExitCode, String> {
+fn convert(input: &Path, output: &Path, force: bool, lang: Lang) -> Result<ExitCode, String> {
     let to_stdout = output == Path::new("-");
     let format = if to_stdout { Some(export::Format::Json) } else { export::Format::of(output) };
     let Some(format) = format else {
-        return Err(format!("{}: convert writes .xlsx, .docx, .json or .csv", output.display()));
+        let output = output.display();
+        return Err(say(
+            lang,
+            format!("{output}：convert 写出 .xlsx、.docx、.json 或 .csv，由扩展名决定"),
+            format!("{output}: convert writes .xlsx, .docx, .json or .csv"),
+        ));
     };
     if !to_stdout && output.exists() && !force {
-        return Err(format!("{}: exists; pass --force to overwrite it", output.display()));
+        return Err(exists_use_force(output, lang));
     }
     if !input.exists() {
-        return Err(format!("{}: no such file", input.display()));
+        let input = input.display();
+        return Err(say(lang, format!("{input}：找不到这个文件"), format!("{input}: no such file")));
     }
     let report = match gongkai::import::read(input) {
         Ok(r) => r,
         Err(err) => {
-            eprint!("{}", render::full_error(&err, &render::Options::default()));
+            eprint!("{}", render::full_error(&err, &render::Options { lang, ..render::Options::default() }));
             return Ok(ExitCode::from(1));
         }
     };
-    let bytes = export::render(&report, format, &[]).map_err(|e| e.to_string())?;
+    let bytes = export::render(&report, format, &[]).map_err(|e| e.message(lang))?;
     if to_stdout {
-        std::io::stdout().write_all(&bytes).map_err(|e| e.to_string())?;
+        std::io::stdout().write_all(&bytes).map_err(output_error)?;
     } else {
-        export::write_atomically(output, &bytes).map_err(|e| e.to_string())?;
+        export::write_atomically(output, &bytes).map_err(|e| e.message(lang))?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn template(output: &Path, year: Option<i32>, force: bool) -> Result<ExitCode, String> {
+fn template(output: &Path, year: Option<i32>, force: bool, lang: Lang) -> Result<ExitCode, String> {
     if output.exists() && !force {
-        return Err(format!("{}: exists; pass --force to overwrite it", output.display()));
+        return Err(exists_use_force(output, lang));
     }
     let bytes = match export::Format::of(output) {
         Some(export::Format::Xlsx) => export::xlsx::template(year),
         Some(export::Format::Docx) => export::docx::template(year),
-        _ => return Err(format!("{}: template writes .xlsx or .docx", output.display())),
+        _ => {
+            let output = output.display();
+            return Err(say(
+                lang,
+                format!("{output}：template 写出 .xlsx 或 .docx"),
+                format!("{output}: template writes .xlsx or .docx"),
+            ));
+        }
     }
-    .map_err(|e| e.to_string())?;
-    export::write_atomically(output, &bytes).map_err(|e| e.to_string())?;
+    .map_err(|e| e.message(lang))?;
+    export::write_atomically(output, &bytes).map_err(|e| e.message(lang))?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn batch(args: BatchArgs) -> Result<ExitCode, String> {
+    let lang: Lang = args.lang.into();
+    let zh = lang == Lang::Zh;
     let mut formats = Vec::new();
     for t in &args.to {
         match t.as_str() {
@@ -926,22 +980,25 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
             "docx" => formats.push(export::Format::Docx),
             "json" => formats.push(export::Format::Json),
             "csv" => formats.push(export::Format::Csv),
-            other => return Err(format!("--to {other}: batch writes xlsx, docx, json, csv or none")),
+            other => {
+                return Err(say(
+                    lang,
+                    format!("--to {other}：batch 写出 xlsx、docx、json、csv 或 none"),
+                    format!("--to {other}: batch writes xlsx, docx, json, csv or none"),
+                ));
+            }
         }
     }
-    for code in args.select.iter().chain(args.ignore.iter()) {
-        if !lint::rules::ALL.iter().any(|r| r.code.starts_with(code.as_str()) || r.name == code) {
-            return Err(format!("unknown rule `{code}` in --select/--ignore (see `gongkai rules`)"));
-        }
+    known_rule_codes(&args.select, &args.ignore, lang)?;
+    if args.output_dir.exists() && !args.output_dir.is_dir() {
+        let out = args.output_dir.display();
+        return Err(say(
+            lang,
+            format!("{out}：这是文件；-o 需要一个文件夹"),
+            format!("{out}: a file; -o takes a folder"),
+        ));
     }
-    let lang: Lang = args.lang.into();
-    let zh = lang == Lang::Zh;
-    let (items, passed_over) = gongkai::batch::collect(&args.inputs, &args.output_dir).map_err(|e| match e {
-        gongkai::batch::BatchError::OutputIsInput(input) if zh => {
-            format!("{input}：输出文件夹就是这个输入文件夹，重跑时会把输出当作年报读入；请给 -o 另设一个文件夹（可以在输入文件夹之内）")
-        }
-        other => other.to_string(),
-    })?;
+    let (items, passed_over) = gongkai::batch::collect(&args.inputs, &args.output_dir).map_err(|e| e.message(lang))?;
     let options = gongkai::batch::Options {
         out_dir: args.output_dir.clone(),
         formats,
@@ -1002,7 +1059,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
             }
         }
     };
-    let totals = gongkai::batch::run(&items, &options, &stop, &progress).map_err(|e| e.to_string())?;
+    let totals = gongkai::batch::run(&items, &options, &stop, &progress).map_err(|e| e.message(lang))?;
     bar.finish_and_clear();
     print!("{}", totals.report(start.elapsed().as_secs_f64(), &args.output_dir.join("summary.csv"), lang));
     say_passed_over(&passed_over, items.len(), lang);
@@ -1042,15 +1099,18 @@ struct Fixed {
 fn fix(args: FixArgs) -> Result<ExitCode, String> {
     // A folder fixed before holds its corrected copies (NAME.fixed.EXT): outputs, not reports to fix once more
     // into NAME.fixed.fixed.EXT. A copy named on the command line is fixed all the same.
-    let (files, passed_over) = collect_files(&args.paths)?;
+    let lang: Lang = args.lang.into();
+    let (files, passed_over) = collect_files(&args.paths, lang)?;
     let files: Vec<PathBuf> = files
         .into_iter()
         .filter(|f| args.paths.contains(f) || !f.file_stem().is_some_and(|s| s.to_string_lossy().ends_with(".fixed")))
         .collect();
     if let Some(dir) = &args.output_dir {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            let (dir, why) = (dir.display(), lint::io_error_in(&e, lang));
+            say(lang, format!("{dir}：无法创建文件夹：{why}"), format!("{dir}: cannot create: {why}"))
+        })?;
     }
-    let lang: Lang = args.lang.into();
     let zh = lang == Lang::Zh;
     // A rule a gongkai.toml turns off, or ignores for a file or cell, fixes nothing there.
     let configs = gongkai::config::Configs::default();
@@ -1147,14 +1207,10 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
         out.write_all(done.before.as_bytes()).map_err(output_error)?;
         if let Some((path, rendered)) = &done.output {
             let written = if path.exists() && !args.force {
-                Err(if zh {
-                    format!("{}：已存在；加 --force 可覆盖", path.display())
-                } else {
-                    format!("{}: exists; pass --force to overwrite it", path.display())
-                })
+                Err(exists_use_force(path, lang))
             } else {
                 match rendered {
-                    Ok(bytes) => export::write_atomically(path, bytes).map_err(|e| e.to_string()),
+                    Ok(bytes) => export::write_atomically(path, bytes).map_err(|e| e.message(lang)),
                     Err(e) => Err(e.clone()),
                 }
             };

@@ -844,6 +844,36 @@ fn gongkai_toml_selects_ignores_and_sets_severities_per_file() {
 }
 
 #[test]
+fn a_run_that_cannot_start_says_why_in_the_run_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let existing = dir.path().join("已有.json");
+    std::fs::write(&existing, "{}").unwrap();
+    let existing = existing.to_str().unwrap();
+    let cases: [(&[&str], &str, &str); 6] = [
+        (&["check", "年报.docxx"], "年报.docxx：找不到这个文件或文件夹", "年报.docxx: no such file or folder"),
+        (&["check", "--select", "X999", "fixtures/xlsx"], "`X999` 不是规则代码或名称", "unknown rule `X999`"),
+        (&["batch", "不在.zip", "-o", "out"], "不在.zip：找不到这个文件或文件夹", "不在.zip: cannot read the input"),
+        (&["batch", "fixtures/xlsx", "-o", existing], "这是文件；-o 需要一个文件夹", "a file; -o takes a folder"),
+        (
+            &["convert", "fixtures/xlsx/clean-one-sheet.xlsx", "-o", existing],
+            "已有.json：已存在；加 --force 可覆盖",
+            "已有.json: exists; pass --force to overwrite it",
+        ),
+        (&["template", "-o", "空白.pdf"], "template 写出 .xlsx 或 .docx", "template writes .xlsx or .docx"),
+    ];
+    for (args, zh, en) in cases {
+        for (lang, want) in [("zh", zh), ("en", en)] {
+            let out =
+                gongkai().args(args).args(["--lang", lang]).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains(want), "{args:?} --lang {lang}: {err}");
+        }
+    }
+    assert_eq!(std::fs::read_to_string(dir.path().join("已有.json")).unwrap(), "{}", "the existing file is kept");
+}
+
+#[test]
 fn html_output_is_one_page_with_each_file_and_its_tables() {
     let out = gongkai()
         .args([

@@ -22,7 +22,7 @@ pub enum ExportError {
     #[error("{path}: cannot write: {source}")]
     #[diagnostic(code(gongkai::write), help("check that the folder exists and is writable"))]
     Io { path: String, source: std::io::Error },
-    #[error("{path}: {path} exists")]
+    #[error("{path}: exists; pass --force to overwrite it")]
     #[diagnostic(code(gongkai::exists), help("pass --force to overwrite it, or choose another name"))]
     Exists { path: String },
     #[error("cannot build the workbook: {0}")]
@@ -34,6 +34,22 @@ pub enum ExportError {
     #[error("{0}: gongkai writes .xlsx, .docx, .json and .csv")]
     #[diagnostic(code(gongkai::output_format), help("name the output with one of these extensions"))]
     UnknownFormat(String),
+}
+
+impl ExportError {
+    /// The error in the language of the run (`Display` stays English for programs that embed gongkai).
+    pub fn message(&self, lang: crate::lint::Lang) -> String {
+        if lang == crate::lint::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            ExportError::Io { path, source } => format!("{path}：无法写入：{}", crate::lint::io_error_in(source, lang)),
+            ExportError::Exists { path } => format!("{path}：已存在；加 --force 可覆盖"),
+            ExportError::Xlsx(detail) => format!("无法生成工作簿：{detail}"),
+            ExportError::Docx(detail) => format!("无法生成文档：{detail}"),
+            ExportError::UnknownFormat(path) => format!("{path}：gongkai 写出 .xlsx、.docx、.json 和 .csv"),
+        }
+    }
 }
 
 /// A cell a fix changed, for marking it in the output.

@@ -78,6 +78,25 @@ pub enum Lang {
     En,
 }
 
+/// An I/O error in the language of the run: the operating system's words are English, so the usual kinds are put
+/// in Chinese and the rest keep the system's text.
+pub fn io_error_in(e: &std::io::Error, lang: Lang) -> String {
+    use std::io::ErrorKind;
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e.kind() {
+        ErrorKind::NotFound => "路径不存在".to_string(),
+        ErrorKind::PermissionDenied => "没有权限".to_string(),
+        ErrorKind::AlreadyExists => "已存在".to_string(),
+        ErrorKind::NotADirectory => "路径中有一项不是文件夹".to_string(),
+        ErrorKind::IsADirectory => "这是文件夹".to_string(),
+        ErrorKind::StorageFull => "磁盘已满".to_string(),
+        ErrorKind::ReadOnlyFilesystem => "文件系统只读".to_string(),
+        _ => e.to_string(),
+    }
+}
+
 /// One change a fix makes: the cell under `key` gets the text `to`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Edit {
