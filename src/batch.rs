@@ -317,6 +317,10 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedO
     let mut items = Vec::new();
     let mut passed_over = PassedOver::default();
     for input in inputs {
+        std::fs::metadata(input).map_err(|e| BatchError::Input(input.display().to_string(), e))?;
+    }
+    for (input, name) in inputs.iter().zip(input_names(inputs)) {
+        let Some(name) = name else { continue };
         let meta = std::fs::metadata(input).map_err(|e| BatchError::Input(input.display().to_string(), e))?;
         if meta.is_dir() {
             if is_out(input) {
@@ -332,7 +336,8 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedO
                 if !entry.file_type().is_file() {
                     continue;
                 }
-                let id = path.strip_prefix(input).unwrap_or(path).to_string_lossy().into_owned();
+                let relative = path.strip_prefix(input).unwrap_or(path).to_string_lossy();
+                let id = if name.is_empty() { relative.into_owned() } else { format!("{name}/{relative}") };
                 let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
                 if crate::import::is_zip_path(path) {
                     // `2023.zip` beside a folder `2023` (the archive and its unpacked copy): the members keep the
@@ -353,16 +358,60 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedO
             found.sort_by(|a, b| a.id.cmp(&b.id));
             items.extend(found);
         } else if crate::import::is_zip_path(input) {
-            let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("archive");
-            let name = input.file_name().map_or_else(|| stem.to_string(), |n| n.to_string_lossy().into_owned());
-            items.extend(archive_items(input, stem, &name, meta.modified().ok(), &mut passed_over));
+            let file_name = input.file_name().map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+            items.extend(archive_items(input, &name, &file_name, meta.modified().ok(), &mut passed_over));
         } else {
-            let name =
-                input.file_name().map_or_else(|| input.display().to_string(), |n| n.to_string_lossy().into_owned());
             items.push(Item { id: name, modified: meta.modified().ok(), source: Source::File(input.clone()) });
         }
     }
     Ok((items, passed_over))
+}
+
+/// The name each input's reports go under, in their ids and in the output tree: nothing for a lone folder (its tree
+/// is mirrored as it stands), else the folder's name (`batch 2022 2023 -o out` → `out/2022/…`, `out/2023/…`), a
+/// zip's name without `.zip`, a file's name. Inputs that would share a name go by the path they were given instead,
+/// so that no two reports share an id or an output. `None` for an input given twice: it is read once.
+fn input_names(inputs: &[PathBuf]) -> Vec<Option<String>> {
+    let mut seen = std::collections::HashSet::new();
+    let first: Vec<bool> = inputs.iter().map(|i| seen.insert(i.canonicalize().unwrap_or_else(|_| i.clone()))).collect();
+    let kept = first.iter().filter(|&&f| f).count();
+    let is_zip = |input: &Path| !input.is_dir() && crate::import::is_zip_path(input);
+    // The folder's own name, also for `.` or `..`.
+    let own_name = |input: &Path| {
+        let named = if input.is_dir() {
+            input.canonicalize().unwrap_or_else(|_| input.to_path_buf())
+        } else {
+            input.to_path_buf()
+        };
+        let name = if is_zip(input) { named.file_stem() } else { named.file_name() };
+        name.map_or_else(|| "input".to_string(), |n| n.to_string_lossy().into_owned())
+    };
+    // The path as given, without `.`, `..` and the root: `a/2023`, `/srv/x.zip` → `srv/x.zip`.
+    let given_path = |input: &Path| {
+        let parts: Vec<String> = input
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        if parts.is_empty() { own_name(input) } else { parts.join("/") }
+    };
+    let mut names: Vec<String> =
+        inputs.iter().map(|input| if kept == 1 && input.is_dir() { String::new() } else { own_name(input) }).collect();
+    let shared =
+        |names: &[String], i: usize| (0..names.len()).any(|j| j != i && first[j] && first[i] && names[j] == names[i]);
+    let clashing: Vec<usize> = (0..inputs.len()).filter(|&i| shared(&names, i)).collect();
+    for &i in &clashing {
+        names[i] = given_path(&inputs[i]);
+    }
+    // Still the same (`../a` and `a`): numbered.
+    for i in 0..inputs.len() {
+        if shared(&names, i) {
+            names[i] = format!("{}-{}", names[i], i + 1);
+        }
+    }
+    names.into_iter().zip(first).map(|(name, first)| first.then_some(name)).collect()
 }
 
 /// The reports of a zip archive, as items `PREFIX/member`, in member order by name. A zip that cannot be opened, or

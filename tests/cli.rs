@@ -478,7 +478,7 @@ fn batch_reads_the_zips_inside_a_folder_and_reports_a_broken_one() {
     std::fs::create_dir_all(tree.join("2023/市外办/年报")).unwrap();
     std::fs::copy("fixtures/xlsx/clean-one-sheet.xlsx", tree.join("2023/市外办/年报/wrong.xlsx")).unwrap();
     std::fs::copy("fixtures/xlsx/clean-one-sheet.xlsx", tree.join("clean.xlsx")).unwrap();
-    // A broken zip given by name is a row too: the run goes on.
+    // A broken zip given by name is a row too: the run goes on. With two inputs, each one's reports go under its name.
     let given = dir.path().join("given.zip");
     std::fs::write(&given, b"PK\x03\x04 not really").unwrap();
     let out = dir.path().join("out");
@@ -489,13 +489,13 @@ fn batch_reads_the_zips_inside_a_folder_and_reports_a_broken_one() {
     assert_eq!(run.status.code(), Some(1), "{}", stdout(&run));
     let rows = read_csv(&out.join("summary.csv"));
     let status = |id: &str| rows.iter().find(|r| r[0] == id).map(|r| r[5].as_str());
-    assert_eq!(status("2023/市外办.zip/年报/wrong.xlsx"), Some("errors"), "{rows:?}");
-    assert_eq!(status("2023/市外办/年报/wrong.xlsx"), Some("ok"), "{rows:?}");
-    assert_eq!(status("2023/broken.zip"), Some("unreadable"), "{rows:?}");
-    assert_eq!(status("clean.xlsx"), Some("ok"), "{rows:?}");
+    assert_eq!(status("archive/2023/市外办.zip/年报/wrong.xlsx"), Some("errors"), "{rows:?}");
+    assert_eq!(status("archive/2023/市外办/年报/wrong.xlsx"), Some("ok"), "{rows:?}");
+    assert_eq!(status("archive/2023/broken.zip"), Some("unreadable"), "{rows:?}");
+    assert_eq!(status("archive/clean.xlsx"), Some("ok"), "{rows:?}");
     assert_eq!(status("given.zip"), Some("unreadable"), "{rows:?}");
-    assert!(out.join("2023/市外办.zip/年报/wrong.xlsx.json").exists());
-    assert!(out.join("2023/市外办/年报/wrong.xlsx.json").exists());
+    assert!(out.join("archive/2023/市外办.zip/年报/wrong.xlsx.json").exists());
+    assert!(out.join("archive/2023/市外办/年报/wrong.xlsx.json").exists());
 }
 
 #[test]
@@ -587,6 +587,39 @@ fn folders_of_published_pdfs_and_ofds_are_named_not_passed_over_in_silence() {
     let empty = tempfile::tempdir().unwrap();
     let none = gongkai().args(["check", empty.path().to_str().unwrap()]).output().unwrap();
     assert!(stderr(&none).contains("没有找到年报文件"), "{}", stderr(&none));
+}
+
+#[test]
+fn batch_keeps_reports_of_several_inputs_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    // The same relative path under two year folders, and two folders of one name under two offices.
+    for folder in ["2022/市外办", "2023/市外办", "甲局/2023", "乙局/2023"] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        std::fs::copy("fixtures/xlsx/clean-one-sheet.xlsx", dir.path().join(folder).join("年报.xlsx")).unwrap();
+    }
+    let run = |inputs: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        let done = gongkai()
+            .current_dir(dir.path())
+            .args(["batch", "-o", out.path().to_str().unwrap(), "--to", "json"])
+            .args(inputs)
+            .output()
+            .unwrap();
+        assert_eq!(done.status.code(), Some(0), "{}", String::from_utf8_lossy(&done.stderr));
+        let ids: Vec<String> = read_csv(&out.path().join("summary.csv")).into_iter().map(|r| r[0].clone()).collect();
+        for id in &ids {
+            assert!(out.path().join(format!("{id}.json")).exists(), "{id}");
+        }
+        ids
+    };
+    assert_eq!(run(&["2022", "2023"]), ["2022/市外办/年报.xlsx", "2023/市外办/年报.xlsx"]);
+    assert_eq!(run(&["2022"]), ["市外办/年报.xlsx"], "a lone folder is mirrored as it stands");
+    assert_eq!(run(&["2022", "./2022/"]), ["市外办/年报.xlsx"], "a folder given twice is read once");
+    assert_eq!(run(&["甲局/2023", "乙局/2023"]), ["乙局/2023/年报.xlsx", "甲局/2023/年报.xlsx"]);
+    assert_eq!(
+        run(&["2022/市外办/年报.xlsx", "2023/市外办/年报.xlsx"]),
+        ["2022/市外办/年报.xlsx", "2023/市外办/年报.xlsx"]
+    );
 }
 
 #[test]
