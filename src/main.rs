@@ -1074,12 +1074,17 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
     Ok(if totals.with_errors + totals.unreadable + totals.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// Where `fix` writes the corrected copy of `input`.
-fn fixed_path(input: &Path, out_dir: Option<&Path>, ext: &str) -> PathBuf {
+/// Where `fix` writes the corrected copy of `input`: beside it, or under `out_dir` in the place it has below the
+/// folder it was found in (`fix reports -o fixed`: `reports/2023/x.xlsx` → `fixed/2023/x.fixed.xlsx`), so that
+/// reports of one name in different folders keep apart.
+fn fixed_path(input: &Path, out_dir: Option<&Path>, given: &[PathBuf], ext: &str) -> PathBuf {
     let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("report");
     let name = format!("{stem}.fixed.{ext}");
     match out_dir {
-        Some(dir) => dir.join(name),
+        Some(dir) => {
+            let below = given.iter().filter(|g| g.is_dir()).find_map(|g| input.strip_prefix(g).ok());
+            dir.join(below.and_then(Path::parent).unwrap_or(Path::new(""))).join(name)
+        }
         None => input.with_file_name(name),
     }
 }
@@ -1127,9 +1132,9 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
         let failed = |err: gongkai::import::ImportError| {
             unreadable(render::full_error(&err, &render::Options { lang, ..render::Options::default() }))
         };
-        let bytes = match std::fs::read(path) {
+        let bytes = match gongkai::import::read_bounded(path, &name) {
             Ok(b) => b,
-            Err(source) => return failed(gongkai::import::ImportError::Io { path: name, source }),
+            Err(err) => return failed(err),
         };
         let mut report = match gongkai::import::read_bytes(&name, &bytes) {
             Ok(r) => r,
@@ -1180,7 +1185,8 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
             } else {
                 export::xlsx::write(&fixed, &changes)
             };
-            output = Some((fixed_path(path, args.output_dir.as_deref(), ext), rendered.map_err(|e| e.to_string())));
+            let to = fixed_path(path, args.output_dir.as_deref(), &args.paths, ext);
+            output = Some((to, rendered.map_err(|e| e.to_string())));
         } else if changes.is_empty() {
             let nothing = if zh { "没有可自动修复的问题" } else { "nothing to fix automatically" };
             before.push_str(&format!("{name}: {nothing}\n"));
@@ -1201,16 +1207,36 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
     };
     let mut failed = false;
     let mut write_failed = false;
+    // Two inputs of one name given side by side (`fix a/x.xlsx b/x.xlsx -o fixed`) meet at one output: the first
+    // is written, the second is refused, also under --force.
+    let mut written_now: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     let mut out = std::io::stdout().lock();
     in_order(&files, fix_one, |index, done| {
         failed |= done.failed;
         out.write_all(done.before.as_bytes()).map_err(output_error)?;
         if let Some((path, rendered)) = &done.output {
-            let written = if path.exists() && !args.force {
+            let written = if written_now.contains(path) {
+                let shown = path.display();
+                Err(say(
+                    lang,
+                    format!("{shown}：本次已由另一个同名文件写入；请分开修复，或用 -o 指定不同的文件夹"),
+                    format!(
+                        "{shown}: already written in this run from another file of the same name; fix them apart or give each its own -o"
+                    ),
+                ))
+            } else if path.exists() && !args.force {
                 Err(exists_use_force(path, lang))
             } else {
                 match rendered {
-                    Ok(bytes) => export::write_atomically(path, bytes).map_err(|e| e.message(lang)),
+                    Ok(bytes) => path
+                        .parent()
+                        .map_or(Ok(()), std::fs::create_dir_all)
+                        .map_err(|e| export::ExportError::Io { path: path.display().to_string(), source: e })
+                        .and_then(|()| export::write_atomically(path, bytes))
+                        .map(|()| {
+                            written_now.insert(path.clone());
+                        })
+                        .map_err(|e| e.message(lang)),
                     Err(e) => Err(e.clone()),
                 }
             };

@@ -623,6 +623,29 @@ fn batch_keeps_reports_of_several_inputs_apart() {
 }
 
 #[test]
+fn fix_into_a_folder_keeps_the_tree_and_never_lets_two_inputs_share_an_output() {
+    let dir = tempfile::tempdir().unwrap();
+    for year in ["2022", "2023"] {
+        std::fs::create_dir_all(dir.path().join("reports").join(year)).unwrap();
+        std::fs::copy("fixtures/xlsx/row-total-off-by-one.xlsx", dir.path().join("reports").join(year).join("x.xlsx"))
+            .unwrap();
+    }
+    let fix =
+        |args: &[&str]| gongkai().current_dir(dir.path()).args(["fix", "--unsafe-fixes"]).args(args).output().unwrap();
+    let tree = fix(&["reports", "-o", "fixed"]);
+    assert_eq!(tree.status.code(), Some(0), "{}", String::from_utf8_lossy(&tree.stderr));
+    for year in ["2022", "2023"] {
+        let out = dir.path().join("fixed").join(year).join("x.fixed.xlsx");
+        assert!(out.exists(), "{}", stdout(&tree));
+    }
+    // Two files of one name given side by side: the first is written, the second refused, --force or not.
+    let side = fix(&["reports/2022/x.xlsx", "reports/2023/x.xlsx", "-o", "flat", "--force"]);
+    assert_eq!(side.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&side.stderr).contains("本次已由另一个同名文件写入"), "{}", stdout(&side));
+    assert!(stdout(&side).contains("reports/2022/x.xlsx: 修改 1 处，写入 flat/x.fixed.xlsx"), "{}", stdout(&side));
+}
+
+#[test]
 fn check_reads_a_zip_of_reports_and_fix_asks_for_it_unpacked() {
     let dir = tempfile::tempdir().unwrap();
     let zip_path = dir.path().join("收到的年报.zip");

@@ -302,7 +302,7 @@ pub fn read(path: &Path) -> Result<Report, ImportError> {
 }
 
 /// The bytes of the file at `path`, refused past [`limits::MAX_FILE_BYTES`]; `name` is the path errors give.
-pub(crate) fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, ImportError> {
+pub fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, ImportError> {
     let io = |source| ImportError::Io { path: name.to_string(), source };
     let file = std::fs::File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
