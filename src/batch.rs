@@ -356,7 +356,7 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedO
                 }
             }
             found.sort_by(|a, b| a.id.cmp(&b.id));
-            items.extend(found);
+            items.extend(without_fixed_copies(found));
         } else if crate::import::is_zip_path(input) {
             let file_name = input.file_name().map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
             items.extend(archive_items(input, &name, &file_name, meta.modified().ok(), &mut passed_over));
@@ -365,6 +365,30 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedO
         }
     }
     Ok((items, passed_over))
+}
+
+/// The items of a folder without the corrected copies `gongkai fix` left beside their originals
+/// (`x.fixed.xlsx` beside `x.docx`): the dataset holds each report once. A `.fixed` file alone is kept.
+fn without_fixed_copies(found: Vec<Item>) -> Vec<Item> {
+    let originals: std::collections::HashSet<(PathBuf, String)> = found
+        .iter()
+        .filter_map(|item| match &item.source {
+            Source::File(path) => {
+                Some((path.parent()?.to_path_buf(), path.file_stem()?.to_string_lossy().into_owned()))
+            }
+            Source::Member { .. } => None,
+        })
+        .collect();
+    found
+        .into_iter()
+        .filter(|item| {
+            let Source::File(path) = &item.source else { return true };
+            let original = path.file_stem().and_then(|s| s.to_str()).and_then(|s| s.strip_suffix(".fixed"));
+            !original.is_some_and(|o| {
+                path.parent().is_some_and(|dir| originals.contains(&(dir.to_path_buf(), o.to_string())))
+            })
+        })
+        .collect()
 }
 
 /// The name each input's reports go under, in their ids and in the output tree: nothing for a lone folder (its tree
