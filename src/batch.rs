@@ -348,7 +348,7 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedO
                     } else {
                         Path::new(&id).with_extension("").to_string_lossy().into_owned()
                     };
-                    found.extend(archive_items(path, &prefix, &id, modified, &mut passed_over));
+                    found.extend(archive_items(path, &prefix, &id, modified, false, &mut passed_over));
                 } else if crate::import::is_report_name(&path.to_string_lossy()) {
                     found.push(Item { id, modified, source: Source::File(entry.into_path()) });
                 } else {
@@ -359,7 +359,7 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedO
             items.extend(without_fixed_copies(found));
         } else if crate::import::is_zip_path(input) {
             let file_name = input.file_name().map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
-            items.extend(archive_items(input, &name, &file_name, meta.modified().ok(), &mut passed_over));
+            items.extend(archive_items(input, &name, &file_name, meta.modified().ok(), true, &mut passed_over));
         } else {
             items.push(Item { id: name, modified: meta.modified().ok(), source: Source::File(input.clone()) });
         }
@@ -440,16 +440,25 @@ fn input_names(inputs: &[PathBuf]) -> Vec<Option<String>> {
 
 /// The reports of a zip archive, as items `PREFIX/member`, in member order by name. A zip that cannot be opened, or
 /// is one document, is one item (`ID`, the zip itself), which is then read as a file: one bad archive does not stop
-/// the others.
+/// the others. So is a zip without reports that was `given`; one found in a folder is passed over and counted.
 fn archive_items(
     archive: &Path,
     prefix: &str,
     id: &str,
     modified: Option<std::time::SystemTime>,
+    given: bool,
     passed_over: &mut PassedOver,
 ) -> Vec<Item> {
-    let Some(zip) = crate::import::ZipOfReports::open(archive) else {
-        return vec![Item { id: id.to_string(), modified, source: Source::File(archive.to_path_buf()) }];
+    use crate::import::FoundZip;
+    let zip = match crate::import::ZipOfReports::probe(archive) {
+        FoundZip::Reports(zip) => zip,
+        FoundZip::NoReports(names) if !given => {
+            passed_over.note_zip_without_reports(archive, &names);
+            return Vec::new();
+        }
+        FoundZip::NoReports(_) | FoundZip::File => {
+            return vec![Item { id: id.to_string(), modified, source: Source::File(archive.to_path_buf()) }];
+        }
     };
     zip.note_passed_over(passed_over);
     let mut found: Vec<Item> = zip

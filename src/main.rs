@@ -149,7 +149,7 @@ enum ToFormat {
 #[derive(Args)]
 struct CheckArgs {
     /// Files, folders or zip archives to check. Folders are searched for .xlsx, .xls, .docx, .html, .txt and .md
-    /// files (zips inside them are left to `batch`); a zip given here is read member by member.
+    /// files and zips of them; a zip is read member by member.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// How to print the findings.
@@ -281,7 +281,7 @@ fn output_error(e: std::io::Error) -> String {
 
 /// Expand folders into the report files below them, sorted; plain files are kept as given. Also returns the files
 /// in published forms (PDF, OFD) passed over in folders, for the run to say so at its end.
-fn collect_files(paths: &[PathBuf], lang: Lang) -> Result<(Vec<PathBuf>, PassedOver), String> {
+fn collect_files(paths: &[PathBuf], with_zips: bool, lang: Lang) -> Result<(Vec<PathBuf>, PassedOver), String> {
     let mut files = Vec::new();
     let mut passed_over = PassedOver::default();
     for path in paths {
@@ -289,7 +289,7 @@ fn collect_files(paths: &[PathBuf], lang: Lang) -> Result<(Vec<PathBuf>, PassedO
             let mut found: Vec<PathBuf> = Vec::new();
             let walk = walkdir::WalkDir::new(path).follow_links(false).into_iter().filter_map(Result::ok);
             for entry in walk.filter(|e| e.file_type().is_file()) {
-                if is_report_file(entry.path()) {
+                if is_report_file(entry.path()) || (with_zips && gongkai::import::is_zip_path(entry.path())) {
                     found.push(entry.into_path());
                 } else {
                     passed_over.note(entry.path());
@@ -314,7 +314,7 @@ fn collect_files(paths: &[PathBuf], lang: Lang) -> Result<(Vec<PathBuf>, PassedO
 /// At the end of a run over folders: the files in published forms it passed over, and a word when it found no
 /// report at all (a folder of PDFs, or the wrong folder), on stderr so that JSON and SARIF outputs stay clean.
 fn say_passed_over(passed_over: &PassedOver, reports: usize, lang: Lang) {
-    if let Some(line) = passed_over.message(lang) {
+    for line in passed_over.lines(lang) {
         eprintln!("gongkai: {line}");
     }
     if reports == 0 && passed_over.total() == 0 {
@@ -333,16 +333,21 @@ fn say_passed_over(passed_over: &PassedOver, reports: usize, lang: Lang) {
 /// Where each zip member in a list of files is read from: its archive and its index there.
 type Members = rustc_hash::FxHashMap<PathBuf, (PathBuf, usize)>;
 
-/// The zip archives of reports among the paths given, opened up: each member becomes the path
-/// `ARCHIVE.zip/MEMBER` in the list. A zip that is one document, holds no report, or cannot be opened stays a file
-/// (reading it says what it is, or what is wrong).
+/// The zip archives of reports among the files, opened up: each member becomes the path
+/// `ARCHIVE.zip/MEMBER` in the list. A zip that is one document or cannot be opened stays a file (reading it says
+/// what it is, or what is wrong); so does a zip without reports that was named on the command line, while one found
+/// in a folder is passed over and counted.
 fn open_archives(paths: &[PathBuf], files: Vec<PathBuf>, passed_over: &mut PassedOver) -> (Vec<PathBuf>, Members) {
+    use gongkai::import::{FoundZip, ZipOfReports};
     let mut members = Members::default();
     let mut out = Vec::with_capacity(files.len());
     for file in files {
-        let given = paths.contains(&file) && gongkai::import::is_zip_path(&file);
-        match given.then(|| gongkai::import::ZipOfReports::open(&file)).flatten() {
-            Some(archive) => {
+        if !gongkai::import::is_zip_path(&file) {
+            out.push(file);
+            continue;
+        }
+        match ZipOfReports::probe(&file) {
+            FoundZip::Reports(archive) => {
                 archive.note_passed_over(passed_over);
                 for (index, name) in archive.members() {
                     let path = file.join(&name);
@@ -350,7 +355,8 @@ fn open_archives(paths: &[PathBuf], files: Vec<PathBuf>, passed_over: &mut Passe
                     out.push(path);
                 }
             }
-            None => out.push(file),
+            FoundZip::NoReports(names) if !paths.contains(&file) => passed_over.note_zip_without_reports(&file, &names),
+            FoundZip::NoReports(_) | FoundZip::File => out.push(file),
         }
     }
     (out, members)
@@ -410,7 +416,7 @@ fn is_report_file(path: &Path) -> bool {
 
 fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let lang: Lang = args.lang.into();
-    let (files, mut passed_over) = collect_files(&args.paths, lang)?;
+    let (files, mut passed_over) = collect_files(&args.paths, true, lang)?;
     let (files, members) = open_archives(&args.paths, files, &mut passed_over);
     let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
     known_rule_codes(&args.select, &args.ignore, lang)?;
@@ -1105,7 +1111,8 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
     // A folder fixed before holds its corrected copies (NAME.fixed.EXT): outputs, not reports to fix once more
     // into NAME.fixed.fixed.EXT. A copy named on the command line is fixed all the same.
     let lang: Lang = args.lang.into();
-    let (files, passed_over) = collect_files(&args.paths, lang)?;
+    // A zip's members cannot be corrected in place: fix takes the files of a folder, not its zips.
+    let (files, passed_over) = collect_files(&args.paths, false, lang)?;
     let files: Vec<PathBuf> = files
         .into_iter()
         .filter(|f| args.paths.contains(f) || !f.file_stem().is_some_and(|s| s.to_string_lossy().ends_with(".fixed")))

@@ -583,6 +583,19 @@ fn folders_of_published_pdfs_and_ofds_are_named_not_passed_over_in_silence() {
     let zips = gongkai().args(["check", mixed.to_str().unwrap(), pdfs.to_str().unwrap()]).output().unwrap();
     assert!(stderr(&zips).contains("另有 1 个文件未读（PDF 1 个）"), "{}", stderr(&zips));
     assert!(stdout(&zips).contains("这是装有 2 个 PDF 文件的压缩包"), "{}", stdout(&zips));
+    // Found in a folder, zips are read like given ones, except that one without reports is counted, not an error.
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(dir.path().join("照片.zip")).unwrap());
+        zip.start_file("a.jpg", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.finish().unwrap();
+    }
+    let found = gongkai().args(["check", "--output-format", "json", folder]).output().unwrap();
+    assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
+    let doc: Value = serde_json::from_slice(&found.stdout).unwrap();
+    let paths: Vec<&str> = doc["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(paths.iter().any(|p| p.ends_with("收到的.zip/b.xlsx")), "{paths:?}");
+    assert!(stderr(&found).contains("另有 6 个文件未读（OFD 1 个，PDF 5 个）"), "{}", stderr(&found));
+    assert!(stderr(&found).contains("另有 1 个压缩包中没有年报文件，未读：") && stderr(&found).contains("照片.zip"));
     // A folder with nothing gongkai reads says so.
     let empty = tempfile::tempdir().unwrap();
     let none = gongkai().args(["check", empty.path().to_str().unwrap()]).output().unwrap();

@@ -235,31 +235,62 @@ pub fn published_form(name: &str) -> Option<&'static str> {
 /// The files in published forms a folder walk passed over, counted by form, so that a run over a folder of PDFs
 /// says why it read nothing instead of reporting "0 files" in silence.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct PassedOver(std::collections::BTreeMap<&'static str, usize>);
+pub struct PassedOver {
+    forms: std::collections::BTreeMap<&'static str, usize>,
+    /// Zips found in folders that hold no report and no published form either (photos, attachments).
+    zips: Vec<String>,
+}
 
 impl PassedOver {
     /// Count `path` when it is in a published form.
     pub fn note(&mut self, path: &Path) {
         if let Some(form) = published_form(&path.to_string_lossy()) {
-            *self.0.entry(form).or_default() += 1;
+            *self.forms.entry(form).or_default() += 1;
+        }
+    }
+
+    /// Count a zip found in a folder that holds no report: its PDF and OFD members as such, else the zip itself.
+    pub fn note_zip_without_reports(&mut self, zip: &Path, member_names: &[String]) {
+        let before = self.total();
+        member_names.iter().for_each(|n| self.note(Path::new(n)));
+        if self.total() == before {
+            self.zips.push(zip.display().to_string());
         }
     }
 
     /// How many files were passed over.
     pub fn total(&self) -> usize {
-        self.0.values().sum()
+        self.forms.values().sum::<usize>() + self.zips.len()
     }
 
-    /// One line for the end of a run, `None` when nothing was passed over.
-    pub fn message(&self, lang: Lang) -> Option<String> {
-        let total = self.total();
+    /// The lines for the end of a run: the published forms, and the zips without reports.
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
+        let mut lines: Vec<String> = self.forms_line(lang).into_iter().collect();
+        if !self.zips.is_empty() {
+            let mut shown = self.zips.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+            if self.zips.len() > 3 {
+                shown.push_str(", …");
+            }
+            let n = self.zips.len();
+            lines.push(match lang {
+                Lang::Zh => format!("另有 {n} 个压缩包中没有年报文件，未读：{shown}"),
+                Lang::En => {
+                    format!("{n} more {} without report files, not read: {shown}", if n == 1 { "zip" } else { "zips" })
+                }
+            });
+        }
+        lines
+    }
+
+    fn forms_line(&self, lang: Lang) -> Option<String> {
+        let total: usize = self.forms.values().sum();
         if total == 0 {
             return None;
         }
-        let forms: Vec<&str> = self.0.keys().copied().collect();
+        let forms: Vec<&str> = self.forms.keys().copied().collect();
         Some(match lang {
             Lang::Zh => {
-                let counts: Vec<String> = self.0.iter().map(|(form, n)| format!("{form} {n} 个")).collect();
+                let counts: Vec<String> = self.forms.iter().map(|(form, n)| format!("{form} {n} 个")).collect();
                 format!(
                     "另有 {total} 个文件未读（{}）：gongkai 读取年报的源文件，不读取 {}；请使用制作年报的 .docx 或 .xlsx",
                     counts.join("，"),
@@ -267,7 +298,7 @@ impl PassedOver {
                 )
             }
             Lang::En => {
-                let counts: Vec<String> = self.0.iter().map(|(form, n)| format!("{form} {n}")).collect();
+                let counts: Vec<String> = self.forms.iter().map(|(form, n)| format!("{form} {n}")).collect();
                 format!(
                     "{total} more {} not read ({}): gongkai reads the source document, not {}; use the .docx or .xlsx the report was made from",
                     if total == 1 { "file" } else { "files" },
@@ -325,15 +356,42 @@ pub struct ZipOfReports {
     names: Vec<String>,
 }
 
+/// What a `.zip` found in a folder turns out to be.
+pub enum FoundZip {
+    /// An archive of reports, open.
+    Reports(ZipOfReports),
+    /// A sound archive without a report in it (photos, PDFs): passed over, its member names kept for the count.
+    NoReports(Vec<String>),
+    /// One Word or Excel document named `.zip`, or a zip that cannot be opened: read as a file, which says what it
+    /// is or what is wrong.
+    File,
+}
+
 impl ZipOfReports {
     /// Open `path`: `None` when it is one Word or Excel document, holds no report, or cannot be opened as a zip
     /// (reading it as a file then says what it is, or what is wrong).
     pub fn open(path: &Path) -> Option<Self> {
-        let file = std::fs::File::open(path).ok()?;
-        let zip = zip::ZipArchive::new(std::io::BufReader::new(file)).ok()?;
+        match Self::probe(path) {
+            FoundZip::Reports(zip) => Some(zip),
+            FoundZip::NoReports(_) | FoundZip::File => None,
+        }
+    }
+
+    /// Open `path` and say what it is.
+    pub fn probe(path: &Path) -> FoundZip {
+        let Ok(file) = std::fs::File::open(path) else { return FoundZip::File };
+        let Ok(zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else { return FoundZip::File };
         let names: Vec<String> = zip.file_names_raw().map(member_name).collect();
-        reports_among(&names)?;
-        Some(ZipOfReports { path: path.to_path_buf(), zip, names })
+        let document = names
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case("word/document.xml") || n.eq_ignore_ascii_case("xl/workbook.xml"));
+        if document {
+            FoundZip::File
+        } else if reports_among(&names).is_some() {
+            FoundZip::Reports(ZipOfReports { path: path.to_path_buf(), zip, names })
+        } else {
+            FoundZip::NoReports(names)
+        }
     }
 
     /// The archive's path.
@@ -632,7 +690,7 @@ fn zip_kind<'a>(name: &str, bytes: &'a [u8]) -> Result<(InputKind, Archive<'a>),
 fn archive_of_published(name: &str, member_names: &[String]) -> Option<ImportError> {
     let mut passed_over = PassedOver::default();
     member_names.iter().for_each(|n| passed_over.note(Path::new(n)));
-    let forms: Vec<&str> = passed_over.0.keys().copied().collect();
+    let forms: Vec<&str> = passed_over.forms.keys().copied().collect();
     let (count, forms) = (passed_over.total(), forms.join("/"));
     (count > 0).then(|| ImportError::NotADocument {
         path: name.to_string(),
