@@ -45,6 +45,9 @@ enum Command {
     Rule {
         /// A rule code (C303) or name (t3-row-total).
         code: String,
+        /// Message language (of the error when there is no such rule; the explanation is in both).
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
     },
     /// Convert a report to the standard layout: .xlsx, .docx, .json (the model) or .csv (key, label, value).
     Convert {
@@ -250,7 +253,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::Rules { lang } => rules(lang.into()),
-        Command::Rule { code } => explain(&code),
+        Command::Rule { code, lang } => explain(&code, lang.into()),
         Command::Convert { input, output, force, lang } => convert(&input, &output, force, lang.into()),
         Command::Fix(args) => fix(args),
         Command::Batch(args) => batch(args),
@@ -893,13 +896,17 @@ fn rules(lang: Lang) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn explain(code: &str) -> Result<ExitCode, String> {
+fn explain(code: &str, lang: Lang) -> Result<ExitCode, String> {
     if code.eq_ignore_ascii_case("E000") || code == render::UNREADABLE_NAME {
         print!("{}", render::UNREADABLE_EXPLAIN);
         return Ok(ExitCode::SUCCESS);
     }
     let Some(r) = lint::rule(code) else {
-        return Err(format!("no rule `{code}` (see `gongkai rules`)"));
+        return Err(say(
+            lang,
+            format!("没有规则 `{code}`（见 gongkai rules）"),
+            format!("no rule `{code}` (see `gongkai rules`)"),
+        ));
     };
     let fix = match r.fix {
         lint::FixAvailability::None => "none",

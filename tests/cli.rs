@@ -920,7 +920,7 @@ fn a_run_that_cannot_start_says_why_in_the_run_language() {
     let existing = dir.path().join("已有.json");
     std::fs::write(&existing, "{}").unwrap();
     let existing = existing.to_str().unwrap();
-    let cases: [(&[&str], &str, &str); 6] = [
+    let cases: [(&[&str], &str, &str); 7] = [
         (&["check", "年报.docxx"], "年报.docxx：找不到这个文件或文件夹", "年报.docxx: no such file or folder"),
         (&["check", "--select", "X999", "fixtures/xlsx"], "`X999` 不是规则代码或名称", "unknown rule `X999`"),
         (&["batch", "不在.zip", "-o", "out"], "不在.zip：找不到这个文件或文件夹", "不在.zip: cannot read the input"),
@@ -931,6 +931,7 @@ fn a_run_that_cannot_start_says_why_in_the_run_language() {
             "已有.json: exists; pass --force to overwrite it",
         ),
         (&["template", "-o", "空白.pdf"], "template 写出 .xlsx 或 .docx", "template writes .xlsx or .docx"),
+        (&["rule", "Z999"], "没有规则 `Z999`", "no rule `Z999`"),
     ];
     for (args, zh, en) in cases {
         for (lang, want) in [("zh", zh), ("en", en)] {
