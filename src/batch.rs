@@ -732,6 +732,9 @@ pub fn run(
 
     persist(values, &out.join("values.csv"))?;
     persist(diagnostics, &out.join("diagnostics.jsonl"))?;
+    let mut keys = temp("keys.csv")?;
+    keys.write_all(&keys_csv()).map_err(io("keys.csv"))?;
+    persist(keys, &out.join("keys.csv"))?;
 
     // summary.csv sorted by report id, with the cross-year findings counted in.
     let mut order: Vec<usize> = (0..items.len()).collect();
@@ -770,6 +773,26 @@ pub fn run(
     totals.written = written.load(Ordering::Relaxed);
     totals.up_to_date = current.load(Ordering::Relaxed);
     Ok(totals)
+}
+
+/// The data dictionary of `values.csv`: each canonical key with its table, the row and column labels of the
+/// format, what kind of number it holds, and whether it is a total of other cells. The same for every run.
+pub fn keys_csv() -> Vec<u8> {
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let _ = out.write_record(["key", "table", "label", "kind", "is_total"]);
+    let mut specs: Vec<&crate::layout::KeySpec> = crate::layout::KEYS_2021.iter().collect();
+    // In the order of values.csv.
+    specs.sort_by(|a, b| a.key.cmp(&b.key));
+    for spec in specs {
+        let kind = match spec.kind {
+            crate::layout::ValueKind::Count => "count",
+            crate::layout::ValueKind::SignedCount => "signed_count",
+            crate::layout::ValueKind::Amount => "amount_10k_yuan",
+        };
+        let total = if spec.is_total { "true" } else { "false" };
+        let _ = out.write_record([spec.key.as_str(), spec.table.zh(), spec.label.as_str(), kind, total]);
+    }
+    out.into_inner().unwrap_or_default()
 }
 
 fn persist(writer: BufWriter<tempfile::NamedTempFile>, path: &Path) -> Result<(), BatchError> {

@@ -66,7 +66,7 @@ enum Command {
     /// Apply the fixes the rules carry and write corrected copies (NAME.fixed.EXT); the input is never changed.
     Fix(FixArgs),
     /// Check and normalise an archive: folders or .zip files of reports in, converted files and a dataset
-    /// (summary.csv, values.csv, diagnostics.jsonl) out.
+    /// (summary.csv, values.csv, keys.csv, diagnostics.jsonl) out.
     Batch(BatchArgs),
     /// Write a blank standard report: .xlsx with total formulas, validation and a 勾稽关系 check, or .docx.
     Template {

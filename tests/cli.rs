@@ -437,6 +437,13 @@ fn batch_reads_folders_and_zips_isolates_failures_and_writes_a_dataset() {
         let have = if r[2].is_empty() { Value::Null } else { serde_json::from_str(&r[2]).unwrap() };
         assert_eq!(&have, want, "{}", r[1]);
     }
+    // keys.csv tells what each key of values.csv is.
+    let keys = read_csv(&out.join("keys.csv"));
+    assert_eq!(keys.len(), 200);
+    assert!(values.iter().all(|v| keys.iter().any(|k| k[0] == v[1])), "a key of values.csv not in keys.csv");
+    let key = |k: &str| keys.iter().find(|r| r[0] == k).cloned().unwrap();
+    assert_eq!(key("t3.result.total.total")[1..], ["表三", "三、本年度办理结果 › (七)总计 × 总计", "count", "true"]);
+    assert_eq!(key("t2.art20_8.admin_fees.amount_wan_yuan")[3], "amount_10k_yuan");
     let diagnostics = std::fs::read_to_string(out.join("diagnostics.jsonl")).unwrap();
     assert!(diagnostics.lines().all(|l| serde_json::from_str::<Value>(l).is_ok()));
     assert!(diagnostics.contains("\"report_id\":\"archive/2023/市外办/wrong.xlsx\""));
