@@ -137,6 +137,9 @@ pub struct Row {
     pub warnings: usize,
     pub codes: BTreeMap<String, usize>,
     pub message: Option<String>,
+    /// How many of the 200 canonical values were read (a number, not blank or unreadable): a partly read report
+    /// (tables cut off in a web dump) is told from a whole one without opening values.csv.
+    pub values_read: Option<usize>,
     /// What the cross-year rules need of a read report: a few hundred bytes, so that memory stays flat.
     pub series: Option<SeriesCells>,
 }
@@ -827,6 +830,7 @@ fn blank_row(item: &Item, status: Status, message: String) -> Row {
         warnings: 0,
         codes: BTreeMap::new(),
         message: Some(message),
+        values_read: None,
         series: None,
     }
 }
@@ -886,6 +890,7 @@ fn process_bytes(
         warnings: 0,
         codes: BTreeMap::new(),
         message: None,
+        values_read: Some(report.values_in_key_order().filter(|(_, v)| v.is_some()).count()),
         series: SeriesCells::of(&report),
     };
     for d in &diagnostics {
@@ -941,11 +946,22 @@ fn write_diagnostic(out: &mut impl Write, id: &str, report: &Report, d: &Diagnos
     let _ = writeln!(out, "{value}");
 }
 
-const SUMMARY_HEADER: [&str; 10] =
-    ["path", "agency", "year", "format", "published", "status", "errors", "warnings", "top_codes", "message"];
+const SUMMARY_HEADER: [&str; 11] = [
+    "path",
+    "agency",
+    "year",
+    "format",
+    "published",
+    "status",
+    "errors",
+    "warnings",
+    "top_codes",
+    "message",
+    "values_read",
+];
 
 /// One line of `summary.csv`: the three most frequent codes as `CODE:n`.
-fn summary_record(r: &Row) -> [String; 10] {
+fn summary_record(r: &Row) -> [String; 11] {
     let mut codes: Vec<(&String, &usize)> = r.codes.iter().collect();
     codes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let top = codes.iter().take(3).map(|(c, n)| format!("{c}:{n}")).collect::<Vec<_>>().join(" ");
@@ -960,6 +976,7 @@ fn summary_record(r: &Row) -> [String; 10] {
         r.warnings.to_string(),
         top,
         r.message.clone().unwrap_or_default(),
+        r.values_read.map(|n| n.to_string()).unwrap_or_default(),
     ]
 }
 

@@ -421,6 +421,9 @@ fn batch_reads_folders_and_zips_isolates_failures_and_writes_a_dataset() {
     assert_eq!(status("archive/2023/市外办/wrong.xlsx"), "errors");
     assert_eq!(status("archive/2024/broken.docx"), "unreadable");
     assert_eq!(status("archive/2024/trips-a-bug.xlsx"), "failed");
+    let values_read = |id: &str| rows.iter().find(|r| r[0] == id).map(|r| r[10].clone()).unwrap_or_default();
+    assert_eq!(values_read("archive/2023/市外办/clean.docx"), "200");
+    assert_eq!(values_read("archive/2024/broken.docx"), "");
     assert!(out.join("archive/2023/市外办/clean.docx.xlsx").exists());
     // The dataset's values are those of `convert -o .json` of the same file.
     let converted = dir.path().join("c.json");
