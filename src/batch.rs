@@ -890,7 +890,7 @@ fn process_bytes(
         warnings: 0,
         codes: BTreeMap::new(),
         message: None,
-        values_read: Some(report.values_in_key_order().filter(|(_, v)| v.is_some()).count()),
+        values_read: None,
         series: SeriesCells::of(&report),
     };
     for d in &diagnostics {
@@ -918,13 +918,16 @@ fn process_bytes(
     // The dataset rows of this report, written in one piece (the csv crate quotes ids with commas or quotes).
     let mut rows = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(200 * 48));
     let mut v = String::new();
+    let mut values_read = 0;
     for (key, value) in report.values_in_key_order() {
         v.clear();
         if let Some(n) = value {
             let _ = write!(v, "{n}");
+            values_read += 1;
         }
         let _ = rows.write_record([item.id.as_str(), key, v.as_str()]);
     }
+    row.values_read = Some(values_read);
     let values = rows.into_inner().unwrap_or_default();
     // Serialised before taking the lock, so that workers wait for each other only to copy bytes.
     let mut lines = Vec::new();
