@@ -232,8 +232,8 @@ pub fn published_form(name: &str) -> Option<&'static str> {
     }
 }
 
-/// The files in published forms a folder walk passed over, counted by form, so that a run over a folder of PDFs
-/// says why it read nothing instead of reporting "0 files" in silence.
+/// What a folder walk passed over: the files in published forms, counted by form, and the zips that hold no
+/// report, so that a run over a folder of PDFs says why it read nothing instead of reporting "0 files" in silence.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct PassedOver {
     forms: std::collections::BTreeMap<&'static str, usize>,
