@@ -319,12 +319,13 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedO
     let is_out = |dir: &Path| out.is_some() && dir.canonicalize().ok() == out;
     let mut items = Vec::new();
     let mut passed_over = PassedOver::default();
-    for input in inputs {
-        std::fs::metadata(input).map_err(|e| BatchError::Input(input.display().to_string(), e))?;
-    }
-    for (input, name) in inputs.iter().zip(input_names(inputs)) {
+    // Every input is looked at before any is walked: one that does not exist stops the run at once.
+    let metas = inputs
+        .iter()
+        .map(|input| std::fs::metadata(input).map_err(|e| BatchError::Input(input.display().to_string(), e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    for ((input, meta), name) in inputs.iter().zip(metas).zip(input_names(inputs)) {
         let Some(name) = name else { continue };
-        let meta = std::fs::metadata(input).map_err(|e| BatchError::Input(input.display().to_string(), e))?;
         if meta.is_dir() {
             if is_out(input) {
                 return Err(BatchError::OutputIsInput(input.display().to_string()));
@@ -386,8 +387,7 @@ fn without_fixed_copies(found: Vec<Item>) -> Vec<Item> {
         .into_iter()
         .filter(|item| {
             let Source::File(path) = &item.source else { return true };
-            let original = path.file_stem().and_then(|s| s.to_str()).and_then(|s| s.strip_suffix(".fixed"));
-            !original.is_some_and(|o| {
+            !export::fixed_copy_of(path).is_some_and(|o| {
                 path.parent().is_some_and(|dir| originals.contains(&(dir.to_path_buf(), o.to_string())))
             })
         })

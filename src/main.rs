@@ -1092,7 +1092,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
 /// reports of one name in different folders keep apart.
 fn fixed_path(input: &Path, out_dir: Option<&Path>, given: &[PathBuf], ext: &str) -> PathBuf {
     let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("report");
-    let name = format!("{stem}.fixed.{ext}");
+    let name = export::fixed_name(stem, ext);
     match out_dir {
         Some(dir) => {
             let below = given.iter().filter(|g| g.is_dir()).find_map(|g| input.strip_prefix(g).ok());
@@ -1120,10 +1120,8 @@ fn fix(args: FixArgs) -> Result<ExitCode, String> {
     let lang: Lang = args.lang.into();
     // A zip's members cannot be corrected in place: fix takes the files of a folder, not its zips.
     let (files, passed_over) = collect_files(&args.paths, false, lang)?;
-    let files: Vec<PathBuf> = files
-        .into_iter()
-        .filter(|f| args.paths.contains(f) || !f.file_stem().is_some_and(|s| s.to_string_lossy().ends_with(".fixed")))
-        .collect();
+    let files: Vec<PathBuf> =
+        files.into_iter().filter(|f| args.paths.contains(f) || export::fixed_copy_of(f).is_none()).collect();
     if let Some(dir) = &args.output_dir {
         std::fs::create_dir_all(dir).map_err(|e| {
             let (dir, why) = (dir.display(), lint::io_error_in(&e, lang));

@@ -52,6 +52,18 @@ impl ExportError {
     }
 }
 
+/// The name `gongkai fix` gives the corrected copy of a report whose file stem is `stem`: `x.fixed.xlsx`.
+pub fn fixed_name(stem: &str, ext: &str) -> String {
+    format!("{stem}.{FIXED}.{ext}")
+}
+
+/// The stem of the report a corrected copy was made from (`x` for `x.fixed.xlsx`); `None` for any other file.
+pub fn fixed_copy_of(path: &Path) -> Option<&str> {
+    path.file_stem()?.to_str()?.strip_suffix(FIXED)?.strip_suffix('.')
+}
+
+const FIXED: &str = "fixed";
+
 /// A cell a fix changed, for marking it in the output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
