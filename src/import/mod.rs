@@ -382,10 +382,7 @@ impl ZipOfReports {
         let Ok(file) = std::fs::File::open(path) else { return FoundZip::File };
         let Ok(zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else { return FoundZip::File };
         let names: Vec<String> = zip.file_names_raw().map(member_name).collect();
-        let document = names
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case("word/document.xml") || n.eq_ignore_ascii_case("xl/workbook.xml"));
-        if document {
+        if holds_a_document(&names) {
             FoundZip::File
         } else if reports_among(&names).is_some() {
             FoundZip::Reports(ZipOfReports { path: path.to_path_buf(), zip, names })
@@ -456,11 +453,15 @@ impl ZipOfReports {
 
 /// How many reports a zip's members are, when the zip holds some and is not itself one Word or Excel document.
 fn reports_among(member_names: &[String]) -> Option<usize> {
-    let document = member_names
-        .iter()
-        .any(|n| n.eq_ignore_ascii_case("word/document.xml") || n.eq_ignore_ascii_case("xl/workbook.xml"));
     let reports = member_names.iter().filter(|n| is_report_member(n)).count();
-    (!document && reports > 0).then_some(reports)
+    (!holds_a_document(member_names) && reports > 0).then_some(reports)
+}
+
+/// The members of one Word document or workbook (a `.docx` named `.zip`), not of an archive.
+fn holds_a_document(member_names: &[String]) -> bool {
+    member_names
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case("word/document.xml") || n.eq_ignore_ascii_case("xl/workbook.xml"))
 }
 
 /// A path named `.zip`: an archive that `check` and `batch` open, not a report.
