@@ -403,15 +403,13 @@ fn input_names(inputs: &[PathBuf]) -> Vec<Option<String>> {
     let first: Vec<bool> = inputs.iter().map(|i| seen.insert(i.canonicalize().unwrap_or_else(|_| i.clone()))).collect();
     let kept = first.iter().filter(|&&f| f).count();
     let is_zip = |input: &Path| !input.is_dir() && crate::import::is_zip_path(input);
-    // The folder's own name, also for `.` or `..`.
+    // The name as given (a link keeps its own name); for `.` or `..`, the folder's real name.
     let own_name = |input: &Path| {
-        let named = if input.is_dir() {
-            input.canonicalize().unwrap_or_else(|_| input.to_path_buf())
-        } else {
-            input.to_path_buf()
-        };
-        let name = if is_zip(input) { named.file_stem() } else { named.file_name() };
-        name.map_or_else(|| "input".to_string(), |n| n.to_string_lossy().into_owned())
+        let real = || input.canonicalize().ok().and_then(|p| p.file_name().map(std::ffi::OsStr::to_os_string));
+        let name = if is_zip(input) { input.file_stem().map(std::ffi::OsStr::to_os_string) } else { None };
+        name.or_else(|| input.file_name().map(std::ffi::OsStr::to_os_string))
+            .or_else(real)
+            .map_or_else(|| "input".to_string(), |n| n.to_string_lossy().into_owned())
     };
     // The path as given, without `.`, `..` and the root: `a/2023`, `/srv/x.zip` → `srv/x.zip`.
     let given_path = |input: &Path| {
