@@ -321,14 +321,14 @@ fn say_passed_over(passed_over: &PassedOver, reports: usize, lang: Lang) {
         eprintln!("gongkai: {line}");
     }
     if reports == 0 && passed_over.total() == 0 {
+        let readable = gongkai::import::readable_formats();
         eprintln!(
             "gongkai: {}",
-            match lang {
-                Lang::Zh =>
-                    "没有找到年报文件：gongkai 读取 .docx、.xlsx、.xls、网页（.html）、文本（.txt、.md）和装有它们的 .zip",
-                Lang::En =>
-                    "no report files found: gongkai reads .docx, .xlsx, .xls, web pages (.html), text dumps (.txt, .md) and zips of them",
-            }
+            say(
+                lang,
+                format!("没有找到年报文件：{}，以及装有它们的 .zip", readable.zh),
+                format!("no report files found: {}, and zips of them", readable.en)
+            )
         );
     }
 }

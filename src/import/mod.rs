@@ -123,10 +123,19 @@ impl std::fmt::Display for Words {
     }
 }
 
-fn readable_formats() -> Words {
+/// What gongkai reads, for a file it cannot and for a folder with none of them.
+pub fn readable_formats() -> Words {
     Words::fixed(
         "gongkai reads .docx, .xlsx, .xls, web pages (.html) and text dumps (.txt, .md)",
         "gongkai 读取 .docx、.xlsx、.xls、网页（.html）和文本（.txt、.md）",
+    )
+}
+
+/// Why a published form (`PDF`, `OFD`, `OFD 或 PDF`) is not read, and what to give gongkai instead.
+fn source_not(forms_en: &str, forms_zh: &str) -> Words {
+    Words::owned(
+        format!("gongkai reads the source document, not {forms_en}: use the .docx or .xlsx the report was made from"),
+        format!("gongkai 读取年报的源文件，不读取 {forms_zh}：请使用制作年报的 .docx 或 .xlsx"),
     )
 }
 
@@ -291,19 +300,16 @@ impl PassedOver {
         Some(match lang {
             Lang::Zh => {
                 let counts: Vec<String> = self.forms.iter().map(|(form, n)| format!("{form} {n} 个")).collect();
-                format!(
-                    "另有 {total} 个文件未读（{}）：gongkai 读取年报的源文件，不读取 {}；请使用制作年报的 .docx 或 .xlsx",
-                    counts.join("，"),
-                    forms.join(" 或 ")
-                )
+                let why = source_not("", &forms.join(" 或 ")).zh;
+                format!("另有 {total} 个文件未读（{}）：{why}", counts.join("，"))
             }
             Lang::En => {
                 let counts: Vec<String> = self.forms.iter().map(|(form, n)| format!("{form} {n}")).collect();
+                let why = source_not(&forms.join(" or "), "").en;
                 format!(
-                    "{total} more {} not read ({}): gongkai reads the source document, not {}; use the .docx or .xlsx the report was made from",
+                    "{total} more {} not read ({}): {why}",
                     if total == 1 { "file" } else { "files" },
-                    counts.join(", "),
-                    forms.join(" or ")
+                    counts.join(", ")
                 )
             }
         })
@@ -563,10 +569,7 @@ pub fn read_raw(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
         Sniffed::Pdf => Err(ImportError::Unsupported {
             path: name.to_string(),
             what: Words::fixed("PDF", "PDF"),
-            advice: Words::fixed(
-                "gongkai reads the source document, not the PDF: use the .docx or .xlsx the report was made from",
-                "gongkai 读取年报的源文件，不读取 PDF：请使用制作年报的 .docx 或 .xlsx",
-            ),
+            advice: source_not("the PDF", "PDF"),
         }),
         Sniffed::Markup if matches!(ext.as_str(), "txt" | "md" | "text") => text::read(name, bytes),
         Sniffed::Markup
@@ -661,10 +664,7 @@ fn zip_kind<'a>(name: &str, bytes: &'a [u8]) -> Result<(InputKind, Archive<'a>),
         Err(ImportError::Unsupported {
             path: name.to_string(),
             what: Words::fixed("OFD", "OFD"),
-            advice: Words::fixed(
-                "gongkai reads the source document, not the OFD: use the .docx or .xlsx the report was made from",
-                "gongkai 读取年报的源文件，不读取 OFD：请使用制作年报的 .docx 或 .xlsx",
-            ),
+            advice: source_not("the OFD", "OFD"),
         })
     } else if names.iter().any(|n| n == "mimetype") {
         Err(ImportError::NotADocument {
@@ -693,14 +693,15 @@ fn archive_of_published(name: &str, member_names: &[String]) -> Option<ImportErr
     member_names.iter().for_each(|n| passed_over.note(Path::new(n)));
     let forms: Vec<&str> = passed_over.forms.keys().copied().collect();
     let (count, forms) = (passed_over.total(), forms.join("/"));
-    (count > 0).then(|| ImportError::NotADocument {
-        path: name.to_string(),
-        hint: Words::owned(
-            format!(
-                "it is an archive of {count} {forms} files: gongkai reads the source documents, not {forms}; use the .docx or .xlsx the reports were made from"
+    (count > 0).then(|| {
+        let why = source_not(&forms, &forms);
+        ImportError::NotADocument {
+            path: name.to_string(),
+            hint: Words::owned(
+                format!("it is an archive of {count} {forms} files: {}", why.en),
+                format!("这是装有 {count} 个 {forms} 文件的压缩包：{}", why.zh),
             ),
-            format!("这是装有 {count} 个 {forms} 文件的压缩包：gongkai 读取年报的源文件，不读取 {forms}；请使用制作年报的 .docx 或 .xlsx"),
-        ),
+        }
     })
 }
 
