@@ -82,8 +82,9 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let is_start = matches!(event, Event::Start(_));
-                let local = e.local_name();
-                if matches!(local.as_ref(), "p" | "tr" | "tc") {
+                let qname = e.name();
+                let local = super::local_name(qname.as_ref());
+                if matches!(local, "p" | "tr" | "tc") {
                     items += 1;
                     if items > limits::MAX_ITEMS {
                         return Err(ImportError::Limit {
@@ -95,7 +96,7 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
                 if is_start {
                     super::enter_element(name, &mut depth)?;
                 }
-                match local.as_ref() {
+                match local {
                     // Run and paragraph properties (fonts, sizes, spacing) are most of a document's markup and hold
                     // nothing read here: skipped whole.
                     "rPr" | "pPr" if is_start => {
@@ -162,7 +163,7 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
             }
             Event::End(ref e) => {
                 depth = depth.saturating_sub(1);
-                match e.local_name().as_ref() {
+                match super::local_name(e.name().as_ref()) {
                     "t" => in_t = false,
                     "instrText" => in_instruction = false,
                     "p" => end_paragraph(&mut table, tbl_depth, &mut para, &mut paragraphs, &mut para_count),

@@ -132,7 +132,7 @@ fn attr(e: &BytesStart, local: &str) -> Option<String> {
 /// An attribute's text as written, without entity decoding: for the cell references, types and ranges of a sheet,
 /// which hold no entities, and are read for every cell.
 fn raw_attr<'a>(e: &'a BytesStart, local: &str) -> Option<std::borrow::Cow<'a, str>> {
-    e.attributes().with_checks(false).flatten().find(|a| a.key.local_name().as_ref() == local).map(|a| a.value)
+    e.attributes().with_checks(false).flatten().find(|a| super::local_name(a.key.as_ref()) == local).map(|a| a.value)
 }
 
 /// The `r:id` attribute of a `<sheet>`: the one named `id` with a namespace prefix (its prefix varies by writer).
@@ -298,7 +298,7 @@ fn shared_strings(xml: &[u8]) -> Result<Vec<String>, quick_xml::Error> {
         }
         let event = reader.read_event()?;
         match &event {
-            Event::Start(e) => match e.local_name().as_ref() {
+            Event::Start(e) => match super::local_name(e.name().as_ref()) {
                 "si" => item = Some(StringItem::default()),
                 local => {
                     if let Some(i) = item.as_mut() {
@@ -306,8 +306,8 @@ fn shared_strings(xml: &[u8]) -> Result<Vec<String>, quick_xml::Error> {
                     }
                 }
             },
-            Event::Empty(e) if e.local_name().as_ref() == "si" => out.push(String::new()),
-            Event::End(e) => match e.local_name().as_ref() {
+            Event::Empty(e) if super::local_name(e.name().as_ref()) == "si" => out.push(String::new()),
+            Event::End(e) => match super::local_name(e.name().as_ref()) {
                 "si" => out.push(item.take().map(|mut i| i.take()).unwrap_or_default()),
                 local => {
                     if let Some(i) = item.as_mut() {
@@ -415,7 +415,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                 if is_start {
                     super::enter_element(name, &mut depth)?;
                 }
-                match e.local_name().as_ref() {
+                match super::local_name(e.name().as_ref()) {
                     "row" => {
                         row = match raw_attr(e, "r").and_then(|r| r.parse::<u32>().ok()) {
                             Some(r) if r >= 1 => r - 1,
@@ -429,7 +429,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                         // One pass over the attributes: a cell is the most frequent element.
                         let (mut at, mut kind, mut style) = (None, CellKind::Number, 0);
                         for a in e.attributes().with_checks(false).flatten() {
-                            match a.key.local_name().as_ref() {
+                            match super::local_name(a.key.as_ref()) {
                                 "r" => at = parse_a1(&a.value),
                                 "t" => kind = CellKind::of(&a.value),
                                 "s" => style = a.value.trim().parse().unwrap_or(0),
@@ -498,7 +498,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
             }
             Event::End(e) => {
                 depth = depth.saturating_sub(1);
-                match e.local_name().as_ref() {
+                match super::local_name(e.name().as_ref()) {
                     "c" => {
                         if let Some(done) = cell.take() {
                             let (row, col, formula, style) = (done.row, done.col, done.formula, done.style);
