@@ -100,10 +100,18 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
                     // Run and paragraph properties (fonts, sizes, spacing) are most of a document's markup and hold
                     // nothing read here: skipped whole.
                     "rPr" | "pPr" if is_start => {
-                        if !skip_to_end_tag(&mut reader, e.name().as_ref()) {
-                            reader.read_to_end(e.name()).map_err(|e| corrupt(&e))?;
+                        if !skip_to_end_tag(&mut reader, qname.as_ref(), &[]) {
+                            reader.read_to_end(qname).map_err(|e| corrupt(&e))?;
                             depth = depth.saturating_sub(1);
                         }
+                    }
+                    // A cell's properties matter only for its merges; table properties and section properties
+                    // (page size, margins) not at all. Read through when the skip is not possible.
+                    "tcPr" if is_start => {
+                        skip_to_end_tag(&mut reader, qname.as_ref(), &[b"gridSpan", b"vMerge"]);
+                    }
+                    "tblPr" | "sectPr" if is_start => {
+                        skip_to_end_tag(&mut reader, qname.as_ref(), &[]);
                     }
                     "tbl" if is_start => {
                         tbl_depth += 1;
@@ -198,13 +206,14 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
 }
 
 /// Moves the reader to the end tag of the element `qname` it has just entered, without reading the events in
-/// between, when that end tag is the next one of that name and no element of that name opens before it (properties
-/// nest only through their revision marks, `w:rPrChange` holding a `w:rPr`); the reader then reads the end tag
-/// itself, which keeps its record of open elements whole. `false` when the caller must read to the end instead.
+/// between, when that end tag is the next one of that name, no element of that name opens before it (properties
+/// nest only through their revision marks, `w:rPrChange` holding a `w:rPr`), and none of `unless` occurs in between;
+/// the reader then reads the end tag itself, which keeps its record of open elements whole. `false` when the
+/// element was not skipped, and the caller reads on through it.
 ///
-/// Properties are about a third of a document's elements; a search for their end tag costs a fraction of
+/// Properties are about half of a document's elements; a search for their end tag costs a fraction of
 /// tokenising them. (The reader's byte positions, used only in its error messages, lag behind after a skip.)
-fn skip_to_end_tag(reader: &mut Reader<&[u8]>, qname: &str) -> bool {
+fn skip_to_end_tag(reader: &mut Reader<&[u8]>, qname: &str, unless: &[&[u8]]) -> bool {
     let rest: &[u8] = reader.get_ref();
     let name = qname.as_bytes();
     let names_it = |at: usize| {
@@ -219,6 +228,13 @@ fn skip_to_end_tag(reader: &mut Reader<&[u8]>, qname: &str) -> bool {
             }
         } else if names_it(at + 1) {
             return false;
+        } else if !unless.is_empty() {
+            let tag = &rest[at + 1..];
+            let tag = &tag[..tag.iter().position(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')).unwrap_or(0)];
+            let local = tag.iter().position(|&b| b == b':').map_or(tag, |colon| &tag[colon + 1..]);
+            if unless.contains(&local) {
+                return false;
+            }
         }
     }
     false
