@@ -144,13 +144,18 @@ pub struct Row {
     pub series: Option<SeriesCells>,
 }
 
-/// The cells the cross-year rules read (表二 (一) and 表三's carried rows), with the agency and year.
+/// The cells the cross-year rules read (表二 (一) and 表三's carried rows), with the agency and year, and where
+/// each was: enough for the rules' findings to name their cells without the report being read again.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SeriesCells {
     pub agency: String,
     pub year: i32,
     /// One slot per key of [`series_keys`]: what the cell held, compactly.
     pub cells: Vec<SeriesValue>,
+    /// One slot per key: the cell's place, its grid an index into `grids`.
+    places: Vec<Option<crate::model::Origin>>,
+    /// How the grids of those places are addressed (a text dump's line numbers only as far as the places go).
+    grids: Vec<crate::raw::Addressing>,
 }
 
 /// A cell as the cross-year rules read it, in 16 bytes.
@@ -178,29 +183,60 @@ impl SeriesCells {
     /// What the cross-year rules need of a report; `None` without an agency or a year.
     pub fn of(report: &Report) -> Option<SeriesCells> {
         let (agency, year) = (report.meta.agency.clone()?, report.meta.year?);
-        let cells = series_keys()
+        let mut cells = Vec::with_capacity(series_keys().len());
+        let mut places = Vec::with_capacity(series_keys().len());
+        // (grid of the report, its index in `grids`, the last row a place is on)
+        let mut used: Vec<(usize, usize, u32)> = Vec::new();
+        for k in series_keys() {
+            let Some(cell) = report.cell(k) else {
+                cells.push(SeriesValue::Absent);
+                places.push(None);
+                continue;
+            };
+            cells.push(match &cell.parsed {
+                crate::normalize::Parsed::Number { value, .. } => SeriesValue::Number(*value),
+                crate::normalize::Parsed::Blank | crate::normalize::Parsed::Placeholder => SeriesValue::Blank,
+                crate::normalize::Parsed::Text => SeriesValue::Text,
+            });
+            let at = cell.origin;
+            let grid = match used.iter_mut().find(|(g, ..)| *g == at.grid) {
+                Some((_, index, last)) => {
+                    *last = (*last).max(at.row);
+                    *index
+                }
+                None => {
+                    used.push((at.grid, used.len(), at.row));
+                    used.len() - 1
+                }
+            };
+            places.push(Some(crate::model::Origin { grid, ..at }));
+        }
+        let grids = used
             .iter()
-            .map(|k| match report.cell(k).map(|c| &c.parsed) {
-                None => SeriesValue::Absent,
-                Some(crate::normalize::Parsed::Number { value, .. }) => SeriesValue::Number(*value),
-                Some(crate::normalize::Parsed::Blank | crate::normalize::Parsed::Placeholder) => SeriesValue::Blank,
-                Some(crate::normalize::Parsed::Text) => SeriesValue::Text,
+            .filter_map(|&(g, _, last)| {
+                let mut addressing = report.grids.get(g)?.addressing.clone();
+                if let crate::raw::Addressing::Lines { numbers, .. } = &mut addressing {
+                    numbers.truncate(last as usize + 1);
+                }
+                Some(addressing)
             })
             .collect();
-        Some(SeriesCells { agency, year, cells })
+        Some(SeriesCells { agency, year, cells, places, grids })
     }
 
-    /// A minimal report holding just these cells.
+    /// A minimal report holding just these cells, at their places (its grids are empty: they only address).
     pub fn report(&self, id: &str) -> Report {
         let mut r = Report::blank(String::new(), Some(self.year));
         r.path = id.to_string();
         r.meta.agency = Some(self.agency.clone());
-        let origin = crate::model::Origin { grid: 0, row: 0, col: 0 };
+        r.grids = self.grids.iter().map(|a| crate::raw::Grid::new(a.clone(), 0, 0)).collect();
         use crate::normalize::Parsed;
         r.cells = series_keys()
             .iter()
             .zip(&self.cells)
-            .filter_map(|(k, slot)| {
+            .zip(&self.places)
+            .filter_map(|((k, slot), place)| {
+                let origin = place.unwrap_or(crate::model::Origin { grid: usize::MAX, row: 0, col: 0 });
                 let parsed = match *slot {
                     SeriesValue::Absent => return None,
                     SeriesValue::Blank => Parsed::Blank,
@@ -682,53 +718,27 @@ pub fn run(
     let interrupted = row_at.iter().any(Option::is_none);
     let mut rows = spill.finish().map_err(io("summary.csv"))?;
 
-    // Cross-year rules over each agency's series: only the pairs of consecutive years are read back.
-    // A pair with findings has its later report read again, so that the findings name their cells (the compact
-    // cells have no places); a report that cannot be read again keeps the compact findings. The reads run in
-    // parallel, a bounded batch of pairs at a time.
+    // Cross-year rules over each agency's series: only the pairs of consecutive years are read back, as the
+    // compact cells the rules read, which know their places.
     let mut cross: BTreeMap<usize, Vec<(Severity, &'static str)>> = BTreeMap::new();
-    let mut later: Vec<(usize, Report, Report)> = Vec::new();
-    let pairs = series_pairs(&series);
-    for (n, &(p, c)) in pairs.iter().enumerate() {
-        if let (Some(at_prev), Some(at_cur)) = (row_at[p], row_at[c]) {
-            let prev_row = read_row(&mut rows, at_prev).map_err(io("summary.csv"))?;
-            let cur_row = read_row(&mut rows, at_cur).map_err(io("summary.csv"))?;
-            if let (Some(prev), Some(cur)) = (&prev_row.series, &cur_row.series)
-                && prev.same_agency(cur)
-            {
-                let (prev_report, cur_report) = (prev.report(&prev_row.id), cur.report(&cur_row.id));
-                let found = options.findings(&items[c], &cur_report, |selection| {
-                    lint::check_series(&[&prev_report, &cur_report], selection).into_iter().map(|(_, d)| d).collect()
-                });
-                if !found.is_empty() {
-                    later.push((c, prev_report, cur_report));
-                }
-            }
-        }
-        if later.len() < 256 && n + 1 < pairs.len() {
+    for (p, c) in series_pairs(&series) {
+        let (Some(at_prev), Some(at_cur)) = (row_at[p], row_at[c]) else { continue };
+        let prev_row = read_row(&mut rows, at_prev).map_err(io("summary.csv"))?;
+        let cur_row = read_row(&mut rows, at_cur).map_err(io("summary.csv"))?;
+        let (Some(prev), Some(cur)) = (&prev_row.series, &cur_row.series) else { continue };
+        if !prev.same_agency(cur) {
             continue;
         }
-        let found: Vec<(usize, Vec<Diagnostic>, Vec<u8>)> = later
-            .par_iter()
-            .map_init(BTreeMap::new, |archives, (c, prev_report, cur_report)| {
-                let item = &items[*c];
-                let full = read_item(item, archives).ok().and_then(|b| crate::import::read_bytes(&item.id, &b).ok());
-                let report = full.as_ref().unwrap_or(cur_report);
-                let ds = options.findings(item, report, |selection| {
-                    lint::check_series(&[prev_report, report], selection).into_iter().map(|(_, d)| d).collect()
-                });
-                let mut lines = Vec::new();
-                for d in &ds {
-                    write_diagnostic(&mut lines, &item.id, report, d, options.lang);
-                }
-                (*c, ds, lines)
-            })
-            .collect();
-        later.clear();
-        for (c, ds, lines) in found {
-            diagnostics.write_all(&lines).map_err(io("diagnostics.jsonl"))?;
-            cross.entry(c).or_default().extend(ds.iter().map(|d| (d.severity, d.code)));
+        let (prev_report, cur_report) = (prev.report(&prev_row.id), cur.report(&cur_row.id));
+        let found = options.findings(&items[c], &cur_report, |selection| {
+            lint::check_series(&[&prev_report, &cur_report], selection).into_iter().map(|(_, d)| d).collect()
+        });
+        let mut lines = Vec::new();
+        for d in &found {
+            write_diagnostic(&mut lines, &items[c].id, &cur_report, d, options.lang);
         }
+        diagnostics.write_all(&lines).map_err(io("diagnostics.jsonl"))?;
+        cross.entry(c).or_default().extend(found.iter().map(|d| (d.severity, d.code)));
     }
 
     persist(values, &out.join("values.csv"))?;
@@ -983,6 +993,26 @@ fn summary_record(r: &Row) -> [String; 11] {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_compact_cells_keep_their_addresses_through_the_spill() {
+        let fixtures = [
+            "fixtures/text/one-cell-per-line.txt",
+            "fixtures/docx/clean-libreoffice.docx",
+            "fixtures/xlsx/clean-sheet-per-table.xlsx",
+        ];
+        for fixture in fixtures {
+            let mut report = crate::import::read(std::path::Path::new(fixture)).unwrap();
+            report.meta.agency.get_or_insert_with(|| "某局".into());
+            report.meta.year.get_or_insert(2023);
+            let record = serde_json::to_vec(&super::SeriesCells::of(&report).unwrap()).unwrap();
+            let compact = serde_json::from_slice::<super::SeriesCells>(&record).unwrap().report(fixture);
+            assert!(!compact.cells.is_empty(), "{fixture}");
+            for (key, cell) in &compact.cells {
+                assert_eq!(compact.address(cell.origin), report.address(report.cells[key].origin), "{fixture} {key}");
+                assert_eq!(compact.address_en(cell.origin), report.address_en(report.cells[key].origin));
+            }
+        }
+    }
 
     #[test]
     fn an_empty_output_is_never_up_to_date() {

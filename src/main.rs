@@ -556,26 +556,31 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut read_series = |index: usize| -> Option<gongkai::batch::SeriesCells> {
         serde_json::from_slice(&spilled.get(series_at[index]?).ok()?).ok()
     };
-    // A report whose year before came later in the listing: compared now on the cells the rules read, and when
-    // that finds something, again with the report read once more on the threads (the findings point into its
-    // tables), a bounded batch at a time; the earlier one needs only its cells.
-    let deferred: Vec<(usize, usize, gongkai::batch::SeriesCells)> = gongkai::batch::series_pairs(&series_keys)
-        .into_iter()
-        .filter(|(p, c)| p > c)
-        .filter_map(|(p, c)| {
-            let (previous, current) = (read_series(p)?, read_series(c)?);
-            let (earlier, later) = (previous.report(""), current.report(""));
-            // The command line's choice of rules includes what any gongkai.toml may choose under it.
-            let found =
-                previous.same_agency(&current) && !lint::check_series(&[&earlier, &later], &selection).is_empty();
-            found.then_some((p, c, previous))
-        })
-        .collect();
+    // A report whose year before came later in the listing: compared now on the cells the rules read, which know
+    // their places. Where the output draws the source rows of a finding (full, HTML), a pair that finds something
+    // is compared again with the later report read once more on the threads, a bounded batch at a time.
+    let deferred: Vec<(usize, usize, gongkai::batch::SeriesCells, gongkai::batch::SeriesCells)> =
+        gongkai::batch::series_pairs(&series_keys)
+            .into_iter()
+            .filter(|(p, c)| p > c)
+            .filter_map(|(p, c)| {
+                let (previous, current) = (read_series(p)?, read_series(c)?);
+                let (earlier, later) = (previous.report(""), current.report(""));
+                // The command line's choice of rules includes what any gongkai.toml may choose under it.
+                let found =
+                    previous.same_agency(&current) && !lint::check_series(&[&earlier, &later], &selection).is_empty();
+                found.then_some((p, c, previous, current))
+            })
+            .collect();
     for pairs in deferred.chunks(256) {
         let compared: Vec<_> = pairs
             .par_iter()
-            .filter_map(|(p, c, previous)| {
-                let report = read_one(&files[*c]).ok()?;
+            .filter_map(|(p, c, previous, current)| {
+                let report = if output.draws_source() {
+                    read_one(&files[*c]).ok()?
+                } else {
+                    current.report(&files[*c].display().to_string())
+                };
                 let earlier = previous.report(&files[*p].display().to_string());
                 let found = series_findings(&earlier, &report, &files[*c]);
                 (!found.is_empty()).then(|| {
@@ -660,6 +665,12 @@ struct Output {
 }
 
 impl Output {
+    /// True when findings are shown with the rows of the source they point into, which only the report read
+    /// whole has.
+    fn draws_source(&self) -> bool {
+        matches!(self.format, OutputFormat::Full | OutputFormat::Html)
+    }
+
     /// Findings of one report as the format writes them: lines or blocks, a JSON object with a `diagnostics`
     /// array, an array of SARIF results, or an HTML list.
     fn diagnostics(&self, report: &gongkai::model::Report, diagnostics: &[lint::Diagnostic]) -> Vec<u8> {

@@ -14,7 +14,7 @@ use crate::normalize::Parsed;
 use crate::raw::{Grid, InputKind};
 
 /// Where a value came from: a position in one of the report's source grids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Origin {
     /// Index into [`Report::grids`].
     pub grid: usize,

@@ -4,7 +4,7 @@
 //! table/row/column). Merged cells are resolved here: every position covered by a merge knows its anchor, so
 //! a merged value is counted once. Nothing here knows what a report is; that is the recogniser's job.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The kind of file a report was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -31,7 +31,7 @@ impl InputKind {
 }
 
 /// How a grid's cells are named to the user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Addressing {
     /// A worksheet: `表三!I12`. `row0`/`col0` are the absolute position of the grid's first cell.

@@ -777,6 +777,14 @@ fn batch_runs_the_cross_year_rules_over_each_agencys_series() {
     assert!(c306.iter().all(|l| l.contains("外事办-2024.xlsx › 年报!")), "{text}");
     let first_file_block = text.split("外事办-2023.xlsx").next().unwrap_or_default();
     assert!(first_file_block.contains("C306"), "the findings follow the later report's own: {text}");
+    // The full output draws the row a finding points into: the later report is read again for it.
+    let full = gongkai()
+        .args(["check", "--output-format", "full", "--no-color", later.to_str().unwrap(), earlier.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = stdout(&full);
+    let drawn = text.split("C306").nth(1).unwrap_or_default();
+    assert!(drawn.contains("二、上年结转政府信息公开申"), "{text}");
 }
 
 fn line_count_of(out: &std::process::Output, needle: &str) -> usize {

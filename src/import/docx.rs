@@ -230,7 +230,8 @@ fn skip_to_end_tag(reader: &mut Reader<&[u8]>, qname: &str, unless: &[&[u8]]) ->
             return false;
         } else if !unless.is_empty() {
             let tag = &rest[at + 1..];
-            let tag = &tag[..tag.iter().position(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')).unwrap_or(0)];
+            let tag =
+                &tag[..tag.iter().position(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')).unwrap_or(0)];
             let local = tag.iter().position(|&b| b == b':').map_or(tag, |colon| &tag[colon + 1..]);
             if unless.contains(&local) {
                 return false;
