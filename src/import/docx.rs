@@ -100,7 +100,8 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
                     // Run and paragraph properties (fonts, sizes, spacing) are most of a document's markup and hold
                     // nothing read here: skipped whole.
                     "rPr" | "pPr" if is_start => {
-                        if !skip_to_end_tag(&mut reader, qname.as_ref(), &[]) {
+                        let skipped = skip_to_end_tag(&mut reader, qname.as_ref(), &[]);
+                        if !skipped {
                             reader.read_to_end(qname).map_err(|e| corrupt(&e))?;
                             depth = depth.saturating_sub(1);
                         }
