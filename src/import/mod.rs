@@ -803,14 +803,14 @@ pub(crate) fn enter_element(name: &str, depth: &mut usize) -> Result<(), ImportE
     Ok(())
 }
 
-/// The text of a `Text`, `GeneralRef` (a character or predefined entity) or `CData` event, borrowed where the
-/// XML allows; `None` for other events.
 /// The local part of an element or attribute name (`c` of `x:c`). quick-xml's `local_name()` finds the colon with
 /// a `char` search that costs a compare per call; readers take it for every element and attribute they see.
 pub(crate) fn local_name(qname: &str) -> &str {
     qname.bytes().position(|b| b == b':').map_or(qname, |colon| &qname[colon + 1..])
 }
 
+/// The text of a `Text`, `GeneralRef` (a character or predefined entity) or `CData` event, borrowed where the
+/// XML allows; `None` for other events.
 pub(crate) fn event_text<'a>(event: &'a quick_xml::events::Event) -> Option<std::borrow::Cow<'a, str>> {
     use quick_xml::events::Event;
     use std::borrow::Cow;
