@@ -213,7 +213,8 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
 /// element was not skipped, and the caller reads on through it.
 ///
 /// Properties are about half of a document's elements; a search for their end tag costs a fraction of
-/// tokenising them. (The reader's byte positions, used only in its error messages, lag behind after a skip.)
+/// tokenising them. The markup skipped is not checked for well-formedness, and the reader's byte positions, used
+/// only in its error messages, lag behind after a skip.
 fn skip_to_end_tag(reader: &mut Reader<&[u8]>, qname: &str, unless: &[&[u8]]) -> bool {
     let rest: &[u8] = reader.get_ref();
     let name = qname.as_bytes();
