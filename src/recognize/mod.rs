@@ -71,40 +71,76 @@ struct Builder<'a> {
     regions: Vec<(usize, u32, u32)>,
 }
 
+/// What the recogniser found in a document's grids.
+struct Found {
+    cells: BTreeMap<String, Cell>,
+    notes: Vec<Note>,
+    tables: BTreeMap<TableId, TableLocation>,
+    /// Rows of each grid that belong to a recognised table: `(grid, first, last)`.
+    regions: Vec<(usize, u32, u32)>,
+}
+
 /// Turn a raw document into the report model. Never fails; see the module docs.
 pub fn recognize(path: &str, mut raw: RawDocument) -> Report {
-    let text_grid = read_running_text(&mut raw);
-    let norms = raw.grids.iter().map(Norm::new).collect();
-    let mut b = Builder {
-        grids: &raw.grids,
-        norms,
-        cells: BTreeMap::new(),
-        used: HashSet::default(),
-        notes: Vec::new(),
-        tables: BTreeMap::new(),
-        regions: Vec::new(),
+    // The running text is read for tables (as one more grid, a row per paragraph or line) only when the document's
+    // own grids do not hold all three: a Word report's paragraphs name 行政复议 and 第二十条 too.
+    let in_grids = {
+        let mut b = Builder::new(&raw.grids);
+        b.find_tables();
+        (b.tables.len() == 3).then(|| b.found())
     };
-    b.find_table3();
-    b.find_table4();
-    b.find_table2();
-    if let Some(gi) = text_grid {
-        b.read_stream(gi, &raw);
-    }
-    let format = detect_version(&b.cells);
+    let (found, text_grid) = match in_grids {
+        Some(found) => (found, None),
+        None => {
+            let text_grid = read_running_text(&mut raw);
+            let mut b = Builder::new(&raw.grids);
+            b.find_tables();
+            if let Some(gi) = text_grid {
+                b.read_stream(gi, &raw);
+            }
+            (b.found(), text_grid)
+        }
+    };
+    let Found { mut cells, notes, tables, regions } = found;
+    let format = detect_version(&cells);
     if format == FormatVersion::Trial2019 {
-        map_trial(&mut b.cells);
+        map_trial(&mut cells);
     }
-    let mut lines = b.text_lines(&raw);
+    let mut lines = text_lines(&raw, &regions);
     if matches!(raw.kind, crate::raw::InputKind::Text | crate::raw::InputKind::Html) {
         lines = split_at_headings(lines);
     }
     let (mut meta, sections) = read_text(&lines, raw.property_title.as_deref(), raw.published.as_deref());
     meta.published = raw.published.clone().or_else(|| meta.date_line.clone());
-    let Builder { cells, notes, tables, .. } = b;
     if text_grid.is_some_and(|gi| !tables.values().any(|t| t.grid == gi)) {
         raw.grids.pop();
     }
     Report { path: path.to_string(), input: raw.kind, format, meta, sections, cells, tables, notes, grids: raw.grids }
+}
+
+/// Text lines outside the recognised tables, in document order: the paragraphs, and a workbook's text cells.
+fn text_lines(raw: &RawDocument, regions: &[(usize, u32, u32)]) -> Vec<(String, String)> {
+    let mut lines: Vec<(String, String)> = raw.paragraphs.iter().map(|p| (p.text.clone(), p.origin.clone())).collect();
+    if !matches!(raw.kind, crate::raw::InputKind::Xlsx | crate::raw::InputKind::Xls) {
+        return lines;
+    }
+    for (gi, grid) in raw.grids.iter().enumerate() {
+        for r in 0..grid.rows {
+            if regions.iter().any(|&(g, first, last)| g == gi && (first..=last).contains(&r)) {
+                continue;
+            }
+            for c in 0..grid.cols {
+                if grid.anchor_of(r, c) == (r, c)
+                    && let Some(cell) = grid.get(r, c)
+                    && cell.typed_number.is_none()
+                    && !cell.text.trim().is_empty()
+                {
+                    lines.push((cell.text.clone(), grid.address(r, c)));
+                }
+            }
+        }
+    }
+    lines
 }
 
 /// The cell a key lands on at `(r, c)` of grid `gi` (its merge's anchor), read once: a merged cell is counted once.
@@ -159,7 +195,34 @@ fn read_running_text(raw: &mut RawDocument) -> Option<usize> {
     Some(raw.grids.len() - 1)
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(grids: &'a [Grid]) -> Self {
+        Builder {
+            grids,
+            norms: grids.iter().map(Norm::new).collect(),
+            cells: BTreeMap::new(),
+            used: HashSet::default(),
+            notes: Vec::new(),
+            tables: BTreeMap::new(),
+            regions: Vec::new(),
+        }
+    }
+
+    fn find_tables(&mut self) {
+        self.find_table3();
+        self.find_table4();
+        self.find_table2();
+    }
+
+    fn in_region(&self, gi: usize, r: u32) -> bool {
+        self.regions.iter().any(|&(g, a, b)| g == gi && (a..=b).contains(&r))
+    }
+
+    fn found(self) -> Found {
+        let Builder { cells, notes, tables, regions, .. } = self;
+        Found { cells, notes, tables, regions }
+    }
+
     fn insert(&mut self, key: String, gi: usize, r: u32, c: u32) {
         // One walk of the tree: the keys share long prefixes, so each comparison is a long memcmp.
         if let std::collections::btree_map::Entry::Vacant(slot) = self.cells.entry(key) {
@@ -477,36 +540,6 @@ impl Builder<'_> {
         for (kind, row) in found.notes {
             self.notes.push(kind.into_note(Origin { grid: gi, row, col: 0 }));
         }
-    }
-
-    fn in_region(&self, gi: usize, r: u32) -> bool {
-        self.regions.iter().any(|&(g, a, b)| g == gi && (a..=b).contains(&r))
-    }
-
-    /// Text lines outside the recognised tables, in document order.
-    fn text_lines(&self, raw: &RawDocument) -> Vec<(String, String)> {
-        let mut lines: Vec<(String, String)> =
-            raw.paragraphs.iter().map(|p| (p.text.clone(), p.origin.clone())).collect();
-        for (gi, grid) in self.grids.iter().enumerate() {
-            if raw.kind != crate::raw::InputKind::Xlsx && raw.kind != crate::raw::InputKind::Xls {
-                break;
-            }
-            for r in 0..grid.rows {
-                if self.in_region(gi, r) {
-                    continue;
-                }
-                for c in 0..grid.cols {
-                    if grid.anchor_of(r, c) == (r, c)
-                        && let Some(cell) = grid.get(r, c)
-                        && cell.typed_number.is_none()
-                        && !cell.text.trim().is_empty()
-                    {
-                        lines.push((cell.text.clone(), grid.address(r, c)));
-                    }
-                }
-            }
-        }
-        lines
     }
 }
 
