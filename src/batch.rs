@@ -185,8 +185,8 @@ impl SeriesCells {
         let (agency, year) = (report.meta.agency.clone()?, report.meta.year?);
         let mut cells = Vec::with_capacity(series_keys().len());
         let mut places = Vec::with_capacity(series_keys().len());
-        // (grid of the report, its index in `grids`, the last row a place is on)
-        let mut used: Vec<(usize, usize, u32)> = Vec::new();
+        // The report's grids the places are on, in the order of `grids`, with the last row a place is on.
+        let mut used: Vec<(usize, u32)> = Vec::new();
         for k in series_keys() {
             let Some(cell) = report.cell(k) else {
                 cells.push(SeriesValue::Absent);
@@ -199,13 +199,13 @@ impl SeriesCells {
                 crate::normalize::Parsed::Text => SeriesValue::Text,
             });
             let at = cell.origin;
-            let grid = match used.iter_mut().find(|(g, ..)| *g == at.grid) {
-                Some((_, index, last)) => {
-                    *last = (*last).max(at.row);
-                    *index
+            let grid = match used.iter().position(|&(g, _)| g == at.grid) {
+                Some(index) => {
+                    used[index].1 = used[index].1.max(at.row);
+                    index
                 }
                 None => {
-                    used.push((at.grid, used.len(), at.row));
+                    used.push((at.grid, at.row));
                     used.len() - 1
                 }
             };
@@ -213,7 +213,7 @@ impl SeriesCells {
         }
         let grids = used
             .iter()
-            .filter_map(|&(g, _, last)| {
+            .filter_map(|&(g, last)| {
                 let mut addressing = report.grids.get(g)?.addressing.clone();
                 if let crate::raw::Addressing::Lines { numbers, .. } = &mut addressing {
                     numbers.truncate(last as usize + 1);
@@ -236,7 +236,8 @@ impl SeriesCells {
             .zip(&self.cells)
             .zip(&self.places)
             .filter_map(|((k, slot), place)| {
-                let origin = place.unwrap_or(crate::model::Origin { grid: usize::MAX, row: 0, col: 0 });
+                // Every cell but an absent one has its place.
+                let origin = (*place)?;
                 let parsed = match *slot {
                     SeriesValue::Absent => return None,
                     SeriesValue::Blank => Parsed::Blank,

@@ -217,27 +217,20 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
 /// only in its error messages, lag behind after a skip.
 fn skip_to_end_tag(reader: &mut Reader<&[u8]>, qname: &str, unless: &[&[u8]]) -> bool {
     let rest: &[u8] = reader.get_ref();
+    let ends_name = |b: &u8| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n');
     let name = qname.as_bytes();
-    let names_it = |at: usize| {
-        rest[at..].starts_with(name)
-            && matches!(rest.get(at + name.len()), Some(b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'))
-    };
     for at in memchr::memchr_iter(b'<', rest) {
-        if rest.get(at + 1) == Some(&b'/') {
-            if names_it(at + 2) {
+        let tag = &rest[at + 1..];
+        let (end_tag, tag) = tag.strip_prefix(b"/").map_or((false, tag), |rest| (true, rest));
+        let tag = &tag[..tag.iter().position(ends_name).unwrap_or(tag.len())];
+        if tag == name {
+            if end_tag {
                 *reader.get_mut() = &rest[at..];
-                return true;
             }
-        } else if names_it(at + 1) {
+            return end_tag;
+        }
+        if !end_tag && unless.contains(&super::local_part(tag)) {
             return false;
-        } else if !unless.is_empty() {
-            let tag = &rest[at + 1..];
-            let tag =
-                &tag[..tag.iter().position(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')).unwrap_or(0)];
-            let local = tag.iter().position(|&b| b == b':').map_or(tag, |colon| &tag[colon + 1..]);
-            if unless.contains(&local) {
-                return false;
-            }
         }
     }
     false
@@ -420,6 +413,33 @@ mod tests {
         let (paras, _) = parse_document("t.docx", xml.as_bytes()).unwrap();
         let texts: Vec<&str> = paras.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(texts, ["一、概述", "正文"]);
+    }
+
+    #[test]
+    fn the_skip_lands_on_the_end_tag() {
+        let skipped_to = |xml: &str, unless: &[&[u8]]| {
+            let mut reader = Reader::from_str(xml);
+            loop {
+                match reader.read_event().unwrap() {
+                    Event::Start(e) if super::super::local_name(e.name().as_ref()).ends_with("Pr") => {
+                        let qname = e.name().as_ref().to_string();
+                        let skipped = skip_to_end_tag(&mut reader, &qname, unless);
+                        let next = reader.read_event().unwrap();
+                        return (skipped, matches!(next, Event::End(end) if end.name().as_ref() == qname));
+                    }
+                    Event::Eof => panic!("no properties in {xml}"),
+                    _ => {}
+                }
+            }
+        };
+        let run = r#"<w:r><w:rPr><w:rFonts w:ascii="宋体"/><w:b /></w:rPr ><w:t>一</w:t></w:r>"#;
+        assert_eq!(skipped_to(run, &[]), (true, true));
+        let cell = r#"<w:tc><w:tcPr><w:tcW w:w="2160"/><w:vAlign w:val="center"/></w:tcPr><w:p/></w:tc>"#;
+        assert_eq!(skipped_to(cell, &[b"gridSpan", b"vMerge"]), (true, true));
+        let merged = r#"<w:tc><w:tcPr><w:tcW w:w="2160"/><w:gridSpan w:val="2"/></w:tcPr><w:p/></w:tc>"#;
+        assert_eq!(skipped_to(merged, &[b"gridSpan", b"vMerge"]), (false, false), "read through for its merge");
+        let revised = r#"<w:r><w:rPr><w:b/><w:rPrChange><w:rPr/></w:rPrChange></w:rPr></w:r>"#;
+        assert!(!skipped_to(revised, &[]).0, "nested through a revision mark");
     }
 
     #[test]

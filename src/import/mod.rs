@@ -806,7 +806,13 @@ pub(crate) fn enter_element(name: &str, depth: &mut usize) -> Result<(), ImportE
 /// The local part of an element or attribute name (`c` of `x:c`). quick-xml's `local_name()` finds the colon with
 /// a `char` search that costs a compare per call; readers take it for every element and attribute they see.
 pub(crate) fn local_name(qname: &str) -> &str {
-    qname.bytes().position(|b| b == b':').map_or(qname, |colon| &qname[colon + 1..])
+    // The colon is ASCII: the local part starts on a character boundary.
+    &qname[qname.len() - local_part(qname.as_bytes()).len()..]
+}
+
+/// [`local_name`] of a name not yet checked to be UTF-8 (a tag seen in raw markup).
+pub(crate) fn local_part(qname: &[u8]) -> &[u8] {
+    qname.iter().position(|&b| b == b':').map_or(qname, |colon| &qname[colon + 1..])
 }
 
 /// The text of a `Text`, `GeneralRef` (a character or predefined entity) or `CData` event, borrowed where the
