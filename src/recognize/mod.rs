@@ -71,6 +71,9 @@ struct Builder<'a> {
     regions: Vec<(usize, u32, u32)>,
 }
 
+/// The three tables of a report.
+const TABLES: [TableId; 3] = [TableId::T2, TableId::T3, TableId::T4];
+
 /// What the recogniser found in a document's grids.
 struct Found {
     cells: BTreeMap<String, Cell>,
@@ -87,7 +90,7 @@ pub fn recognize(path: &str, mut raw: RawDocument) -> Report {
     let in_grids = {
         let mut b = Builder::new(&raw.grids);
         b.find_tables();
-        (b.tables.len() == 3).then(|| b.found())
+        TABLES.iter().all(|t| b.tables.contains_key(t)).then(|| b.found())
     };
     let (found, text_grid) = match in_grids {
         Some(found) => (found, None),
@@ -118,6 +121,11 @@ pub fn recognize(path: &str, mut raw: RawDocument) -> Report {
     Report { path: path.to_string(), input: raw.kind, format, meta, sections, cells, tables, notes, grids: raw.grids }
 }
 
+/// True when row `r` of grid `gi` belongs to a recognised table.
+fn in_region(regions: &[(usize, u32, u32)], gi: usize, r: u32) -> bool {
+    regions.iter().any(|&(g, first, last)| g == gi && (first..=last).contains(&r))
+}
+
 /// Text lines outside the recognised tables, in document order: the paragraphs, and a workbook's text cells.
 fn text_lines(raw: &RawDocument, regions: &[(usize, u32, u32)]) -> Vec<(String, String)> {
     let mut lines: Vec<(String, String)> = raw.paragraphs.iter().map(|p| (p.text.clone(), p.origin.clone())).collect();
@@ -126,7 +134,7 @@ fn text_lines(raw: &RawDocument, regions: &[(usize, u32, u32)]) -> Vec<(String, 
     }
     for (gi, grid) in raw.grids.iter().enumerate() {
         for r in 0..grid.rows {
-            if regions.iter().any(|&(g, first, last)| g == gi && (first..=last).contains(&r)) {
+            if in_region(regions, gi, r) {
                 continue;
             }
             for c in 0..grid.cols {
@@ -212,10 +220,6 @@ impl<'a> Builder<'a> {
         self.find_table3();
         self.find_table4();
         self.find_table2();
-    }
-
-    fn in_region(&self, gi: usize, r: u32) -> bool {
-        self.regions.iter().any(|&(g, a, b)| g == gi && (a..=b).contains(&r))
     }
 
     fn found(self) -> Found {
@@ -375,7 +379,7 @@ impl<'a> Builder<'a> {
                 for c in 0..grid.cols {
                     if grid.anchor_of(r, c) == (r, c)
                         && self.norms[gi].at(r, c) == "行政复议"
-                        && !self.in_region(gi, r)
+                        && !in_region(&self.regions, gi, r)
                         && self.scan_table4(gi, r, c)
                     {
                         return;
@@ -439,7 +443,7 @@ impl<'a> Builder<'a> {
         for gi in 0..self.grids.len() {
             let grid = &self.grids[gi];
             for r in 0..grid.rows {
-                if self.in_region(gi, r) {
+                if in_region(&self.regions, gi, r) {
                     continue;
                 }
                 for c in 0..grid.cols {
@@ -518,8 +522,7 @@ impl<'a> Builder<'a> {
 
     /// Read the tables the grids did not hold out of the running text (grid `gi`).
     fn read_stream(&mut self, gi: usize, raw: &RawDocument) {
-        let want: Vec<TableId> =
-            [TableId::T2, TableId::T3, TableId::T4].into_iter().filter(|t| !self.tables.contains_key(t)).collect();
+        let want: Vec<TableId> = TABLES.into_iter().filter(|t| !self.tables.contains_key(t)).collect();
         if want.is_empty() {
             return;
         }
