@@ -20,6 +20,14 @@ pub struct Origin {
     pub grid: usize,
     pub row: u32,
     pub col: u32,
+    /// In running text, the character of the line where the value's row starts (its label): a web page dumped
+    /// as one line holds a whole table. 0 elsewhere.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub at: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Origin {

@@ -82,6 +82,26 @@ fn cell_display(text: &str) -> String {
     out
 }
 
+/// How much of a line of running text is shown from where a finding's table row starts.
+const MAX_LINE_WIDTH: usize = 64;
+
+/// A line of running text from its character `at` on (where the finding's table row starts, after the page's
+/// title and the tables before it when the page was dumped as one line), for as much as fits.
+fn line_display(text: &str, at: u32) -> String {
+    let mut out = String::from("…");
+    let mut width = 1;
+    for ch in text.chars().skip(at as usize).filter(|c| !c.is_control()) {
+        let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(1);
+        if width + w >= MAX_LINE_WIDTH {
+            out.push('…');
+            break;
+        }
+        out.push(ch);
+        width += w;
+    }
+    out
+}
+
 /// Draw the row of `origin` as `label │ v │ v │ …`, with the row above as context when the row has no label of
 /// its own (表四's value row under its headers). Returns the text, the byte span of the target cell and the index
 /// of the first line drawn.
@@ -111,6 +131,8 @@ fn draw_row(report: &Report, origin: Origin) -> Option<(String, usize, usize, u3
                 .map(|&c| {
                     let shown = if row == r && c != origin.col && grid.anchor_of(r, c) != (r, c) {
                         String::new()
+                    } else if row == r && origin.at > 0 {
+                        line_display(grid.visible_text(row, c), origin.at)
                     } else {
                         cell_display(grid.visible_text(row, c))
                     };

@@ -1050,3 +1050,16 @@ fn a_reader_that_goes_away_ends_the_run_quietly() {
     assert_eq!(out.status.code(), Some(2), "the run did not finish");
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_table_dumped_as_one_line_is_drawn_from_the_row_a_finding_is_on() {
+    // The web page's text is one line: title, text and all three tables. The drawn line starts at the row the
+    // finding is about, not at the page's title.
+    let out = gongkai()
+        .args(["check", "--no-color", "--output-format", "full", "fixtures/text/run-together-ambiguous.txt"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    let drawn = text.lines().find(|l| l.trim_start().starts_with("9 │")).unwrap_or_else(|| panic!("{text}"));
+    assert!(drawn.contains("…行政规范性文件77132470"), "{text}");
+}

@@ -17,7 +17,7 @@ fn report_with(values: &BTreeMap<String, String>, year: i32, agency: &str) -> Re
         let cell = Cell {
             raw: v.clone(),
             parsed: parse_value(v),
-            origin: Origin { grid: 0, row: 0, col: 0 },
+            origin: Origin { grid: 0, row: 0, col: 0, at: 0 },
             number_as_text: false,
         };
         r.cells.insert(k.clone(), cell);

@@ -13,19 +13,21 @@ use crate::layout::{self, T2Row, T3Row, TableId};
 use crate::model::Note;
 use crate::normalize::{self, Parsed};
 
-/// A value read from the text: canonical key, the text it came from, and the row (line) it is on.
+/// A value read from the text: canonical key, the text it came from, the row (line) it is on, and where on that
+/// line its table row starts (the character of its label; 0 when the label is on another line).
 pub(super) struct Value {
     pub key: String,
     pub raw: String,
     pub row: u32,
+    pub at: u32,
 }
 
 /// What the stream yielded.
 #[derive(Default)]
 pub(super) struct Found {
     pub values: Vec<Value>,
-    /// Notes, with origin rows to be placed on the text grid.
-    pub notes: Vec<(NoteKind, u32)>,
+    /// Notes, with origin rows (and places on them, as for values) to be placed on the text grid.
+    pub notes: Vec<(NoteKind, u32, u32)>,
     /// Each table found, with the row its header starts on.
     pub tables: Vec<(TableId, u32)>,
 }
@@ -51,23 +53,30 @@ struct Stream {
     chars: Vec<char>,
     sep_before: Vec<bool>,
     row_of: Vec<u32>,
+    /// For each character, the character of its line it came from.
+    col_of: Vec<u32>,
 }
 
 impl Stream {
     fn new(lines: &[String]) -> Stream {
-        let mut s = Stream { chars: Vec::new(), sep_before: Vec::new(), row_of: Vec::new() };
+        let mut s = Stream { chars: Vec::new(), sep_before: Vec::new(), row_of: Vec::new(), col_of: Vec::new() };
         for (row, line) in lines.iter().enumerate() {
             let mut sep = true;
-            for ch in line.nfkc() {
-                if ch.is_whitespace() || ch == '|' {
-                    sep = true;
-                    continue;
-                }
-                if let Some(c) = normalize::fold_char(ch) {
-                    s.chars.push(c);
-                    s.sep_before.push(sep);
-                    s.row_of.push(row as u32);
-                    sep = false;
+            // Character by character, to know where each came from (compositions across characters do not occur
+            // in report text).
+            for (col, source) in line.chars().enumerate() {
+                for ch in std::iter::once(source).nfkc() {
+                    if ch.is_whitespace() || ch == '|' {
+                        sep = true;
+                        continue;
+                    }
+                    if let Some(c) = normalize::fold_char(ch) {
+                        s.chars.push(c);
+                        s.sep_before.push(sep);
+                        s.row_of.push(row as u32);
+                        s.col_of.push(col as u32);
+                        sep = false;
+                    }
                 }
             }
         }
@@ -88,6 +97,12 @@ impl Stream {
 
     fn row(&self, at: usize) -> u32 {
         self.row_of.get(at.min(self.row_of.len().saturating_sub(1))).copied().unwrap_or(0)
+    }
+
+    /// Where on line `row` the stream position `at` is: its character in the line, or 0 when `at` is on
+    /// another line.
+    fn col_on(&self, at: usize, row: u32) -> u32 {
+        if self.row(at) == row { self.col_of.get(at).copied().unwrap_or(0) } else { 0 }
     }
 
     /// Number tokens in `[a, b)`: runs of digits (with `. , + -`) cut at separators and at any other character.
@@ -295,8 +310,23 @@ fn value_lines(s: &Stream, tokens: &[(String, usize)], n: usize, fallback: u32) 
     }
 }
 
-fn unreadable(found: &mut Found, table: TableId, label: &str, text: String, row: u32, zh: String, en: String) {
-    found.notes.push((NoteKind::Unreadable { table, label: label.to_string(), text, reason: zh, reason_en: en }, row));
+/// A row of a table whose cells cannot be read: its note goes on line `row`, at the place of the row's label
+/// (`label_at`, a stream position) when the label is on that line.
+struct Unreadable<'l> {
+    table: TableId,
+    label: &'l str,
+    text: String,
+    row: u32,
+    label_at: usize,
+}
+
+fn unreadable(found: &mut Found, s: &Stream, u: Unreadable, (reason, reason_en): (String, String)) {
+    let at = s.col_on(u.label_at, u.row);
+    found.notes.push((
+        NoteKind::Unreadable { table: u.table, label: u.label.to_string(), text: u.text, reason, reason_en },
+        u.row,
+        at,
+    ));
 }
 
 fn segment_text(s: &Stream, a: usize, b: usize) -> String {
@@ -319,12 +349,13 @@ fn table2(s: &Stream, a: usize, b: usize, found: &mut Found) {
                 table: TableId::T2, found: "本年发件数".into(), expected: "本年制发件数".into()
             },
             s.row(s.find_str("本年发件数", a, b).unwrap_or(a)),
+            0,
         ));
     }
     found.tables.push((TableId::T2, s.row(a)));
     let located = locate(s, rows.iter().map(|r| r.label), a, b);
     for (i, row) in rows.iter().enumerate() {
-        let Some((_, start)) = located[i] else { continue };
+        let Some((label_at, start)) = located[i] else { continue };
         let stop = next_start(&located, start, b);
         // The block heading and column headers of the next block sit between two rows; they hold no digits.
         let tokens = s.numbers(start, stop);
@@ -339,11 +370,13 @@ fn table2(s: &Stream, a: usize, b: usize, found: &mut Found) {
                     key: format!("{prefix}.{}.{}.{}", row.block_key, row.row_key, f.key),
                     raw: raw.clone(),
                     row: row_line,
+                    at: s.col_on(label_at, row_line),
                 });
             }
         } else {
-            let (zh, en) = cut_reason(&texts, n, ways.len());
-            unreadable(found, TableId::T2, row.label, segment_text(s, start, stop), line, zh, en);
+            let text = segment_text(s, start, stop);
+            let u = Unreadable { table: TableId::T2, label: row.label, text, row: line, label_at };
+            unreadable(found, s, u, cut_reason(&texts, n, ways.len()));
         }
     }
 }
@@ -410,21 +443,21 @@ fn table3(s: &Stream, a: usize, b: usize, found: &mut Found) -> usize {
     let choice = resolve_columns(rows, &candidates);
     for (i, row) in rows.iter().enumerate() {
         let (start, stop) = rows_at[i];
-        if located[i].is_none() {
-            continue;
-        }
+        let Some((label_at, _)) = located[i] else { continue };
         let line = s.row(start);
         match choice.get(i).and_then(Option::as_ref) {
             Some(values) => {
                 for (ci, raw) in values.iter().enumerate() {
                     let row_line = token_lines[i].get(ci).copied().unwrap_or(line);
-                    found.values.push(Value { key: layout::t3_key(row.key, ci), raw: raw.clone(), row: row_line });
+                    let at = s.col_on(label_at, row_line);
+                    found.values.push(Value { key: layout::t3_key(row.key, ci), raw: raw.clone(), row: row_line, at });
                 }
             }
             None => {
                 let tokens: Vec<String> = s.numbers(start, stop).into_iter().map(|(t, _)| t).collect();
-                let (zh, en) = cut_reason(&tokens, ncols, candidates[i].len());
-                unreadable(found, TableId::T3, row.label, segment_text(s, start, stop), line, zh, en);
+                let text = segment_text(s, start, stop);
+                let u = Unreadable { table: TableId::T3, label: row.label, text, row: line, label_at };
+                unreadable(found, s, u, cut_reason(&tokens, ncols, candidates[i].len()));
             }
         }
     }
@@ -541,13 +574,16 @@ fn table4(s: &Stream, a: usize, b: usize, found: &mut Found) {
         let mut i = 0;
         for g in layout::T4_GROUPS {
             for (ck, _) in layout::T4_COLS {
-                found.values.push(Value { key: layout::t4_key(g.key, ck), raw: ways[0][i].clone(), row: lines[i] });
+                let at = s.col_on(start, lines[i]);
+                found.values.push(Value { key: layout::t4_key(g.key, ck), raw: ways[0][i].clone(), row: lines[i], at });
                 i += 1;
             }
         }
     } else {
-        let (zh, en) = cut_reason(&texts, 15, ways.len());
-        unreadable(found, TableId::T4, "行政复议、行政诉讼", segment_text(s, start, b), line, zh, en);
+        let text = segment_text(s, start, b);
+        let u =
+            Unreadable { table: TableId::T4, label: "行政复议、行政诉讼", text, row: line, label_at: start };
+        unreadable(found, s, u, cut_reason(&texts, 15, ways.len()));
     }
 }
 
