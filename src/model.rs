@@ -32,8 +32,8 @@ fn is_zero(n: &u32) -> bool {
 
 impl Origin {
     /// A sort key that puts cells in the order a reader meets them.
-    pub fn source_order(&self) -> (usize, u32, u32) {
-        (self.grid, self.row, self.col)
+    pub fn source_order(&self) -> (usize, u32, u32, u32) {
+        (self.grid, self.row, self.col, self.at)
     }
 }
 

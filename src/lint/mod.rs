@@ -300,7 +300,7 @@ pub fn check_with(report: &Report, selection: &Selection) -> Vec<Diagnostic> {
         all.extend(sink.out);
     }
     all.sort_by_key(|d| {
-        let o = d.origin.map(|o| (o.grid, o.row, o.col));
+        let o = d.origin.map(|o| o.source_order());
         (o.is_some(), o, d.code)
     });
     all
