@@ -165,7 +165,7 @@ fn draw_table(
                     " class=\"{}\" style=\"background:{}\" title=\"{}: {}\"",
                     severity_class(worst),
                     severity_colour(worst),
-                    escape(&address_in(report, Origin { grid: gi, row: r, col: c, at: 0 }, lang)),
+                    escape(&address_in(report, Origin::cell(gi, r, c), lang)),
                     escape(&title.join("\n"))
                 );
             }

@@ -31,6 +31,11 @@ fn is_zero(n: &u32) -> bool {
 }
 
 impl Origin {
+    /// A position of a grid (`at` 0).
+    pub fn cell(grid: usize, row: u32, col: u32) -> Origin {
+        Origin { grid, row, col, at: 0 }
+    }
+
     /// A sort key that puts cells in the order a reader meets them.
     pub fn source_order(&self) -> (usize, u32, u32, u32) {
         (self.grid, self.row, self.col, self.at)

@@ -67,19 +67,7 @@ const MAX_CELL_WIDTH: usize = 28;
 const WINDOW: u32 = 5;
 
 fn cell_display(text: &str) -> String {
-    let flat: String = text.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string();
-    if flat.width() <= MAX_CELL_WIDTH {
-        return flat;
-    }
-    let mut out = String::new();
-    for ch in flat.chars() {
-        if out.width() + unicode_width::UnicodeWidthChar::width(ch).unwrap_or(1) >= MAX_CELL_WIDTH {
-            break;
-        }
-        out.push(ch);
-    }
-    out.push('…');
-    out
+    fit(text, MAX_CELL_WIDTH)
 }
 
 /// How much of a line of running text is shown from where a finding's table row starts.
@@ -88,17 +76,27 @@ const MAX_LINE_WIDTH: usize = 64;
 /// A line of running text from its character `at` on (where the finding's table row starts, after the page's
 /// title and the tables before it when the page was dumped as one line), for as much as fits.
 fn line_display(text: &str, at: u32) -> String {
-    let mut out = String::from("…");
-    let mut width = 1;
-    for ch in text.chars().skip(at as usize).filter(|c| !c.is_control()) {
+    let rest: String = text.chars().skip(at as usize).collect();
+    format!("…{}", fit(&rest, MAX_LINE_WIDTH - 1))
+}
+
+/// `text` on one line, without control characters, cut with `…` to stay narrower than `max` columns.
+fn fit(text: &str, max: usize) -> String {
+    let flat: String = text.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string();
+    if flat.width() <= max {
+        return flat;
+    }
+    let mut out = String::new();
+    let mut width = 0;
+    for ch in flat.chars() {
         let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(1);
-        if width + w >= MAX_LINE_WIDTH {
-            out.push('…');
+        if width + w >= max {
             break;
         }
         out.push(ch);
         width += w;
     }
+    out.push('…');
     out
 }
 

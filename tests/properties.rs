@@ -14,12 +14,8 @@ fn report_with(values: &BTreeMap<String, String>, year: i32, agency: &str) -> Re
     let mut r = Report::blank(format!("{agency}{year}年度政府信息公开工作年度报告"), Some(year));
     r.meta.agency = Some(agency.to_string());
     for (k, v) in values {
-        let cell = Cell {
-            raw: v.clone(),
-            parsed: parse_value(v),
-            origin: Origin { grid: 0, row: 0, col: 0, at: 0 },
-            number_as_text: false,
-        };
+        let cell =
+            Cell { raw: v.clone(), parsed: parse_value(v), origin: Origin::cell(0, 0, 0), number_as_text: false };
         r.cells.insert(k.clone(), cell);
     }
     for t in [TableId::T2, TableId::T3, TableId::T4] {

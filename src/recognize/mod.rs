@@ -154,13 +154,13 @@ fn text_lines(raw: &RawDocument, regions: &[(usize, u32, u32)]) -> Vec<(String, 
 /// The cell a key lands on at `(r, c)` of grid `gi` (its merge's anchor), read once: a merged cell is counted once.
 fn cell_at(grid: &Grid, gi: usize, used: &mut HashSet<(usize, u32, u32)>, r: u32, c: u32) -> Cell {
     let (ar, ac) = grid.anchor_of(r, c);
-    let origin = Origin { grid: gi, row: ar, col: ac, at: 0 };
+    let origin = Origin::cell(gi, ar, ac);
     if !used.insert((gi, ar, ac)) {
         // The second key that lands on a merged cell reads a blank.
         return Cell {
             raw: String::new(),
             parsed: Parsed::Blank,
-            origin: Origin { grid: gi, row: r, col: c, at: 0 },
+            origin: Origin::cell(gi, r, c),
             number_as_text: false,
         };
     }
@@ -312,7 +312,7 @@ impl<'a> Builder<'a> {
                 notes.push(Note::ExtraColumn {
                     table: TableId::T3,
                     label: t.to_string(),
-                    origin: Origin { grid: gi, row: r, col: c, at: 0 },
+                    origin: Origin::cell(gi, r, c),
                 });
             }
         }
@@ -333,7 +333,7 @@ impl<'a> Builder<'a> {
                             table: TableId::T3,
                             found,
                             expected: row.label.to_string(),
-                            origin: Origin { grid: gi, row: r, col: hc.saturating_sub(1), at: 0 },
+                            origin: Origin::cell(gi, r, hc.saturating_sub(1)),
                         });
                     }
                     rows.push((r, row.key));
@@ -351,7 +351,7 @@ impl<'a> Builder<'a> {
                         notes.push(Note::UnknownRow {
                             table: TableId::T3,
                             label: path.last().cloned().unwrap_or_default(),
-                            origin: Origin { grid: gi, row: r, col: hc.saturating_sub(1), at: 0 },
+                            origin: Origin::cell(gi, r, hc.saturating_sub(1)),
                         });
                     }
                     misses += 1;
@@ -506,7 +506,7 @@ impl<'a> Builder<'a> {
                 continue;
             };
             if let Some(expected) = variant {
-                let origin = Origin { grid: gi, row: hr, col: cc, at: 0 };
+                let origin = Origin::cell(gi, hr, cc);
                 let note =
                     Note::LabelVariant { table: TableId::T2, found: header, expected: expected.to_string(), origin };
                 if !self.notes.contains(&note) {

@@ -124,7 +124,7 @@ fn word_field<'a>(report: &'a Report, key: &str) -> Option<&'a str> {
 
 /// Where to point for a finding about a whole table: its header.
 fn table_origin(report: &Report, table: TableId) -> Option<Origin> {
-    report.tables.get(&table).map(|t| Origin { grid: t.grid, row: t.header_row, col: 0, at: 0 })
+    report.tables.get(&table).map(|t| Origin::cell(t.grid, t.header_row, 0))
 }
 
 /// Keys of the report's cells in one table.
@@ -214,7 +214,7 @@ pub(crate) mod testing {
                 Cell {
                     raw: "0".into(),
                     parsed: parse_value("0"),
-                    origin: Origin { grid: 0, row: i as u32, col: 1, at: 0 },
+                    origin: Origin::cell(0, i as u32, 1),
                     number_as_text: false,
                 },
             );

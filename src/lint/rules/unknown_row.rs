@@ -60,7 +60,7 @@ mod tests {
         r.notes.push(Note::UnknownRow {
             table: TableId::T3,
             label: "(三)不予公开小计".into(),
-            origin: Origin { grid: 0, row: 1, col: 0, at: 0 },
+            origin: Origin::cell(0, 1, 0),
         });
         assert_eq!(run(&r, "S105").len(), 1);
     }
