@@ -2,7 +2,7 @@
 //! building nothing. Also the cost of rust_xlsxwriter writing one report-sized workbook.
 //!
 //!     cargo bench --bench floor -- DIR [THREADS]                 # files/s of the floor over DIR
-//!     cargo bench --bench floor -- --write N [THREADS] [REPORT]  # files/s of writing N workbooks of REPORT
+//!     cargo bench --bench floor -- --write N [THREADS] [REPORT] [OUTDIR]  # files/s of writing N workbooks of REPORT
 //!
 //! Used by bench/run.sh; prints one line `floor: N files in S s = R files/s`.
 
@@ -52,15 +52,18 @@ fn main() {
             Some(path) => gongkai::import::read(std::path::Path::new(path)).expect("a readable report"),
             None => gongkai::model::Report::blank("测试局2023年度政府信息公开工作年度报告".into(), Some(2023)),
         };
-        // Written to files, as a writer's cost includes putting the workbook on disk.
-        let out = tempfile::tempdir().expect("temporary folder");
+        // Written to files, as a writer's cost includes putting the workbook on disk: into OUTDIR when given (and
+        // left there, as deleting thousands of files slows the next ones created), else a temporary folder.
+        let temporary = tempfile::tempdir().expect("temporary folder");
+        let out = args.get(4).map_or(temporary.path().to_path_buf(), std::path::PathBuf::from);
+        std::fs::create_dir_all(&out).expect("output folder");
         let start = Instant::now();
         let bytes: usize = pool.install(|| {
             (0..n)
                 .into_par_iter()
                 .map(|i| {
                     let bytes = gongkai::export::render(&report, gongkai::export::Format::Xlsx, &[]).expect("render");
-                    std::fs::write(out.path().join(format!("{i}.xlsx")), &bytes).expect("write");
+                    std::fs::write(out.join(format!("{i}.xlsx")), &bytes).expect("write");
                     bytes.len()
                 })
                 .sum()

@@ -1035,7 +1035,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, String> {
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     {
         let stop = stop.clone();
-        // Ctrl-C: finish the reports under way (their outputs are written atomically), start no more.
+        // Ctrl-C: finish the output being written (atomically), start no more.
         let _ = ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::Relaxed));
     }
     let terminal = std::io::stderr().is_terminal();
