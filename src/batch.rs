@@ -976,20 +976,23 @@ fn write_outputs(item: &Item, checked: Checked, options: &Options, sinks: &Mutex
             Err(e) => row.message = Some(e.message(options.lang)),
         }
     }
-    // The dataset rows of this report, written in one piece (the csv crate quotes ids with commas or quotes).
-    let mut rows = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(200 * 48));
-    let mut v = String::new();
+    // The dataset rows of this report, written in one piece. The id is quoted once, as the csv crate quotes it in
+    // a record (ids with commas or quotes); keys and numbers never need quoting.
+    let id_field = csv_field(&item.id);
+    let mut values = Vec::with_capacity(200 * (id_field.len() + 40));
     let mut values_read = 0;
     for (key, value) in report.values_in_key_order() {
-        v.clear();
+        values.extend_from_slice(&id_field);
+        values.push(b',');
+        values.extend_from_slice(key.as_bytes());
+        values.push(b',');
         if let Some(n) = value {
-            let _ = write!(v, "{n}");
+            let _ = write!(values, "{n}");
             values_read += 1;
         }
-        let _ = rows.write_record([item.id.as_str(), key, v.as_str()]);
+        values.push(b'\n');
     }
     row.values_read = Some(values_read);
-    let values = rows.into_inner().unwrap_or_default();
     // Serialised before taking the lock, so that workers wait for each other only to copy bytes.
     let mut lines = Vec::new();
     for d in &diagnostics {
@@ -1002,12 +1005,22 @@ fn write_outputs(item: &Item, checked: Checked, options: &Options, sinks: &Mutex
     row
 }
 
+/// A field as the csv crate writes it inside a record.
+fn csv_field(field: &str) -> Vec<u8> {
+    let mut record = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let _ = record.write_record([field, ""]);
+    let mut bytes = record.into_inner().unwrap_or_default();
+    // The empty second field and the record's end.
+    bytes.truncate(bytes.len().saturating_sub(2));
+    bytes
+}
+
 fn write_diagnostic(out: &mut impl Write, id: &str, report: &Report, d: &Diagnostic, lang: Lang) {
-    let mut value = crate::render::json_diagnostic(report, d, lang);
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("report_id".into(), serde_json::Value::from(id));
+    let mut line = crate::render::JsonDiagnostic::of(report, d, lang);
+    line.report_id = Some(id);
+    if serde_json::to_writer(&mut *out, &line).is_ok() {
+        let _ = out.write_all(b"\n");
     }
-    let _ = writeln!(out, "{value}");
 }
 
 const SUMMARY_HEADER: [&str; 11] = [
@@ -1168,6 +1181,28 @@ mod tests {
             .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
             .count();
         assert_eq!(written, 3, "no output for a report that was checked but not written");
+    }
+
+    #[test]
+    fn ids_are_quoted_in_values_csv_as_the_csv_crate_quotes_them() {
+        assert_eq!(csv_field("2023/市外办/report.docx"), b"2023/\xe5\xb8\x82\xe5\xa4\x96\xe5\x8a\x9e/report.docx");
+        assert_eq!(csv_field("a,b/x.xlsx"), b"\"a,b/x.xlsx\"");
+        assert_eq!(csv_field("x\"y.xlsx"), b"\"x\"\"y.xlsx\"");
+        assert_eq!(csv_field("two\nlines.txt"), b"\"two\nlines.txt\"");
+    }
+
+    #[test]
+    fn values_in_key_order_are_the_json_values_sorted() {
+        for fixture in ["fixtures/xlsx/missing-row.xlsx", "fixtures/docx/trial-format-2019.docx"] {
+            let report = crate::import::read(Path::new(fixture)).unwrap();
+            let listed: Vec<(String, serde_json::Value)> = report
+                .values_in_key_order()
+                .map(|(k, v)| (k.to_string(), v.map_or(serde_json::Value::Null, Into::into)))
+                .collect();
+            let json: Vec<(String, serde_json::Value)> = report.values().into_iter().collect();
+            assert_eq!(listed, json, "{fixture}");
+            assert!(listed.iter().any(|(_, v)| v.is_null()) && listed.iter().any(|(_, v)| v.is_number()), "{fixture}");
+        }
     }
 
     #[test]

@@ -438,32 +438,78 @@ pub fn write_sarif(
 
 /// The JSON object of one diagnostic.
 pub fn json_diagnostic(report: &Report, d: &Diagnostic, lang: Lang) -> Value {
-    let address = d.origin.map(|o| address_in(report, o, lang));
-    let fix = d.fix.as_ref().map(|f| {
-        json!({
-            "safety": f.safety,
-            "title": f.title.get(lang),
-            "edits": f.edits.iter().map(|e| json!({
-                "key": e.key,
-                "address": report.cell(&e.key).map(|c| report.address(c.origin)),
-                "from": e.from,
-                "to": e.to,
-            })).collect::<Vec<_>>(),
-        })
-    });
-    json!({
-        "code": d.code,
-        "name": d.name,
-        "severity": d.severity,
-        "message": d.message.get(lang),
-        "help": d.help.as_ref().map(|h| h.get(lang)),
-        "location": {
-            "key": d.key,
-            "table": d.table.map(|t| t.zh()),
-            "address": address,
-        },
-        "fix": fix,
-    })
+    serde_json::to_value(JsonDiagnostic::of(report, d, lang)).unwrap_or_default()
+}
+
+/// A finding as the JSON outputs and `diagnostics.jsonl` give it, serialised straight from the finding. The fields
+/// are in alphabetical order, the order serde_json's maps give them, as these documents always had.
+#[derive(serde::Serialize)]
+pub struct JsonDiagnostic<'a> {
+    code: &'static str,
+    fix: Option<JsonFix<'a>>,
+    help: Option<&'a str>,
+    location: JsonLocation<'a>,
+    message: &'a str,
+    name: &'static str,
+    /// Which report of a batch it is about (`diagnostics.jsonl`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report_id: Option<&'a str>,
+    severity: Severity,
+}
+
+#[derive(serde::Serialize)]
+struct JsonFix<'a> {
+    edits: Vec<JsonEdit<'a>>,
+    safety: crate::lint::Safety,
+    title: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonEdit<'a> {
+    address: Option<String>,
+    from: &'a str,
+    key: &'a str,
+    to: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonLocation<'a> {
+    address: Option<String>,
+    key: Option<&'a str>,
+    table: Option<&'static str>,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    pub fn of(report: &Report, d: &'a Diagnostic, lang: Lang) -> JsonDiagnostic<'a> {
+        let fix = d.fix.as_ref().map(|f| JsonFix {
+            edits: f
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    address: report.cell(&e.key).map(|c| report.address(c.origin)),
+                    from: &e.from,
+                    key: &e.key,
+                    to: &e.to,
+                })
+                .collect(),
+            safety: f.safety,
+            title: f.title.get(lang),
+        });
+        JsonDiagnostic {
+            code: d.code,
+            fix,
+            help: d.help.as_ref().map(|h| h.get(lang)),
+            location: JsonLocation {
+                address: d.origin.map(|o| address_in(report, o, lang)),
+                key: d.key.as_deref(),
+                table: d.table.map(|t| t.zh()),
+            },
+            message: d.message.get(lang),
+            name: d.name,
+            report_id: None,
+            severity: d.severity,
+        }
+    }
 }
 
 /// The outcome of checking one file, as the JSON and summary writers need it.
