@@ -369,17 +369,10 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedO
             }
             // Archives keep zips inside folders as often as reports: a zip found on the way is read like one given.
             let mut found: Vec<Item> = Vec::new();
-            let walk = walkdir::WalkDir::new(input)
-                .into_iter()
-                .filter_entry(|e| e.depth() == 0 || !e.file_type().is_dir() || !is_out(e.path()));
-            for entry in walk.filter_map(Result::ok) {
-                let path = entry.path();
-                if !entry.file_type().is_file() {
-                    continue;
-                }
+            for file in crate::import::files_below(input, is_out, &mut passed_over) {
+                let (path, modified) = (file.path.as_path(), file.modified);
                 let relative = path.strip_prefix(input).unwrap_or(path).to_string_lossy();
                 let id = if name.is_empty() { relative.into_owned() } else { format!("{name}/{relative}") };
-                let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
                 if crate::import::is_zip_path(path) {
                     // `2023.zip` beside a folder `2023` (the archive and its unpacked copy): the members keep the
                     // `.zip` in their ids, so that the two never share an id or an output.
@@ -391,7 +384,7 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedO
                     };
                     found.extend(archive_items(path, &prefix, &id, modified, false, &mut passed_over));
                 } else if crate::import::is_report_name(&path.to_string_lossy()) {
-                    found.push(Item { id, modified, source: Source::File(entry.into_path()) });
+                    found.push(Item { id, modified, source: Source::File(file.path) });
                 } else {
                     passed_over.note(path);
                 }

@@ -290,12 +290,11 @@ fn collect_files(paths: &[PathBuf], with_zips: bool, lang: Lang) -> Result<(Vec<
     for path in paths {
         if path.is_dir() {
             let mut found: Vec<PathBuf> = Vec::new();
-            let walk = walkdir::WalkDir::new(path).follow_links(false).into_iter().filter_map(Result::ok);
-            for entry in walk.filter(|e| e.file_type().is_file()) {
-                if is_report_file(entry.path()) || (with_zips && gongkai::import::is_zip_path(entry.path())) {
-                    found.push(entry.into_path());
+            for file in gongkai::import::files_below(path, |_| false, &mut passed_over) {
+                if is_report_file(&file.path) || (with_zips && gongkai::import::is_zip_path(&file.path)) {
+                    found.push(file.path);
                 } else {
-                    passed_over.note(entry.path());
+                    passed_over.note(&file.path);
                 }
             }
             found.sort();

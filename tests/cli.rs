@@ -1063,3 +1063,52 @@ fn a_table_dumped_as_one_line_is_drawn_from_the_row_a_finding_is_on() {
     let drawn = text.lines().find(|l| l.trim_start().starts_with("9 │")).unwrap_or_else(|| panic!("{text}"));
     assert!(drawn.contains("…行政规范性文件77132470"), "{text}");
 }
+
+/// Archives are often arranged with symbolic links (a view by year over folders by agency): the files behind them
+/// are read, a link back up the tree is not walked twice, and a link to nothing is a row that says why.
+#[cfg(unix)]
+#[test]
+fn folders_arranged_with_links_are_read_through_them() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("archive");
+    std::fs::create_dir_all(tree.join("by-agency/市外办")).unwrap();
+    std::fs::create_dir_all(tree.join("by-year")).unwrap();
+    std::fs::copy("fixtures/xlsx/clean-one-sheet.xlsx", tree.join("by-agency/市外办/2023.xlsx")).unwrap();
+    symlink("../by-agency/市外办/2023.xlsx", tree.join("by-year/2023-市外办.xlsx")).unwrap();
+    symlink("../by-agency", tree.join("by-year/all")).unwrap();
+    symlink("..", tree.join("by-agency/up")).unwrap();
+    symlink("../missing.docx", tree.join("by-year/2022-市外办.docx")).unwrap();
+    // A link to itself cannot be opened: the run says so at its end.
+    symlink("itself", tree.join("itself")).unwrap();
+
+    let out = dir.path().join("out");
+    let run = gongkai().args(["batch", "-o", out.to_str().unwrap(), tree.to_str().unwrap()]).output().unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", stdout(&run));
+    let rows = read_csv(&out.join("summary.csv"));
+    let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "by-agency/市外办/2023.xlsx",
+            "by-year/2022-市外办.docx",
+            "by-year/2023-市外办.xlsx",
+            "by-year/all/市外办/2023.xlsx",
+        ],
+        "{rows:?}"
+    );
+    let broken = &rows[1];
+    assert_eq!(broken[5], "unreadable", "{broken:?}");
+    assert!(out.join("by-year/2023-市外办.xlsx.json").exists());
+
+    let check = gongkai()
+        .args(["check", "--output-format", "concise", "--lang", "en", tree.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = stdout(&check);
+    assert!(text.contains("by-year/2022-市外办.docx: E000"), "{text}");
+    assert!(text.contains("checked 4 files") && text.contains("1 unreadable"), "{text}");
+    let said = String::from_utf8_lossy(&check.stderr);
+    assert!(said.contains("1 more folder or file could not be opened, not read (check permissions and links)"), "{said}");
+    assert!(said.contains("itself: Too many levels of symbolic links"), "{said}");
+}

@@ -248,6 +248,8 @@ pub struct PassedOver {
     forms: std::collections::BTreeMap<&'static str, usize>,
     /// Zips found in folders that hold no report and no published form either (photos, attachments).
     zips: Vec<String>,
+    /// Folders and files a walk could not open, with why (`2023/机密: Permission denied (os error 13)`).
+    unopened: Vec<String>,
 }
 
 impl PassedOver {
@@ -267,25 +269,46 @@ impl PassedOver {
         }
     }
 
-    /// How many files were passed over.
-    pub fn total(&self) -> usize {
-        self.forms.values().sum::<usize>() + self.zips.len()
+    /// Note a folder or file a walk could not open.
+    pub fn note_unopened(&mut self, path: &Path, why: &str) {
+        self.unopened.push(format!("{}: {why}", path.display()));
     }
 
-    /// The lines for the end of a run: the published forms, and the zips without reports.
+    /// How many files were passed over.
+    pub fn total(&self) -> usize {
+        self.forms.values().sum::<usize>() + self.zips.len() + self.unopened.len()
+    }
+
+    /// The lines for the end of a run: the published forms, the zips without reports, what could not be opened.
     pub fn lines(&self, lang: Lang) -> Vec<String> {
         let mut lines: Vec<String> = self.forms_line(lang).into_iter().collect();
-        if !self.zips.is_empty() {
-            let mut shown = self.zips.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
-            if self.zips.len() > 3 {
-                shown.push_str(", …");
+        let first_three = |names: &[String], separator: &str| {
+            let mut shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(separator);
+            if names.len() > 3 {
+                shown.push_str(separator);
+                shown.push('…');
             }
+            shown
+        };
+        if !self.zips.is_empty() {
+            let shown = first_three(&self.zips, ", ");
             let n = self.zips.len();
             lines.push(match lang {
                 Lang::Zh => format!("另有 {n} 个压缩包中没有年报文件，未读：{shown}"),
                 Lang::En => {
                     format!("{n} more {} without report files, not read: {shown}", if n == 1 { "zip" } else { "zips" })
                 }
+            });
+        }
+        if !self.unopened.is_empty() {
+            let shown = first_three(&self.unopened, "; ");
+            let n = self.unopened.len();
+            lines.push(match lang {
+                Lang::Zh => format!("另有 {n} 个文件夹或文件无法打开，未读（请检查权限和链接）：{shown}"),
+                Lang::En => format!(
+                    "{n} more {} could not be opened, not read (check permissions and links): {shown}",
+                    if n == 1 { "folder or file" } else { "folders or files" }
+                ),
             });
         }
         lines
@@ -314,6 +337,45 @@ impl PassedOver {
             }
         })
     }
+}
+
+/// A file found below a folder.
+pub struct FoundFile {
+    pub path: PathBuf,
+    pub modified: Option<std::time::SystemTime>,
+}
+
+/// The files below `dir` in the walk's order, leaving out the folders `leave_out` names. Symbolic links are
+/// followed, as archives are often arranged with them (a link back to a folder above is not walked again). A link
+/// to nothing is given as a file when its name is a report's or a zip's, so that the run reads it and says why it
+/// cannot; another entry the walk cannot open (a folder without permission) is noted in `passed_over`.
+pub fn files_below(dir: &Path, leave_out: impl Fn(&Path) -> bool, passed_over: &mut PassedOver) -> Vec<FoundFile> {
+    let walk = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_type().is_dir() || !leave_out(e.path()));
+    let mut files = Vec::new();
+    for entry in walk {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
+                files.push(FoundFile { path: entry.into_path(), modified });
+            }
+            Ok(_) => {}
+            Err(e) if e.loop_ancestor().is_some() => {}
+            Err(e) => {
+                let Some(path) = e.path() else { continue };
+                let name = path.to_string_lossy();
+                if is_report_name(&name) || is_zip_path(path) {
+                    files.push(FoundFile { path: path.to_path_buf(), modified: None });
+                } else {
+                    let why = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+                    passed_over.note_unopened(path, &why);
+                }
+            }
+        }
+    }
+    files
 }
 
 /// File extensions gongkai looks at when given a folder.
