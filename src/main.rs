@@ -245,7 +245,10 @@ fn main() -> ExitCode {
             default_hook(info);
         }
     }));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     if let Some(n) = cli.jobs {
         // The global pool can be built once; a failure leaves rayon's default, which is still correct.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
@@ -268,6 +271,35 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A command line clap cannot parse, or `--help`/`--version`. clap explains in English; a Chinese run (the
+/// default) says first, in Chinese, what is wrong and where to look. Exit code 2, as every usage error.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let args: Vec<String> = std::env::args().collect();
+    let english = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en") || args.iter().any(|a| a == "--lang=en");
+    if !english {
+        let what = match e.kind() {
+            ErrorKind::UnknownArgument => "不认识的参数",
+            ErrorKind::InvalidValue | ErrorKind::ValueValidation => "参数的值无效",
+            ErrorKind::MissingRequiredArgument => "缺少必需的参数",
+            ErrorKind::InvalidSubcommand => "没有这个命令",
+            ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                "请给出一个命令：check、fix、convert、batch、template、rules 或 rule"
+            }
+            ErrorKind::ArgumentConflict => "这些参数不能同时使用",
+            ErrorKind::WrongNumberOfValues | ErrorKind::TooManyValues | ErrorKind::TooFewValues => "参数的个数不对",
+            _ => "命令行有误",
+        };
+        eprintln!("gongkai: {what}（说明见下，英文）；gongkai --help 列出所有命令和参数");
+    }
+    let _ = e.print();
+    ExitCode::from(2)
 }
 
 /// The reader of the output went away (`gongkai check | head`): the run ends there without a message, as other

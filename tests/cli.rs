@@ -1109,6 +1109,28 @@ fn folders_arranged_with_links_are_read_through_them() {
     assert!(text.contains("by-year/2022-市外办.docx: E000"), "{text}");
     assert!(text.contains("checked 4 files") && text.contains("1 unreadable"), "{text}");
     let said = String::from_utf8_lossy(&check.stderr);
-    assert!(said.contains("1 more folder or file could not be opened, not read (check permissions and links)"), "{said}");
+    assert!(
+        said.contains("1 more folder or file could not be opened, not read (check permissions and links)"),
+        "{said}"
+    );
     assert!(said.contains("itself: Too many levels of symbolic links"), "{said}");
+}
+
+#[test]
+fn usage_errors_say_in_the_language_of_the_run_what_is_wrong() {
+    let said = |args: &[&str]| {
+        let out = gongkai().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let text = said(&["check", "--bogus", "x.xlsx"]);
+    assert!(text.starts_with("gongkai: 不认识的参数"), "{text}");
+    assert!(text.contains("--bogus"), "{text}");
+    assert!(said(&[]).starts_with("gongkai: 请给出一个命令"));
+    assert!(said(&["chek", "x.xlsx"]).starts_with("gongkai: 没有这个命令"));
+    let text = said(&["check", "--lang", "en", "--output-format", "xml", "x.xlsx"]);
+    assert!(text.contains("invalid value 'xml'") && !text.contains("参数"), "{text}");
+    let help = gongkai().arg("--help").output().unwrap();
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("batch"));
 }
