@@ -1065,7 +1065,7 @@ fn a_table_dumped_as_one_line_is_drawn_from_the_row_a_finding_is_on() {
 }
 
 /// Archives are often arranged with symbolic links (a view by year over folders by agency): the files behind them
-/// are read, a link back up the tree is not walked twice, and a link to nothing is a row that says why.
+/// are read, each once, a link back up the tree is not walked twice, and a link to nothing is a row that says why.
 #[cfg(unix)]
 #[test]
 fn folders_arranged_with_links_are_read_through_them() {
@@ -1075,7 +1075,10 @@ fn folders_arranged_with_links_are_read_through_them() {
     std::fs::create_dir_all(tree.join("by-agency/市外办")).unwrap();
     std::fs::create_dir_all(tree.join("by-year")).unwrap();
     std::fs::copy("fixtures/xlsx/clean-one-sheet.xlsx", tree.join("by-agency/市外办/2023.xlsx")).unwrap();
+    std::fs::create_dir_all(tree.join("elsewhere")).unwrap();
+    std::fs::copy("fixtures/xlsx/missing-row.xlsx", tree.join("elsewhere/2024.xlsx")).unwrap();
     symlink("../by-agency/市外办/2023.xlsx", tree.join("by-year/2023-市外办.xlsx")).unwrap();
+    symlink("../elsewhere/2024.xlsx", tree.join("by-year/2024-市外办.xlsx")).unwrap();
     symlink("../by-agency", tree.join("by-year/all")).unwrap();
     symlink("..", tree.join("by-agency/up")).unwrap();
     symlink("../missing.docx", tree.join("by-year/2022-市外办.docx")).unwrap();
@@ -1087,19 +1090,12 @@ fn folders_arranged_with_links_are_read_through_them() {
     assert_eq!(run.status.code(), Some(1), "{}", stdout(&run));
     let rows = read_csv(&out.join("summary.csv"));
     let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(
-        ids,
-        [
-            "by-agency/市外办/2023.xlsx",
-            "by-year/2022-市外办.docx",
-            "by-year/2023-市外办.xlsx",
-            "by-year/all/市外办/2023.xlsx",
-        ],
-        "{rows:?}"
-    );
+    // by-year/2023-市外办.xlsx and by-year/all/市外办/2023.xlsx are by-agency/市外办/2023.xlsx again, and
+    // by-year/2024-市外办.xlsx, met first, is elsewhere/2024.xlsx: each is read once, under its own path.
+    assert_eq!(ids, ["by-agency/市外办/2023.xlsx", "by-year/2022-市外办.docx", "elsewhere/2024.xlsx"], "{rows:?}");
     let broken = &rows[1];
     assert_eq!(broken[5], "unreadable", "{broken:?}");
-    assert!(out.join("by-year/2023-市外办.xlsx.json").exists());
+    assert!(out.join("elsewhere/2024.xlsx.json").exists());
 
     let check = gongkai()
         .args(["check", "--output-format", "concise", "--lang", "en", tree.to_str().unwrap()])
@@ -1107,8 +1103,9 @@ fn folders_arranged_with_links_are_read_through_them() {
         .unwrap();
     let text = stdout(&check);
     assert!(text.contains("by-year/2022-市外办.docx: E000"), "{text}");
-    assert!(text.contains("checked 4 files") && text.contains("1 unreadable"), "{text}");
+    assert!(text.contains("checked 3 files") && text.contains("1 unreadable"), "{text}");
     let said = String::from_utf8_lossy(&check.stderr);
+    assert!(said.contains("3 more files through links to files already read, not read twice"), "{said}");
     assert!(
         said.contains("1 more folder or file could not be opened, not read (check permissions and links)"),
         "{said}"

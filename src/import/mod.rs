@@ -250,6 +250,8 @@ pub struct PassedOver {
     zips: Vec<String>,
     /// Folders and files a walk could not open, with why (`2023/机密: Permission denied (os error 13)`).
     unopened: Vec<String>,
+    /// Files reached again through a link to a file or folder already walked: read once.
+    links_to_read: usize,
 }
 
 impl PassedOver {
@@ -276,7 +278,7 @@ impl PassedOver {
 
     /// How many files were passed over.
     pub fn total(&self) -> usize {
-        self.forms.values().sum::<usize>() + self.zips.len() + self.unopened.len()
+        self.forms.values().sum::<usize>() + self.zips.len() + self.unopened.len() + self.links_to_read
     }
 
     /// The lines for the end of a run: the published forms, the zips without reports, what could not be opened.
@@ -298,6 +300,16 @@ impl PassedOver {
                 Lang::En => {
                     format!("{n} more {} without report files, not read: {shown}", if n == 1 { "zip" } else { "zips" })
                 }
+            });
+        }
+        if self.links_to_read > 0 {
+            let n = self.links_to_read;
+            lines.push(match lang {
+                Lang::Zh => format!("另有 {n} 个文件经链接指向已读的文件，未重复读取"),
+                Lang::En => format!(
+                    "{n} more {} through links to files already read, not read twice",
+                    if n == 1 { "file" } else { "files" }
+                ),
             });
         }
         if !self.unopened.is_empty() {
@@ -345,17 +357,24 @@ pub struct FoundFile {
     pub modified: Option<std::time::SystemTime>,
 }
 
-/// The files below `dir` in the walk's order, leaving out the folders `leave_out` names. Symbolic links are
-/// followed, as archives are often arranged with them (a link back to a folder above is not walked again). A link
-/// to nothing is given as a file when its name is a report's or a zip's, so that the run reads it and says why it
-/// cannot; another entry the walk cannot open (a folder without permission) is noted in `passed_over`.
+/// The files below `dir`, names sorted in each folder, leaving out the folders `leave_out` names. Symbolic links
+/// are followed, as archives are often arranged with them (a view by year over folders by agency): a file reached
+/// more than once is given once, by its own path if the walk met it there, else where it met it first, and the
+/// others are counted in `passed_over`; a link back to a folder above is not walked again. A link to nothing is given as a file when its name is a report's or a zip's, so that the run
+/// reads it and says why it cannot; another entry the walk cannot open (a folder without permission) is noted in
+/// `passed_over`.
 pub fn files_below(dir: &Path, leave_out: impl Fn(&Path) -> bool, passed_over: &mut PassedOver) -> Vec<FoundFile> {
     let walk = walkdir::WalkDir::new(dir)
         .follow_links(true)
+        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_type().is_dir() || !leave_out(e.path()));
     let mut files = Vec::new();
+    let mut through_links = false;
     for entry in walk {
+        if let Ok(entry) = &entry {
+            through_links |= entry.path_is_symlink();
+        }
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
@@ -374,6 +393,33 @@ pub fn files_below(dir: &Path, leave_out: impl Fn(&Path) -> bool, passed_over: &
                 }
             }
         }
+    }
+    // Only a walk that went through a link can meet a file twice; the others are spared a path lookup per file.
+    if through_links {
+        let base = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        // Per file behind the paths: the path kept, the file's own path (not through a link) over the first met.
+        let mut kept: std::collections::HashMap<PathBuf, (usize, bool)> = std::collections::HashMap::new();
+        let mut keep = vec![true; files.len()];
+        for (i, file) in files.iter().enumerate() {
+            let Ok(real) = std::fs::canonicalize(&file.path) else { continue };
+            let own = file.path.strip_prefix(dir).is_ok_and(|relative| base.join(relative) == real);
+            match kept.get_mut(&real) {
+                None => {
+                    kept.insert(real, (i, own));
+                }
+                Some((at, at_own)) => {
+                    if own && !*at_own {
+                        keep[*at] = false;
+                        (*at, *at_own) = (i, true);
+                    } else {
+                        keep[i] = false;
+                    }
+                    passed_over.links_to_read += 1;
+                }
+            }
+        }
+        let mut keep = keep.into_iter();
+        files.retain(|_| keep.next().unwrap_or(true));
     }
     files
 }
