@@ -1,8 +1,9 @@
 //! Archive mode: many reports in, normalised files and a tidy dataset out.
 //!
 //! Inputs are folder trees or `.zip` archives (members are read in memory, never unpacked to disk). Reports are
-//! processed in parallel (rayon), a few dozen at most held per worker, so memory does not grow with the archive. Each report
-//! is isolated: a file that cannot be read, or that trips a bug, becomes a row with its status and the run goes on.
+//! processed in parallel (rayon), each worker holding at most 16 read and checked reports before it writes their
+//! outputs, so memory does not grow with the archive. Each report is isolated: a file that cannot be read, or that
+//! trips a bug, becomes a row with its status and the run goes on.
 //! The dataset is streamed: `values.csv` and `diagnostics.jsonl` are written as reports finish, `summary.csv` at
 //! the end (after the cross-year rules have seen each agency's series). Every output is written atomically.
 

@@ -360,9 +360,9 @@ pub struct FoundFile {
 /// The files below `dir`, names sorted in each folder, leaving out the folders `leave_out` names. Symbolic links
 /// are followed, as archives are often arranged with them (a view by year over folders by agency): a file reached
 /// more than once is given once, by its own path if the walk met it there, else where it met it first, and the
-/// others are counted in `passed_over`; a link back to a folder above is not walked again. A link to nothing is given as a file when its name is a report's or a zip's, so that the run
-/// reads it and says why it cannot; another entry the walk cannot open (a folder without permission) is noted in
-/// `passed_over`.
+/// others are counted in `passed_over`; a link back to a folder above is not walked again. A link to nothing is
+/// given as a file when its name is a report's or a zip's, so that the run reads it and says why it cannot; another
+/// entry the walk cannot open (a folder without permission) is noted in `passed_over`.
 pub fn files_below(dir: &Path, leave_out: impl Fn(&Path) -> bool, passed_over: &mut PassedOver) -> Vec<FoundFile> {
     let walk = walkdir::WalkDir::new(dir)
         .follow_links(true)
