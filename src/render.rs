@@ -308,6 +308,7 @@ Reports a file that gongkai cannot read, once, with the reason and what to do, i
 run goes on with the other files and exits with 1. The `code` of the JSON output's `error` says which reason:
 
 - io: the file cannot be opened or read (permissions, a path that went away).
+- broken-link: a symbolic link to a file that is not there (moved or deleted).
 - empty: the file has no content.
 - old-binary: .doc, .wps or .et (Word 97-2003 and WPS binary formats; .xls is read).
 - encrypted: the file has a password.

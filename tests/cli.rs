@@ -1095,6 +1095,7 @@ fn folders_arranged_with_links_are_read_through_them() {
     assert_eq!(ids, ["by-agency/市外办/2023.xlsx", "by-year/2022-市外办.docx", "elsewhere/2024.xlsx"], "{rows:?}");
     let broken = &rows[1];
     assert_eq!(broken[5], "unreadable", "{broken:?}");
+    assert_eq!(broken[9], "文件是指向 ../missing.docx 的链接，而那里没有文件", "{broken:?}");
     assert!(out.join("elsewhere/2024.xlsx.json").exists());
 
     let check = gongkai()
@@ -1102,7 +1103,12 @@ fn folders_arranged_with_links_are_read_through_them() {
         .output()
         .unwrap();
     let text = stdout(&check);
-    assert!(text.contains("by-year/2022-市外办.docx: E000"), "{text}");
+    assert!(
+        text.contains(
+            "by-year/2022-市外办.docx: E000 [error] the file is a link to ../missing.docx, which does not exist"
+        ),
+        "{text}"
+    );
     assert!(text.contains("checked 3 files") && text.contains("1 unreadable"), "{text}");
     let said = String::from_utf8_lossy(&check.stderr);
     assert!(said.contains("3 more files through links to files already read, not read twice"), "{said}");

@@ -56,6 +56,13 @@ pub enum ImportError {
     #[diagnostic(code(gongkai::io), help("check that the file exists and can be read"))]
     Io { path: String, source: std::io::Error },
 
+    #[error("{path}: the file is a link to {target}, which does not exist")]
+    #[diagnostic(
+        code(gongkai::broken_link),
+        help("the file the link points to was moved or deleted: link it again, or copy the report here")
+    )]
+    BrokenLink { path: String, target: String },
+
     #[error("{path}: the file is empty")]
     #[diagnostic(code(gongkai::empty), help("the file has no content: export or download it again"))]
     Empty { path: String },
@@ -144,6 +151,7 @@ impl ImportError {
     pub fn path(&self) -> &str {
         match self {
             ImportError::Io { path, .. }
+            | ImportError::BrokenLink { path, .. }
             | ImportError::Empty { path }
             | ImportError::OldBinary { path, .. }
             | ImportError::Encrypted { path }
@@ -168,6 +176,7 @@ impl ImportError {
         }
         match self {
             ImportError::Io { source, .. } => format!("无法读取文件：{source}"),
+            ImportError::BrokenLink { target, .. } => format!("文件是指向 {target} 的链接，而那里没有文件"),
             ImportError::Empty { .. } => "文件是空的".to_string(),
             ImportError::OldBinary { what, .. } => format!("{}是旧的二进制格式，gongkai 不读取", what.zh),
             ImportError::Encrypted { .. } => "文件设有密码（已加密）".to_string(),
@@ -186,6 +195,9 @@ impl ImportError {
         }
         match self {
             ImportError::Io { .. } => "请检查文件是否存在、能否读取".to_string(),
+            ImportError::BrokenLink { .. } => {
+                "链接指向的文件已被移动或删除：请重新建立链接，或把年报复制到这里".to_string()
+            }
             ImportError::Empty { .. } => "文件没有内容：请重新导出或下载".to_string(),
             ImportError::OldBinary { advice, .. } | ImportError::Unsupported { advice, .. } => advice.zh.to_string(),
             ImportError::Encrypted { .. } => "在 Word/WPS/Excel 中取消密码（文件 › 信息 › 保护）后重新保存".to_string(),
@@ -200,6 +212,7 @@ impl ImportError {
     pub fn code(&self) -> &'static str {
         match self {
             ImportError::Io { .. } => "io",
+            ImportError::BrokenLink { .. } => "broken-link",
             ImportError::Empty { .. } => "empty",
             ImportError::OldBinary { .. } => "old-binary",
             ImportError::Encrypted { .. } => "encrypted",
@@ -449,7 +462,12 @@ pub fn read(path: &Path) -> Result<Report, ImportError> {
 /// The bytes of the file at `path`, refused past [`limits::MAX_FILE_BYTES`]; `name` is the path errors give.
 pub fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, ImportError> {
     let io = |source| ImportError::Io { path: name.to_string(), source };
-    let file = std::fs::File::open(path).map_err(io)?;
+    let file = std::fs::File::open(path).map_err(|e| match std::fs::read_link(path) {
+        Ok(target) if e.kind() == std::io::ErrorKind::NotFound => {
+            ImportError::BrokenLink { path: name.to_string(), target: target.display().to_string() }
+        }
+        _ => io(e),
+    })?;
     let len = file.metadata().map_err(io)?.len();
     if len > limits::MAX_FILE_BYTES {
         return Err(ImportError::Limit {
