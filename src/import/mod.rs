@@ -410,29 +410,29 @@ pub fn files_below(dir: &Path, leave_out: impl Fn(&Path) -> bool, passed_over: &
     // Only a walk that went through a link can meet a file twice; the others are spared a path lookup per file.
     if through_links {
         let base = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        // Per file behind the paths: the path kept, the file's own path (not through a link) over the first met.
-        let mut kept: std::collections::HashMap<PathBuf, (usize, bool)> = std::collections::HashMap::new();
-        let mut keep = vec![true; files.len()];
-        for (i, file) in files.iter().enumerate() {
-            let Ok(real) = std::fs::canonicalize(&file.path) else { continue };
-            let own = file.path.strip_prefix(dir).is_ok_and(|relative| base.join(relative) == real);
-            match kept.get_mut(&real) {
-                None => {
-                    kept.insert(real, (i, own));
+        // Each path with the file behind it, and whether it is that file's own path (not through a link).
+        let real: Vec<Option<(PathBuf, bool)>> = files
+            .iter()
+            .map(|file| {
+                let real = std::fs::canonicalize(&file.path).ok()?;
+                let own = file.path.strip_prefix(dir).is_ok_and(|relative| base.join(relative) == real);
+                Some((real, own))
+            })
+            .collect();
+        let read_by_own_path: std::collections::HashSet<&PathBuf> =
+            real.iter().flatten().filter(|(_, own)| *own).map(|(real, _)| real).collect();
+        let mut read_through_a_link = std::collections::HashSet::new();
+        let mut real = real.iter();
+        files.retain(|_| {
+            let keep = match real.next() {
+                Some(Some((real, own))) => {
+                    *own || (!read_by_own_path.contains(real) && read_through_a_link.insert(real.clone()))
                 }
-                Some((at, at_own)) => {
-                    if own && !*at_own {
-                        keep[*at] = false;
-                        (*at, *at_own) = (i, true);
-                    } else {
-                        keep[i] = false;
-                    }
-                    passed_over.links_to_read += 1;
-                }
-            }
-        }
-        let mut keep = keep.into_iter();
-        files.retain(|_| keep.next().unwrap_or(true));
+                _ => true,
+            };
+            passed_over.links_to_read += usize::from(!keep);
+            keep
+        });
     }
     files
 }
