@@ -264,7 +264,7 @@ pub struct PassedOver {
     /// Folders and files a walk could not open, with why (`2023/机密: Permission denied (os error 13)`).
     unopened: Vec<String>,
     /// Files reached again through a link to a file or folder already walked: read once.
-    links_to_read: usize,
+    reached_again: usize,
 }
 
 impl PassedOver {
@@ -291,7 +291,7 @@ impl PassedOver {
 
     /// How many files were passed over.
     pub fn total(&self) -> usize {
-        self.forms.values().sum::<usize>() + self.zips.len() + self.unopened.len() + self.links_to_read
+        self.forms.values().sum::<usize>() + self.zips.len() + self.unopened.len() + self.reached_again
     }
 
     /// The lines for the end of a run: the published forms, the zips without reports, what could not be opened.
@@ -315,8 +315,8 @@ impl PassedOver {
                 }
             });
         }
-        if self.links_to_read > 0 {
-            let n = self.links_to_read;
+        if self.reached_again > 0 {
+            let n = self.reached_again;
             lines.push(match lang {
                 Lang::Zh => format!("另有 {n} 个文件经链接指向已读的文件，未重复读取"),
                 Lang::En => format!(
@@ -430,7 +430,7 @@ pub fn files_below(dir: &Path, leave_out: impl Fn(&Path) -> bool, passed_over: &
                 }
                 _ => true,
             };
-            passed_over.links_to_read += usize::from(!keep);
+            passed_over.reached_again += usize::from(!keep);
             keep
         });
     }
