@@ -263,7 +263,7 @@ pub struct PassedOver {
     zips: Vec<String>,
     /// Folders and files a walk could not open, with why (`2023/机密: Permission denied (os error 13)`).
     unopened: Vec<String>,
-    /// Files reached again through a link to a file or folder already walked: read once.
+    /// Links to files or folders the walk reads by another path: not followed again.
     reached_again: usize,
 }
 
@@ -318,10 +318,10 @@ impl PassedOver {
         if self.reached_again > 0 {
             let n = self.reached_again;
             lines.push(match lang {
-                Lang::Zh => format!("另有 {n} 个文件经链接指向已读的文件，未重复读取"),
+                Lang::Zh => format!("另有 {n} 个链接指向已读的文件或文件夹，未重复读取"),
                 Lang::En => format!(
-                    "{n} more {} through links to files already read, not read twice",
-                    if n == 1 { "file" } else { "files" }
+                    "{n} more {} to files or folders read by another path, not read twice",
+                    if n == 1 { "link" } else { "links" }
                 ),
             });
         }
@@ -371,17 +371,34 @@ pub struct FoundFile {
 }
 
 /// The files below `dir`, names sorted in each folder, leaving out the folders `leave_out` names. Symbolic links
-/// are followed, as archives are often arranged with them (a view by year over folders by agency): a file reached
-/// more than once is given once, by its own path if the walk met it there, else where it met it first, and the
-/// others are counted in `passed_over`; a link back to a folder above is not walked again. A link to nothing is
-/// given as a file when its name is a report's or a zip's, so that the run reads it and says why it cannot; another
-/// entry the walk cannot open (a folder without permission) is noted in `passed_over`.
+/// are followed, as archives are often arranged with them (a view by year over folders by agency): a folder is
+/// walked once, by its own path if it is in the tree, and a file reached more than once is given once, by its own
+/// path if the walk met it there, else where it met it first; the links passed over are counted in `passed_over`.
+/// A link to nothing is given as a file when its name is a report's or a zip's, so that the run reads it and says
+/// why it cannot; another entry the walk cannot open (a folder without permission) is noted in `passed_over`.
 pub fn files_below(dir: &Path, leave_out: impl Fn(&Path) -> bool, passed_over: &mut PassedOver) -> Vec<FoundFile> {
-    let walk = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_type().is_dir() || !leave_out(e.path()));
+    let base = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut linked_folders_walked = std::collections::HashSet::new();
+    let folder_links_passed = std::cell::Cell::new(0);
+    let walk = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+        if e.depth() == 0 || !e.file_type().is_dir() {
+            return true;
+        }
+        if leave_out(e.path()) {
+            return false;
+        }
+        if !e.path_is_symlink() {
+            return true;
+        }
+        // A link to a folder inside the tree adds nothing: the walk reaches that folder by its own path. A folder
+        // outside is walked once however many links lead to it: links can make exponentially many paths.
+        let walk_it = std::fs::canonicalize(e.path())
+            .map_or(true, |target| !target.starts_with(&base) && linked_folders_walked.insert(target));
+        if !walk_it {
+            folder_links_passed.set(folder_links_passed.get() + 1);
+        }
+        walk_it
+    });
     let mut files = Vec::new();
     let mut through_links = false;
     for entry in walk {
@@ -394,7 +411,8 @@ pub fn files_below(dir: &Path, leave_out: impl Fn(&Path) -> bool, passed_over: &
                 files.push(FoundFile { path: entry.into_path(), modified });
             }
             Ok(_) => {}
-            Err(e) if e.loop_ancestor().is_some() => {}
+            // A link back to a folder the walk is in.
+            Err(e) if e.loop_ancestor().is_some() => passed_over.reached_again += 1,
             Err(e) => {
                 let Some(path) = e.path() else { continue };
                 let name = path.to_string_lossy();
@@ -407,9 +425,9 @@ pub fn files_below(dir: &Path, leave_out: impl Fn(&Path) -> bool, passed_over: &
             }
         }
     }
+    passed_over.reached_again += folder_links_passed.get();
     // Only a walk that went through a link can meet a file twice; the others are spared a path lookup per file.
     if through_links {
-        let base = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         // Each path with the file behind it, and whether it is that file's own path (not through a link).
         let real: Vec<Option<(PathBuf, bool)>> = files
             .iter()
