@@ -637,13 +637,27 @@ pub static KEYS_TRIAL_ONLY: LazyLock<Vec<KeySpec>> = LazyLock::new(|| {
     v
 });
 
+/// Every key a report's cells can have (2021 and trial), in byte order: a report keeps its cells in one slot per
+/// key, in this order ([`crate::model::Cells`]).
+pub static SLOT_KEYS: LazyLock<Vec<&'static KeySpec>> = LazyLock::new(|| {
+    let mut v: Vec<&'static KeySpec> = KEYS_2021.iter().chain(KEYS_TRIAL_ONLY.iter()).collect();
+    v.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    v.dedup_by(|a, b| a.key == b.key);
+    v
+});
+
 // Looked up for every cell a rule reads: a fast hash, not SipHash (the keys are our own constants).
-static KEY_INDEX: LazyLock<rustc_hash::FxHashMap<&'static str, &'static KeySpec>> =
-    LazyLock::new(|| KEYS_2021.iter().chain(KEYS_TRIAL_ONLY.iter()).map(|k| (k.key.as_str(), k)).collect());
+static KEY_INDEX: LazyLock<rustc_hash::FxHashMap<&'static str, (usize, &'static KeySpec)>> =
+    LazyLock::new(|| SLOT_KEYS.iter().enumerate().map(|(slot, k)| (k.key.as_str(), (slot, *k))).collect());
 
 /// What any key means, 2021 or trial.
 pub fn key_spec(key: &str) -> Option<&'static KeySpec> {
-    KEY_INDEX.get(key).copied()
+    KEY_INDEX.get(key).map(|&(_, spec)| spec)
+}
+
+/// The position of a key in [`SLOT_KEYS`].
+pub fn key_slot(key: &str) -> Option<usize> {
+    KEY_INDEX.get(key).map(|&(slot, _)| slot)
 }
 
 /// The sum relations of a format version, built once: 表三 row totals, 表三 result sums, 表四 group totals.

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use serde::ser::SerializeMap;
 
 use crate::layout::{self, FormatVersion, TableId};
 use crate::normalize::Parsed;
@@ -59,6 +60,158 @@ impl Cell {
     /// The number the cell holds, if it holds one.
     pub fn number(&self) -> Option<f64> {
         self.parsed.number()
+    }
+}
+
+/// Every value cell of a report, by canonical key: one slot per key the layout knows ([`layout::SLOT_KEYS`], in byte
+/// order). Reading a cell is a hash of its key and an index, and the cells iterate in key order as an ordered map's
+/// would, without the map's walk for every cell put in or read.
+#[derive(Debug, Clone, Default)]
+pub struct Cells {
+    /// Empty until the first cell comes, then one per slot key.
+    slots: Vec<Option<Cell>>,
+    len: usize,
+}
+
+impl Cells {
+    pub fn new() -> Cells {
+        Cells::default()
+    }
+
+    /// How many cells there are.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The cell under a key.
+    pub fn get(&self, key: &str) -> Option<&Cell> {
+        self.slots.get(layout::key_slot(key)?)?.as_ref()
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Cell> {
+        self.slots.get_mut(layout::key_slot(key)?)?.as_mut()
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The free slot of a key, made ready; `None` when the key has a cell. Every key a report is given comes from
+    /// the layout: any other is a bug, refused here (and caught in debug builds).
+    fn vacant(&mut self, key: &str) -> Option<&mut Option<Cell>> {
+        let Some(slot) = layout::key_slot(key) else {
+            debug_assert!(false, "no such key: {key}");
+            return None;
+        };
+        if self.slots.is_empty() {
+            self.slots.resize_with(layout::SLOT_KEYS.len(), || None);
+        }
+        let place = &mut self.slots[slot];
+        place.is_none().then_some(place)
+    }
+
+    /// Put a cell under a key unless one is there already (the first reading of a key wins).
+    pub fn insert_if_vacant(&mut self, key: &str, make: impl FnOnce() -> Cell) {
+        if let Some(place) = self.vacant(key) {
+            *place = Some(make());
+            self.len += 1;
+        }
+    }
+
+    /// Put a cell under a key, replacing any there.
+    pub fn insert(&mut self, key: &str, cell: Cell) {
+        if let Some(place) = self.get_mut(key) {
+            *place = cell;
+        } else {
+            self.insert_if_vacant(key, || cell);
+        }
+    }
+
+    /// The cells in key order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&'static str, &Cell)> + '_ {
+        self.slots
+            .iter()
+            .zip(layout::SLOT_KEYS.iter())
+            .filter_map(|(cell, spec)| Some((spec.key.as_str(), cell.as_ref()?)))
+    }
+
+    /// The cells in key order, each with what its key means.
+    pub fn entries(&self) -> impl Iterator<Item = (&'static layout::KeySpec, &Cell)> + '_ {
+        self.slots.iter().zip(layout::SLOT_KEYS.iter()).filter_map(|(cell, spec)| Some((*spec, cell.as_ref()?)))
+    }
+
+    /// The cells whose keys start with `stem`, in key order: the keys are sorted, so they are one run of slots.
+    pub fn under<'a>(&'a self, stem: &'a str) -> impl Iterator<Item = (&'static str, &'a Cell)> + 'a {
+        let start = layout::SLOT_KEYS.partition_point(|k| k.key.as_str() < stem);
+        let slots = self.slots.get(start..).unwrap_or_default();
+        slots
+            .iter()
+            .zip(&layout::SLOT_KEYS[start..])
+            .take_while(move |(_, spec)| spec.key.starts_with(stem))
+            .filter_map(|(cell, spec)| Some((spec.key.as_str(), cell.as_ref()?)))
+    }
+
+    /// The keys that have cells, in order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &'static str> + '_ {
+        self.iter().map(|(key, _)| key)
+    }
+
+    /// Keep only the cells `keep` says yes to.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &mut Cell) -> bool) {
+        for (place, spec) in self.slots.iter_mut().zip(layout::SLOT_KEYS.iter()) {
+            if let Some(cell) = place
+                && !keep(&spec.key, cell)
+            {
+                *place = None;
+                self.len -= 1;
+            }
+        }
+    }
+}
+
+/// Equal when the same keys hold equal cells (one side may not have made its slots yet).
+impl PartialEq for Cells {
+    fn eq(&self, other: &Cells) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+
+impl std::ops::Index<&str> for Cells {
+    type Output = Cell;
+    fn index(&self, key: &str) -> &Cell {
+        self.get(key).unwrap_or_else(|| panic!("no cell {key}"))
+    }
+}
+
+impl<'a> IntoIterator for &'a Cells {
+    type Item = (&'static str, &'a Cell);
+    type IntoIter = Box<dyn Iterator<Item = (&'static str, &'a Cell)> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl<K: AsRef<str>> FromIterator<(K, Cell)> for Cells {
+    fn from_iter<I: IntoIterator<Item = (K, Cell)>>(items: I) -> Cells {
+        let mut cells = Cells::new();
+        for (key, cell) in items {
+            cells.insert(key.as_ref(), cell);
+        }
+        cells
+    }
+}
+
+impl Serialize for Cells {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.len))?;
+        for (key, cell) in self.iter() {
+            map.serialize_entry(key, cell)?;
+        }
+        map.end()
     }
 }
 
@@ -180,7 +333,7 @@ pub struct Report {
     pub meta: Meta,
     pub sections: Vec<Section>,
     /// Every value cell found, by canonical key.
-    pub cells: BTreeMap<String, Cell>,
+    pub cells: Cells,
     /// Where each table was found.
     pub tables: BTreeMap<TableId, TableLocation>,
     pub notes: Vec<Note>,
@@ -198,7 +351,7 @@ impl Report {
             format: FormatVersion::V2021,
             meta: Meta { title: Some(title), year, ..Meta::default() },
             sections: Vec::new(),
-            cells: BTreeMap::new(),
+            cells: Cells::new(),
             tables: BTreeMap::new(),
             notes: Vec::new(),
             grids: Vec::new(),
@@ -236,15 +389,15 @@ impl Report {
         // The keys and the cells are both in byte order: one walk through each instead of a search per key.
         let mut cells = self.cells.iter().peekable();
         layout::KEYS_2021_SORTED.iter().map(move |key| {
-            while cells.next_if(|(k, _)| k.as_str() < *key).is_some() {}
-            let cell = cells.next_if(|(k, _)| k.as_str() == *key).map(|(_, cell)| cell);
+            while cells.next_if(|(k, _)| k < key).is_some() {}
+            let cell = cells.next_if(|(k, _)| k == key).map(|(_, cell)| cell);
             (*key, cell.and_then(Cell::number).and_then(json_number))
         })
     }
 
     /// The trial-format cells that have no 2021 counterpart (`t2v19.…`, `t3.result.other_total.…`).
     pub fn trial_values(&self) -> serde_json::Map<String, serde_json::Value> {
-        let keys = layout::KEYS_TRIAL_ONLY.iter().map(|k| k.key.as_str()).filter(|k| self.cells.contains_key(*k));
+        let keys = layout::KEYS_TRIAL_ONLY.iter().map(|k| k.key.as_str()).filter(|k| self.cells.contains_key(k));
         keyed_values(self, keys)
     }
 
@@ -284,5 +437,51 @@ fn json_number(n: f64) -> Option<serde_json::Number> {
         Some(serde_json::Number::from(n as i64))
     } else {
         serde_json::Number::from_f64(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(raw: &str) -> Cell {
+        Cell {
+            raw: raw.to_string(),
+            parsed: crate::normalize::parse_value(raw),
+            origin: Origin::cell(0, 0, 0),
+            number_as_text: false,
+        }
+    }
+
+    #[test]
+    fn cells_keep_the_first_reading_and_iterate_in_key_order_like_an_ordered_map() {
+        let keys =
+            ["t4.review.total", "t3.new_received.total", "t2v19.art20_1.rules.new_made", "t2.art20_1.rules.made"];
+        let mut cells = Cells::new();
+        let mut map = BTreeMap::new();
+        for (i, key) in keys.iter().enumerate() {
+            cells.insert_if_vacant(key, || cell(&i.to_string()));
+            map.insert(key.to_string(), cell(&i.to_string()));
+        }
+        cells.insert_if_vacant("t4.review.total", || cell("99"));
+        assert_eq!(cells.len(), 4);
+        assert_eq!(cells["t4.review.total"].raw, "0");
+        let ours: Vec<(&str, &str)> = cells.iter().map(|(k, c)| (k, c.raw.as_str())).collect();
+        let ordered: Vec<(&str, &str)> = map.iter().map(|(k, c)| (k.as_str(), c.raw.as_str())).collect();
+        assert_eq!(ours, ordered);
+        assert_eq!(serde_json::to_string(&cells).unwrap(), serde_json::to_string(&map).unwrap());
+        let under: Vec<&str> = cells.under("t2").map(|(k, _)| k).collect();
+        assert_eq!(under, ["t2.art20_1.rules.made", "t2v19.art20_1.rules.new_made"]);
+        assert_eq!(cells.under("t3.new_received.").count(), 1);
+        assert_eq!(cells.under("t9").count(), 0);
+
+        cells.insert("t4.review.total", cell("7"));
+        assert_eq!((cells.len(), cells["t4.review.total"].raw.as_str()), (4, "7"));
+        cells.retain(|k, _| !k.starts_with("t2"));
+        assert_eq!(cells.keys().collect::<Vec<_>>(), ["t3.new_received.total", "t4.review.total"]);
+        cells.retain(|_, _| false);
+        assert!(cells.is_empty());
+        assert_eq!(cells, Cells::new(), "no cells equals no cells, however they came to be empty");
+        assert_eq!(Cells::new().under("t3").count(), 0);
     }
 }

@@ -16,7 +16,7 @@ fn report_with(values: &BTreeMap<String, String>, year: i32, agency: &str) -> Re
     for (k, v) in values {
         let cell =
             Cell { raw: v.clone(), parsed: parse_value(v), origin: Origin::cell(0, 0, 0), number_as_text: false };
-        r.cells.insert(k.clone(), cell);
+        r.cells.insert(k, cell);
     }
     for t in [TableId::T2, TableId::T3, TableId::T4] {
         r.tables.insert(t, TableLocation { grid: 0, header_row: 0 });

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::layout::{self, FormatVersion, T2Row, T3Row, TableId};
-use crate::model::{Cell, Meta, Note, Origin, Report, Section, TableLocation};
+use crate::model::{Cell, Cells, Meta, Note, Origin, Report, Section, TableLocation};
 use crate::normalize::{self, Parsed};
 use crate::raw::{Addressing, Grid, RawDocument};
 
@@ -63,7 +63,7 @@ impl<'a> Norm<'a> {
 struct Builder<'a> {
     grids: &'a [Grid],
     norms: Vec<Norm<'a>>,
-    cells: BTreeMap<String, Cell>,
+    cells: Cells,
     used: HashSet<(usize, u32, u32)>,
     notes: Vec<Note>,
     tables: BTreeMap<TableId, TableLocation>,
@@ -76,7 +76,7 @@ const TABLES: [TableId; 3] = [TableId::T2, TableId::T3, TableId::T4];
 
 /// What the recogniser found in a document's grids.
 struct Found {
-    cells: BTreeMap<String, Cell>,
+    cells: Cells,
     notes: Vec<Note>,
     tables: BTreeMap<TableId, TableLocation>,
     /// Rows of each grid that belong to a recognised table: `(grid, first, last)`.
@@ -208,7 +208,7 @@ impl<'a> Builder<'a> {
         Builder {
             grids,
             norms: grids.iter().map(Norm::new).collect(),
-            cells: BTreeMap::new(),
+            cells: Cells::new(),
             used: HashSet::default(),
             notes: Vec::new(),
             tables: BTreeMap::new(),
@@ -227,11 +227,9 @@ impl<'a> Builder<'a> {
         Found { cells, notes, tables, regions }
     }
 
-    fn insert(&mut self, key: String, gi: usize, r: u32, c: u32) {
-        // One walk of the tree: the keys share long prefixes, so each comparison is a long memcmp.
-        if let std::collections::btree_map::Entry::Vacant(slot) = self.cells.entry(key) {
-            slot.insert(cell_at(&self.grids[gi], gi, &mut self.used, r, c));
-        }
+    fn insert(&mut self, key: &str, gi: usize, r: u32, c: u32) {
+        let (grid, used) = (&self.grids[gi], &mut self.used);
+        self.cells.insert_if_vacant(key, || cell_at(grid, gi, used, r, c));
     }
 
     // ---------------------------------------------------------------- table 3
@@ -261,7 +259,7 @@ impl<'a> Builder<'a> {
         for (r, row_key) in found.rows {
             for (ci, col) in found.cols.iter().enumerate() {
                 if let Some(c) = col {
-                    self.insert(layout::t3_key(row_key, ci), gi, r, *c);
+                    self.insert(&layout::t3_key(row_key, ci), gi, r, *c);
                 }
             }
         }
@@ -429,7 +427,7 @@ impl<'a> Builder<'a> {
         self.regions.push((gi, hr, value_row.min(grid.rows.saturating_sub(1))));
         if value_row < grid.rows {
             for (key, c) in found {
-                self.insert(key, gi, value_row, c);
+                self.insert(&key, gi, value_row, c);
             }
         }
         true
@@ -514,7 +512,7 @@ impl<'a> Builder<'a> {
                 }
             }
             let prefix = if trial { "t2v19" } else { "t2" };
-            self.insert(layout::dotted(&[prefix, row.block_key, row.row_key, field.key]), gi, r, cc);
+            self.insert(&layout::dotted(&[prefix, row.block_key, row.row_key, field.key]), gi, r, cc);
             any = true;
         }
         any
@@ -538,7 +536,7 @@ impl<'a> Builder<'a> {
         for v in found.values {
             let parsed = normalize::parse_value(&v.raw);
             let origin = Origin { grid: gi, row: v.row, col: 0, at: v.at };
-            self.cells.entry(v.key).or_insert(Cell { raw: v.raw, parsed, origin, number_as_text: false });
+            self.cells.insert_if_vacant(&v.key, || Cell { raw: v.raw, parsed, origin, number_as_text: false });
         }
         for (kind, row, at) in found.notes {
             self.notes.push(kind.into_note(Origin { grid: gi, row, col: 0, at }));
@@ -663,7 +661,7 @@ fn t2_field(header: &str) -> Option<FieldMatch> {
 }
 
 /// Decide the format version from the cells found (FORMAT.md §4.5).
-fn detect_version(cells: &BTreeMap<String, Cell>) -> FormatVersion {
+fn detect_version(cells: &Cells) -> FormatVersion {
     let trial = cells.keys().filter(|k| k.starts_with("t2v19.") || k.starts_with("t3.result.other_total.")).count();
     let modern = cells
         .keys()
@@ -680,7 +678,7 @@ fn detect_version(cells: &BTreeMap<String, Cell>) -> FormatVersion {
 
 /// Give trial-format cells their 2021 keys where the meaning carries over (FORMAT.md §4.6). Cells without a
 /// 2021 counterpart stay under their trial keys; 2021 cells the trial format lacks stay absent (null).
-fn map_trial(cells: &mut BTreeMap<String, Cell>) {
+fn map_trial(cells: &mut Cells) {
     const MAP: &[(&str, &str)] = &[
         ("t2v19.art20_1.rules.new_made", "t2.art20_1.rules.made"),
         ("t2v19.art20_1.normative_docs.new_made", "t2.art20_1.normative_docs.made"),
@@ -689,8 +687,8 @@ fn map_trial(cells: &mut BTreeMap<String, Cell>) {
         ("t2v19.art20_6.coercion.decisions", "t2.art20_6.coercion.decisions"),
     ];
     for (from, to) in MAP {
-        if let Some(cell) = cells.get(*from).cloned() {
-            cells.entry((*to).to_string()).or_insert(cell);
+        if let Some(cell) = cells.get(from).cloned() {
+            cells.insert_if_vacant(to, || cell);
         }
     }
 }

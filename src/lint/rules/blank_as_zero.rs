@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::blank_total_with_parts;
-use crate::layout::{self, TableId, ValueKind};
+use crate::layout::{TableId, ValueKind};
 use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, View, is_blankish};
 
 pub const RULE: Rule = Rule {
@@ -28,12 +28,10 @@ Safe: write 0 in each such cell (the value the rules already used).",
 };
 
 fn check(report: &View, sink: &mut Sink) {
-    let mut by_table: BTreeMap<TableId, Vec<&String>> = BTreeMap::new();
+    let mut by_table: BTreeMap<TableId, Vec<&str>> = BTreeMap::new();
     let mut has_number: BTreeMap<TableId, bool> = BTreeMap::new();
-    for (key, cell) in &report.cells {
-        let Some(spec) = layout::key_spec(key) else {
-            continue;
-        };
+    for (spec, cell) in report.cells.entries() {
+        let key = spec.key.as_str();
         if cell.number().is_some() {
             has_number.insert(spec.table, true);
         }
@@ -63,7 +61,7 @@ fn check(report: &View, sink: &mut Sink) {
             title: Text::new("空白处填 0", "write 0 in the blank cells"),
             edits: keys
                 .into_iter()
-                .map(|k| Edit { key: k.clone(), from: report.cells[k].raw.clone(), to: "0".into() })
+                .map(|k| Edit { key: k.to_string(), from: report.cells[k].raw.clone(), to: "0".into() })
                 .collect(),
         });
         sink.push(f);

@@ -60,9 +60,9 @@ mod tests {
     fn passes_and_fails() {
         let mut r = clean_report();
         assert!(run(&r, "V207").is_empty());
-        let keys: Vec<String> = r.cells.keys().filter(|k| k.starts_with("t4.")).cloned().collect();
+        let keys: Vec<&str> = r.cells.keys().filter(|k| k.starts_with("t4.")).collect();
         for k in keys {
-            set(&mut r, &k, "");
+            set(&mut r, k, "");
         }
         assert_eq!(run(&r, "V207").len(), 1);
         assert!(run(&r, "V205").is_empty(), "an empty table is reported once");

@@ -36,17 +36,17 @@ fn check(report: &View, sink: &mut Sink) {
     }
     // Once per table, as a template filled by a script has every total so: the first cell in source order speaks for
     // the others.
-    let mut by_table: BTreeMap<TableId, Vec<(&String, &FormulaNote)>> = BTreeMap::new();
-    for (key, cell) in &report.cells {
+    let mut by_table: BTreeMap<TableId, Vec<(&str, &FormulaNote)>> = BTreeMap::new();
+    for (spec, cell) in report.cells.entries() {
         let note = report.grids.get(cell.origin.grid).and_then(|g| g.formula_at(cell.origin.row, cell.origin.col));
-        if let (Some(note), Some(spec)) = (note, layout::key_spec(key)) {
-            by_table.entry(spec.table).or_default().push((key, note));
+        if let Some(note) = note {
+            by_table.entry(spec.table).or_default().push((spec.key.as_str(), note));
         }
     }
     for (table, mut notes) in by_table {
         notes.sort_by_key(|(k, _)| report.cells[*k].origin.source_order());
         let Some(&(key, note)) = notes.first() else { continue };
-        let label = layout::key_spec(key).map_or(key.as_str(), |s| s.label.as_str());
+        let label = layout::key_spec(key).map_or(key, |s| s.label.as_str());
         let formula = &note.formula;
         let (mut message, cell_label) = match (note.result, &note.saved) {
             (Some(v), None) => (

@@ -1,6 +1,6 @@
 //! V202: the fee amount is not a non-negative decimal.
 
-use crate::layout::{self, ValueKind};
+use crate::layout::ValueKind;
 use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
 use crate::normalize::Parsed;
 
@@ -24,10 +24,8 @@ None: write the amount in 万元.",
 };
 
 fn check(report: &View, sink: &mut Sink) {
-    for (key, cell) in &report.cells {
-        let Some(spec) = layout::key_spec(key) else {
-            continue;
-        };
+    for (spec, cell) in report.cells.entries() {
+        let key = spec.key.as_str();
         if spec.kind != ValueKind::Amount {
             continue;
         }

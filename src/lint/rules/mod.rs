@@ -128,13 +128,13 @@ fn table_origin(report: &Report, table: TableId) -> Option<Origin> {
 }
 
 /// Keys of the report's cells in one table.
-fn table_keys(report: &Report, table: TableId) -> impl Iterator<Item = &String> {
+fn table_keys(report: &Report, table: TableId) -> impl Iterator<Item = &'static str> + '_ {
     let prefix = match table {
         TableId::T2 => "t2",
         TableId::T3 => "t3.",
         TableId::T4 => "t4.",
     };
-    report.cells.keys().filter(move |k| k.starts_with(prefix))
+    report.cells.under(prefix).map(|(k, _)| k)
 }
 
 /// The finding for a total that is not the sum of its parts, with the unsafe fix that writes the sum. `None`
@@ -197,20 +197,20 @@ pub(crate) mod testing {
 
     use crate::layout::{self, FormatVersion, TableId};
     use crate::lint::{Diagnostic, Selection, apply_fixes, check_with};
-    use crate::model::{Cell, Meta, Origin, Report, TableLocation};
+    use crate::model::{Cell, Cells, Meta, Origin, Report, TableLocation};
     use crate::normalize::parse_value;
     use crate::raw::{Addressing, Grid, InputKind};
 
     /// A 2021 report for 2023 whose every cell holds `0`.
     pub fn clean_report() -> Report {
-        let mut cells = BTreeMap::new();
+        let mut cells = Cells::new();
         let mut grid = Grid::new(Addressing::Sheet { sheet: "Sheet1".into(), row0: 0, col0: 0 }, 200, 2);
         for (i, spec) in layout::KEYS_2021.iter().enumerate() {
             if let Some(g) = grid.get_mut(i as u32, 0) {
                 g.text = spec.key.clone();
             }
             cells.insert(
-                spec.key.clone(),
+                &spec.key,
                 Cell {
                     raw: "0".into(),
                     parsed: parse_value("0"),

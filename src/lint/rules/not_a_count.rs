@@ -1,6 +1,6 @@
 //! V201: a count cell holds something other than a non-negative integer.
 
-use crate::layout::{self, ValueKind};
+use crate::layout::ValueKind;
 use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
 use crate::normalize::Parsed;
 
@@ -25,10 +25,8 @@ None: write the count.",
 };
 
 fn check(report: &View, sink: &mut Sink) {
-    for (key, cell) in &report.cells {
-        let Some(spec) = layout::key_spec(key) else {
-            continue;
-        };
+    for (spec, cell) in report.cells.entries() {
+        let key = spec.key.as_str();
         let problem = match (&cell.parsed, spec.kind) {
             (Parsed::Text, ValueKind::Count | ValueKind::SignedCount) => Some(("不是数字", "is not a number")),
             (Parsed::Number { value, .. }, ValueKind::Count) if *value < 0.0 => Some(("是负数", "is negative")),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::layout::{self, TableId};
+use crate::layout::TableId;
 use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, View};
 use crate::normalize::{Parsed, format_number};
 
@@ -28,11 +28,9 @@ Safe: write each number plainly; the value does not change.",
 };
 
 fn check(report: &View, sink: &mut Sink) {
-    let mut by_table: BTreeMap<TableId, Vec<(&String, String, String)>> = BTreeMap::new();
-    for (key, cell) in &report.cells {
-        let Some(spec) = layout::key_spec(key) else {
-            continue;
-        };
+    let mut by_table: BTreeMap<TableId, Vec<(&str, String, String)>> = BTreeMap::new();
+    for (spec, cell) in report.cells.entries() {
+        let key = spec.key.as_str();
         let Parsed::Number { value, clean, unit } = &cell.parsed else {
             continue;
         };
@@ -68,7 +66,7 @@ fn check(report: &View, sink: &mut Sink) {
         f.fix = Some(Fix {
             safety: Safety::Safe,
             title: Text::new("规范数字写法", "write the numbers plainly"),
-            edits: cells.into_iter().map(|(k, from, to)| Edit { key: k.clone(), from, to }).collect(),
+            edits: cells.into_iter().map(|(k, from, to)| Edit { key: k.to_string(), from, to }).collect(),
         });
         sink.push(f);
     }
