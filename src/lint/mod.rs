@@ -9,7 +9,7 @@ pub mod rules;
 use serde::Serialize;
 
 use crate::layout::TableId;
-use crate::model::{Cell, Origin, Report};
+use crate::model::{Origin, Report};
 use crate::normalize::{Parsed, format_number};
 
 /// How serious a finding is.
@@ -145,7 +145,7 @@ pub struct Rule {
     /// What it does, why, an example and fix safety: what `gongkai rule CODE` prints.
     pub explain: &'static str,
     pub fix: FixAvailability,
-    pub check: fn(&View, &mut Sink),
+    pub check: fn(&Report, &mut Sink),
 }
 
 /// Collects a rule's findings, stamping them with the rule's identity.
@@ -244,56 +244,15 @@ pub fn check(report: &Report) -> Vec<Diagnostic> {
     check_with(report, &Selection::default())
 }
 
-/// A report as the rules see it.
-pub struct View<'a> {
-    report: &'a Report,
-}
-
-impl<'a> View<'a> {
-    pub fn new(report: &'a Report) -> View<'a> {
-        View { report }
-    }
-}
-
-impl std::ops::Deref for View<'_> {
-    type Target = Report;
-    fn deref(&self) -> &Report {
-        self.report
-    }
-}
-
-/// Where the rules' helpers read cells from: a report, or its indexed [`View`].
-pub trait CellSource {
-    /// The cell under a key.
-    fn cell(&self, key: &str) -> Option<&Cell>;
-    /// The number under a key, if the cell exists and holds a number.
-    fn number(&self, key: &str) -> Option<f64> {
-        self.cell(key).and_then(Cell::number)
-    }
-}
-
-impl CellSource for Report {
-    fn cell(&self, key: &str) -> Option<&Cell> {
-        self.cells.get(key)
-    }
-}
-
-impl CellSource for View<'_> {
-    fn cell(&self, key: &str) -> Option<&Cell> {
-        self.report.cells.get(key)
-    }
-}
-
 /// Run the selected rules over a report. Diagnostics come in source order (table, row, column), then by code.
 pub fn check_with(report: &Report, selection: &Selection) -> Vec<Diagnostic> {
     let mut all = Vec::new();
-    let view = View::new(report);
     for rule in rules::ALL {
         if !selection.wants(rule) {
             continue;
         }
         let mut sink = Sink { rule, out: Vec::new() };
-        (rule.check)(&view, &mut sink);
+        (rule.check)(report, &mut sink);
         all.extend(sink.out);
     }
     all.sort_by_key(|d| {
@@ -374,7 +333,7 @@ pub enum Read {
 }
 
 /// Read a count cell for a sum.
-pub fn read_count(report: &(impl CellSource + ?Sized), key: &str) -> Read {
+pub fn read_count(report: &Report, key: &str) -> Read {
     match report.cell(key).map(|c| &c.parsed) {
         Some(Parsed::Number { value, .. }) if *value >= 0.0 && value.fract() == 0.0 => Read::Value(*value),
         Some(Parsed::Blank | Parsed::Placeholder) => Read::Value(0.0),
@@ -383,12 +342,12 @@ pub fn read_count(report: &(impl CellSource + ?Sized), key: &str) -> Read {
 }
 
 /// True when the cell is blank or a placeholder.
-pub fn is_blankish(report: &(impl CellSource + ?Sized), key: &str) -> bool {
+pub fn is_blankish(report: &Report, key: &str) -> bool {
     matches!(report.cell(key).map(|c| &c.parsed), Some(Parsed::Blank | Parsed::Placeholder))
 }
 
 /// Sum the parts of a relation; `None` when any part is skipped.
-pub fn sum_parts(report: &(impl CellSource + ?Sized), parts: &[String]) -> Option<f64> {
+pub fn sum_parts(report: &Report, parts: &[String]) -> Option<f64> {
     parts.iter().try_fold(0.0, |acc, k| match read_count(report, k) {
         Read::Value(v) => Some(acc + v),
         Read::Skip => None,

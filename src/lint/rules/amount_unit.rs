@@ -1,6 +1,7 @@
 //! V203: the fee amount carries a unit other than the header's 万元.
 
-use crate::lint::{CellSource, Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 use crate::normalize::Parsed;
 
 const FEE: &str = "t2.art20_8.admin_fees.amount_wan_yuan";
@@ -23,7 +24,7 @@ Unsafe: convert to 万元 (the number changes).",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     let Some(cell) = report.cell(FEE) else { return };
     let Parsed::Number { value, unit: Some(unit), .. } = &cell.parsed else {
         return;

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use super::blank_total_with_parts;
 use crate::layout::{TableId, ValueKind};
-use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, View, is_blankish};
+use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, is_blankish};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "V205",
@@ -27,7 +28,7 @@ Safe: write 0 in each such cell (the value the rules already used).",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     let mut by_table: BTreeMap<TableId, Vec<&str>> = BTreeMap::new();
     let mut has_number: BTreeMap<TableId, bool> = BTreeMap::new();
     for (spec, cell) in report.cells.entries() {

@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use super::relations;
 use crate::layout;
 use crate::lint::{
-    Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, View, address_of, is_blankish, num,
-    sum_parts,
+    Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, address_of, is_blankish, num, sum_parts,
 };
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "V206",
@@ -29,7 +29,7 @@ Unsafe: write the sum of the parts.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     let mut done = HashSet::new();
     for rel in relations(report) {
         if !is_blankish(report, &rel.total) || done.contains(rel.total.as_str()) {

@@ -1,6 +1,7 @@
 //! T606: a date line that lost 年月日 and can be read more than one way.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "T606",
@@ -21,7 +22,7 @@ None: check the original document.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for r in &report.meta.repairs {
         if r.readings.len() > 1 {
             let all = r.readings.join(" 或 ");

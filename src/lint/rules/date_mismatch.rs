@@ -1,6 +1,7 @@
 //! M505: the date line differs from the page's publication date.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "M505",
@@ -21,7 +22,7 @@ None.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     let (Some(line), Some(published)) = (report.meta.date_line.as_deref(), report.meta.published.as_deref()) else {
         return;
     };

@@ -2,7 +2,8 @@
 
 use super::{table_keys, table_origin};
 use crate::layout::TableId;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "V207",
@@ -23,7 +24,7 @@ None: fill in the table; write 0 where there was nothing to report.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for table in [TableId::T2, TableId::T3, TableId::T4] {
         if !report.tables.contains_key(&table) {
             continue;

@@ -1,7 +1,8 @@
 //! S104: a table has a value column the format does not have.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
 use crate::model::Note;
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "S104",
@@ -23,7 +24,7 @@ None: delete the column.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for note in &report.notes {
         if let Note::ExtraColumn { table, label, origin } = note {
             sink.push(Finding {

@@ -1,6 +1,7 @@
 //! T607: section 六 says nothing about the 信息处理费.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "T607",
@@ -22,7 +23,7 @@ None: add the statement (also when no fee was charged).",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     // 国办函〔2020〕109号 applies from 2021-01-01: the reports for 2021 and later.
     if report.meta.year.is_none_or(|y| y < 2021) {
         return;

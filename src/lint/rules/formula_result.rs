@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::layout::{self, TableId};
-use crate::lint::{FixAvailability, Rule, Severity, Sink, Text, View, num};
+use crate::lint::{FixAvailability, Rule, Severity, Sink, Text, num};
+use crate::model::Report;
 use crate::raw::FormulaNote;
 
 pub const RULE: Rule = Rule {
@@ -30,7 +31,7 @@ formulas' own. `gongkai convert` writes the worked-out values.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     if report.grids.iter().all(|g| g.formulas.is_empty()) {
         return;
     }

@@ -4,7 +4,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "T605",
@@ -51,7 +52,7 @@ pub fn garbled_numbers(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for s in &report.sections {
         for (original, repaired) in garbled_numbers(&s.text) {
             sink.push(Finding {

@@ -1,6 +1,7 @@
 //! C305: 现行有效件数 below 本年制发件数.
 
-use crate::lint::{CellSource, Finding, FixAvailability, Read, Rule, Severity, Sink, Text, View, num, read_count};
+use crate::lint::{Finding, FixAvailability, Read, Rule, Severity, Sink, Text, num, read_count};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "C305",
@@ -21,7 +22,7 @@ None.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for (row, label) in [("rules", "规章"), ("normative_docs", "行政规范性文件")] {
         let made_key = format!("t2.art20_1.{row}.made");
         let in_force_key = format!("t2.art20_1.{row}.in_force");

@@ -1,7 +1,8 @@
 //! V202: the fee amount is not a non-negative decimal.
 
 use crate::layout::ValueKind;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 use crate::normalize::Parsed;
 
 pub const RULE: Rule = Rule {
@@ -23,7 +24,7 @@ None: write the amount in 万元.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for (spec, cell) in report.cells.entries() {
         let key = spec.key.as_str();
         if spec.kind != ValueKind::Amount {

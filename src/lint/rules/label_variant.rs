@@ -1,7 +1,8 @@
 //! S106: a label worded differently from the format.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
 use crate::model::Note;
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "S106",
@@ -23,7 +24,7 @@ None in the source file; `gongkai convert` writes the standard labels.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for note in &report.notes {
         if let Note::LabelVariant { table, found, expected, origin } = note {
             sink.push(Finding {

@@ -1,7 +1,8 @@
 //! M504: published after the deadline of 条例 art. 49.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
 use crate::model::OrgType;
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "M504",
@@ -25,7 +26,7 @@ None.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     let (Some(year), Some(published), Some(org)) =
         (report.meta.year, report.meta.published.as_deref(), report.meta.org_type)
     else {

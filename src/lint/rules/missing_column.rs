@@ -2,7 +2,8 @@
 
 use super::{t3_rows, table_origin};
 use crate::layout::{self, FormatVersion, TableId};
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "S103",
@@ -24,7 +25,7 @@ None: use the standard columns.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     let mut missing: Vec<(TableId, String)> = Vec::new();
     if report.tables.contains_key(&TableId::T3) && report.cells.keys().any(|k| k.starts_with("t3.")) {
         for (ci, col) in layout::T3_COLS.iter().enumerate() {

@@ -2,7 +2,7 @@
 
 use super::{t3_rows, table_origin};
 use crate::layout::{self, FormatVersion, TableId};
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -29,7 +29,7 @@ fn has_key_under(report: &Report, stem: &str, accept: impl Fn(&str) -> bool) -> 
     report.cells.under(stem).any(|(k, _)| accept(k))
 }
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     let mut missing: Vec<(TableId, String)> = Vec::new();
     if report.tables.contains_key(&TableId::T2) {
         let (rows, prefix) = match report.format {

@@ -1,7 +1,8 @@
 //! S101: a national table was not found.
 
 use crate::layout::TableId;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "S101",
@@ -24,7 +25,7 @@ None: fill in the table of the standard template (`gongkai template`).",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for table in [TableId::T2, TableId::T3, TableId::T4] {
         if report.tables.contains_key(&table) {
             continue;

@@ -108,7 +108,7 @@ fn relations(report: &Report) -> &'static [SumRelation] {
 
 /// True when `key` is a total left blank although its parts add up to more than 0: `V206` reports it, so
 /// the sum rules leave it alone.
-fn blank_total_with_parts(report: &super::View, key: &str) -> bool {
+fn blank_total_with_parts(report: &Report, key: &str) -> bool {
     super::is_blankish(report, key)
         && relations(report)
             .iter()
@@ -139,7 +139,7 @@ fn table_keys(report: &Report, table: TableId) -> impl Iterator<Item = &'static 
 
 /// The finding for a total that is not the sum of its parts, with the unsafe fix that writes the sum. `None`
 /// when the relation holds, a cell is missing, a part is reported by a value rule, or the total is blank.
-fn total_mismatch(report: &super::View, rel: &SumRelation, parts_zh: &str, parts_en: &str) -> Option<super::Finding> {
+fn total_mismatch(report: &Report, rel: &SumRelation, parts_zh: &str, parts_en: &str) -> Option<super::Finding> {
     use super::{Edit, Finding, Fix, Read, Safety, Text, address_of, num, read_count, sum_parts};
     if super::is_blankish(report, &rel.total) {
         return None; // V205 or V206

@@ -1,7 +1,8 @@
 //! F402: the 2021 layout in a report dated 2019 or 2020.
 
 use crate::layout::FormatVersion;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "F402",
@@ -21,7 +22,7 @@ None: check the year.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     let Some(year) = report.meta.year else { return };
     if report.format != FormatVersion::V2021 || !(2019..=2020).contains(&year) || report.tables.is_empty() {
         return;

@@ -1,7 +1,8 @@
 //! V201: a count cell holds something other than a non-negative integer.
 
 use crate::layout::ValueKind;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 use crate::normalize::Parsed;
 
 pub const RULE: Rule = Rule {
@@ -24,7 +25,7 @@ None: write the count.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for (spec, cell) in report.cells.entries() {
         let key = spec.key.as_str();
         let problem = match (&cell.parsed, spec.kind) {

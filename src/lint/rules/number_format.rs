@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::layout::TableId;
-use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, View};
+use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text};
+use crate::model::Report;
 use crate::normalize::{Parsed, format_number};
 
 pub const RULE: Rule = Rule {
@@ -27,7 +28,7 @@ Safe: write each number plainly; the value does not change.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     let mut by_table: BTreeMap<TableId, Vec<(&str, String, String)>> = BTreeMap::new();
     for (spec, cell) in report.cells.entries() {
         let key = spec.key.as_str();

@@ -1,6 +1,7 @@
 //! M503: the statistics period is not the report year.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "M503",
@@ -21,7 +22,7 @@ None: correct the year.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     let (Some(year), Some(period)) = (report.meta.year, report.meta.period_year) else { return };
     if year == period {
         return;

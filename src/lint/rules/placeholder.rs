@@ -1,6 +1,7 @@
 //! T604: template placeholders left in the text.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "T604",
@@ -23,7 +24,7 @@ None: write the text.",
 
 const PLACEHOLDERS: &[&str] = &["文字描述", "具体网址", "XX", "××", "xx年", "此处填写", "请填写", "（填写", "(填写"];
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     let mut places: Vec<(String, &str)> = Vec::new();
     if let Some(t) = &report.meta.title {
         places.push(("标题".into(), t));

@@ -2,7 +2,8 @@
 
 use super::total_mismatch;
 use crate::layout;
-use crate::lint::{FixAvailability, Rule, Severity, Sink, View};
+use crate::lint::{FixAvailability, Rule, Severity, Sink};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "C303",
@@ -24,7 +25,7 @@ itself, the help says so: select the table and press F9.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for rel in &layout::relation_sets(report.format).row_totals {
         if let Some(f) = total_mismatch(report, rel, "自然人与法人或其他组织各列", "the applicant columns")
         {

@@ -1,7 +1,8 @@
 //! T603: a section heading worded differently from the format.
 
 use crate::layout;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 use crate::normalize;
 
 pub const RULE: Rule = Rule {
@@ -24,7 +25,7 @@ None in the source; `gongkai convert` keeps the heading as written.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for s in &report.sections {
         let Some((_, standard)) = layout::SECTIONS.iter().find(|(k, _)| *k == s.key) else { continue };
         let found = normalize::label(&s.heading);

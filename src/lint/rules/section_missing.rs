@@ -1,7 +1,8 @@
 //! T601: a section of the report is missing.
 
 use crate::layout;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 use crate::raw::InputKind;
 
 pub const RULE: Rule = Rule {
@@ -24,7 +25,7 @@ None: write the section.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     // A workbook often holds only the tables (under their section headings) while the text is in the Word file:
     // it is checked only when it carries some of the narrative sections.
     let spreadsheet = matches!(report.input, InputKind::Xlsx | InputKind::Xls);

@@ -1,7 +1,8 @@
 //! T602: the sections are out of order.
 
 use crate::layout;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "T602",
@@ -22,7 +23,7 @@ None: move the section.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     // A workbook's sheets have no reading order between them: its headings may come in any order.
     if matches!(report.input, crate::raw::InputKind::Xlsx | crate::raw::InputKind::Xls) {
         return;

@@ -2,7 +2,8 @@
 
 use super::blank_total_with_parts;
 use crate::layout::{self, TableId};
-use crate::lint::{Finding, FixAvailability, Read, Rule, Severity, Sink, Text, View, num, read_count};
+use crate::lint::{Finding, FixAvailability, Read, Rule, Severity, Sink, Text, num, read_count};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "C301",
@@ -24,7 +25,7 @@ None: gongkai cannot tell which of the four numbers is wrong.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for (ci, col) in layout::T3_COLS.iter().enumerate() {
         let keys = ["new_received", "carried_over", "result.total", "carried_forward"].map(|r| layout::t3_key(r, ci));
         if keys.iter().any(|k| blank_total_with_parts(report, k)) {

@@ -4,7 +4,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::lint::{CellSource, Finding, FixAvailability, Rule, Severity, Sink, Text, View, num};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, num};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "T608",
@@ -36,16 +37,16 @@ struct Claim {
     what_zh: &'static str,
     what_en: &'static str,
     /// The table values the number may equal, and the key to point at.
-    accept: fn(&View) -> Accepted,
+    accept: fn(&Report) -> Accepted,
 }
 
-fn total(report: &View, key: &str) -> Option<f64> {
+fn total(report: &Report, key: &str) -> Option<f64> {
     report.number(key)
 }
 
 /// The 总计 column summed over the result rows whose keys start with `prefix` (a group of 表三).
 /// A blank 总计 counts as the sum of its row (V206 reports the blank).
-fn group_total(report: &View, prefix: &str) -> Option<f64> {
+fn group_total(report: &Report, prefix: &str) -> Option<f64> {
     let rows: Vec<&str> = super::t3_rows(report).iter().map(|r| r.key).filter(|k| k.starts_with(prefix)).collect();
     let mut sum = 0.0;
     let mut any = false;
@@ -141,7 +142,7 @@ const CLAIMS: &[Claim] = &[
 static PATTERNS: LazyLock<Vec<Regex>> =
     LazyLock::new(|| CLAIMS.iter().map(|c| Regex::new(c.pattern).expect("valid pattern")).collect());
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for s in report.sections.iter().filter(|s| matches!(s.key, "overview" | "applications" | "review_litigation")) {
         // Every claim ends in a count of 件.
         if !s.text.contains('件') {

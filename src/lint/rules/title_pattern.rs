@@ -1,6 +1,7 @@
 //! M502: the title does not follow the usual pattern.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "M502",
@@ -22,7 +23,7 @@ None.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     if report.tables.is_empty() {
         return;
     }

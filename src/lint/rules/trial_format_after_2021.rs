@@ -1,7 +1,8 @@
 //! F401: the 2019 trial layout used for a report of 2021 or later.
 
 use crate::layout::{FormatVersion, TableId};
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "F401",
@@ -23,7 +24,7 @@ None: `gongkai convert` maps what carries over to the 2021 model; the rest must 
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     let Some(year) = report.meta.year else { return };
     if report.format != FormatVersion::Trial2019 || year < 2021 {
         return;

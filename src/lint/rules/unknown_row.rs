@@ -1,7 +1,8 @@
 //! S105: a row with numbers whose label is not a row of the format.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
 use crate::model::Note;
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "S105",
@@ -22,7 +23,7 @@ None: use the standard row labels.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for note in &report.notes {
         if let Note::UnknownRow { table, label, origin } = note {
             sink.push(Finding {

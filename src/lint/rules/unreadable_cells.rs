@@ -1,7 +1,8 @@
 //! S107: cells in running text that could not be read with certainty.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
 use crate::model::Note;
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "S107",
@@ -25,7 +26,7 @@ None: read the numbers from the original document.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     for note in &report.notes {
         if let Note::UnreadableCells { table, label, text, reason, reason_en, origin } = note {
             sink.push(Finding {

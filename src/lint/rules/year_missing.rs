@@ -1,6 +1,7 @@
 //! M501: the report year could not be found.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, View};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::model::Report;
 
 pub const RULE: Rule = Rule {
     code: "M501",
@@ -21,7 +22,7 @@ None: put the year in the title.",
     check,
 };
 
-fn check(report: &View, sink: &mut Sink) {
+fn check(report: &Report, sink: &mut Sink) {
     if report.meta.year.is_some() || report.tables.is_empty() {
         return;
     }
