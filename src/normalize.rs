@@ -70,6 +70,8 @@ fn simple_nfkc(c: char) -> Option<char> {
 /// (whitespace and quotation marks).
 pub fn fold_char(ch: char) -> Option<char> {
     match ch {
+        // Most of a report's characters: first, so that they skip the Unicode whitespace lookup.
+        '\u{4E00}'..='\u{9FFF}' => Some(ch),
         c if c.is_whitespace() => None,
         '“' | '”' | '"' | '\'' | '‘' | '’' | '「' | '」' => None,
         '（' => Some('('),
