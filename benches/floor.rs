@@ -3,6 +3,7 @@
 //!
 //!     cargo bench --bench floor -- DIR [THREADS]                 # files/s of the floor over DIR
 //!     cargo bench --bench floor -- --write N [THREADS] [REPORT] [OUTDIR]  # files/s of writing N workbooks of REPORT
+//!     cargo bench --bench floor -- --write-each DIR [THREADS] [OUTDIR]    # files/s of writing each report of DIR once
 //!
 //! Used by bench/run.sh; prints one line `floor: N files in S s = R files/s`.
 
@@ -72,17 +73,39 @@ fn main() {
         println!("write-xlsx: {n} files in {s:.2} s = {:.0} files/s ({threads} threads, {bytes} bytes)", n as f64 / s);
         return;
     }
+    if args.first().map(String::as_str) == Some("--write-each") {
+        // The writer's cost on the reports of a corpus, each written once: the reports are read first, untimed, and
+        // only rendering and writing them is timed (one report written over and over stays warm in the caches and
+        // the branch predictors, which a batch's varied reports do not).
+        let dir = args.get(1).cloned().unwrap_or_else(|| "fixtures".into());
+        let threads = args.get(2).and_then(|t| t.parse().ok()).unwrap_or(1);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        let reports: Vec<gongkai::model::Report> =
+            report_files(&dir).iter().filter_map(|p| gongkai::import::read(p).ok()).collect();
+        let temporary = tempfile::tempdir().expect("temporary folder");
+        let out = args.get(3).map_or(temporary.path().to_path_buf(), std::path::PathBuf::from);
+        std::fs::create_dir_all(&out).expect("output folder");
+        let start = Instant::now();
+        let bytes: usize = pool.install(|| {
+            reports
+                .par_iter()
+                .enumerate()
+                .map(|(i, report)| {
+                    let bytes = gongkai::export::render(report, gongkai::export::Format::Xlsx, &[]).expect("render");
+                    std::fs::write(out.join(format!("{i}.xlsx")), &bytes).expect("write");
+                    bytes.len()
+                })
+                .sum()
+        });
+        let s = start.elapsed().as_secs_f64();
+        let n = reports.len();
+        println!("write-xlsx: {n} files in {s:.2} s = {:.0} files/s ({threads} threads, {bytes} bytes)", n as f64 / s);
+        return;
+    }
     let threads = args.get(1).and_then(|t| t.parse().ok()).unwrap_or(1);
     let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
     let dir = args.first().cloned().unwrap_or_else(|| "fixtures".into());
-    let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(&dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(walkdir::DirEntry::into_path)
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("docx" | "xlsx")))
-        .collect();
-    files.sort();
+    let files = report_files(&dir);
     let start = Instant::now();
     let events: usize = files.par_iter().map(|p| std::fs::read(p).map_or(0, |b| tokenise(&b))).sum();
     let s = start.elapsed().as_secs_f64();
@@ -91,4 +114,17 @@ fn main() {
         files.len(),
         files.len() as f64 / s
     );
+}
+
+/// The DOCX and XLSX files under a folder, sorted.
+fn report_files(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("docx" | "xlsx")))
+        .collect();
+    files.sort();
+    files
 }

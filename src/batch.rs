@@ -547,14 +547,14 @@ pub fn output_path(out_dir: &Path, id: &str, format: Format) -> PathBuf {
     path
 }
 
-/// True when the output exists, is not empty (outputs are not flushed one by one, so a power cut can leave one
-/// empty) and is newer than its input.
-fn up_to_date(path: &Path, input_modified: Option<std::time::SystemTime>) -> bool {
-    let Ok(meta) = std::fs::metadata(path) else { return false };
-    match (meta.modified(), input_modified) {
+/// `None` when there is no output yet; else whether it is up to date: not empty (outputs are not flushed one by one,
+/// so a power cut can leave one empty) and newer than its input.
+fn output_status(path: &Path, input_modified: Option<std::time::SystemTime>) -> Option<bool> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some(match (meta.modified(), input_modified) {
         (Ok(out), Some(input)) => meta.len() > 0 && out >= input,
         _ => false,
-    }
+    })
 }
 
 /// The message a caught panic carried.
@@ -953,16 +953,25 @@ fn write_outputs(item: &Item, checked: Checked, options: &Options, sinks: &Mutex
     let Checked { report, diagnostics, mut row, inputs_modified } = checked;
     for format in &options.formats {
         let path = output_path(&options.out_dir, &item.id, *format);
-        if !options.force && up_to_date(&path, inputs_modified) {
-            counts.current.fetch_add(1, Ordering::Relaxed);
-            continue;
-        }
-        let result = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .map_err(|e| ExportError::Io { path: path.display().to_string(), source: e })
-            .and_then(|()| export::render(&report, *format, &[]))
-            .and_then(|b| export::write_atomically_unflushed(&path, &b));
+        let may_exist = options.force
+            || match output_status(&path, inputs_modified) {
+                Some(true) => {
+                    counts.current.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
+                Some(false) => true,
+                None => false,
+            };
+        let write = |bytes: &[u8]| export::write_atomically_unflushed(&path, bytes, may_exist);
+        // The output's folder is made when the first write into it finds it missing, not checked for every output.
+        let result = export::render(&report, *format, &[]).and_then(|bytes| match write(&bytes) {
+            Err(ExportError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .map_err(|e| ExportError::Io { path: path.display().to_string(), source: e })
+                .and_then(|()| write(&bytes)),
+            done => done,
+        });
         match result {
             Ok(()) => {
                 counts.written.fetch_add(1, Ordering::Relaxed);
@@ -1080,11 +1089,12 @@ mod tests {
         let out = dir.path().join("a.xlsx");
         let before = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
         std::fs::write(&out, b"").unwrap();
-        assert!(!up_to_date(&out, Some(before)), "empty");
+        assert_eq!(output_status(&out, Some(before)), Some(false), "empty");
         std::fs::write(&out, b"PK").unwrap();
-        assert!(up_to_date(&out, Some(before)));
-        assert!(!up_to_date(&out, Some(std::time::SystemTime::now() + std::time::Duration::from_secs(60))), "older");
-        assert!(!up_to_date(&dir.path().join("missing.xlsx"), Some(before)));
+        assert_eq!(output_status(&out, Some(before)), Some(true));
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+        assert_eq!(output_status(&out, Some(later)), Some(false), "older");
+        assert_eq!(output_status(&dir.path().join("missing.xlsx"), Some(before)), None);
     }
 
     use super::*;

@@ -169,19 +169,20 @@ pub fn write(report: &Report, path: &Path, changes: &[Change], force: bool) -> R
 /// # Errors
 /// [`ExportError::Io`] when the folder is not writable.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    write_through_rename(path, bytes, true)
+    write_through_rename(path, bytes, true, true)
 }
 
 /// As [`write_atomically`], without flushing each file to disk: for `batch`, whose thousands of outputs can be made
 /// again (a flush per file cost a tenth of the run), and which redoes an output a power cut left empty.
+/// `may_exist` false says the caller has just seen there is no file at `path` (saving a removal that would fail).
 ///
 /// # Errors
-/// [`ExportError::Io`] when the folder is not writable.
-pub fn write_atomically_unflushed(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    write_through_rename(path, bytes, false)
+/// [`ExportError::Io`] when the folder is missing or not writable.
+pub fn write_atomically_unflushed(path: &Path, bytes: &[u8], may_exist: bool) -> Result<(), ExportError> {
+    write_through_rename(path, bytes, false, may_exist)
 }
 
-fn write_through_rename(path: &Path, bytes: &[u8], flush: bool) -> Result<(), ExportError> {
+fn write_through_rename(path: &Path, bytes: &[u8], flush: bool, may_exist: bool) -> Result<(), ExportError> {
     let fail = |source| ExportError::Io { path: path.display().to_string(), source };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
@@ -196,7 +197,7 @@ fn write_through_rename(path: &Path, bytes: &[u8], flush: bool) -> Result<(), Ex
     tmp.write_all(bytes).map_err(fail)?;
     if flush {
         tmp.as_file().sync_all().map_err(fail)?;
-    } else {
+    } else if may_exist {
         // Renaming over an existing file makes ext4 (auto_da_alloc) write the new file out at once and wait for
         // it: a `batch --force` rerun spent a sixth of its time there. Unflushed outputs can be made again, so
         // the old one goes first; the output is still never seen half-written.
