@@ -1076,7 +1076,7 @@ mod tests {
             let record = serde_json::to_vec(&super::SeriesCells::of(&report).unwrap()).unwrap();
             let compact = serde_json::from_slice::<super::SeriesCells>(&record).unwrap().report(fixture);
             assert!(!compact.cells.is_empty(), "{fixture}");
-            for (key, cell) in &compact.cells {
+            for (key, cell) in compact.cells.iter() {
                 assert_eq!(compact.address(cell.origin), report.address(report.cells[key].origin), "{fixture} {key}");
                 assert_eq!(compact.address_en(cell.origin), report.address_en(report.cells[key].origin));
             }

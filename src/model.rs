@@ -132,7 +132,7 @@ impl Cells {
     }
 
     /// The cells in key order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&'static str, &Cell)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Cell)> + '_ {
         self.slots
             .iter()
             .zip(layout::SLOT_KEYS.iter())
@@ -156,7 +156,7 @@ impl Cells {
     }
 
     /// The keys that have cells, in order.
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &'static str> + '_ {
+    pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.iter().map(|(key, _)| key)
     }
 
@@ -184,14 +184,6 @@ impl std::ops::Index<&str> for Cells {
     type Output = Cell;
     fn index(&self, key: &str) -> &Cell {
         self.get(key).unwrap_or_else(|| panic!("no cell {key}"))
-    }
-}
-
-impl<'a> IntoIterator for &'a Cells {
-    type Item = (&'static str, &'a Cell);
-    type IntoIter = Box<dyn Iterator<Item = (&'static str, &'a Cell)> + 'a>;
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
     }
 }
 
