@@ -100,9 +100,9 @@ impl Cells {
         self.get(key).is_some()
     }
 
-    /// The free slot of a key, made ready; `None` when the key has a cell. Every key a report is given comes from
-    /// the layout: any other is a bug, refused here (and caught in debug builds).
-    fn vacant(&mut self, key: &str) -> Option<&mut Option<Cell>> {
+    /// The slot of a key, made ready. Every key a report is given comes from the layout: any other is a bug, refused
+    /// here (and caught in debug builds).
+    fn place(&mut self, key: &str) -> Option<&mut Option<Cell>> {
         let Some(slot) = layout::key_slot(key) else {
             debug_assert!(false, "no such key: {key}");
             return None;
@@ -110,13 +110,12 @@ impl Cells {
         if self.slots.is_empty() {
             self.slots.resize_with(layout::SLOT_KEYS.len(), || None);
         }
-        let place = &mut self.slots[slot];
-        place.is_none().then_some(place)
+        self.slots.get_mut(slot)
     }
 
     /// Put a cell under a key unless one is there already (the first reading of a key wins).
     pub fn insert_if_vacant(&mut self, key: &str, make: impl FnOnce() -> Cell) {
-        if let Some(place) = self.vacant(key) {
+        if let Some(place) = self.place(key).filter(|place| place.is_none()) {
             *place = Some(make());
             self.len += 1;
         }
@@ -124,10 +123,8 @@ impl Cells {
 
     /// Put a cell under a key, replacing any there.
     pub fn insert(&mut self, key: &str, cell: Cell) {
-        if let Some(place) = self.get_mut(key) {
-            *place = cell;
-        } else {
-            self.insert_if_vacant(key, || cell);
+        if self.place(key).is_some_and(|place| place.replace(cell).is_none()) {
+            self.len += 1;
         }
     }
 
