@@ -27,27 +27,50 @@ pub fn label(text: &str) -> String {
     } else {
         out.extend(text.nfkc().filter_map(fold_char));
     }
-    // `第二十条第一项` is the same block as `第二十条第(一)项`.
-    if let Some(rest) = out.strip_prefix("第二十条第")
+    article_20_item(out)
+}
+
+/// `第二十条第一项` is the same block as `第二十条第(一)项`: the last step of [`label`].
+fn article_20_item(folded: String) -> String {
+    if let Some(rest) = folded.strip_prefix("第二十条第")
         && let Some(num) = rest.strip_suffix('项')
         && !num.starts_with('(')
         && num.chars().count() == 1
     {
         return format!("第二十条第({num})项");
     }
-    out
+    folded
 }
 
 /// [`label`], borrowing the text when it is its own label (no spaces, quotes, full-width or compatibility
 /// characters): most cells of a table are, and the recogniser normalises every cell.
 pub fn label_cow(text: &str) -> std::borrow::Cow<'_, str> {
-    let unchanged = if text.is_ascii() {
+    use std::borrow::Cow;
+    if text.is_ascii() {
         // Numbers and codes: only spaces and quotation marks change.
-        !text.bytes().any(|b| char::from(b).is_whitespace() || b == b'"' || b == b'\'')
-    } else {
-        text.chars().all(|c| simple_nfkc(c) == Some(c) && fold_char(c) == Some(c)) && !text.starts_with("第二十条第")
+        return if text.bytes().any(|b| char::from(b).is_whitespace() || b == b'"' || b == b'\'') {
+            Cow::Owned(label(text))
+        } else {
+            Cow::Borrowed(text)
+        };
+    }
+    if text.starts_with("第二十条第") {
+        return Cow::Owned(label(text));
+    }
+    // One pass up to the first character that changes; from there, [`label`]'s simple fold of the rest when its
+    // characters allow it (a label that changes mostly has a full-width bracket or a space), else `label` itself.
+    let Some(first_change) = text.char_indices().find(|&(_, c)| simple_nfkc(c) != Some(c) || fold_char(c) != Some(c))
+    else {
+        return Cow::Borrowed(text);
     };
-    if unchanged { std::borrow::Cow::Borrowed(text) } else { std::borrow::Cow::Owned(label(text)) }
+    let (kept, rest) = text.split_at(first_change.0);
+    if !rest.chars().all(|c| simple_nfkc(c).is_some()) {
+        return Cow::Owned(label(text));
+    }
+    let mut out = String::with_capacity(text.len());
+    out.push_str(kept);
+    out.extend(rest.chars().filter_map(|c| simple_nfkc(c).and_then(fold_char)));
+    Cow::Owned(article_20_item(out))
 }
 
 /// NFKC of the characters report labels are made of, without the normalisation tables: ASCII, the CJK unified
@@ -86,33 +109,60 @@ pub fn fold_char(ch: char) -> Option<char> {
 }
 
 /// `text` without its whitespace (every Unicode kind), borrowed when it has none. Report text is mostly CJK, whose
-/// bytes never start a whitespace character: only ASCII bytes and the lead bytes of the few non-ASCII whitespace
-/// characters (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) are decoded.
+/// bytes never start a whitespace character: the scan stops only at ASCII controls and spaces and at the lead bytes
+/// of the few non-ASCII whitespace characters (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000), and matches those
+/// on their bytes without decoding a character.
 pub fn without_whitespace(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut out = String::new();
     let mut kept_from = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let (is_space, len) = match bytes[i] {
-            b if b < 0x80 => (char::from(b).is_whitespace(), 1),
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
-                let c = text[i..].chars().next().unwrap_or_default();
-                (c.is_whitespace(), c.len_utf8())
+    while let Some(offset) = bytes[i..].iter().position(|&b| MAY_START_WHITESPACE[usize::from(b)]) {
+        let at = i + offset;
+        match whitespace_len(&bytes[at..]) {
+            0 => i = at + 1,
+            len => {
+                out.push_str(&text[kept_from..at]);
+                kept_from = at + len;
+                i = kept_from;
             }
-            _ => (false, 1),
-        };
-        if is_space {
-            out.push_str(&text[kept_from..i]);
-            kept_from = i + len;
         }
-        i += len;
     }
     if kept_from == 0 {
         return std::borrow::Cow::Borrowed(text);
     }
     out.push_str(&text[kept_from..]);
     std::borrow::Cow::Owned(out)
+}
+
+/// The bytes a whitespace character (`char::is_whitespace`) can start with.
+static MAY_START_WHITESPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x09;
+    while b <= 0x0D {
+        table[b] = true;
+        b += 1;
+    }
+    table[0x20] = true;
+    table[0xC2] = true;
+    table[0xE1] = true;
+    table[0xE2] = true;
+    table[0xE3] = true;
+    table
+};
+
+/// The length in bytes of the whitespace character `bytes` starts with, 0 when it starts with something else.
+fn whitespace_len(bytes: &[u8]) -> usize {
+    match bytes {
+        [0x09..=0x0D | 0x20, ..] => 1,
+        [0xC2, 0x85 | 0xA0, ..] => 2,
+        // U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+        [0xE1, 0x9A, 0x80, ..]
+        | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+        | [0xE2, 0x81, 0x9F, ..]
+        | [0xE3, 0x80, 0x80, ..] => 3,
+        _ => 0,
+    }
 }
 
 /// A label with its leading enumerator removed: `(三)不予公开` → `不予公开`, `1.属于国家秘密` → `属于国家秘密`,
@@ -355,7 +405,15 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn whitespace_goes_as_char_is_whitespace_says(text in "\\PC*|[ \t\n\u{b}\u{85}\u{a0}\u{1680}\u{2000}-\u{200b}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}a中]{0,12}") {
+        fn the_borrowed_label_is_the_label_whatever_the_text(
+            text in "(第二十条第|自然人|项|一|（|）|“|”|　| |１|⑴|㈠|ｶ|〔|】|a|7|'){0,8}"
+        ) {
+            let (borrowed, owned) = (label_cow(&text), label(&text));
+            proptest::prop_assert_eq!(borrowed.as_ref(), owned.as_str());
+        }
+
+        #[test]
+        fn whitespace_goes_as_char_is_whitespace_says(text in "\\PC*|[ \t\n\u{b}\u{c}\u{d}\u{1c}\u{85}\u{84}\u{a0}\u{a1}\u{1680}\u{1681}\u{2000}-\u{200b}\u{2027}-\u{2030}\u{205e}-\u{2060}\u{3000}-\u{3002}a中]{0,12}") {
             let expected: String = text.chars().filter(|c| !c.is_whitespace()).collect();
             let stripped = without_whitespace(&text);
             proptest::prop_assert_eq!(stripped.as_ref(), expected.as_str());
