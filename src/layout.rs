@@ -660,19 +660,43 @@ pub fn key_slot(key: &str) -> Option<usize> {
     KEY_INDEX.get(key).map(|&(slot, _)| slot)
 }
 
+/// The slot of the table-3 cell of a row (by its key) and a column: the recogniser puts every cell of table 3
+/// by slot, without building its key.
+pub fn t3_slot(row_key: &str, col: usize) -> Option<usize> {
+    static SLOTS: LazyLock<rustc_hash::FxHashMap<&'static str, Vec<Option<usize>>>> = LazyLock::new(|| {
+        T3_ROWS_2021
+            .iter()
+            .chain(T3_ROWS_TRIAL.iter())
+            .map(|row| (row.key, (0..T3_COLS.len()).map(|c| key_slot(&t3_key(row.key, c))).collect()))
+            .collect()
+    });
+    SLOTS.get(row_key).and_then(|cols| cols.get(col).copied().flatten())
+}
+
 /// The sum relations of a format version, built once: 表三 row totals, 表三 result sums, 表四 group totals.
 pub struct Relations {
     pub row_totals: Vec<SumRelation>,
     pub result_sums: Vec<SumRelation>,
     pub group_totals: Vec<SumRelation>,
     pub all: Vec<SumRelation>,
+    /// For each slot, the relations of `all` whose total it is (by index).
+    totals: Vec<Vec<usize>>,
 }
 
 impl Relations {
     fn of(rows: &[T3Row]) -> Relations {
         let (row_totals, result_sums, group_totals) = (t3_row_totals(rows), t3_result_sums(rows), t4_group_sums());
-        let all = row_totals.iter().chain(&result_sums).chain(&group_totals).cloned().collect();
-        Relations { row_totals, result_sums, group_totals, all }
+        let all: Vec<SumRelation> = row_totals.iter().chain(&result_sums).chain(&group_totals).cloned().collect();
+        let mut totals = vec![Vec::new(); SLOT_KEYS.len()];
+        for (i, r) in all.iter().enumerate() {
+            totals[r.total_slot].push(i);
+        }
+        Relations { row_totals, result_sums, group_totals, all, totals }
+    }
+
+    /// The relations whose total is the cell of `slot`.
+    pub fn with_total(&self, slot: usize) -> impl Iterator<Item = &SumRelation> {
+        self.totals.get(slot).into_iter().flatten().map(|&i| &self.all[i])
     }
 }
 
@@ -696,24 +720,34 @@ pub fn relations(format: FormatVersion) -> &'static [SumRelation] {
 pub struct SumRelation {
     pub total: String,
     pub parts: Vec<String>,
+    /// The slots of `total` and `parts` in [`SLOT_KEYS`]: the rules read these cells in every report, and a slot
+    /// is read without hashing the key.
+    pub total_slot: usize,
+    pub part_slots: Vec<usize>,
+}
+
+impl SumRelation {
+    fn new(total: String, parts: Vec<String>) -> SumRelation {
+        let slot = |key: &str| key_slot(key).unwrap_or_else(|| panic!("the relation key {key} is a layout key"));
+        SumRelation { total_slot: slot(&total), part_slots: parts.iter().map(|p| slot(p)).collect(), total, parts }
+    }
 }
 
 /// 表三 总计 column = 自然人 + the five 法人或其他组织 columns, for each row of `rows`.
 pub fn t3_row_totals(rows: &[T3Row]) -> Vec<SumRelation> {
     rows.iter()
-        .map(|r| SumRelation {
-            total: t3_key(r.key, T3_TOTAL_COL),
-            parts: (0..T3_TOTAL_COL).map(|c| t3_key(r.key, c)).collect(),
-        })
+        .map(|r| SumRelation::new(t3_key(r.key, T3_TOTAL_COL), (0..T3_TOTAL_COL).map(|c| t3_key(r.key, c)).collect()))
         .collect()
 }
 
 /// 表三 (七)总计 = the sum of the result rows, for each column.
 pub fn t3_result_sums(rows: &[T3Row]) -> Vec<SumRelation> {
     (0..T3_COLS.len())
-        .map(|c| SumRelation {
-            total: t3_key("result.total", c),
-            parts: rows.iter().filter(|r| r.role == T3Role::Result).map(|r| t3_key(r.key, c)).collect(),
+        .map(|c| {
+            SumRelation::new(
+                t3_key("result.total", c),
+                rows.iter().filter(|r| r.role == T3Role::Result).map(|r| t3_key(r.key, c)).collect(),
+            )
         })
         .collect()
 }
@@ -722,9 +756,8 @@ pub fn t3_result_sums(rows: &[T3Row]) -> Vec<SumRelation> {
 pub fn t4_group_sums() -> Vec<SumRelation> {
     T4_GROUPS
         .iter()
-        .map(|g| SumRelation {
-            total: t4_key(g.key, "total"),
-            parts: T4_COLS[..4].iter().map(|(ck, _)| t4_key(g.key, ck)).collect(),
+        .map(|g| {
+            SumRelation::new(t4_key(g.key, "total"), T4_COLS[..4].iter().map(|(ck, _)| t4_key(g.key, ck)).collect())
         })
         .collect()
 }
@@ -752,6 +785,33 @@ pub static SECTION_VARIANTS: &[(&str, &str)] = &[
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn a_table_3_slot_holds_the_key_of_its_row_and_column() {
+        for row in T3_ROWS_2021.iter().chain(T3_ROWS_TRIAL.iter()) {
+            for c in 0..T3_COLS.len() {
+                let slot = t3_slot(row.key, c).expect("every table-3 cell has a slot");
+                assert_eq!(SLOT_KEYS[slot].key, t3_key(row.key, c));
+            }
+        }
+        assert_eq!(t3_slot("no_such_row", 0), None);
+        assert_eq!(t3_slot("new_received", T3_COLS.len()), None);
+    }
+
+    #[test]
+    fn every_relation_reads_its_cells_by_slot_and_is_found_by_its_total() {
+        for format in [FormatVersion::V2021, FormatVersion::Trial2019] {
+            let sets = relation_sets(format);
+            for r in &sets.all {
+                assert_eq!(SLOT_KEYS[r.total_slot].key, r.total);
+                let slotted: Vec<&str> = r.part_slots.iter().map(|&s| SLOT_KEYS[s].key.as_str()).collect();
+                assert_eq!(slotted, r.parts);
+                assert!(sets.with_total(r.total_slot).any(|found| found.parts == r.parts), "{}", r.total);
+            }
+        }
+        let total = key_slot("t3.result.total.total").expect("a slot");
+        assert_eq!(relation_sets(FormatVersion::V2021).with_total(total).count(), 2, "row total and column sum");
+    }
 
     #[test]
     fn the_2021_model_has_200_unique_keys() {

@@ -92,6 +92,11 @@ impl Cells {
         self.slots.get(layout::key_slot(key)?)?.as_ref()
     }
 
+    /// The cell in a slot of [`layout::SLOT_KEYS`] (see [`layout::key_slot`]).
+    pub fn at_slot(&self, slot: usize) -> Option<&Cell> {
+        self.slots.get(slot)?.as_ref()
+    }
+
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Cell> {
         self.slots.get_mut(layout::key_slot(key)?)?.as_mut()
     }
@@ -107,6 +112,10 @@ impl Cells {
             debug_assert!(false, "no such key: {key}");
             return None;
         };
+        self.place_at(slot)
+    }
+
+    fn place_at(&mut self, slot: usize) -> Option<&mut Option<Cell>> {
         if self.slots.is_empty() {
             self.slots.resize_with(layout::SLOT_KEYS.len(), || None);
         }
@@ -115,7 +124,15 @@ impl Cells {
 
     /// Put a cell under a key unless one is there already (the first reading of a key wins).
     pub fn insert_if_vacant(&mut self, key: &str, make: impl FnOnce() -> Cell) {
-        if let Some(place) = self.place(key).filter(|place| place.is_none()) {
+        match layout::key_slot(key) {
+            Some(slot) => self.insert_at_if_vacant(slot, make),
+            None => debug_assert!(false, "no such key: {key}"),
+        }
+    }
+
+    /// [`Cells::insert_if_vacant`] by slot (see [`layout::key_slot`]).
+    pub fn insert_at_if_vacant(&mut self, slot: usize, make: impl FnOnce() -> Cell) {
+        if let Some(place) = self.place_at(slot).filter(|place| place.is_none()) {
             *place = Some(make());
             self.len += 1;
         }

@@ -334,7 +334,16 @@ pub enum Read {
 
 /// Read a count cell for a sum.
 pub fn read_count(report: &Report, key: &str) -> Read {
-    match report.cell(key).map(|c| &c.parsed) {
+    read_cell_count(report.cell(key))
+}
+
+/// [`read_count`] of the cell in a slot.
+pub fn read_count_at(report: &Report, slot: usize) -> Read {
+    read_cell_count(report.cells.at_slot(slot))
+}
+
+fn read_cell_count(cell: Option<&crate::model::Cell>) -> Read {
+    match cell.map(|c| &c.parsed) {
         Some(Parsed::Number { value, .. }) if *value >= 0.0 && value.fract() == 0.0 => Read::Value(*value),
         Some(Parsed::Blank | Parsed::Placeholder) => Read::Value(0.0),
         _ => Read::Skip,
@@ -343,12 +352,21 @@ pub fn read_count(report: &Report, key: &str) -> Read {
 
 /// True when the cell is blank or a placeholder.
 pub fn is_blankish(report: &Report, key: &str) -> bool {
-    matches!(report.cell(key).map(|c| &c.parsed), Some(Parsed::Blank | Parsed::Placeholder))
+    is_blankish_cell(report.cell(key))
 }
 
-/// Sum the parts of a relation; `None` when any part is skipped.
-pub fn sum_parts(report: &Report, parts: &[String]) -> Option<f64> {
-    parts.iter().try_fold(0.0, |acc, k| match read_count(report, k) {
+/// [`is_blankish`] of the cell in a slot.
+pub fn is_blankish_at(report: &Report, slot: usize) -> bool {
+    is_blankish_cell(report.cells.at_slot(slot))
+}
+
+fn is_blankish_cell(cell: Option<&crate::model::Cell>) -> bool {
+    matches!(cell.map(|c| &c.parsed), Some(Parsed::Blank | Parsed::Placeholder))
+}
+
+/// Sum the parts of a relation (their slots); `None` when any part is skipped.
+pub fn sum_parts(report: &Report, part_slots: &[usize]) -> Option<f64> {
+    part_slots.iter().try_fold(0.0, |acc, &slot| match read_count_at(report, slot) {
         Read::Value(v) => Some(acc + v),
         Read::Skip => None,
     })

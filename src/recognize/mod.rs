@@ -258,8 +258,9 @@ impl<'a> Builder<'a> {
         self.notes.extend(found.notes);
         for (r, row_key) in found.rows {
             for (ci, col) in found.cols.iter().enumerate() {
-                if let Some(c) = col {
-                    self.insert(&layout::t3_key(row_key, ci), gi, r, *c);
+                if let (Some(c), Some(slot)) = (col, layout::t3_slot(row_key, ci)) {
+                    let (grid, used) = (&self.grids[gi], &mut self.used);
+                    self.cells.insert_at_if_vacant(slot, || cell_at(grid, gi, used, r, *c));
                 }
             }
         }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use super::relations;
 use crate::layout;
 use crate::lint::{
-    Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, address_of, is_blankish, num, sum_parts,
+    Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, address_of, is_blankish_at, num, sum_parts,
 };
 use crate::model::Report;
 
@@ -32,10 +32,10 @@ Unsafe: write the sum of the parts.",
 fn check(report: &Report, sink: &mut Sink) {
     let mut done = HashSet::new();
     for rel in relations(report) {
-        if !is_blankish(report, &rel.total) || done.contains(rel.total.as_str()) {
+        if !is_blankish_at(report, rel.total_slot) || done.contains(rel.total.as_str()) {
             continue;
         }
-        let Some(sum) = sum_parts(report, &rel.parts) else {
+        let Some(sum) = sum_parts(report, &rel.part_slots) else {
             continue;
         };
         if sum <= 0.0 {

@@ -109,11 +109,15 @@ fn relations(report: &Report) -> &'static [SumRelation] {
 /// True when `key` is a total left blank although its parts add up to more than 0: `V206` reports it, so
 /// the sum rules leave it alone.
 fn blank_total_with_parts(report: &Report, key: &str) -> bool {
-    super::is_blankish(report, key)
-        && relations(report)
-            .iter()
-            .filter(|r| r.total == key)
-            .any(|r| super::sum_parts(report, &r.parts).is_some_and(|s| s > 0.0))
+    layout::key_slot(key).is_some_and(|slot| blank_total_at(report, slot))
+}
+
+/// [`blank_total_with_parts`] of the cell in a slot.
+fn blank_total_at(report: &Report, slot: usize) -> bool {
+    super::is_blankish_at(report, slot)
+        && layout::relation_sets(report.format)
+            .with_total(slot)
+            .any(|r| super::sum_parts(report, &r.part_slots).is_some_and(|s| s > 0.0))
 }
 
 /// The formula of the Word field (`SUM(LEFT)`) whose shown result is the cell under `key`, if it is one.
@@ -140,17 +144,17 @@ fn table_keys(report: &Report, table: TableId) -> impl Iterator<Item = &'static 
 /// The finding for a total that is not the sum of its parts, with the unsafe fix that writes the sum. `None`
 /// when the relation holds, a cell is missing, a part is reported by a value rule, or the total is blank.
 fn total_mismatch(report: &Report, rel: &SumRelation, parts_zh: &str, parts_en: &str) -> Option<super::Finding> {
-    use super::{Edit, Finding, Fix, Read, Safety, Text, address_of, num, read_count, sum_parts};
-    if super::is_blankish(report, &rel.total) {
+    use super::{Edit, Finding, Fix, Read, Safety, Text, address_of, num, read_count_at, sum_parts};
+    if super::is_blankish_at(report, rel.total_slot) {
         return None; // V205 or V206
     }
-    let Read::Value(total) = read_count(report, &rel.total) else {
+    let Read::Value(total) = read_count_at(report, rel.total_slot) else {
         return None;
     };
-    if rel.parts.iter().any(|p| blank_total_with_parts(report, p)) {
+    if rel.part_slots.iter().any(|&p| blank_total_at(report, p)) {
         return None; // a part is a blank total: V206
     }
-    let sum = sum_parts(report, &rel.parts)?;
+    let sum = sum_parts(report, &rel.part_slots)?;
     if (total - sum).abs() < 1e-9 {
         return None;
     }
