@@ -156,7 +156,12 @@ impl Grid {
     pub fn address(&self, row: u32, col: u32) -> String {
         match &self.addressing {
             Addressing::Sheet { sheet, row0, col0 } => {
-                format!("{}!{}", sheet, a1(row0 + row, col0 + col))
+                // Made for every text cell of a workbook: pushed into one string, without `format!`.
+                let mut address = String::with_capacity(sheet.len() + 12);
+                address.push_str(sheet);
+                address.push('!');
+                push_a1(&mut address, row0 + row, col0 + col);
+                address
             }
             Addressing::DocTable { index } => format!("表{index} 第{}行第{}列", row + 1, col + 1),
             Addressing::Lines { numbers, unit } => format!("第{}{unit}", self.line_number(numbers, row)),
@@ -192,17 +197,25 @@ impl Grid {
 }
 
 /// Column letters for a 0-based column: 0 → A, 26 → AA.
-pub fn column_letters(mut col: u32) -> String {
-    let mut out = Vec::new();
+pub fn column_letters(col: u32) -> String {
+    let mut out = String::with_capacity(3);
+    push_column_letters(&mut out, col);
+    out
+}
+
+fn push_column_letters(out: &mut String, mut col: u32) {
+    // At most 7 letters for a u32 (26^7 > 2^32).
+    let mut letters = [0u8; 7];
+    let mut start = letters.len();
     loop {
-        out.push(b'A' + (col % 26) as u8);
+        start -= 1;
+        letters[start] = b'A' + (col % 26) as u8;
         if col < 26 {
             break;
         }
         col = col / 26 - 1;
     }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
+    out.extend(letters[start..].iter().map(|&b| char::from(b)));
 }
 
 /// An A1 reference for a 0-based position.
@@ -211,7 +224,25 @@ pub fn column_letters(mut col: u32) -> String {
 /// assert_eq!(gongkai::raw::a1(11, 8), "I12");
 /// ```
 pub fn a1(row: u32, col: u32) -> String {
-    format!("{}{}", column_letters(col), row + 1)
+    let mut out = String::with_capacity(10);
+    push_a1(&mut out, row, col);
+    out
+}
+
+fn push_a1(out: &mut String, row: u32, col: u32) {
+    push_column_letters(out, col);
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    let mut n = u64::from(row) + 1;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&b| char::from(b)));
 }
 
 /// An A1 reference as a 0-based `(row, col)`, the inverse of [`a1`]; `None` for anything else.
@@ -264,6 +295,9 @@ mod tests {
         assert_eq!(column_letters(26), "AA");
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
+        assert_eq!(column_letters(u32::MAX), "MWLQKWV");
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(u32::MAX, 16383), "XFD4294967296");
     }
 
     #[test]

@@ -27,14 +27,17 @@ None: use the standard columns.",
 
 fn check(report: &Report, sink: &mut Sink) {
     let mut missing: Vec<(TableId, String)> = Vec::new();
-    if report.tables.contains_key(&TableId::T3) && report.cells.keys().any(|k| k.starts_with("t3.")) {
+    if report.tables.contains_key(&TableId::T3) && report.cells.under("t3.").next().is_some() {
         for (ci, col) in layout::T3_COLS.iter().enumerate() {
-            if !t3_rows(report).iter().any(|r| report.cells.contains_key(&layout::t3_key(r.key, ci))) {
+            if !t3_rows(report)
+                .iter()
+                .any(|r| layout::t3_slot(r.key, ci).is_some_and(|s| report.cells.at_slot(s).is_some()))
+            {
                 missing.push((TableId::T3, col.label.to_string()));
             }
         }
     }
-    if report.tables.contains_key(&TableId::T4) && report.cells.keys().any(|k| k.starts_with("t4.")) {
+    if report.tables.contains_key(&TableId::T4) && report.cells.under("t4.").next().is_some() {
         for g in layout::T4_GROUPS {
             for (ck, cl) in layout::T4_COLS {
                 if !report.cells.contains_key(&layout::t4_key(g.key, ck)) {
@@ -49,7 +52,7 @@ fn check(report: &Report, sink: &mut Sink) {
             _ => (layout::T2_2021, "t2"),
         };
         for row in rows {
-            let key = |f: &str| format!("{prefix}.{}.{}.{f}", row.block_key, row.row_key);
+            let key = |f: &str| layout::dotted(&[prefix, row.block_key, row.row_key, f]);
             let present = row.fields.iter().filter(|f| report.cells.contains_key(&key(f.key))).count();
             if present == 0 {
                 continue; // the whole row is missing: S102
