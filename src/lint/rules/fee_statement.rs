@@ -48,17 +48,11 @@ fn check(report: &Report, sink: &mut Sink) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::model::Section;
 
     #[test]
     fn passes_and_fails() {
         let mut r = clean_report();
-        let six = |text: &str| Section {
-            key: "other_matters",
-            heading: "六、其他需要报告的事项".into(),
-            text: text.into(),
-            origin: String::new(),
-        };
+        let six = |text: &str| section("other_matters", "六、其他需要报告的事项", text);
         r.sections.push(six("本年度没有产生信息处理费。"));
         assert!(run(&r, "T607").is_empty());
         r.sections[0] = six("无。");

@@ -247,6 +247,11 @@ pub(crate) mod testing {
         cell.parsed = parse_value(text);
     }
 
+    /// A section of the text, as the recogniser would read it.
+    pub fn section(key: &'static str, heading: &str, text: &str) -> crate::model::Section {
+        crate::model::Section { key, heading: heading.into(), text: text.into(), origin: String::new() }
+    }
+
     /// Run one rule.
     pub fn run(report: &Report, code: &str) -> Vec<Diagnostic> {
         check_with(report, &Selection { select: vec![code.to_string()], ignore: Vec::new() })

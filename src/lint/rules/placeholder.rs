@@ -53,17 +53,11 @@ fn check(report: &Report, sink: &mut Sink) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::model::Section;
 
     #[test]
     fn finds_the_first_placeholder_of_each_section() {
         let mut r = clean_report();
-        r.sections.push(Section {
-            key: "overview",
-            heading: "一、总体情况".into(),
-            text: "本年度我局主动公开政府信息。".into(),
-            origin: String::new(),
-        });
+        r.sections.push(section("overview", "一、总体情况", "本年度我局主动公开政府信息。"));
         assert!(run(&r, "T604").is_empty());
         r.sections[0].text = "详见具体网址；XX年XX月，此处填写。".into();
         let d = run(&r, "T604");

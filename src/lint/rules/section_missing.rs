@@ -51,14 +51,13 @@ fn check(report: &Report, sink: &mut Sink) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::model::Section;
 
     #[test]
     fn passes_and_fails() {
         let mut r = clean_report();
         r.input = crate::raw::InputKind::Docx;
         for (key, heading) in crate::layout::SECTIONS {
-            r.sections.push(Section { key, heading: heading.to_string(), text: String::new(), origin: String::new() });
+            r.sections.push(section(key, heading, ""));
         }
         assert!(run(&r, "T601").is_empty());
         r.sections.retain(|s| s.key != "other_matters");

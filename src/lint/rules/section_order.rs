@@ -53,18 +53,12 @@ fn check(report: &Report, sink: &mut Sink) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::model::Section;
 
     #[test]
     fn passes_and_fails() {
         let mut r = clean_report();
         r.input = crate::raw::InputKind::Docx;
-        let s = |key: &'static str, heading: &str| Section {
-            key,
-            heading: heading.into(),
-            text: String::new(),
-            origin: String::new(),
-        };
+        let s = |key: &'static str, heading: &str| section(key, heading, "");
         r.sections = vec![s("overview", "一、总体情况"), s("problems", "五、存在的主要问题及改进情况")];
         assert!(run(&r, "T602").is_empty());
         r.sections.push(s("review_litigation", "四、政府信息公开行政复议、行政诉讼情况"));

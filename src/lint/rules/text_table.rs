@@ -186,19 +186,13 @@ fn check(report: &Report, sink: &mut Sink) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::model::Section;
 
     #[test]
     fn passes_and_fails() {
         let mut r = clean_report();
         set(&mut r, "t3.new_received.natural_person", "81");
         set(&mut r, "t3.new_received.total", "81");
-        r.sections.push(Section {
-            key: "overview",
-            heading: "一、总体情况".into(),
-            text: "全年共收到政府信息公开申请81件。".into(),
-            origin: String::new(),
-        });
+        r.sections.push(section("overview", "一、总体情况", "全年共收到政府信息公开申请81件。"));
         assert!(run(&r, "T608").is_empty());
         r.sections[0].text = "全年共收到政府信息公开申请90件，行政复议0件。".into();
         let d = run(&r, "T608");
