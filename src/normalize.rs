@@ -57,20 +57,47 @@ pub fn label_cow(text: &str) -> std::borrow::Cow<'_, str> {
     if text.starts_with("第二十条第") {
         return Cow::Owned(label(text));
     }
-    // One pass up to the first character that changes; from there, [`label`]'s simple fold of the rest when its
-    // characters allow it (a label that changes mostly has a full-width bracket or a space), else `label` itself.
-    let Some(first_change) = text.char_indices().find(|&(_, c)| simple_nfkc(c) != Some(c) || fold_char(c) != Some(c))
-    else {
+    // One pass up to the first character that changes, stepping over ideographs and plain ASCII on their bytes
+    // (most of a report's text) and decoding only the rest; from there, [`label`]'s simple fold of the rest when
+    // its characters allow it (a label that changes mostly has a full-width bracket or a space), else `label`.
+    let Some(first_change) = first_label_change(text) else {
         return Cow::Borrowed(text);
     };
-    let (kept, rest) = text.split_at(first_change.0);
-    if !rest.chars().all(|c| simple_nfkc(c).is_some()) {
-        return Cow::Owned(label(text));
-    }
+    let (kept, rest) = text.split_at(first_change);
     let mut out = String::with_capacity(text.len());
     out.push_str(kept);
-    out.extend(rest.chars().filter_map(|c| simple_nfkc(c).and_then(fold_char)));
+    for c in rest.chars() {
+        match simple_nfkc(c) {
+            Some(n) => out.extend(fold_char(n)),
+            None => return Cow::Owned(label(text)),
+        }
+    }
     Cow::Owned(article_20_item(out))
+}
+
+/// Where the first character that [`label`] changes starts in `text`, if one does.
+fn first_label_change(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            // ASCII: only whitespace and quotation marks change.
+            0x00..=0x7F if char::from(b).is_whitespace() || b == b'"' || b == b'\'' => return Some(i),
+            0x00..=0x7F => i += 1,
+            // CJK unified ideographs U+4E00–U+9FFF, which map to themselves: lead byte E5–E9, or E4 with a second
+            // byte from B8 (E4 B8 80 is U+4E00; below it are U+4000–U+4DFF).
+            0xE5..=0xE9 => i += 3,
+            0xE4 if bytes.get(i + 1).is_some_and(|&second| second >= 0xB8) => i += 3,
+            _ => {
+                let c = text[i..].chars().next()?;
+                if simple_nfkc(c) != Some(c) || fold_char(c) != Some(c) {
+                    return Some(i);
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+    None
 }
 
 /// NFKC of the characters report labels are made of, without the normalisation tables: ASCII, the CJK unified
@@ -282,10 +309,12 @@ pub fn parse_value(raw: &str) -> Parsed {
 
 /// Whether a character (after NFKC) can be part of a number, a placeholder or a unit.
 fn may_be_in_value(c: char) -> bool {
+    // The characters of PLACEHOLDERS and UNITS spelled out (a test holds them to those lists): a search of each unit
+    // for each character of every label cost more than the rest of the parse.
     c.is_ascii_digit()
-        || c.is_whitespace()
         || matches!(c, '+' | '-' | '.' | ',' | '/' | '\\' | '—' | '－' | '–' | '无' | '空')
-        || UNITS.iter().any(|u| u.contains(c))
+        || matches!(c, '万' | '元' | '件' | '个' | '项' | '人' | '次' | '宗')
+        || c.is_whitespace()
 }
 
 /// A decimal number with an optional sign and thousands separators. Returns the value and whether it was
@@ -360,6 +389,14 @@ pub fn format_number(value: f64) -> String {
 mod tests {
 
     #[test]
+    fn every_character_of_a_unit_or_placeholder_may_be_in_a_value() {
+        for c in UNITS.iter().chain(PLACEHOLDERS).flat_map(|u| u.chars()) {
+            assert!(may_be_in_value(c), "{c}");
+        }
+        assert!(!may_be_in_value('商'));
+    }
+
+    #[test]
     fn the_borrowed_label_is_the_label() {
         for text in
             ["自然人", "17", "（一）予以公开", "第二十条第一项", "“三安全一稳定”", "a b", "１２", "⑴", "总计", ""]
@@ -406,7 +443,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_borrowed_label_is_the_label_whatever_the_text(
-            text in "(第二十条第|自然人|项|一|（|）|“|”|　| |１|⑴|㈠|ｶ|〔|】|a|7|'){0,8}"
+            text in "(第二十条第|自然人|项|一|（|）|“|”|　| |１|⑴|㈠|ｶ|〔|】|a|7|'|\u{4dff}|\u{3400}|\u{4e00}|\u{9fff}|\u{a000}|\u{f900}|é|\t){0,8}"
         ) {
             let (borrowed, owned) = (label_cow(&text), label(&text));
             proptest::prop_assert_eq!(borrowed.as_ref(), owned.as_str());
