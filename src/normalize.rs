@@ -46,14 +46,6 @@ fn article_20_item(folded: String) -> String {
 /// characters): most cells of a table are, and the recogniser normalises every cell.
 pub fn label_cow(text: &str) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
-    if text.is_ascii() {
-        // Numbers and codes: only spaces and quotation marks change.
-        return if text.bytes().any(|b| char::from(b).is_whitespace() || b == b'"' || b == b'\'') {
-            Cow::Owned(label(text))
-        } else {
-            Cow::Borrowed(text)
-        };
-    }
     if text.starts_with("第二十条第") {
         return Cow::Owned(label(text));
     }
