@@ -7,6 +7,7 @@
 mod docx;
 mod formula;
 mod html;
+mod inflate;
 pub mod text;
 mod xlsx;
 mod xlsx_xml;
@@ -920,19 +921,15 @@ pub(crate) fn read_part_bytes(name: &str, archive: &mut Archive, part: &str) -> 
     let Some(index) = archive.file_names_raw().position(|n| n.eq_ignore_ascii_case(part.as_bytes())) else {
         return Ok(None);
     };
-    let corrupt =
-        |e: &dyn std::fmt::Display| ImportError::Corrupt { path: name.to_string(), detail: format!("{part}: {e}") };
-    let entry = archive.by_index(index).map_err(|e| corrupt(&e))?;
-    // The declared size is a hint only (a lying header is caught by the bound below), so it is capped.
-    let mut buf = Vec::with_capacity(entry.size().min(16 * 1024 * 1024) as usize);
-    entry.take(limits::MAX_XML_PART + 1).read_to_end(&mut buf).map_err(|e| corrupt(&e))?;
-    if buf.len() as u64 > limits::MAX_XML_PART {
-        return Err(ImportError::Limit {
+    inflate::entry_bytes(archive, index, limits::MAX_XML_PART).map(Some).map_err(|e| match e {
+        inflate::EntryError::TooLarge => ImportError::Limit {
             path: name.to_string(),
             limit: format!("{part} inflates past {} MiB", limits::MAX_XML_PART / 1024 / 1024),
-        });
-    }
-    Ok(Some(buf))
+        },
+        inflate::EntryError::Corrupt(detail) => {
+            ImportError::Corrupt { path: name.to_string(), detail: format!("{part}: {detail}") }
+        }
+    })
 }
 
 /// Count one more level of XML nesting, refusing past [`limits::MAX_XML_DEPTH`].
