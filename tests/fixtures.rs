@@ -101,6 +101,21 @@ fn unreadable_fixtures_are_clear_errors_naming_the_file() {
 }
 
 #[test]
+fn a_zip_cut_short_says_so_in_both_languages() {
+    let err = gongkai::import::read(Path::new("fixtures/bad/truncated.docx")).unwrap_err();
+    assert!(matches!(err, gongkai::import::ImportError::Truncated { .. }), "{err}");
+    assert_eq!(err.code(), "corrupt");
+    assert!(err.reason().contains("cut short"), "{err}");
+    assert!(err.reason_in(gongkai::lint::Lang::Zh).contains("文件不完整"), "{err}");
+    // A zip whose directory is there but damaged is not called cut short.
+    let mut bytes = std::fs::read("fixtures/xlsx/balance-broken.xlsx").unwrap();
+    let directory = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    bytes[directory..directory + 4].copy_from_slice(b"XXXX");
+    let err = gongkai::import::read_bytes("damaged.xlsx", &bytes).unwrap_err();
+    assert!(matches!(err, gongkai::import::ImportError::Corrupt { .. }), "{err}");
+}
+
+#[test]
 fn old_formats_say_what_to_save_as() {
     let err = gongkai::import::read(Path::new("fixtures/bad/old-binary-word.doc")).unwrap_err();
     let help = miette::Diagnostic::help(&err).unwrap().to_string();

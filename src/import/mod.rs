@@ -86,6 +86,13 @@ pub enum ImportError {
     )]
     Corrupt { path: String, detail: String },
 
+    /// A zip whose central directory (at its end) is missing: the usual damage, from a download or copy cut off.
+    #[error(
+        "{path}: the file is cut short: it ends before the zip's directory, as after an interrupted download or copy"
+    )]
+    #[diagnostic(code(gongkai::corrupt), help("download or copy the file again"))]
+    Truncated { path: String },
+
     #[error("{path}: the file is a zip archive but not a Word or Excel document")]
     #[diagnostic(code(gongkai::not_a_document), help("gongkai reads .docx, .xlsx and .xls files; {hint}"))]
     NotADocument { path: String, hint: Words },
@@ -157,6 +164,7 @@ impl ImportError {
             | ImportError::OldBinary { path, .. }
             | ImportError::Encrypted { path }
             | ImportError::Corrupt { path, .. }
+            | ImportError::Truncated { path }
             | ImportError::NotADocument { path, .. }
             | ImportError::Unsupported { path, .. }
             | ImportError::Internal { path, .. }
@@ -182,6 +190,7 @@ impl ImportError {
             ImportError::OldBinary { what, .. } => format!("{}是旧的二进制格式，gongkai 不读取", what.zh),
             ImportError::Encrypted { .. } => "文件设有密码（已加密）".to_string(),
             ImportError::Corrupt { detail, .. } => format!("文件已损坏或不完整：{detail}"),
+            ImportError::Truncated { .. } => "文件不完整：在 zip 目录之前就结束了，常见于下载或复制中断".to_string(),
             ImportError::NotADocument { .. } => "文件是 zip 压缩包，但不是 Word 或 Excel 文档".to_string(),
             ImportError::Unsupported { what, .. } => format!("gongkai 不读取这种格式（{}）", what.zh),
             ImportError::Internal { detail, .. } => format!("gongkai 处理此文件时出错：{detail}"),
@@ -203,6 +212,7 @@ impl ImportError {
             ImportError::OldBinary { advice, .. } | ImportError::Unsupported { advice, .. } => advice.zh.to_string(),
             ImportError::Encrypted { .. } => "在 Word/WPS/Excel 中取消密码（文件 › 信息 › 保护）后重新保存".to_string(),
             ImportError::Corrupt { .. } => "请重新下载，或在 Word/WPS/Excel 中打开后重新保存".to_string(),
+            ImportError::Truncated { .. } => "请重新下载或复制该文件".to_string(),
             ImportError::NotADocument { hint, .. } => format!("gongkai 读取 .docx、.xlsx 和 .xls 文件；{}", hint.zh),
             ImportError::Internal { .. } => "这是 gongkai 的缺陷，不是文件的问题：请连同文件一起报告".to_string(),
             ImportError::Limit { .. } => "一份年报通常只有几百 KB：请确认是不是这份文件".to_string(),
@@ -217,7 +227,8 @@ impl ImportError {
             ImportError::Empty { .. } => "empty",
             ImportError::OldBinary { .. } => "old-binary",
             ImportError::Encrypted { .. } => "encrypted",
-            ImportError::Corrupt { .. } => "corrupt",
+            // Damaged either way: one code, as the machine outputs have always given it.
+            ImportError::Corrupt { .. } | ImportError::Truncated { .. } => "corrupt",
             ImportError::NotADocument { .. } => "not-a-document",
             ImportError::Unsupported { .. } => "unsupported",
             ImportError::Internal { .. } => "internal",
@@ -868,8 +879,15 @@ fn archive_of_reports(name: &str, member_names: &[String]) -> Option<ImportError
 
 /// Open a zip archive over bytes and check its entry count, declared sizes and compression ratios.
 pub(crate) fn open_zip<'a>(name: &str, bytes: &'a [u8]) -> Result<Archive<'a>, ImportError> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ImportError::Corrupt { path: name.to_string(), detail: format!("not a readable zip ({e})") })?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        // No end-of-directory record anywhere: the file stops short of its end (it began as a zip, or it would not
+        // be read as one).
+        if memchr::memmem::rfind(bytes, b"PK\x05\x06").is_none() {
+            ImportError::Truncated { path: name.to_string() }
+        } else {
+            ImportError::Corrupt { path: name.to_string(), detail: format!("not a readable zip ({e})") }
+        }
+    })?;
     if archive.len() > limits::MAX_ZIP_ENTRIES {
         return Err(ImportError::Limit {
             path: name.to_string(),
