@@ -15,6 +15,9 @@ thread_local! {
     static INFLATER: RefCell<Decompress> = RefCell::new(Decompress::new(false));
 }
 
+/// The most a size stated in the zip reserves ahead: beyond it, a buffer grows as data comes.
+const HINT_CAP: u64 = 16 * 1024 * 1024;
+
 /// Why an entry could not be read.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum EntryError {
@@ -34,8 +37,9 @@ pub(crate) fn entry_bytes(archive: &mut super::Archive, index: usize, limit: u64
         drop(entry);
         return zip_crate_read(archive, index, limit);
     }
-    // The compressed bytes are bounded by the file (itself bounded) they are in.
-    let mut raw = Vec::with_capacity(entry.compressed_size().min(limit) as usize);
+    // The compressed bytes are bounded by the file (itself bounded) they are in; their stated size is a hint, capped
+    // like the inflated one.
+    let mut raw = Vec::with_capacity(entry.compressed_size().min(HINT_CAP).min(limit) as usize);
     entry.take(limit.saturating_add(1)).read_to_end(&mut raw).map_err(|e| corrupt(&e))?;
     let bytes = match method {
         CompressionMethod::Deflated => inflate(&raw, declared, limit)?,
@@ -54,7 +58,7 @@ fn inflate(raw: &[u8], declared: u64, limit: u64) -> Result<Vec<u8>, EntryError>
     INFLATER.with_borrow_mut(|inflater| {
         inflater.reset(false);
         // One byte over the declared size, so that the stream's end is seen before the buffer is full.
-        let mut out = Vec::with_capacity(declared.min(16 * 1024 * 1024).min(limit) as usize + 1);
+        let mut out = Vec::with_capacity(declared.min(HINT_CAP).min(limit) as usize + 1);
         loop {
             if out.len() == out.capacity() {
                 if out.len() as u64 > limit {
@@ -88,7 +92,7 @@ fn inflate(raw: &[u8], declared: u64, limit: u64) -> Result<Vec<u8>, EntryError>
 fn zip_crate_read(archive: &mut super::Archive, index: usize, limit: u64) -> Result<Vec<u8>, EntryError> {
     let corrupt = |e: &dyn std::fmt::Display| EntryError::Corrupt(e.to_string());
     let entry = archive.by_index(index).map_err(|e| corrupt(&e))?;
-    let mut bytes = Vec::with_capacity(entry.size().min(16 * 1024 * 1024).min(limit) as usize);
+    let mut bytes = Vec::with_capacity(entry.size().min(HINT_CAP).min(limit) as usize);
     entry.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| corrupt(&e))?;
     if bytes.len() as u64 > limit {
         return Err(EntryError::TooLarge);
