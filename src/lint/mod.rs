@@ -352,16 +352,17 @@ fn read_cell_count(cell: Option<&crate::model::Cell>) -> Read {
 
 /// True when the cell is blank or a placeholder.
 pub fn is_blankish(report: &Report, key: &str) -> bool {
-    is_blankish_cell(report.cell(key))
+    report.cell(key).is_some_and(is_blankish_cell)
 }
 
 /// [`is_blankish`] of the cell in a slot.
 pub fn is_blankish_at(report: &Report, slot: usize) -> bool {
-    is_blankish_cell(report.cells.at_slot(slot))
+    report.cells.at_slot(slot).is_some_and(is_blankish_cell)
 }
 
-fn is_blankish_cell(cell: Option<&crate::model::Cell>) -> bool {
-    matches!(cell.map(|c| &c.parsed), Some(Parsed::Blank | Parsed::Placeholder))
+/// [`is_blankish`] of a cell in hand.
+pub fn is_blankish_cell(cell: &crate::model::Cell) -> bool {
+    matches!(cell.parsed, Parsed::Blank | Parsed::Placeholder)
 }
 
 /// Sum the parts of a relation (their slots); `None` when any part is skipped.

@@ -232,6 +232,12 @@ impl<'a> Builder<'a> {
         self.cells.insert_if_vacant(key, || cell_at(grid, gi, used, r, c));
     }
 
+    /// [`Builder::insert`] by slot (see [`layout::key_slot`]).
+    fn insert_at(&mut self, slot: usize, gi: usize, r: u32, c: u32) {
+        let (grid, used) = (&self.grids[gi], &mut self.used);
+        self.cells.insert_at_if_vacant(slot, || cell_at(grid, gi, used, r, c));
+    }
+
     // ---------------------------------------------------------------- table 3
 
     fn find_table3(&mut self) {
@@ -259,8 +265,7 @@ impl<'a> Builder<'a> {
         for (r, row_key) in found.rows {
             for (ci, col) in found.cols.iter().enumerate() {
                 if let (Some(c), Some(slot)) = (col, layout::t3_slot(row_key, ci)) {
-                    let (grid, used) = (&self.grids[gi], &mut self.used);
-                    self.cells.insert_at_if_vacant(slot, || cell_at(grid, gi, used, r, *c));
+                    self.insert_at(slot, gi, r, *c);
                 }
             }
         }

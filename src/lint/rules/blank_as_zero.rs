@@ -4,9 +4,8 @@ use std::collections::BTreeMap;
 
 use super::blank_total_with_parts;
 use crate::layout::{TableId, ValueKind};
-use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text};
+use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, is_blankish_cell};
 use crate::model::Report;
-use crate::normalize::Parsed;
 
 pub const RULE: Rule = Rule {
     code: "V205",
@@ -37,10 +36,7 @@ fn check(report: &Report, sink: &mut Sink) {
         if cell.number().is_some() {
             has_number.insert(spec.table, true);
         }
-        if spec.kind != ValueKind::SignedCount
-            && matches!(cell.parsed, Parsed::Blank | Parsed::Placeholder)
-            && !blank_total_with_parts(report, key)
-        {
+        if spec.kind != ValueKind::SignedCount && is_blankish_cell(cell) && !blank_total_with_parts(report, key) {
             by_table.entry(spec.table).or_default().push(key);
         }
     }
