@@ -8,6 +8,7 @@ mod docx;
 mod formula;
 mod html;
 mod inflate;
+mod plain_xml;
 pub mod text;
 mod xlsx;
 mod xlsx_xml;
@@ -977,6 +978,11 @@ pub(crate) fn local_part(qname: &[u8]) -> &[u8] {
 /// The text of a `Text`, `GeneralRef` (a character or predefined entity) or `CData` event, borrowed where the
 /// XML allows; `None` for other events.
 pub(crate) fn event_text<'a>(event: &'a quick_xml::events::Event) -> Option<std::borrow::Cow<'a, str>> {
+    into_text(event.borrow())
+}
+
+/// [`event_text`] of an event given away: what it borrows, it borrows from the XML.
+pub(crate) fn into_text(event: quick_xml::events::Event<'_>) -> Option<std::borrow::Cow<'_, str>> {
     use quick_xml::events::Event;
     use std::borrow::Cow;
     match event {

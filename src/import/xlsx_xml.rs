@@ -4,7 +4,8 @@
 //! sheet, its cells and `<mergeCells>`. calamine also loads styles and parses each sheet a second time for its
 //! merges, which made reading a workbook take three times as long as inflating and tokenising it (the benchmark
 //! floor). This reader does the one pass, and `tests/xlsx_reader.rs` holds it to calamine's values on every
-//! fixture.
+//! fixture. The sheets and shared strings are read with the tokeniser for plain XML in `plain_xml.rs`, and with
+//! quick-xml's reader where that gives up.
 //!
 //! Cell values: shared and inline strings (rich-text runs joined, phonetic guides `<rPh>` dropped, `_xHHHH_`
 //! escapes decoded), numbers as typed numbers, booleans as `TRUE`/`FALSE`, errors and ISO dates (`t="d"`) as their
@@ -16,6 +17,8 @@
 use calamine::{ExcelDateTime, ExcelDateTimeType};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+
+use super::plain_xml::{Events, PlainXml, QuickEvents, Stop, for_each_raw_attr, raw_attr};
 
 use rustc_hash::FxHashMap;
 
@@ -127,98 +130,6 @@ fn attr(e: &BytesStart, local: &str) -> Option<String> {
         .flatten()
         .find(|a| a.key.local_name().as_ref() == local)
         .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(std::borrow::Cow::into_owned))
-}
-
-/// An attribute's text as written, without entity decoding: for the cell references, types and ranges of a sheet,
-/// which hold no entities, and are read for every cell.
-fn raw_attr<'a>(e: &'a BytesStart, local: &str) -> Option<std::borrow::Cow<'a, str>> {
-    // The plain attributes before the one sought read as quick-xml reads them: what follows it does not matter.
-    let found = PlainAttributes::of(e).find(|a| a.as_ref().map_or(true, |(key, _)| super::local_name(key) == local));
-    match found {
-        Some(Ok((_, value))) => Some(value.into()),
-        None => None,
-        Some(Err(NotPlain)) => e
-            .attributes()
-            .with_checks(false)
-            .flatten()
-            .find(|a| super::local_name(a.key.as_ref()) == local)
-            .map(|a| a.value),
-    }
-}
-
-/// Calls `each` with the local name and the text as written of every attribute of `e`, in order. When the
-/// attributes are not all plain, `each` may first see some of them twice: it should keep the last value it sees.
-fn for_each_raw_attr(e: &BytesStart, mut each: impl FnMut(&str, &str)) {
-    let plain = PlainAttributes::of(e).try_for_each(|a| a.map(|(key, value)| each(super::local_name(key), value)));
-    if plain.is_err() {
-        e.attributes().with_checks(false).flatten().for_each(|a| each(super::local_name(a.key.as_ref()), &a.value));
-    }
-}
-
-/// An attribute not written in the plain form [`PlainAttributes`] reads.
-#[derive(Debug, PartialEq)]
-struct NotPlain;
-
-/// A tag's attributes as `(name, text as written)`, when they are written the plain way every spreadsheet writer
-/// uses: `name="value"` or `name='value'`, separated by XML whitespace. At any other form (spaces around `=`, an
-/// unquoted or unclosed value, a value running into the next name) it yields [`NotPlain`], and the caller reads
-/// the tag with quick-xml's parser, which recovers from malformed attributes in its own way. For the plain form
-/// both give the same list (a property test holds them to it). quick-xml's iterator was about 7% of reading a
-/// workbook, most of it on the `r`, `s` and `t` of every cell.
-struct PlainAttributes<'a> {
-    raw: &'a str,
-    at: usize,
-}
-
-impl<'a> PlainAttributes<'a> {
-    fn of(e: &'a BytesStart) -> Self {
-        Self::new(e.attributes_raw())
-    }
-
-    fn new(raw: &'a str) -> Self {
-        Self { raw, at: 0 }
-    }
-}
-
-fn is_xml_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-}
-
-impl<'a> Iterator for PlainAttributes<'a> {
-    type Item = Result<(&'a str, &'a str), NotPlain>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let bytes = self.raw.as_bytes();
-        let mut i = self.at;
-        while bytes.get(i).copied().is_some_and(is_xml_space) {
-            i += 1;
-        }
-        if i >= bytes.len() {
-            self.at = i;
-            return None;
-        }
-        // Past a failure the iterator stays failed.
-        self.at = usize::MAX;
-        let key_start = i;
-        while bytes.get(i).is_some_and(|&b| !is_xml_space(b) && !matches!(b, b'=' | b'"' | b'\'' | b'<' | b'>' | b'&'))
-        {
-            i += 1;
-        }
-        let (key_end, quote) = (i, bytes.get(i + 1).copied());
-        let Some(quote) = quote.filter(|q| matches!(q, b'"' | b'\'') && key_end > key_start && bytes[i] == b'=') else {
-            return Some(Err(NotPlain));
-        };
-        let value_start = i + 2;
-        // Values are short (a reference, a style number): a plain loop beats a vector search's set-up.
-        let Some(length) = bytes[value_start..].iter().position(|&b| b == quote) else { return Some(Err(NotPlain)) };
-        let value_end = value_start + length;
-        if bytes.get(value_end + 1).is_some_and(|&b| !is_xml_space(b)) {
-            return Some(Err(NotPlain));
-        }
-        self.at = value_end + 1;
-        // Every boundary sits next to an ASCII byte: the slices are on character boundaries.
-        Some(Ok((&self.raw[key_start..key_end], &self.raw[value_start..value_end])))
-    }
 }
 
 /// The `r:id` attribute of a `<sheet>`: the one named `id` with a namespace prefix (its prefix varies by writer).
@@ -374,7 +285,22 @@ impl StringItem {
 }
 
 fn shared_strings(xml: &[u8]) -> Result<Vec<String>, quick_xml::Error> {
-    let mut reader = Reader::from_reader(xml);
+    if let Ok(plain) = PlainXml::new(xml) {
+        match shared_strings_from(plain) {
+            Err(Stop::Bail) => {}
+            Err(Stop::Xml(e)) => return Err(e),
+            Ok(list) => return Ok(list),
+        }
+    }
+    match shared_strings_from(QuickEvents::new(xml)) {
+        Err(Stop::Xml(e)) => Err(e),
+        // Only `PlainXml` bails.
+        Err(Stop::Bail) => Ok(Vec::new()),
+        Ok(list) => Ok(list),
+    }
+}
+
+fn shared_strings_from<'a>(mut events: impl Events<'a>) -> Result<Vec<String>, Stop> {
     let mut out = Vec::new();
     let mut item: Option<StringItem> = None;
     loop {
@@ -382,9 +308,8 @@ fn shared_strings(xml: &[u8]) -> Result<Vec<String>, quick_xml::Error> {
         if out.len() > limits::MAX_ITEMS {
             return Ok(out);
         }
-        let event = reader.read_event()?;
-        match &event {
-            Event::Start(e) => match super::local_name(e.name().as_ref()) {
+        match events.next_event()? {
+            Event::Start(e) => match super::local_name(e.name().0) {
                 "si" => item = Some(StringItem::default()),
                 local => {
                     if let Some(i) = item.as_mut() {
@@ -392,8 +317,8 @@ fn shared_strings(xml: &[u8]) -> Result<Vec<String>, quick_xml::Error> {
                     }
                 }
             },
-            Event::Empty(e) if super::local_name(e.name().as_ref()) == "si" => out.push(String::new()),
-            Event::End(e) => match super::local_name(e.name().as_ref()) {
+            Event::Empty(e) if super::local_name(e.name().0) == "si" => out.push(String::new()),
+            Event::End(e) => match super::local_name(e.name().0) {
                 "si" => out.push(item.take().map(|mut i| i.take()).unwrap_or_default()),
                 local => {
                     if let Some(i) = item.as_mut() {
@@ -403,7 +328,7 @@ fn shared_strings(xml: &[u8]) -> Result<Vec<String>, quick_xml::Error> {
             },
             Event::Eof => return Ok(out),
             other => {
-                if let (Some(i), Some(text)) = (item.as_mut(), super::event_text(other)) {
+                if let (Some(i), Some(text)) = (item.as_mut(), super::into_text(other)) {
                     i.push(&text);
                 }
             }
@@ -476,11 +401,46 @@ type Merges = Vec<((u32, u32), (u32, u32))>;
 type Sheet = (Cells, Merges, Vec<FormulaNote>, Vec<(usize, u32)>);
 
 fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<Sheet, ImportError> {
+    if let Ok(plain) = PlainXml::new(xml) {
+        match sheet_from(plain, name, sheet_name, shared) {
+            Err(Halt::Bail) => {}
+            done => return done.map_err(|halt| halt.into_error(name, sheet_name)),
+        }
+    }
+    sheet_from(QuickEvents::new(xml), name, sheet_name, shared).map_err(|halt| halt.into_error(name, sheet_name))
+}
+
+/// Why reading a sheet stopped short.
+enum Halt {
+    /// [`PlainXml`] met XML it does not read.
+    Bail,
+    Error(ImportError),
+}
+
+impl From<ImportError> for Halt {
+    fn from(e: ImportError) -> Self {
+        Halt::Error(e)
+    }
+}
+
+impl Halt {
+    fn into_error(self, name: &str, sheet_name: &str) -> ImportError {
+        match self {
+            Halt::Error(e) => e,
+            // Only `PlainXml` bails, and then the sheet is read again with quick-xml: not reached.
+            Halt::Bail => ImportError::Corrupt {
+                path: name.to_string(),
+                detail: format!("sheet {sheet_name} is not well-formed XML"),
+            },
+        }
+    }
+}
+
+fn sheet_from<'a>(mut events: impl Events<'a>, name: &str, sheet_name: &str, shared: &[String]) -> Result<Sheet, Halt> {
     let corrupt = |e: &dyn std::fmt::Display| ImportError::Corrupt {
         path: name.to_string(),
         detail: format!("sheet {sheet_name} is not well-formed XML ({e})"),
     };
-    let mut reader = Reader::from_reader(xml);
     let mut cells: Cells = Vec::new();
     let mut merges: Merges = Vec::new();
     let mut formulas: Vec<SheetFormula> = Vec::new();
@@ -494,14 +454,18 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
     // The `<v>` text of the cell being read: one buffer for the whole sheet.
     let mut value = String::new();
     loop {
-        let event = reader.read_event().map_err(|e| corrupt(&e))?;
-        match &event {
-            Event::Start(e) | Event::Empty(e) => {
+        let event = match events.next_event() {
+            Ok(event) => event,
+            Err(Stop::Bail) => return Err(Halt::Bail),
+            Err(Stop::Xml(e)) => return Err(corrupt(&e).into()),
+        };
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
                 let is_start = matches!(event, Event::Start(_));
                 if is_start {
                     super::enter_element(name, &mut depth)?;
                 }
-                match super::local_name(e.name().as_ref()) {
+                match super::local_name(e.name().0) {
                     "row" => {
                         row = match raw_attr(e, "r").and_then(|r| r.parse::<u32>().ok()) {
                             Some(r) if r >= 1 => r - 1,
@@ -563,7 +527,8 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                             return Err(ImportError::Limit {
                                 path: name.to_string(),
                                 limit: format!("sheet {sheet_name} has more than {} merged ranges", limits::MAX_ITEMS),
-                            });
+                            }
+                            .into());
                         }
                         if let Some(range) = raw_attr(e, "ref") {
                             let (a, b) = range.split_once(':').unwrap_or((&range, &range));
@@ -580,9 +545,9 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                     _ => {}
                 }
             }
-            Event::End(e) => {
+            Event::End(ref e) => {
                 depth = depth.saturating_sub(1);
-                match super::local_name(e.name().as_ref()) {
+                match super::local_name(e.name().0) {
                     "c" => {
                         if let Some(done) = cell.take() {
                             let (row, col, formula, style) = (done.row, done.col, done.formula, done.style);
@@ -595,7 +560,8 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
                                         "sheet {sheet_name} has more than {} cells",
                                         limits::MAX_SHEET_CELLS
                                     ),
-                                });
+                                }
+                                .into());
                             }
                             let saved = saved.map(|(text, typed)| {
                                 if maybe_date && typed.is_some_and(|n| DATE_SERIALS.contains(&n)) {
@@ -635,7 +601,7 @@ fn sheet(name: &str, sheet_name: &str, xml: &[u8], shared: &[String]) -> Result<
             other => {
                 if let Some(c) = cell.as_mut()
                     && (c.in_v || c.in_is || c.in_f)
-                    && let Some(text) = super::event_text(other)
+                    && let Some(text) = super::into_text(other)
                 {
                     if c.in_v {
                         super::push_bounded(&mut value, &text);
@@ -922,65 +888,5 @@ mod tests {
     fn deep_nesting_is_refused() {
         let xml = format!("<worksheet>{}{}</worksheet>", "<a>".repeat(600), "</a>".repeat(600));
         assert!(matches!(sheet("t.xlsx", "S", xml.as_bytes(), &[]), Err(ImportError::Limit { .. })));
-    }
-
-    /// quick-xml's reading of a tag's attributes, as `(name, text as written)`.
-    fn quick_xml_attributes(raw: &str) -> Vec<(String, String)> {
-        let tag = BytesStart::from_content(format!("c{raw}"), 1);
-        let mut attributes = tag.attributes();
-        attributes.with_checks(false).flatten().map(|a| (a.key.as_ref().to_string(), a.value.into_owned())).collect()
-    }
-
-    fn plain(raw: &str) -> Option<Vec<(String, String)>> {
-        PlainAttributes::new(raw).map(|a| a.map(|(k, v)| (k.to_string(), v.to_string())).ok()).collect()
-    }
-
-    #[test]
-    fn the_attributes_writers_use_are_read_without_quick_xml() {
-        let pairs = |list: &[(&str, &str)]| Some(list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
-        assert_eq!(plain(r#" r="A1" s="1" t="s""#), pairs(&[("r", "A1"), ("s", "1"), ("t", "s")]));
-        assert_eq!(plain(" r='B2'\n\tx:t=\"inlineStr\" "), pairs(&[("r", "B2"), ("x:t", "inlineStr")]));
-        assert_eq!(plain(r#" ref="A1:B2" t='a"b'"#), pairs(&[("ref", "A1:B2"), ("t", "a\"b")]));
-        assert_eq!(plain(" v=\"公开&amp;\""), pairs(&[("v", "公开&amp;")]));
-        assert_eq!(plain(""), pairs(&[]));
-        for other in [r#" r = "A1""#, " r=A1", r#" r="A1"s="1""#, r#" r="A1"#, " r", r#" ="1""#, r#" a"b="1""#] {
-            assert_eq!(plain(other), None, "{other}");
-        }
-        let nine: String = (0..9).map(|i| format!(" a{i}=\"{i}\"")).collect();
-        assert_eq!(plain(&nine).map(|list| list.len()), Some(9));
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn plain_attributes_read_as_quick_xml_reads_them(pieces in proptest::collection::vec(proptest::sample::select(vec![
-            " ", "\t", "\n", "=", "\"", "'", "r", "x:", "A1", "&amp;", "<", ">", "/", "公", r#" r="A1""#, " s='1'", r#"t="s""#,
-        ]), 0..10)) {
-            let raw = pieces.concat();
-            let by_quick_xml = quick_xml_attributes(&raw);
-            if let Some(list) = plain(&raw) {
-                proptest::prop_assert_eq!(&list, &by_quick_xml, "{:?}", raw);
-            }
-            // Plain or not, the readers built on it find what quick-xml finds: the first of a name, or the last.
-            let tag = BytesStart::from_content(format!("c{raw}"), 1);
-            for name in ["r", "s", "t"] {
-                let local = |(key, _): &&(String, String)| super::super::local_name(key) == name;
-                let first = by_quick_xml.iter().find(local).map(|(_, value)| value.as_str());
-                let found = raw_attr(&tag, name);
-                proptest::prop_assert_eq!(found.as_deref(), first, "{:?}", raw);
-                let mut last = None;
-                for_each_raw_attr(&tag, |key, value| if key == name { last = Some(value.to_string()) });
-                proptest::prop_assert_eq!(last.as_deref(), by_quick_xml.iter().rfind(local).map(|(_, v)| v.as_str()));
-            }
-        }
-
-        #[test]
-        fn attribute_lists_of_the_plain_form_are_read(list in proptest::collection::vec(
-            ("[a-z]{1,3}(:[a-z]{1,2})?", "[^\"]{0,6}", "[ \t\n]{1,2}"), 0..8)
-        ) {
-            let raw: String = list.iter().map(|(key, value, space)| format!("{space}{key}=\"{value}\"")).collect();
-            let expected: Vec<(String, String)> = list.iter().map(|(k, v, _)| (k.clone(), v.clone())).collect();
-            proptest::prop_assert_eq!(plain(&raw), Some(expected.clone()));
-            proptest::prop_assert_eq!(quick_xml_attributes(&raw), expected);
-        }
     }
 }
