@@ -193,6 +193,20 @@ pub(super) fn raw_attr<'a>(e: &'a BytesStart, local: &str) -> Option<Cow<'a, str
     }
 }
 
+/// The value of the first attribute whose qualified name `wanted` accepts, with references resolved and white
+/// space normalised as quick-xml's `normalized_value` does; from the text as written when that holds neither.
+pub(super) fn attr_value(e: &BytesStart, wanted: impl Fn(&str) -> bool) -> Option<String> {
+    match PlainAttributes::of(e).find(|a| a.as_ref().map_or(true, |(key, _)| wanted(key))) {
+        None => None,
+        Some(Ok((_, value))) if !value.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) => Some(value.into()),
+        Some(_) => e
+            .attributes()
+            .flatten()
+            .find(|a| wanted(a.key.as_ref()))
+            .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(Cow::into_owned)),
+    }
+}
+
 /// Calls `each` with the local name and the text as written of every attribute of `e`, in order. When the
 /// attributes are not all plain, `each` may first see some of them twice: it should keep the last value it sees.
 pub(super) fn for_each_raw_attr(e: &BytesStart, mut each: impl FnMut(&str, &str)) {
@@ -388,10 +402,27 @@ mod tests {
         })
     }
 
+    #[test]
+    fn attribute_values_resolve_references_and_normalise_white_space() {
+        let tag = BytesStart::from_content(
+            "c r=\"a&amp;b\" s=\"x\ny\r\nz\" tab=\"a\tb\" t='公&#24320;' x:id=\"rId1\" u=\"plain\"",
+            1,
+        );
+        let value = |name: &str| attr_value(&tag, |key| super::super::local_name(key) == name);
+        assert_eq!(value("r").as_deref(), Some("a&b"));
+        assert_eq!(value("s").as_deref(), Some("x y z"));
+        assert_eq!(value("tab").as_deref(), Some("a b"));
+        assert_eq!(value("t").as_deref(), Some("公开"));
+        assert_eq!(value("id").as_deref(), Some("rId1"));
+        assert_eq!(value("u").as_deref(), Some("plain"));
+        assert_eq!(value("v"), None);
+    }
+
     proptest::proptest! {
         #[test]
         fn plain_attributes_read_as_quick_xml_reads_them(pieces in proptest::collection::vec(proptest::sample::select(vec![
             " ", "\t", "\n", "=", "\"", "'", "r", "x:", "A1", "&amp;", "<", ">", "/", "公", r#" r="A1""#, " s='1'", r#"t="s""#,
+            "&#20844;", "&bad;", "\r\n",
         ]), 0..10)) {
             let raw = pieces.concat();
             let by_quick_xml = quick_xml_attributes(&raw);
@@ -408,6 +439,12 @@ mod tests {
                 let mut last = None;
                 for_each_raw_attr(&tag, |key, value| if key == name { last = Some(value.to_string()) });
                 proptest::prop_assert_eq!(last.as_deref(), by_quick_xml.iter().rfind(local).map(|(_, v)| v.as_str()));
+                let normalised = tag
+                    .attributes()
+                    .flatten()
+                    .find(|a| super::super::local_name(a.key.as_ref()) == name)
+                    .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(Cow::into_owned));
+                proptest::prop_assert_eq!(attr_value(&tag, |key| super::super::local_name(key) == name), normalised);
             }
         }
 

@@ -18,7 +18,7 @@ use calamine::{ExcelDateTime, ExcelDateTimeType};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::plain_xml::{Events, PlainXml, QuickEvents, Stop, for_each_raw_attr, raw_attr};
+use super::plain_xml::{Events, PlainXml, QuickEvents, Stop, attr_value, for_each_raw_attr, raw_attr};
 
 use rustc_hash::FxHashMap;
 
@@ -126,18 +126,12 @@ struct Relationship {
 }
 
 fn attr(e: &BytesStart, local: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == local)
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(std::borrow::Cow::into_owned))
+    attr_value(e, |key| super::local_name(key) == local)
 }
 
 /// The `r:id` attribute of a `<sheet>`: the one named `id` with a namespace prefix (its prefix varies by writer).
 fn rel_id_attr(e: &BytesStart) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == "id" && a.key.prefix().is_some())
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(std::borrow::Cow::into_owned))
+    attr_value(e, |key| key.contains(':') && super::local_name(key) == "id")
 }
 
 fn resolve_target(target: &str) -> String {
