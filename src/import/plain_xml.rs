@@ -73,7 +73,7 @@ impl<'a> PlainXml<'a> {
         // quick-xml's name runs to the first XML space; a name read here stops at markup characters as well, and
         // must be followed by a space, `/` or `>`.
         let name_len = bytes.iter().position(|&b| !is_name_byte(b)).ok_or(Stop::Bail)?;
-        if name_len == 0 || !matches!(bytes[name_len], b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>') {
+        if name_len == 0 || !(is_xml_space(bytes[name_len]) || matches!(bytes[name_len], b'/' | b'>')) {
             return Err(Stop::Bail);
         }
         let close = name_len + tag_end(&bytes[name_len..]).ok_or(Stop::Bail)?;
@@ -82,7 +82,7 @@ impl<'a> PlainXml<'a> {
             None => (&rest[..close], false),
         };
         // `<a/b>`: the `/` is no empty tag's mark, and quick-xml's name would hold it.
-        if content.len() < name_len || (name_len < content.len() && !is_xml_space(bytes[name_len])) {
+        if name_len < content.len() && !is_xml_space(bytes[name_len]) {
             return Err(Stop::Bail);
         }
         self.at += 1 + close + 1;
