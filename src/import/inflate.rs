@@ -1,9 +1,11 @@
-//! One zip entry's bytes, inflated with a decompressor kept for the thread.
+//! One zip entry's bytes, inflated with decompressors kept for the thread.
 //!
 //! The zip crate builds a new decompressor (its state, window and input buffer zeroed) for every entry it opens,
 //! and a workbook's reader opens eight: that setup cost about a twentieth of reading a workbook. Here the zip
-//! crate still parses the container and hands over each entry's raw bytes; flate2's `Decompress`, reset rather
-//! than rebuilt, inflates them straight into the part's buffer, and the CRC-32 is checked as the zip crate would.
+//! crate still parses the container and hands over each entry's raw bytes; libdeflate inflates them in one call
+//! into a buffer of the size the zip states (on 200 corpus workbooks, 53 million instructions where zlib-rs
+//! streaming took 124 million), flate2's `Decompress`, reset rather than rebuilt, where that size cannot be
+//! trusted; and the CRC-32 is checked as the zip crate would.
 
 use std::cell::RefCell;
 use std::io::Read;
@@ -13,6 +15,7 @@ use zip::CompressionMethod;
 
 thread_local! {
     static INFLATER: RefCell<Decompress> = RefCell::new(Decompress::new(false));
+    static WHOLE: RefCell<libdeflater::Decompressor> = RefCell::new(libdeflater::Decompressor::new());
 }
 
 /// The most a size stated in the zip reserves ahead: beyond it, a buffer grows as data comes.
@@ -52,9 +55,30 @@ pub(crate) fn entry_bytes(archive: &mut super::Archive, index: usize, limit: u64
     Ok(bytes)
 }
 
+/// Inflate raw deflate data. With the entry's stated size at hand (`declared`, within the limit and the cap on
+/// what a header may reserve), libdeflate inflates the whole entry in one call into a buffer of that size, about a
+/// third faster than a streaming inflater; when the data does not fit (a header that lies), or the size is past
+/// the cap, the streaming inflater takes over.
+fn inflate(raw: &[u8], declared: u64, limit: u64) -> Result<Vec<u8>, EntryError> {
+    if declared <= limit.min(HINT_CAP) {
+        let mut out = vec![0; declared as usize];
+        match WHOLE.with_borrow_mut(|whole| whole.deflate_decompress(raw, &mut out)) {
+            Ok(len) => {
+                out.truncate(len);
+                return Ok(out);
+            }
+            Err(libdeflater::DecompressionError::BadData) => {
+                return Err(EntryError::Corrupt("its compressed data is damaged".into()));
+            }
+            Err(libdeflater::DecompressionError::InsufficientSpace) => {}
+        }
+    }
+    inflate_streaming(raw, declared, limit)
+}
+
 /// Inflate raw deflate data, growing the output as it fills; `declared` (the entry's stated size) is only a hint,
 /// capped, as a lying header must not make a large allocation.
-fn inflate(raw: &[u8], declared: u64, limit: u64) -> Result<Vec<u8>, EntryError> {
+fn inflate_streaming(raw: &[u8], declared: u64, limit: u64) -> Result<Vec<u8>, EntryError> {
     INFLATER.with_borrow_mut(|inflater| {
         inflater.reset(false);
         // One byte over the declared size, so that the stream's end is seen before the buffer is full.
@@ -183,10 +207,51 @@ mod tests {
         assert_eq!(inflate(&whole, data.len() as u64, u64::MAX).unwrap(), data);
         // A declared size far too small or too large changes nothing.
         assert_eq!(inflate(&whole, 1, u64::MAX).unwrap(), data);
+        assert_eq!(inflate(&whole, data.len() as u64 + 100, u64::MAX).unwrap(), data);
         assert_eq!(inflate(&whole, 1 << 40, u64::MAX).unwrap(), data);
+        assert_eq!(inflate_streaming(&whole, data.len() as u64, u64::MAX).unwrap(), data);
         for cut in [0, 1, whole.len() / 2, whole.len() - 1] {
-            let err = inflate(&whole[..cut], data.len() as u64, u64::MAX).unwrap_err();
-            assert!(matches!(&err, EntryError::Corrupt(_)), "cut at {cut}: {err:?}");
+            // Both inflaters: the whole-entry one (the size stated) and the streaming one (no size to go by).
+            for declared in [data.len() as u64, 1] {
+                let err = inflate(&whole[..cut], declared, u64::MAX).unwrap_err();
+                assert!(matches!(&err, EntryError::Corrupt(_)), "cut at {cut}, {declared} stated: {err:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// The whole-entry inflater agrees with the streaming one on any data, damaged or not, whatever size the
+        /// header states: the same bytes, or both refuse.
+        #[test]
+        fn whole_entry_and_streaming_inflaters_agree(
+            data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..3000),
+            damage in proptest::collection::vec((proptest::prelude::any::<usize>(), 1u8..), 0..3),
+            cut in proptest::prelude::any::<usize>(),
+            stated in proptest::prelude::any::<u16>(),
+        ) {
+            // Repetitive data, so that the stream has back-references and Huffman tables to damage.
+            let data: Vec<u8> = data.iter().map(|b| b % 7 + b'a').collect();
+            let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder.write_all(&data).unwrap();
+            let mut raw = encoder.finish().unwrap();
+            for (at, flip) in &damage {
+                let len = raw.len();
+                raw[at % len] ^= flip;
+            }
+            if !damage.is_empty() {
+                raw.truncate(raw.len() - cut % 3);
+            }
+            for declared in [data.len() as u64, u64::from(stated)] {
+                let whole = inflate(&raw, declared, u64::MAX);
+                let streaming = inflate_streaming(&raw, declared, u64::MAX);
+                match (&whole, &streaming) {
+                    (Ok(a), Ok(b)) => proptest::prop_assert_eq!(a, b),
+                    (Err(_), Err(_)) => {}
+                    _ => proptest::prop_assert!(false, "{declared} stated: {whole:?} against {streaming:?}"),
+                }
+            }
         }
     }
 }
