@@ -1,7 +1,9 @@
-//! The floor a report reader cannot beat: read each file, inflate every XML part and tokenise it with quick-xml,
-//! building nothing. Also the cost of rust_xlsxwriter writing one report-sized workbook.
+//! The floor of reading a report: read each file, inflate every XML part and tokenise it with quick-xml, building
+//! nothing. The zip crate inflates the parts, as `../shared/bench/README.md` defines the floor; with `--libdeflate`,
+//! libdeflate inflates each part whole as gongkai's readers do, the lower floor. Also the cost of rust_xlsxwriter
+//! writing one report-sized workbook.
 //!
-//!     cargo bench --bench floor -- DIR [THREADS]                 # files/s of the floor over DIR
+//!     cargo bench --bench floor -- DIR [THREADS] [--libdeflate]  # files/s of the floor over DIR
 //!     cargo bench --bench floor -- --write N [THREADS] [REPORT] [OUTDIR]  # files/s of writing N workbooks of REPORT
 //!     cargo bench --bench floor -- --write-each DIR [THREADS] [OUTDIR]    # files/s of writing each report of DIR once
 //!
@@ -17,18 +19,43 @@ use rayon::prelude::*;
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-fn tokenise(bytes: &[u8]) -> usize {
+/// The XML events of every part of a zip, each part inflated by the zip crate, or whole by libdeflate when given.
+fn tokenise(bytes: &[u8], mut libdeflate: Option<&mut libdeflater::Decompressor>) -> usize {
     let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else { return 0 };
     let mut events = 0;
     for i in 0..zip.len() {
-        let Ok(mut entry) = zip.by_index(i) else { continue };
-        if !entry.name().is_ok_and(|n| n.ends_with(".xml") || n.ends_with(".rels")) {
-            continue;
-        }
-        let mut xml = Vec::new();
-        if entry.read_to_end(&mut xml).is_err() {
-            continue;
-        }
+        let xml = match libdeflate.as_deref_mut() {
+            None => {
+                let Ok(mut entry) = zip.by_index(i) else { continue };
+                if !is_xml(entry.name()) {
+                    continue;
+                }
+                let mut xml = Vec::new();
+                if entry.read_to_end(&mut xml).is_err() {
+                    continue;
+                }
+                xml
+            }
+            Some(inflater) => {
+                let Ok(mut entry) = zip.by_index_raw(i) else { continue };
+                if !is_xml(entry.name()) {
+                    continue;
+                }
+                let (method, size) = (entry.compression(), entry.size() as usize);
+                let mut raw = Vec::new();
+                if entry.read_to_end(&mut raw).is_err() {
+                    continue;
+                }
+                if method != zip::CompressionMethod::Deflated {
+                    raw
+                } else {
+                    let mut xml = vec![0; size];
+                    let Ok(len) = inflater.deflate_decompress(&raw, &mut xml) else { continue };
+                    xml.truncate(len);
+                    xml
+                }
+            }
+        };
         let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
         let mut buf = Vec::new();
         loop {
@@ -42,8 +69,14 @@ fn tokenise(bytes: &[u8]) -> usize {
     events
 }
 
+fn is_xml(name: Result<std::borrow::Cow<str>, zip::result::ZipError>) -> bool {
+    name.is_ok_and(|n| n.ends_with(".xml") || n.ends_with(".rels"))
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let libdeflate = args.iter().any(|a| a == "--libdeflate");
+    let args: Vec<String> = args.into_iter().filter(|a| a != "--libdeflate").collect();
     if args.first().map(String::as_str) == Some("--write") {
         let n: usize = args.get(1).and_then(|x| x.parse().ok()).unwrap_or(500);
         let threads = args.get(2).and_then(|t| t.parse().ok()).unwrap_or(1);
@@ -107,7 +140,12 @@ fn main() {
     let dir = args.first().cloned().unwrap_or_else(|| "fixtures".into());
     let files = report_files(&dir);
     let start = Instant::now();
-    let events: usize = files.par_iter().map(|p| std::fs::read(p).map_or(0, |b| tokenise(&b))).sum();
+    let events: usize = files
+        .par_iter()
+        .map_init(libdeflater::Decompressor::new, |inflater, p| {
+            std::fs::read(p).map_or(0, |b| tokenise(&b, libdeflate.then_some(inflater)))
+        })
+        .sum();
     let s = start.elapsed().as_secs_f64();
     println!(
         "floor: {} files in {s:.2} s = {:.0} files/s ({threads} threads, {events} XML events)",
