@@ -71,7 +71,7 @@ fn group_total(report: &Report, prefix: &str) -> Option<f64> {
 
 const CLAIMS: &[Claim] = &[
     Claim {
-        pattern: r"(?:新收|收到|接收|受理|接到)[^。；;，,]{0,24}?申请[^。；;\d]{0,8}?(\d+)件",
+        pattern: r"(?:新收|收到|接收|受理|接到)[^。；;，,]{0,24}?申请[^。；;0-9０-９]{0,8}?([0-9０-９]+)件",
         what_zh: "收到的申请",
         what_en: "applications received",
         accept: |r| {
@@ -82,13 +82,13 @@ const CLAIMS: &[Claim] = &[
     },
     Claim {
         // "办结…X件" counts every application answered; "答复" also introduces subsets (同意公开答复9件), so it is not used.
-        pattern: r"(?:共办结|办结|办理完成)(?:政府信息公开申请|申请|依申请公开申请)?(?:共|共计)?(\d+)件",
+        pattern: r"(?:共办结|办结|办理完成)(?:政府信息公开申请|申请|依申请公开申请)?(?:共|共计)?([0-9０-９]+)件",
         what_zh: "办结的申请",
         what_en: "applications answered",
         accept: |r| Some((vec![total(r, "t3.result.total.total")?], "t3.result.total.total")),
     },
     Claim {
-        pattern: r"予以公开(?:及|和|与)部分公开[^。；;，,\d]{0,6}?(\d+)件",
+        pattern: r"予以公开(?:及|和|与)部分公开[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
         what_zh: "予以公开及部分公开",
         what_en: "applications granted in whole or in part",
         accept: |r| {
@@ -97,19 +97,19 @@ const CLAIMS: &[Claim] = &[
         },
     },
     Claim {
-        pattern: r"(?:^|[；;，,。])不予公开[^。；;，,\d]{0,6}?(\d+)件",
+        pattern: r"(?:^|[；;，,。])不予公开[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
         what_zh: "不予公开",
         what_en: "applications denied",
         accept: |r| Some((vec![group_total(r, "result.denied.")?], "t3.result.denied.state_secret.total")),
     },
     Claim {
-        pattern: r"无法提供[^。；;，,\d]{0,6}?(\d+)件",
+        pattern: r"无法提供[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
         what_zh: "无法提供",
         what_en: "applications that could not be met",
         accept: |r| Some((vec![group_total(r, "result.unable.")?], "t3.result.unable.not_held.total")),
     },
     Claim {
-        pattern: r"不予处理[^。；;，,\d]{0,6}?(\d+)件",
+        pattern: r"不予处理[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
         what_zh: "不予处理",
         what_en: "applications not processed",
         accept: |r| {
@@ -117,19 +117,19 @@ const CLAIMS: &[Claim] = &[
         },
     },
     Claim {
-        pattern: r"结转下年度[^。；;\d]{0,10}?(\d+)件",
+        pattern: r"结转下年度[^。；;0-9０-９]{0,10}?([0-9０-９]+)件",
         what_zh: "结转下年度的申请",
         what_en: "applications carried forward",
         accept: |r| Some((vec![total(r, "t3.carried_forward.total")?], "t3.carried_forward.total")),
     },
     Claim {
-        pattern: r"行政复议(?:案件)?(?:共)?(\d+)件",
+        pattern: r"行政复议(?:案件)?(?:共)?([0-9０-９]+)件",
         what_zh: "行政复议",
         what_en: "administrative reviews",
         accept: |r| Some((vec![total(r, "t4.review.total")?], "t4.review.total")),
     },
     Claim {
-        pattern: r"行政诉讼(?:案件)?(?:共)?(\d+)件",
+        pattern: r"行政诉讼(?:案件)?(?:共)?([0-9０-９]+)件",
         what_zh: "行政诉讼",
         what_en: "lawsuits",
         accept: |r| {
@@ -139,6 +139,16 @@ const CLAIMS: &[Claim] = &[
     },
 ];
 
+/// A count written in full-width digits (８１) as ASCII.
+fn ascii_digits(count: &str) -> String {
+    count
+        .chars()
+        .map(|c| if ('０'..='９').contains(&c) { char::from(b'0' + (c as u32 - '０' as u32) as u8) } else { c })
+        .collect()
+}
+
+// Counts are matched as ASCII or full-width digits, not `\d`: the Unicode digit class (every script's digits)
+// made compiling the patterns, once a process, cost as much as checking 40 reports.
 static PATTERNS: LazyLock<Vec<Regex>> =
     LazyLock::new(|| CLAIMS.iter().map(|c| Regex::new(c.pattern).expect("valid pattern")).collect());
 
@@ -158,7 +168,7 @@ fn check(report: &Report, sink: &mut Sink) {
             }
             let Some((accepted, key)) = (claim.accept)(report) else { continue };
             for c in claims {
-                let Ok(n) = c[1].parse::<f64>() else { continue };
+                let Ok(n) = ascii_digits(&c[1]).parse::<f64>() else { continue };
                 if accepted.iter().any(|a| (a - n).abs() < 1e-9) {
                     continue;
                 }
@@ -198,5 +208,19 @@ mod tests {
         let d = run(&r, "T608");
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].key.as_deref(), Some("t3.new_received.total"));
+    }
+
+    #[test]
+    fn counts_in_full_width_digits_are_compared_and_quoted_as_written() {
+        let mut r = clean_report();
+        set(&mut r, "t3.new_received.natural_person", "81");
+        set(&mut r, "t3.new_received.total", "81");
+        r.sections.push(section("overview", "一、总体情况", "全年共收到政府信息公开申请８１件。"));
+        assert!(run(&r, "T608").is_empty());
+        r.sections[0].text = "全年共收到政府信息公开申请９０件。".into();
+        let d = run(&r, "T608");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.zh.contains("申请９０件"), "{:?}", d[0].message);
+        assert_eq!(d[0].label.as_ref().map(|l| l.zh.as_str()), Some("正文为 90"));
     }
 }
