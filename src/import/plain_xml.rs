@@ -60,7 +60,9 @@ pub(super) struct PlainXml<'a> {
 impl<'a> PlainXml<'a> {
     /// `Err(Stop::Bail)` when the part is not UTF-8 (quick-xml says where).
     pub fn new(xml: &'a [u8]) -> Result<Self, Stop> {
-        let xml = std::str::from_utf8(xml).map_err(|_| Stop::Bail)?;
+        // simdutf8 checks a sheet of Chinese text (three bytes a character) several times as fast as the standard
+        // library, whose fast path is ASCII; it answers the same.
+        let xml = simdutf8::basic::from_utf8(xml).map_err(|_| Stop::Bail)?;
         // quick-xml skips a byte-order mark at the start.
         let xml = xml.strip_prefix('\u{feff}').unwrap_or(xml);
         Ok(Self { xml, at: 0, open: Vec::new() })
