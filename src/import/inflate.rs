@@ -56,9 +56,9 @@ pub(crate) fn entry_bytes(archive: &mut super::Archive, index: usize, limit: u64
 }
 
 /// Inflate raw deflate data. With the entry's stated size at hand (`declared`, within the limit and the cap on
-/// what a header may reserve), libdeflate inflates the whole entry in one call into a buffer of that size, about a
-/// third faster than a streaming inflater; when the data does not fit (a header that lies), or the size is past
-/// the cap, the streaming inflater takes over.
+/// what a header may reserve), libdeflate inflates the whole entry in one call into a buffer of that size, in less
+/// than half the instructions of the streaming inflater; when the data does not fit (a header that lies), or the
+/// size is past the cap, the streaming inflater takes over.
 fn inflate(raw: &[u8], declared: u64, limit: u64) -> Result<Vec<u8>, EntryError> {
     if declared <= limit.min(HINT_CAP) {
         let mut out = vec![0; declared as usize];

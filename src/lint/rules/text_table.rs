@@ -139,14 +139,6 @@ const CLAIMS: &[Claim] = &[
     },
 ];
 
-/// A count written in full-width digits (８１) as ASCII.
-fn ascii_digits(count: &str) -> String {
-    count
-        .chars()
-        .map(|c| if ('０'..='９').contains(&c) { char::from(b'0' + (c as u32 - '０' as u32) as u8) } else { c })
-        .collect()
-}
-
 // Counts are matched as ASCII or full-width digits, not `\d`: the Unicode digit class (every script's digits)
 // made compiling the patterns, once a process, cost as much as checking 40 reports.
 static PATTERNS: LazyLock<Vec<Regex>> =
@@ -168,7 +160,8 @@ fn check(report: &Report, sink: &mut Sink) {
             }
             let Some((accepted, key)) = (claim.accept)(report) else { continue };
             for c in claims {
-                let Ok(n) = ascii_digits(&c[1]).parse::<f64>() else { continue };
+                // The count as a table cell's text would be read: ASCII or full-width digits (８１).
+                let Some(n) = crate::normalize::parse_value(&c[1]).number() else { continue };
                 if accepted.iter().any(|a| (a - n).abs() < 1e-9) {
                     continue;
                 }
