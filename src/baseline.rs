@@ -9,8 +9,35 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::lang::Lang;
 use crate::lint::Diagnostic;
 use crate::model::Report;
+
+/// Why a baseline cannot be read or written: the run stops, naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("{path}: cannot read the baseline: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}: not a baseline written by `gongkai check --write-baseline` ({detail})")]
+    NotABaseline { path: String, detail: String },
+    #[error("{path}: cannot write the baseline: {source}")]
+    Write { path: String, source: std::io::Error },
+}
+
+impl BaselineError {
+    /// The error in the language of the run (`Display` stays English for programs that embed gongkai).
+    pub fn message(&self, lang: Lang) -> String {
+        let io = |e| crate::lang::io_error_in(e, lang);
+        match (self, lang) {
+            (_, Lang::En) => self.to_string(),
+            (BaselineError::Read { path, source }, Lang::Zh) => format!("{path}：无法读取基线文件：{}", io(source)),
+            (BaselineError::NotABaseline { path, detail }, Lang::Zh) => {
+                format!("{path}：不是 gongkai check --write-baseline 写出的基线文件（{detail}）")
+            }
+            (BaselineError::Write { path, source }, Lang::Zh) => format!("{path}：无法写入基线文件：{}", io(source)),
+        }
+    }
+}
 
 /// One accepted finding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -67,22 +94,23 @@ fn at(report: &Report, d: &Diagnostic) -> String {
 ///
 /// # Errors
 /// When the file cannot be written.
-pub fn write(path: &Path, mut entries: Vec<Entry>) -> Result<(), String> {
+pub fn write(path: &Path, mut entries: Vec<Entry>) -> Result<(), BaselineError> {
     entries.sort_by(|a, b| (&a.path, &a.code, &a.at).cmp(&(&b.path, &b.code, &b.at)));
-    let text = serde_json::to_vec_pretty(&File { version: 1, findings: entries }).map_err(|e| e.to_string())?;
-    crate::export::write_atomically(path, &text).map_err(|e| e.to_string())
+    let fail = |source| BaselineError::Write { path: path.display().to_string(), source };
+    let text = serde_json::to_vec_pretty(&File { version: 1, findings: entries }).map_err(|e| fail(e.into()))?;
+    crate::atomic::write(path, &text).map_err(fail)
 }
 
 impl Baseline {
     /// Read a baseline file.
     ///
     /// # Errors
-    /// A message naming the file when it cannot be read or is not a baseline.
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let fail = |detail: String| format!("{}: {detail}", path.display());
-        let text = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    /// [`BaselineError`] naming the file when it cannot be read or is not a baseline.
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let name = || path.display().to_string();
+        let text = std::fs::read(path).map_err(|source| BaselineError::Read { path: name(), source })?;
         let file: File = serde_json::from_slice(&text)
-            .map_err(|e| fail(format!("not a baseline written by `gongkai check --write-baseline` ({e})")))?;
+            .map_err(|e| BaselineError::NotABaseline { path: name(), detail: e.to_string() })?;
         let mut by_file: HashMap<String, HashMap<(String, String), usize>> = HashMap::new();
         for e in file.findings {
             *by_file.entry(e.path).or_default().entry((e.code, e.at)).or_default() += 1;
@@ -134,6 +162,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("b.json");
         std::fs::write(&path, "{\"files\": []}").unwrap();
-        assert!(Baseline::load(&path).unwrap_err().contains("b.json: not a baseline"));
+        assert!(Baseline::load(&path).unwrap_err().to_string().contains("b.json: not a baseline"));
     }
 }

@@ -17,72 +17,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
+use crate::check::Policy;
+use crate::discover::{DiscoverError, Found, Reader};
 use crate::export::{self, ExportError, Format};
 use crate::import::ImportError;
-use crate::import::PassedOver;
-use crate::lint::{self, Diagnostic, Lang, Selection, Severity};
+use crate::lang::Lang;
+use crate::lint::{self, Diagnostic, Severity};
 use crate::model::Report;
+use crate::series::{Pairing, SeriesCells};
 use crate::spill::{Span, Spill, SpillReader};
-
-/// One report to process: where it comes from and how it is named in the outputs.
-#[derive(Debug, Clone)]
-pub enum Source {
-    File(PathBuf),
-    /// A member of a zip archive, by index.
-    Member {
-        archive: PathBuf,
-        index: usize,
-    },
-}
-
-/// A report to process, with its name relative to its input (used for the mirrored output tree and as its id).
-#[derive(Debug, Clone)]
-pub struct Item {
-    pub source: Source,
-    pub id: String,
-    /// Modification time of the input, to tell whether outputs are up to date.
-    pub modified: Option<std::time::SystemTime>,
-}
-
-impl Item {
-    /// The file on disk it comes from: itself, or its archive.
-    fn file(&self) -> &Path {
-        let (Source::File(path) | Source::Member { archive: path, .. }) = &self.source;
-        path
-    }
-
-    /// The file its `gongkai.toml` is looked up for, and its name for the globs of `per-file-ignores`: the file
-    /// itself, or `ARCHIVE.zip/MEMBER` for a member of an archive.
-    fn config_path(&self) -> PathBuf {
-        match &self.source {
-            Source::File(path) => path.clone(),
-            Source::Member { archive, .. } => {
-                archive.join(self.id.split_once('/').map_or(self.id.as_str(), |(_, member)| member))
-            }
-        }
-    }
-}
-
-impl Options {
-    fn config_of(&self, item: &Item) -> Option<std::sync::Arc<crate::config::Config>> {
-        self.configs.for_file(item.file()).ok().flatten()
-    }
-
-    /// The findings `rules` makes of a report, under its `gongkai.toml`.
-    fn findings(
-        &self,
-        item: &Item,
-        report: &Report,
-        rules: impl FnOnce(&Selection) -> Vec<Diagnostic>,
-    ) -> Vec<Diagnostic> {
-        let path = item.config_path();
-        let mut found = crate::config::findings(self.config_of(item).as_deref(), &path, report, &self.selection, rules);
-        if let Some(baseline) = &self.baseline {
-            baseline.hide(&path, report, &mut found);
-        }
-        found
-    }
-}
 
 /// What to do.
 #[derive(Debug, Clone)]
@@ -90,12 +33,9 @@ pub struct Options {
     pub out_dir: PathBuf,
     pub formats: Vec<Format>,
     pub force: bool,
-    /// The rules chosen on the command line; each report's `gongkai.toml` decides what they leave open.
-    pub selection: Selection,
-    /// The `gongkai.toml` of each input, read once.
-    pub configs: std::sync::Arc<crate::config::Configs>,
-    /// Findings accepted by a baseline (`check --write-baseline`): left out of the dataset and the counts.
-    pub baseline: Option<std::sync::Arc<crate::baseline::Baseline>>,
+    /// The rules, each report's `gongkai.toml` and the baseline (its findings are left out of the dataset and the
+    /// counts).
+    pub policy: Policy,
     /// The language of the messages in `diagnostics.jsonl` and `summary.csv`.
     pub lang: Lang,
 }
@@ -143,113 +83,6 @@ pub struct Row {
     pub values_read: Option<usize>,
     /// What the cross-year rules need of a read report: a few hundred bytes, so that memory stays flat.
     pub series: Option<SeriesCells>,
-}
-
-/// The cells the cross-year rules read (表二 (一) and 表三's carried rows), with the agency and year, and where
-/// each was: enough for the rules' findings to name their cells without the report being read again.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct SeriesCells {
-    pub agency: String,
-    pub year: i32,
-    /// One slot per key of [`series_keys`]: what the cell held, compactly.
-    pub cells: Vec<SeriesValue>,
-    /// One slot per key: the cell's place, its grid an index into `grids`.
-    places: Vec<Option<crate::model::Origin>>,
-    /// How the grids of those places are addressed (a text dump's line numbers only as far as the places go).
-    grids: Vec<crate::raw::Addressing>,
-}
-
-/// A cell as the cross-year rules read it, in 16 bytes.
-#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
-pub enum SeriesValue {
-    Absent,
-    Blank,
-    Text,
-    Number(f64),
-}
-
-/// The keys the cross-year rules read.
-fn series_keys() -> &'static [String] {
-    static KEYS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
-        crate::layout::KEYS_2021
-            .iter()
-            .map(|k| k.key.clone())
-            .filter(|k| k.starts_with("t2.art20_1.") || k.starts_with("t3.carried_"))
-            .collect()
-    });
-    &KEYS
-}
-
-impl SeriesCells {
-    /// What the cross-year rules need of a report; `None` without an agency or a year.
-    pub fn of(report: &Report) -> Option<SeriesCells> {
-        let (agency, year) = (report.meta.agency.clone()?, report.meta.year?);
-        let mut cells = Vec::with_capacity(series_keys().len());
-        let mut places = Vec::with_capacity(series_keys().len());
-        // The report's grids the places are on, in the order of `grids`, with the last row a place is on.
-        let mut used: Vec<(usize, u32)> = Vec::new();
-        for k in series_keys() {
-            let Some(cell) = report.cell(k) else {
-                cells.push(SeriesValue::Absent);
-                places.push(None);
-                continue;
-            };
-            cells.push(match &cell.parsed {
-                crate::normalize::Parsed::Number { value, .. } => SeriesValue::Number(*value),
-                crate::normalize::Parsed::Blank | crate::normalize::Parsed::Placeholder => SeriesValue::Blank,
-                crate::normalize::Parsed::Text => SeriesValue::Text,
-            });
-            let at = cell.origin;
-            let grid = match used.iter().position(|&(g, _)| g == at.grid) {
-                Some(index) => {
-                    used[index].1 = used[index].1.max(at.row);
-                    index
-                }
-                None => {
-                    used.push((at.grid, at.row));
-                    used.len() - 1
-                }
-            };
-            places.push(Some(crate::model::Origin { grid, ..at }));
-        }
-        let grids = used
-            .iter()
-            .filter_map(|&(g, last)| {
-                let mut addressing = report.grids.get(g)?.addressing.clone();
-                if let crate::raw::Addressing::Lines { numbers, .. } = &mut addressing {
-                    numbers.truncate(last as usize + 1);
-                }
-                Some(addressing)
-            })
-            .collect();
-        Some(SeriesCells { agency, year, cells, places, grids })
-    }
-
-    /// A minimal report holding just these cells, at their places (its grids are empty: they only address).
-    pub fn report(&self, id: &str) -> Report {
-        let mut r = Report::blank(String::new(), Some(self.year));
-        r.path = id.to_string();
-        r.meta.agency = Some(self.agency.clone());
-        r.grids = self.grids.iter().map(|a| crate::raw::Grid::new(a.clone(), 0, 0)).collect();
-        use crate::normalize::Parsed;
-        r.cells = series_keys()
-            .iter()
-            .zip(&self.cells)
-            .zip(&self.places)
-            .filter_map(|((k, slot), place)| {
-                // Every cell but an absent one has its place.
-                let origin = (*place)?;
-                let parsed = match *slot {
-                    SeriesValue::Absent => return None,
-                    SeriesValue::Blank => Parsed::Blank,
-                    SeriesValue::Text => Parsed::Text,
-                    SeriesValue::Number(value) => Parsed::Number { value, clean: true, unit: None },
-                };
-                Some((k.clone(), crate::model::Cell { raw: String::new(), parsed, origin, number_as_text: false }))
-            })
-            .collect();
-        r
-    }
 }
 
 /// The counts a run ends with.
@@ -309,12 +142,8 @@ impl Totals {
 /// Why a run could not start or finish.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
-    #[error("{0}: cannot read the input: {1}")]
-    Input(String, std::io::Error),
-    #[error(
-        "{0}: the output folder is this input folder, so a rerun would read the outputs as reports; give -o a folder of its own (it may lie inside the input)"
-    )]
-    OutputIsInput(String),
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
     #[error(transparent)]
     Output(#[from] ExportError),
     #[error("{0}: cannot write: {1}")]
@@ -326,208 +155,14 @@ pub enum BatchError {
 impl BatchError {
     /// The error in the language of the run (`Display` stays English for programs that embed gongkai).
     pub fn message(&self, lang: Lang) -> String {
-        let io = |e| crate::lint::io_error_in(e, lang);
         match (self, lang) {
+            (BatchError::Discover(e), _) => e.message(lang),
             (BatchError::Output(e), _) => e.message(lang),
             (_, Lang::En) | (BatchError::Config(_), _) => self.to_string(),
-            (BatchError::Input(path, e), Lang::Zh) if e.kind() == std::io::ErrorKind::NotFound => {
-                format!("{path}：找不到这个文件或文件夹")
-            }
-            (BatchError::Input(path, e), Lang::Zh) => format!("{path}：无法读取输入：{}", io(e)),
-            (BatchError::OutputIsInput(path), Lang::Zh) => format!(
-                "{path}：输出文件夹就是这个输入文件夹，重跑时会把输出当作年报读入；请给 -o 另设一个文件夹（可以在输入文件夹之内）"
-            ),
-            (BatchError::Io(path, e), Lang::Zh) => format!("{path}：无法写入：{}", io(e)),
+            (BatchError::Io(path, e), Lang::Zh) => format!("{path}：无法写入：{}", crate::lang::io_error_in(e, lang)),
         }
     }
 }
-
-/// List the reports under the inputs: files with a report extension below folders, members of zip archives, and
-/// plain files as given. Sorted, so that runs are reproducible. The output folder `out_dir` is left out where it
-/// lies inside an input folder (`gongkai batch . -o out`), so that a rerun does not read its own outputs as reports.
-///
-/// Also returns the files in published forms (PDF, OFD) passed over in folders.
-///
-/// # Errors
-/// [`BatchError::Input`] when an input does not exist, [`BatchError::OutputIsInput`] when the output folder is an
-/// input folder.
-pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Result<(Vec<Item>, PassedOver), BatchError> {
-    // Compared as canonical paths: `-o ./out` and an input `.` name the same folder in different words.
-    let out = out_dir.canonicalize().ok();
-    let is_out = |dir: &Path| out.is_some() && dir.canonicalize().ok() == out;
-    let mut items = Vec::new();
-    let mut passed_over = PassedOver::default();
-    // Every input is looked at before any is walked: one that does not exist stops the run at once.
-    let metas = inputs
-        .iter()
-        .map(|input| std::fs::metadata(input).map_err(|e| BatchError::Input(input.display().to_string(), e)))
-        .collect::<Result<Vec<_>, _>>()?;
-    for ((input, meta), name) in inputs.iter().zip(metas).zip(input_names(inputs)) {
-        let Some(name) = name else { continue };
-        if meta.is_dir() {
-            if is_out(input) {
-                return Err(BatchError::OutputIsInput(input.display().to_string()));
-            }
-            // Archives keep zips inside folders as often as reports: a zip found on the way is read like one given.
-            let mut found: Vec<Item> = Vec::new();
-            for file in crate::import::files_below(input, is_out, &mut passed_over) {
-                let (path, modified) = (file.path.as_path(), file.modified);
-                let relative = path.strip_prefix(input).unwrap_or(path).to_string_lossy();
-                let id = if name.is_empty() { relative.into_owned() } else { format!("{name}/{relative}") };
-                if crate::import::is_zip_path(path) {
-                    // `2023.zip` beside a folder `2023` (the archive and its unpacked copy): the members keep the
-                    // `.zip` in their ids, so that the two never share an id or an output.
-                    let beside = path.with_extension("").is_dir();
-                    let prefix = if beside {
-                        id.clone()
-                    } else {
-                        Path::new(&id).with_extension("").to_string_lossy().into_owned()
-                    };
-                    found.extend(archive_items(path, &prefix, &id, modified, false, &mut passed_over));
-                } else if crate::import::is_report_name(&path.to_string_lossy()) {
-                    found.push(Item { id, modified, source: Source::File(file.path) });
-                } else {
-                    passed_over.note(path);
-                }
-            }
-            found.sort_by(|a, b| a.id.cmp(&b.id));
-            items.extend(without_fixed_copies(found));
-        } else if crate::import::is_zip_path(input) {
-            let file_name = input.file_name().map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
-            items.extend(archive_items(input, &name, &file_name, meta.modified().ok(), true, &mut passed_over));
-        } else {
-            items.push(Item { id: name, modified: meta.modified().ok(), source: Source::File(input.clone()) });
-        }
-    }
-    Ok((items, passed_over))
-}
-
-/// The items of a folder without the corrected copies `gongkai fix` left beside their originals
-/// (`x.fixed.xlsx` beside `x.docx`): the dataset holds each report once. A `.fixed` file alone is kept.
-fn without_fixed_copies(found: Vec<Item>) -> Vec<Item> {
-    let originals: std::collections::HashSet<(PathBuf, String)> = found
-        .iter()
-        .filter_map(|item| match &item.source {
-            Source::File(path) => {
-                Some((path.parent()?.to_path_buf(), path.file_stem()?.to_string_lossy().into_owned()))
-            }
-            Source::Member { .. } => None,
-        })
-        .collect();
-    found
-        .into_iter()
-        .filter(|item| {
-            let Source::File(path) = &item.source else { return true };
-            !export::fixed_copy_of(path).is_some_and(|o| {
-                path.parent().is_some_and(|dir| originals.contains(&(dir.to_path_buf(), o.to_string())))
-            })
-        })
-        .collect()
-}
-
-/// The name each input's reports go under, in their ids and in the output tree: nothing for a lone folder (its tree
-/// is mirrored as it stands), else the folder's name (`batch 2022 2023 -o out` → `out/2022/…`, `out/2023/…`), a
-/// zip's name without `.zip`, a file's name. Inputs that would share a name go by the path they were given instead,
-/// so that no two reports share an id or an output. `None` for an input given twice: it is read once.
-fn input_names(inputs: &[PathBuf]) -> Vec<Option<String>> {
-    let mut seen = std::collections::HashSet::new();
-    let first: Vec<bool> = inputs.iter().map(|i| seen.insert(i.canonicalize().unwrap_or_else(|_| i.clone()))).collect();
-    let kept = first.iter().filter(|&&f| f).count();
-    let is_zip = |input: &Path| !input.is_dir() && crate::import::is_zip_path(input);
-    // The name as given (a link keeps its own name); for `.` or `..`, the folder's real name.
-    let own_name = |input: &Path| {
-        let real = || input.canonicalize().ok().and_then(|p| p.file_name().map(std::ffi::OsStr::to_os_string));
-        let name = if is_zip(input) { input.file_stem().map(std::ffi::OsStr::to_os_string) } else { None };
-        name.or_else(|| input.file_name().map(std::ffi::OsStr::to_os_string))
-            .or_else(real)
-            .map_or_else(|| "input".to_string(), |n| n.to_string_lossy().into_owned())
-    };
-    // The path as given, without `.`, `..` and the root: `a/2023`, `/srv/x.zip` → `srv/x.zip`.
-    let given_path = |input: &Path| {
-        let parts: Vec<String> = input
-            .components()
-            .filter_map(|c| match c {
-                std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
-                _ => None,
-            })
-            .collect();
-        if parts.is_empty() { own_name(input) } else { parts.join("/") }
-    };
-    let mut names: Vec<String> =
-        inputs.iter().map(|input| if kept == 1 && input.is_dir() { String::new() } else { own_name(input) }).collect();
-    let shared =
-        |names: &[String], i: usize| (0..names.len()).any(|j| j != i && first[j] && first[i] && names[j] == names[i]);
-    let clashing: Vec<usize> = (0..inputs.len()).filter(|&i| shared(&names, i)).collect();
-    for &i in &clashing {
-        names[i] = given_path(&inputs[i]);
-    }
-    // Still the same (`../a` and `a`): numbered.
-    for i in 0..inputs.len() {
-        if shared(&names, i) {
-            names[i] = format!("{}-{}", names[i], i + 1);
-        }
-    }
-    names.into_iter().zip(first).map(|(name, first)| first.then_some(name)).collect()
-}
-
-/// The reports of a zip archive, as items `PREFIX/member`, in member order by name. A zip that cannot be opened, or
-/// is one document, is one item (`ID`, the zip itself), which is then read as a file: one bad archive does not stop
-/// the others. So is a zip without reports that was `given`; one found in a folder is passed over and counted.
-fn archive_items(
-    archive: &Path,
-    prefix: &str,
-    id: &str,
-    modified: Option<std::time::SystemTime>,
-    given: bool,
-    passed_over: &mut PassedOver,
-) -> Vec<Item> {
-    use crate::import::FoundZip;
-    let zip = match crate::import::ZipOfReports::probe(archive) {
-        FoundZip::Reports(zip) => zip,
-        FoundZip::NoReports(names) if !given => {
-            passed_over.note_zip_without_reports(archive, &names);
-            return Vec::new();
-        }
-        FoundZip::NoReports(_) | FoundZip::File => {
-            return vec![Item { id: id.to_string(), modified, source: Source::File(archive.to_path_buf()) }];
-        }
-    };
-    zip.note_passed_over(passed_over);
-    let mut found: Vec<Item> = zip
-        .members()
-        .into_iter()
-        .map(|(index, name)| Item {
-            id: format!("{prefix}/{name}"),
-            modified,
-            source: Source::Member { archive: archive.to_path_buf(), index },
-        })
-        .collect();
-    found.sort_by(|a, b| a.id.cmp(&b.id));
-    found
-}
-
-/// The bytes of an item: the file, or the zip member read through the worker's own open archive.
-fn read_item(item: &Item, archives: &mut Archives) -> Result<Vec<u8>, ImportError> {
-    match &item.source {
-        Source::File(file) => crate::import::read_bounded(file, &item.id),
-        Source::Member { archive, index } => {
-            if !archives.contains_key(archive) {
-                let zip = crate::import::ZipOfReports::open(archive).ok_or_else(|| ImportError::Corrupt {
-                    path: item.id.clone(),
-                    detail: format!("{}: the archive cannot be opened any more", archive.display()),
-                })?;
-                archives.insert(archive.clone(), zip);
-            }
-            match archives.get_mut(archive) {
-                Some(zip) => zip.bytes(*index, &item.id),
-                None => Err(ImportError::Internal { path: item.id.clone(), detail: "archive not open".into() }),
-            }
-        }
-    }
-}
-
-/// The archives a worker has open, by path.
-type Archives = BTreeMap<PathBuf, crate::import::ZipOfReports>;
 
 /// Where an item's output in a format goes: the input tree mirrored under the output folder.
 pub fn output_path(out_dir: &Path, id: &str, format: Format) -> PathBuf {
@@ -557,26 +192,6 @@ fn output_status(path: &Path, input_modified: Option<std::time::SystemTime>) -> 
     })
 }
 
-/// The message a caught panic carried.
-pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
-}
-
-/// A failpoint for the isolation tests: debug builds panic on a report whose name contains the value of
-/// `GONGKAI_TEST_PANIC_ON`. Release builds do nothing.
-pub fn failpoint(name: &str) {
-    #[cfg(debug_assertions)]
-    if std::env::var("GONGKAI_TEST_PANIC_ON").is_ok_and(|v| !v.is_empty() && name.contains(&v)) {
-        panic!("failpoint GONGKAI_TEST_PANIC_ON hit for {name}");
-    }
-    #[cfg(not(debug_assertions))]
-    let _ = name;
-}
-
 /// How many reports a worker reads and checks before writing their outputs, at most.
 const HELD_REPORTS: usize = 16;
 /// And how many bytes of input those reports may come from: a worker writes early past it.
@@ -591,39 +206,7 @@ struct Sinks {
     /// Per item: where its row is in `rows` (`None` when the run stopped before it).
     row_at: Vec<Option<Span>>,
     /// The agency and year of each read report that has both, for the cross-year rules.
-    series: Vec<SeriesKey>,
-}
-
-/// A report's place in its agency's series: (hash of the normalised agency, year, item index). A hash collision
-/// only pairs two reports whose agencies are then compared in full.
-pub type SeriesKey = (u64, i32, usize);
-
-impl SeriesCells {
-    /// This report's key in the series.
-    pub fn key(&self, index: usize) -> SeriesKey {
-        use std::hash::BuildHasher;
-        (rustc_hash::FxBuildHasher.hash_one(crate::normalize::label(&self.agency)), self.year, index)
-    }
-
-    /// True when `other` is of the same agency (after normalisation).
-    pub fn same_agency(&self, other: &SeriesCells) -> bool {
-        crate::normalize::label(&self.agency) == crate::normalize::label(&other.agency)
-    }
-}
-
-/// The pairs (year before, year) of reports of one agency, by index, in the order of the later report. When two
-/// reports claim the same agency and year, the first is the one compared.
-pub fn series_pairs(keys: &[SeriesKey]) -> Vec<(usize, usize)> {
-    let mut by_year: rustc_hash::FxHashMap<(u64, i32), usize> = rustc_hash::FxHashMap::default();
-    for &(agency, year, index) in keys {
-        by_year.entry((agency, year)).and_modify(|first| *first = (*first).min(index)).or_insert(index);
-    }
-    let mut pairs: Vec<(usize, usize)> = keys
-        .iter()
-        .filter_map(|&(agency, year, index)| by_year.get(&(agency, year - 1)).map(|&previous| (previous, index)))
-        .collect();
-    pairs.sort_unstable_by_key(|&(_, later)| later);
-    pairs
+    series: Pairing,
 }
 
 fn read_row(rows: &mut SpillReader, span: Span) -> std::io::Result<Row> {
@@ -647,15 +230,13 @@ pub struct Progress<'a> {
 /// [`BatchError`] when the output folder or the dataset files cannot be written. Per-report failures are not
 /// errors: they are rows of the dataset.
 pub fn run(
-    items: &[Item],
+    items: &[Found],
     options: &Options,
     stop: &AtomicBool,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Totals, BatchError> {
     // A wrong gongkai.toml stops the run before any report is read.
-    for item in items {
-        options.configs.for_file(item.file())?;
-    }
+    options.policy.load(items)?;
     let out = &options.out_dir;
     std::fs::create_dir_all(out).map_err(|e| BatchError::Io(out.display().to_string(), e))?;
     let io = |name: &str| {
@@ -679,7 +260,7 @@ pub fn run(
         diagnostics: temp("diagnostics.jsonl")?,
         rows: Spill::new_in(out).map_err(io("summary.csv"))?,
         row_at: vec![None; items.len()],
-        series: Vec::new(),
+        series: Pairing::default(),
     });
     let poisoned = |name: &str| BatchError::Io(name.into(), std::io::Error::other("a worker failed while writing"));
     {
@@ -702,7 +283,7 @@ pub fn run(
             let record = serde_json::to_vec(&row).map_err(std::io::Error::other);
             if let Ok(mut s) = sinks.lock() {
                 if let Some(series) = &row.series {
-                    s.series.push(series.key(index));
+                    s.series.add(series.key(index));
                 }
                 match record.and_then(|r| s.rows.push(&r)) {
                     Ok(span) => s.row_at[index] = Some(span),
@@ -720,14 +301,14 @@ pub fn run(
     // and data then stay in the processor's caches for a run of reports, which made `--to xlsx` a tenth faster
     // than one report at a time. Bounded in count and in input bytes, so memory stays flat.
     let chunk = (items.len() / (rayon::current_num_threads() * 8)).clamp(1, HELD_REPORTS);
-    items.par_chunks(chunk).enumerate().for_each_init(BTreeMap::new, |archives, (c, group)| {
+    items.par_chunks(chunk).enumerate().for_each_init(Reader::default, |reader, (c, group)| {
         let mut pending = Vec::with_capacity(group.len());
         let mut held = 0;
         for (offset, item) in group.iter().enumerate() {
             if stop.load(Ordering::Relaxed) {
                 break;
             }
-            let (checked, size) = check_item(item, options, archives);
+            let (checked, size) = check_item(item, options, reader);
             pending.push((c * chunk + offset, checked));
             held += size;
             if held > HELD_INPUT_BYTES {
@@ -748,7 +329,7 @@ pub fn run(
     // Cross-year rules over each agency's series: only the pairs of consecutive years are read back, as the
     // compact cells the rules read, which know their places.
     let mut cross: BTreeMap<usize, Vec<(Severity, &'static str)>> = BTreeMap::new();
-    for (p, c) in series_pairs(&series) {
+    for (p, c) in series.pairs() {
         let (Some(at_prev), Some(at_cur)) = (row_at[p], row_at[c]) else { continue };
         let prev_row = read_row(&mut rows, at_prev).map_err(io("summary.csv"))?;
         let cur_row = read_row(&mut rows, at_cur).map_err(io("summary.csv"))?;
@@ -757,8 +338,8 @@ pub fn run(
             continue;
         }
         let (prev_report, cur_report) = (prev.report(&prev_row.id), cur.report(&cur_row.id));
-        let found = options.findings(&items[c], &cur_report, |selection| {
-            lint::check_series(&[&prev_report, &cur_report], selection).into_iter().map(|(_, d)| d).collect()
+        let (found, _) = options.policy.findings(&items[c].path, &cur_report, |selection| {
+            crate::series::check_pair(&prev_report, &cur_report, selection)
         });
         let mut lines = Vec::new();
         for d in &found {
@@ -853,7 +434,7 @@ fn count(row: &mut Row, severity: Severity, code: &'static str) {
     }
 }
 
-fn blank_row(item: &Item, status: Status, message: String) -> Row {
+fn blank_row(item: &Found, status: Status, message: String) -> Row {
     Row {
         id: item.id.clone(),
         agency: None,
@@ -889,8 +470,8 @@ struct Checked {
 
 /// Read and check one report, isolated: a panic inside becomes a `failed` row. Also gives the size of the input,
 /// which bounds how much a worker holds before writing.
-fn check_item(item: &Item, options: &Options, archives: &mut Archives) -> (Stage, usize) {
-    let bytes = match read_item(item, archives) {
+fn check_item(item: &Found, options: &Options, reader: &mut Reader) -> (Stage, usize) {
+    let bytes = match reader.bytes(item, &item.id) {
         Ok(b) => b,
         Err(e) => return (Stage::Done(blank_row(item, Status::Unreadable, e.reason_in(options.lang))), 0),
     };
@@ -898,24 +479,25 @@ fn check_item(item: &Item, options: &Options, archives: &mut Archives) -> (Stage
     (outcome.unwrap_or_else(|panic| Stage::Done(failed_row(item, &*panic, options.lang))), bytes.len())
 }
 
-fn failed_row(item: &Item, panic: &(dyn std::any::Any + Send), lang: Lang) -> Row {
-    let failure = ImportError::Internal { path: item.id.clone(), detail: panic_message(panic) };
+fn failed_row(item: &Found, panic: &(dyn std::any::Any + Send), lang: Lang) -> Row {
+    let failure = ImportError::Internal { path: item.id.clone(), detail: crate::contained::panic_message(panic) };
     blank_row(item, Status::Failed, failure.reason_in(lang))
 }
 
-fn check_bytes(item: &Item, bytes: &[u8], options: &Options) -> Stage {
+fn check_bytes(item: &Found, bytes: &[u8], options: &Options) -> Stage {
     let mut report = match crate::import::read_bytes(&item.id, bytes) {
         Ok(r) => r,
         Err(e) => return Stage::Done(blank_row(item, Status::Unreadable, e.reason_in(options.lang))),
     };
-    failpoint(&item.id);
+    crate::contained::failpoint(&item.id);
     // An output is up to date when it is newer than its input and than the gongkai.toml that shaped it.
     let mut inputs_modified = item.modified;
-    if let Some(config) = options.config_of(item) {
+    if let Some(config) = options.policy.config(&item.path) {
         config.give(&mut report.meta, None);
         inputs_modified = inputs_modified.max(config.modified);
     }
-    let diagnostics = options.findings(item, &report, |selection| lint::check_with(&report, selection));
+    let (diagnostics, _) =
+        options.policy.findings(&item.path, &report, |selection| lint::check_with(&report, selection));
     let mut row = Row {
         id: item.id.clone(),
         agency: report.meta.agency.clone(),
@@ -937,7 +519,7 @@ fn check_bytes(item: &Item, bytes: &[u8], options: &Options) -> Stage {
 }
 
 /// Write a checked report's outputs and its dataset rows, isolated as its checking was.
-fn finish(item: &Item, checked: Checked, options: &Options, sinks: &Mutex<Sinks>, counts: &Written) -> Row {
+fn finish(item: &Found, checked: Checked, options: &Options, sinks: &Mutex<Sinks>, counts: &Written) -> Row {
     std::panic::catch_unwind(AssertUnwindSafe(|| write_outputs(item, checked, options, sinks, counts)))
         .unwrap_or_else(|panic| failed_row(item, &*panic, options.lang))
 }
@@ -949,7 +531,7 @@ struct Written {
     current: std::sync::atomic::AtomicUsize,
 }
 
-fn write_outputs(item: &Item, checked: Checked, options: &Options, sinks: &Mutex<Sinks>, counts: &Written) -> Row {
+fn write_outputs(item: &Found, checked: Checked, options: &Options, sinks: &Mutex<Sinks>, counts: &Written) -> Row {
     let Checked { report, diagnostics, mut row, inputs_modified } = checked;
     for format in &options.formats {
         let path = output_path(&options.out_dir, &item.id, *format);
@@ -1063,27 +645,6 @@ fn summary_record(r: &Row) -> [String; 11] {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_compact_cells_keep_their_addresses_through_the_spill() {
-        let fixtures = [
-            "fixtures/text/one-cell-per-line.txt",
-            "fixtures/docx/clean-libreoffice.docx",
-            "fixtures/xlsx/clean-sheet-per-table.xlsx",
-        ];
-        for fixture in fixtures {
-            let mut report = crate::import::read(std::path::Path::new(fixture)).unwrap();
-            report.meta.agency.get_or_insert_with(|| "某局".into());
-            report.meta.year.get_or_insert(2023);
-            let record = serde_json::to_vec(&super::SeriesCells::of(&report).unwrap()).unwrap();
-            let compact = serde_json::from_slice::<super::SeriesCells>(&record).unwrap().report(fixture);
-            assert!(!compact.cells.is_empty(), "{fixture}");
-            for (key, cell) in compact.cells.iter() {
-                assert_eq!(compact.address(cell.origin), report.address(report.cells[key].origin), "{fixture} {key}");
-                assert_eq!(compact.address_en(cell.origin), report.address_en(report.cells[key].origin));
-            }
-        }
-    }
-
-    #[test]
     fn an_empty_output_is_never_up_to_date() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("a.xlsx");
@@ -1109,34 +670,29 @@ mod tests {
 
     /// Forty reports and two broken files on one worker: runs of several reports are read and checked before
     /// their outputs are written, and every one of them still ends as its own row.
-    fn forty_reports_and_two_broken(dir: &Path) -> Vec<Item> {
+    fn forty_reports_and_two_broken(dir: &Path) -> Vec<Found> {
         let clean = std::fs::read("fixtures/xlsx/clean-one-sheet.xlsx").unwrap();
         for i in 0..40 {
             std::fs::write(dir.join(format!("r{i:02}.xlsx")), &clean).unwrap();
         }
         std::fs::write(dir.join("r07-broken.xlsx"), b"not a workbook").unwrap();
         std::fs::write(dir.join("r31-broken.xlsx"), &clean[..clean.len() / 2]).unwrap();
-        let (items, _) = collect(&[dir.to_path_buf()], &dir.join("out")).unwrap();
+        let out = dir.join("out");
+        let options = crate::discover::Options { zips: true, leave_out: Some(&out), ..Default::default() };
+        let items = crate::discover::discover(&[dir.to_path_buf()], &options).unwrap().reports;
         assert_eq!(items.len(), 42);
         items
     }
 
     /// A run writing JSON into `out_dir`, on one worker.
     fn run_on_one_worker(
-        items: &[Item],
+        items: &[Found],
         out_dir: PathBuf,
         stop: &AtomicBool,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Totals {
-        let options = Options {
-            out_dir,
-            formats: vec![Format::Json],
-            force: false,
-            selection: Selection::default(),
-            configs: std::sync::Arc::default(),
-            baseline: None,
-            lang: Lang::En,
-        };
+        let options =
+            Options { out_dir, formats: vec![Format::Json], force: false, policy: Policy::default(), lang: Lang::En };
         let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
         pool.install(|| run(items, &options, stop, progress)).unwrap()
     }

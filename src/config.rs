@@ -38,6 +38,13 @@ pub struct ConfigError {
     pub detail: String,
 }
 
+impl ConfigError {
+    /// The error in the language of the run.
+    pub fn message(&self, _lang: crate::lang::Lang) -> String {
+        self.to_string()
+    }
+}
+
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct File {

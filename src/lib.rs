@@ -5,18 +5,24 @@
 //! [`model::Report`], [`lint`] checks it, and [`render`] draws the findings. The national layouts live in
 //! [`layout`]. The library never prints and has no command-line parsing.
 
+pub mod atomic;
 pub mod baseline;
 pub mod batch;
+pub mod check;
 pub mod config;
 pub mod contained;
+pub mod discover;
 pub mod export;
-pub mod html;
+pub mod fix;
 pub mod import;
+pub mod lang;
 pub mod layout;
 pub mod lint;
 pub mod model;
 pub mod normalize;
+pub mod pool;
 pub mod raw;
 pub mod recognize;
 pub mod render;
+pub mod series;
 pub mod spill;

@@ -1037,9 +1037,19 @@ fn a_baseline_accepts_the_findings_a_run_had_and_shows_new_ones() {
 fn a_reader_that_goes_away_ends_the_run_quietly() {
     use std::io::Read;
     // Output well beyond a pipe's buffer, and a reader that takes a few bytes and leaves (`gongkai check | head`).
+    // Forty copies of the fixture workbooks: a folder given twice is read once.
+    let dir = tempfile::tempdir().unwrap();
+    for copy in 0..40 {
+        let folder = dir.path().join(copy.to_string());
+        std::fs::create_dir_all(&folder).unwrap();
+        for entry in std::fs::read_dir("fixtures/xlsx").unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, folder.join(path.file_name().unwrap())).unwrap();
+        }
+    }
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .args(["check", "--output-format", "full"])
-        .args(std::iter::repeat_n("fixtures", 40))
+        .arg(dir.path())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

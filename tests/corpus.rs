@@ -137,12 +137,12 @@ fn the_pingtan_series_carries_over_year_to_year() {
     }
     let mut reports: Vec<_> = paths.iter().map(|p| gongkai::import::read(Path::new(p)).unwrap()).collect();
     let refs: Vec<_> = reports.iter().collect();
-    assert!(lint::check_series(&refs, &Selection::default()).is_empty(), "the real series is consistent");
+    assert!(gongkai::series::check_all(&refs, &Selection::default()).is_empty(), "the real series is consistent");
     // Break 2024's 上年结转 and the cross-year rule must say so.
     let cell = reports[3].cells.get_mut("t3.carried_over.total").unwrap();
     cell.parsed = Parsed::Number { value: 9.0, clean: true, unit: None };
     let refs: Vec<_> = reports.iter().collect();
-    let found = lint::check_series(&refs, &Selection::default());
+    let found = gongkai::series::check_all(&refs, &Selection::default());
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!((found[0].0, found[0].1.code), (3, "C306"));
 }

@@ -106,7 +106,7 @@ fn a_zip_cut_short_says_so_in_both_languages() {
     assert!(matches!(err, gongkai::import::ImportError::Truncated { .. }), "{err}");
     assert_eq!(err.code(), "corrupt");
     assert!(err.reason().contains("cut short"), "{err}");
-    assert!(err.reason_in(gongkai::lint::Lang::Zh).contains("文件不完整"), "{err}");
+    assert!(err.reason_in(gongkai::lang::Lang::Zh).contains("文件不完整"), "{err}");
     // A zip whose directory is there but damaged is not called cut short.
     let mut bytes = std::fs::read("fixtures/xlsx/balance-broken.xlsx").unwrap();
     let directory = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap();

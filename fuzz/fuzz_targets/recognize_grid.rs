@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
     ] {
         let report = gongkai::recognize::recognize("fuzz", raw);
         for d in gongkai::lint::check(&report) {
-            let _ = gongkai::render::concise(&report, &d, gongkai::lint::Lang::Zh);
+            let _ = gongkai::render::concise(&report, &d, gongkai::lang::Lang::Zh);
         }
     }
 });

@@ -10,7 +10,6 @@ pub mod docx_patch;
 pub mod tables;
 pub mod xlsx;
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::lint::Edit;
@@ -38,12 +37,12 @@ pub enum ExportError {
 
 impl ExportError {
     /// The error in the language of the run (`Display` stays English for programs that embed gongkai).
-    pub fn message(&self, lang: crate::lint::Lang) -> String {
-        if lang == crate::lint::Lang::En {
+    pub fn message(&self, lang: crate::lang::Lang) -> String {
+        if lang == crate::lang::Lang::En {
             return self.to_string();
         }
         match self {
-            ExportError::Io { path, source } => format!("{path}：无法写入：{}", crate::lint::io_error_in(source, lang)),
+            ExportError::Io { path, source } => format!("{path}：无法写入：{}", crate::lang::io_error_in(source, lang)),
             ExportError::Exists { path } => format!("{path}：已存在；加 --force 可覆盖"),
             ExportError::Xlsx(detail) => format!("无法生成工作簿：{detail}"),
             ExportError::Docx(detail) => format!("无法生成文档：{detail}"),
@@ -163,49 +162,19 @@ pub fn write(report: &Report, path: &Path, changes: &[Change], force: bool) -> R
     write_atomically(path, &bytes)
 }
 
-/// Write bytes through a temporary file in the same folder and a rename, so that a reader (or a killed run)
-/// sees either the old file or the new one, never half a file. The data is flushed to disk before the rename.
+/// Write bytes to `path` atomically (temporary file + rename), flushed to disk first.
 ///
 /// # Errors
 /// [`ExportError::Io`] when the folder is not writable.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    write_through_rename(path, bytes, true, true)
+    crate::atomic::write(path, bytes).map_err(|source| ExportError::Io { path: path.display().to_string(), source })
 }
 
-/// As [`write_atomically`], without flushing each file to disk: for `batch`, whose thousands of outputs can be made
-/// again (a flush per file cost a tenth of the run), and which redoes an output a power cut left empty.
-/// `may_exist` false says the caller has just seen there is no file at `path` (saving a removal that would fail).
+/// As [`write_atomically`], without flushing each file to disk (see [`crate::atomic::write_unflushed`]).
 ///
 /// # Errors
 /// [`ExportError::Io`] when the folder is missing or not writable.
 pub fn write_atomically_unflushed(path: &Path, bytes: &[u8], may_exist: bool) -> Result<(), ExportError> {
-    write_through_rename(path, bytes, false, may_exist)
-}
-
-fn write_through_rename(path: &Path, bytes: &[u8], flush: bool, may_exist: bool) -> Result<(), ExportError> {
-    let fail = |source| ExportError::Io { path: path.display().to_string(), source };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".gongkai-").suffix(".tmp");
-    // A temporary file is private (0600); the output is an ordinary document.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    if flush {
-        tmp.as_file().sync_all().map_err(fail)?;
-    } else if may_exist {
-        // Renaming over an existing file makes ext4 (auto_da_alloc) write the new file out at once and wait for
-        // it: a `batch --force` rerun spent a sixth of its time there. Unflushed outputs can be made again, so
-        // the old one goes first; the output is still never seen half-written.
-        match std::fs::remove_file(path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(fail(e)),
-            _ => {}
-        }
-    }
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    crate::atomic::write_unflushed(path, bytes, may_exist)
+        .map_err(|source| ExportError::Io { path: path.display().to_string(), source })
 }

@@ -104,7 +104,7 @@ fn write_with(report: &Report, changes: &[Change], low_memory: bool) -> Result<V
     text.set_name("文字").map_err(err)?;
     draw_text(text, &formats, report)?;
     if low_memory {
-        crate::batch::failpoint("xlsx-temporary-file");
+        crate::contained::failpoint("xlsx-temporary-file");
     }
     book.save_to_buffer().map_err(err)
 }

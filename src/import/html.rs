@@ -55,42 +55,6 @@ const BOILERPLATE: &[&str] = &[
     "扫一扫",
 ];
 
-/// Decode page bytes: BOM, then a declared charset, then UTF-8, then GB18030.
-pub(super) fn decode(bytes: &[u8]) -> String {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
-    }
-    let head = &bytes[..bytes.len().min(4096)];
-    let head_text = String::from_utf8_lossy(head).to_ascii_lowercase();
-    if let Some(pos) = head_text.find("charset=") {
-        let label: String = head_text[pos + 8..]
-            .trim_start_matches(['"', '\''])
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect();
-        if let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes()) {
-            return enc.decode_without_bom_handling(bytes).0.into_owned();
-        }
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => {
-            let (gb, _, gb_errors) = encoding_rs::GB18030.decode(bytes);
-            if gb_errors { String::from_utf8_lossy(bytes).into_owned() } else { gb.into_owned() }
-        }
-    }
-}
-
-/// True for text that cannot be a web page or a text dump: NUL bytes or mostly control characters.
-pub(super) fn looks_binary(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
-        return true;
-    }
-    let controls = head.iter().filter(|b| **b < 0x09 || (**b > 0x0d && **b < 0x20)).count();
-    controls * 20 > head.len()
-}
-
 pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
     if bytes.len() as u64 > limits::MAX_HTML_BYTES {
         return Err(ImportError::Limit {
@@ -102,7 +66,7 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError>
             ),
         });
     }
-    let text = decode(bytes);
+    let text = super::web::decode(bytes);
     let html = Html::parse_document(&text);
     let mut walker = Walker::default();
     walker.walk(html.tree.root());
@@ -111,7 +75,7 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError>
     let mut published = None;
     for (i, line) in walker.lines.into_iter().enumerate() {
         if published.is_none() {
-            published = super::text::page_date(&line);
+            published = super::web::page_date(&line);
         }
         if BOILERPLATE.iter().any(|b| line.contains(b)) && line.chars().count() < 120 {
             continue;

@@ -26,24 +26,6 @@ const FURNITURE: &[&str] = &[
     "====",
 ];
 
-/// A page date `发布时间:2024-01-30` / `发布日期：2024年1月30日` as `2024-01-30`.
-pub fn page_date(line: &str) -> Option<String> {
-    let pos = line.find("发布时间").or_else(|| line.find("发布日期"))?;
-    let rest = &line[pos + "发布时间".len()..];
-    let digits: Vec<u32> = rest
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .take(3)
-        .filter_map(|s| s.parse().ok())
-        .collect();
-    match digits[..] {
-        [y, m, d] if (1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d) => {
-            Some(format!("{y:04}-{m:02}-{d:02}"))
-        }
-        _ => None,
-    }
-}
-
 pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
     if bytes.len() as u64 > limits::MAX_HTML_BYTES {
         return Err(ImportError::Limit {
@@ -55,7 +37,7 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError>
             ),
         });
     }
-    let text = super::html::decode(bytes);
+    let text = super::web::decode(bytes);
     let mut paragraphs = Vec::new();
     let mut published = None;
     let mut title = None;
@@ -65,7 +47,7 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError>
             continue;
         }
         if published.is_none() {
-            published = page_date(line);
+            published = super::web::page_date(line);
         }
         if title.is_none()
             && let Some(t) = line.strip_prefix("标题:").or_else(|| line.strip_prefix("标题："))
@@ -116,13 +98,5 @@ mod tests {
         assert_eq!(without_heading_marks("#标签"), "#标签", "not a heading without the space");
         assert_eq!(without_heading_marks("####### 七个"), "####### 七个");
         assert_eq!(without_heading_marks("##"), "");
-    }
-
-    #[test]
-    fn page_dates() {
-        assert_eq!(page_date("发布时间:2024-01-30   浏览次数:4234次").as_deref(), Some("2024-01-30"));
-        assert_eq!(page_date("发布日期：2020年1月31日").as_deref(), Some("2020-01-31"));
-        assert_eq!(page_date("发布时间: 2020-01-20 15:22").as_deref(), Some("2020-01-20"));
-        assert_eq!(page_date("没有日期"), None);
     }
 }

@@ -8,8 +8,9 @@ pub mod rules;
 
 use serde::Serialize;
 
+use crate::lang::{Lang, Text};
 use crate::layout::TableId;
-use crate::model::{Origin, Report};
+use crate::model::{OrgType, Origin, Report};
 use crate::normalize::{Parsed, format_number};
 
 /// How serious a finding is.
@@ -48,53 +49,6 @@ pub enum FixAvailability {
     None,
     Safe,
     Unsafe,
-}
-
-/// A text in both languages of the tool.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Text {
-    pub zh: String,
-    pub en: String,
-}
-
-impl Text {
-    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Text { zh: zh.into(), en: en.into() }
-    }
-    /// The text in the chosen language.
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Zh => &self.zh,
-            Lang::En => &self.en,
-        }
-    }
-}
-
-/// The language of messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
-/// An I/O error in the language of the run: the operating system's words are English, so the usual kinds are put
-/// in Chinese and the rest keep the system's text.
-pub fn io_error_in(e: &std::io::Error, lang: Lang) -> String {
-    use std::io::ErrorKind;
-    if lang == Lang::En {
-        return e.to_string();
-    }
-    match e.kind() {
-        ErrorKind::NotFound => "路径不存在".to_string(),
-        ErrorKind::PermissionDenied => "没有权限".to_string(),
-        ErrorKind::AlreadyExists => "已存在".to_string(),
-        ErrorKind::NotADirectory => "路径中有一项不是文件夹".to_string(),
-        ErrorKind::IsADirectory => "这是文件夹".to_string(),
-        ErrorKind::StorageFull => "磁盘已满".to_string(),
-        ErrorKind::ReadOnlyFilesystem => "文件系统只读".to_string(),
-        _ => e.to_string(),
-    }
 }
 
 /// One change a fix makes: the cell under `key` gets the text `to`.
@@ -146,6 +100,58 @@ pub struct Rule {
     pub explain: &'static str,
     pub fix: FixAvailability,
     pub check: fn(&Report, &mut Sink),
+    /// Its test vectors: reports it must pass and fail, run by the rule harness (`tests/rules.rs`), which also
+    /// draws each failing report's findings into a snapshot and applies their fixes.
+    pub vectors: &'static [Vector],
+}
+
+/// A test vector of a rule: a report described as changes to a clean standard report (or to a fixture), and how
+/// many findings the rule must make of it.
+#[derive(Debug, Clone, Copy)]
+pub struct Vector {
+    /// A short kebab-case name; with the rule's code it names the snapshot.
+    pub name: &'static str,
+    /// How many findings of the rule: 0 for a pass.
+    pub findings: usize,
+    /// A fixture to start from instead of the standard report (its own findings of the rule count too).
+    pub fixture: Option<&'static str>,
+    pub changes: &'static [Given],
+}
+
+impl Vector {
+    /// A report the rule must pass.
+    pub const fn pass(name: &'static str, changes: &'static [Given]) -> Vector {
+        Vector { name, findings: 0, fixture: None, changes }
+    }
+
+    /// A report of which the rule must make `findings` findings.
+    pub const fn fail(name: &'static str, findings: usize, changes: &'static [Given]) -> Vector {
+        Vector { name, findings, fixture: None, changes }
+    }
+
+    /// Start from a fixture (a file under `fixtures/`) instead of the standard report.
+    pub const fn from(self, fixture: &'static str) -> Vector {
+        Vector { fixture: Some(fixture), ..self }
+    }
+}
+
+/// One change a vector makes to its report, as a clerk would make it in the file.
+#[derive(Debug, Clone, Copy)]
+pub enum Given {
+    /// The cell under a canonical key holds this text.
+    Cell(&'static str, &'static str),
+    /// The first table cell whose text is the first string says the second instead (a label, a header).
+    Label(&'static str, &'static str),
+    /// The first paragraph that contains the first string is the second instead; an empty second drops it.
+    Paragraph(&'static str, &'static str),
+    /// A paragraph added after the first one that contains the first string (at the end when it is empty).
+    AddParagraph(&'static str, &'static str),
+    /// The page's publication date (发布时间), as a web page gives it.
+    Published(&'static str),
+    /// The organisation type given on the command line.
+    OrgType(OrgType),
+    /// The same agency's report of the year before, with its own changes: the cross-year rules compare the two.
+    YearBefore(&'static [Given]),
 }
 
 /// Collects a rule's findings, stamping them with the rule's identity.
@@ -196,23 +202,54 @@ pub struct Finding {
     pub severity: Option<Severity>,
 }
 
-impl Default for Text {
-    fn default() -> Self {
-        Text::new("", "")
-    }
-}
-
 impl Finding {
-    /// A finding about one cell of the model.
-    pub fn at_cell(report: &Report, key: &str, message: Text) -> Finding {
-        let cell = report.cell(key);
-        Finding {
-            message,
-            key: Some(key.to_string()),
-            table: crate::layout::key_spec(key).map(|k| k.table),
-            origin: cell.map(|c| c.origin),
-            ..Finding::default()
-        }
+    /// A finding with its message in both languages; the builder methods below add the rest.
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Finding {
+        Finding { message: Text::new(zh, en), ..Finding::default() }
+    }
+
+    /// About one cell of the model: its key, table and place in the source.
+    pub fn at(mut self, report: &Report, key: &str) -> Finding {
+        self.key = Some(key.to_string());
+        self.table = crate::layout::key_spec(key).map(|k| k.table);
+        self.origin = report.cell(key).map(|c| c.origin);
+        self
+    }
+
+    /// Pointing at a place in the source (a label, a header, a line of text).
+    pub fn at_origin(mut self, origin: Option<Origin>) -> Finding {
+        self.origin = origin;
+        self
+    }
+
+    /// About one table.
+    pub fn in_table(mut self, table: TableId) -> Finding {
+        self.table = Some(table);
+        self
+    }
+
+    /// What to do about it.
+    pub fn help(mut self, zh: impl Into<String>, en: impl Into<String>) -> Finding {
+        self.help = Some(Text::new(zh, en));
+        self
+    }
+
+    /// The short label drawn under the cell.
+    pub fn label(mut self, zh: impl Into<String>, en: impl Into<String>) -> Finding {
+        self.label = Some(Text::new(zh, en));
+        self
+    }
+
+    /// The fix it carries.
+    pub fn fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// A severity other than the rule's own.
+    pub fn severity(mut self, severity: Severity) -> Finding {
+        self.severity = Some(severity);
+        self
     }
 }
 
@@ -226,7 +263,8 @@ pub struct Selection {
 }
 
 impl Selection {
-    fn wants(&self, rule: &Rule) -> bool {
+    /// True when the selection runs `rule`.
+    pub fn wants(&self, rule: &Rule) -> bool {
         let matches = |p: &String| rule.code.starts_with(p.as_str()) || rule.name == p;
         (self.select.is_empty() || self.select.iter().any(matches)) && !self.ignore.iter().any(matches)
     }
@@ -262,38 +300,9 @@ pub fn check_with(report: &Report, selection: &Selection) -> Vec<Diagnostic> {
     all
 }
 
-/// Run the cross-year rules over a set of reports: each report is compared with the report of the same agency for
-/// the year before, when the set holds one. Returns the findings by index into `reports`.
-pub fn check_series(reports: &[&Report], selection: &Selection) -> Vec<(usize, Diagnostic)> {
-    // Each report's (normalised agency, year), looked up by key: the first report of a year wins, as before.
-    let keys: Vec<Option<(String, i32)>> =
-        reports.iter().map(|r| Some((crate::normalize::label(r.meta.agency.as_deref()?), r.meta.year?))).collect();
-    let mut by_year: rustc_hash::FxHashMap<(&str, i32), usize> = rustc_hash::FxHashMap::default();
-    for (i, key) in keys.iter().enumerate() {
-        if let Some((name, year)) = key {
-            by_year.entry((name.as_str(), *year)).or_insert(i);
-        }
-    }
-    let mut out = Vec::new();
-    for (i, current) in reports.iter().enumerate() {
-        let Some((name, year)) = &keys[i] else { continue };
-        let Some(&p) = by_year.get(&(name.as_str(), year - 1)) else { continue };
-        let previous = reports[p];
-        for (rule, pair) in rules::SERIES {
-            if !selection.wants(rule) {
-                continue;
-            }
-            let mut sink = Sink { rule, out: Vec::new() };
-            pair(previous, current, &mut sink);
-            out.extend(sink.out.into_iter().map(|d| (i, d)));
-        }
-    }
-    out
-}
-
-/// Find a rule by code or name.
+/// Find a rule (or E000) by code or name.
 pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
-    rules::ALL.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+    rules::listed().find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
 
 /// Apply the fixes of `diagnostics` to a copy of `report`: safe fixes always, unsafe ones when asked. Returns the

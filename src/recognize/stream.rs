@@ -24,7 +24,7 @@ pub(super) struct Value {
 
 /// What the stream yielded.
 #[derive(Default)]
-pub(super) struct Found {
+pub(super) struct StreamFindings {
     pub values: Vec<Value>,
     /// Notes, with origin rows (and places on them, as for values) to be placed on the text grid.
     pub notes: Vec<(NoteKind, u32, u32)>,
@@ -233,10 +233,10 @@ fn num(s: &str) -> f64 {
 const CAP: usize = 20_000;
 
 /// Read tables 2, 3 and 4 out of running text. `want` says which tables to look for.
-pub(super) fn recognize(lines: &[String], want: &[TableId]) -> Found {
+pub(super) fn recognize(lines: &[String], want: &[TableId]) -> StreamFindings {
     let s = Stream::new(lines);
     let end = s.chars.len();
-    let mut found = Found::default();
+    let mut found = StreamFindings::default();
     // Where each table starts: its heading cell, or failing that its first label (partial dumps lose headers).
     let first = |pats: &[&str], from: usize| pats.iter().find_map(|p| s.find_str(p, from, end));
     let t2_at = first(&["第二十条第(一)项", "本年制发件数", "本年新制作数量", "信息内容"], 0);
@@ -320,7 +320,7 @@ struct Unreadable<'l> {
     label_at: usize,
 }
 
-fn unreadable(found: &mut Found, s: &Stream, u: Unreadable, (reason, reason_en): (String, String)) {
+fn unreadable(found: &mut StreamFindings, s: &Stream, u: Unreadable, (reason, reason_en): (String, String)) {
     let at = s.col_on(u.label_at, u.row);
     found.notes.push((
         NoteKind::Unreadable { table: u.table, label: u.label.to_string(), text: u.text, reason, reason_en },
@@ -340,7 +340,7 @@ fn segment_text(s: &Stream, a: usize, b: usize) -> String {
     t.chars().take(80).collect()
 }
 
-fn table2(s: &Stream, a: usize, b: usize, found: &mut Found) {
+fn table2(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) {
     let trial = ["本年新制作数量", "上一年项目数量", "采购项目数量"].iter().any(|h| s.find_str(h, a, b).is_some());
     let (rows, prefix): (&[T2Row], &str) = if trial { (layout::T2_TRIAL, "t2v19") } else { (layout::T2_2021, "t2") };
     if !trial && s.find_str("本年制发件数", a, b).is_none() && s.find_str("本年发件数", a, b).is_some() {
@@ -403,7 +403,7 @@ fn cut_reason(tokens: &[String], n: usize, ways: usize) -> (String, String) {
 }
 
 /// Reads 表三 between `a` and `b`; returns where its last row's numbers end.
-fn table3(s: &Stream, a: usize, b: usize, found: &mut Found) -> usize {
+fn table3(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) -> usize {
     let modern = s.find_str("逾期不补正", a, b).is_some() || s.find_str("逾期未按收费通知", a, b).is_some();
     let rows: &[T3Row] = if modern { &layout::T3_ROWS_2021 } else { &layout::T3_ROWS_TRIAL };
     found.tables.push((TableId::T3, s.row(a)));
@@ -548,7 +548,7 @@ fn resolve_columns(rows: &[T3Row], candidates: &[Vec<Vec<String>>]) -> Vec<Optio
     choice
 }
 
-fn table4(s: &Stream, a: usize, b: usize, found: &mut Found) {
+fn table4(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) {
     found.tables.push((TableId::T4, s.row(a)));
     // The numbers follow the last column header (总计 of 复议后起诉).
     let mut start = a;
@@ -597,7 +597,7 @@ mod tests {
 
     #[test]
     fn a_label_longer_than_the_text_is_not_found() {
-        // Found by fuzzing: a pattern longer than the whole stream indexed past its end.
+        // StreamFindings by fuzzing: a pattern longer than the whole stream indexed past its end.
         let s = Stream::new(&["规章".to_string()]);
         assert_eq!(s.find_str("第二十条第(一)项", 0, s.chars.len()), None);
         assert_eq!(s.find_str("规章", 0, s.chars.len()), Some(0));

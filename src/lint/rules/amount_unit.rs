@@ -1,6 +1,7 @@
 //! V203: the fee amount carries a unit other than the header's 万元.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lang::Text;
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 use crate::normalize::Parsed;
 
@@ -22,6 +23,10 @@ The header fixes the unit at 万元 (FORMAT.md §2, W-VAL-UNIT); an amount in �
 Unsafe: convert to 万元 (the number changes).",
     fix: FixAvailability::Unsafe,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("amount-in-yuan", 1, &[Given::Cell("t2.art20_8.admin_fees.amount_wan_yuan", "25000元")]),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -32,24 +37,21 @@ fn check(report: &Report, sink: &mut Sink) {
     if unit == "万元" {
         return;
     }
-    let mut f = Finding::at_cell(
-        report,
-        FEE,
-        Text::new(
-            format!("收费金额「{}」的单位是{}，而表头单位为万元", cell.raw, unit),
-            format!("the fee 「{}」 is in {}, but the header's unit is 万元", cell.raw, unit),
-        ),
-    );
+    let mut f = Finding::new(
+        format!("收费金额「{}」的单位是{}，而表头单位为万元", cell.raw, unit),
+        format!("the fee 「{}」 is in {}, but the header's unit is 万元", cell.raw, unit),
+    )
+    .at(report, FEE);
     if unit == "元" {
         let wan = crate::normalize::format_number(value / 10_000.0);
-        f.help = Some(Text::new(format!("换算为万元：{wan}"), format!("convert to 万元: {wan}")));
-        f.fix = Some(crate::lint::Fix {
+        f = f.help(format!("换算为万元：{wan}"), format!("convert to 万元: {wan}"));
+        f = f.fix(crate::lint::Fix {
             safety: crate::lint::Safety::Unsafe,
             title: Text::new(format!("改为 {wan}（万元）"), format!("write {wan} (万元)")),
             edits: vec![crate::lint::Edit { key: FEE.into(), from: cell.raw.clone(), to: wan }],
         });
     }
-    f.label = Some(Text::new("单位应为万元", "unit must be 万元"));
+    f = f.label("单位应为万元", "unit must be 万元");
     sink.push(f);
 }
 

@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::blank_total_with_parts;
+use crate::lang::Text;
 use crate::layout::{TableId, ValueKind};
-use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, is_blankish_cell};
+use crate::lint::{Edit, Finding, Fix, FixAvailability, Given, Rule, Safety, Severity, Sink, Vector, is_blankish_cell};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -26,6 +27,14 @@ other tools.\n\n\
 Safe: write 0 in each such cell (the value the rules already used).",
     fix: FixAvailability::Safe,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail(
+            "blank-and-slash-cells",
+            1,
+            &[Given::Cell("t4.review.upheld", ""), Given::Cell("t4.review.corrected", "/")],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -47,25 +56,23 @@ fn check(report: &Report, sink: &mut Sink) {
         }
         let Some(first) = keys.first() else { continue };
         let n = keys.len();
-        let mut f = Finding::at_cell(
-            report,
-            first,
-            Text::new(
+        sink.push(
+            Finding::new(
                 format!("{}有 {n} 个单元格为空白或“/”“—”“无”，已按 0 处理", table.zh()),
                 format!("{n} cells of {} are blank or hold /, — or 无; they were read as 0", table.en()),
-            ),
+            )
+            .at(report, first)
+            .help("没有发生的栏目填 0", "write 0 where there was nothing to report")
+            .label("按 0 处理", "read as 0")
+            .fix(Fix {
+                safety: Safety::Safe,
+                title: Text::new("空白处填 0", "write 0 in the blank cells"),
+                edits: keys
+                    .into_iter()
+                    .map(|k| Edit { key: k.to_string(), from: report.cells[k].raw.clone(), to: "0".into() })
+                    .collect(),
+            }),
         );
-        f.help = Some(Text::new("没有发生的栏目填 0", "write 0 where there was nothing to report"));
-        f.label = Some(Text::new("按 0 处理", "read as 0"));
-        f.fix = Some(Fix {
-            safety: Safety::Safe,
-            title: Text::new("空白处填 0", "write 0 in the blank cells"),
-            edits: keys
-                .into_iter()
-                .map(|k| Edit { key: k.to_string(), from: report.cells[k].raw.clone(), to: "0".into() })
-                .collect(),
-        });
-        sink.push(f);
     }
 }
 

@@ -3,9 +3,11 @@
 use std::collections::HashSet;
 
 use super::relations;
+use crate::lang::Text;
 use crate::layout;
 use crate::lint::{
-    Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text, address_of, is_blankish_at, num, sum_parts,
+    Edit, Finding, Fix, FixAvailability, Given, Rule, Safety, Severity, Sink, Vector, address_of, is_blankish_at, num,
+    sum_parts,
 };
 use crate::model::Report;
 
@@ -27,6 +29,15 @@ column blank in every result row.\n\n\
 Unsafe: write the sum of the parts.",
     fix: FixAvailability::Unsafe,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::pass("blank-total-of-zeros", &[Given::Cell("t4.review.total", "")]),
+        Vector::fail(
+            "blank-total-of-parts",
+            1,
+            &[Given::Cell("t4.review.upheld", "2"), Given::Cell("t4.review.total", "")],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -43,26 +54,24 @@ fn check(report: &Report, sink: &mut Sink) {
         }
         done.insert(rel.total.as_str());
         let label = layout::key_spec(&rel.total).map_or(rel.total.as_str(), |s| s.label.as_str());
-        let addr = address_of(report, &rel.total, crate::lint::Lang::Zh);
-        let mut f = Finding::at_cell(
-            report,
-            &rel.total,
-            Text::new(
+        let addr = address_of(report, &rel.total, crate::lang::Lang::Zh);
+        sink.push(
+            Finding::new(
                 format!("「{label}」为空白，但其组成部分之和为 {}", num(sum)),
                 format!("「{label}」 is blank, but its parts add up to {}", num(sum)),
-            ),
+            )
+            .at(report, &rel.total)
+            .help(
+                format!("在 {addr} 填写合计 {}（gongkai fix --unsafe-fixes 可自动填写）", num(sum)),
+                format!("write the total {} (gongkai fix --unsafe-fixes does it)", num(sum)),
+            )
+            .label(format!("空白，应为 {}", num(sum)), format!("blank, should be {}", num(sum)))
+            .fix(Fix {
+                safety: Safety::Unsafe,
+                title: Text::new(format!("填写合计 {}", num(sum)), format!("write the total {}", num(sum))),
+                edits: vec![Edit { key: rel.total.clone(), from: report.cells[&rel.total].raw.clone(), to: num(sum) }],
+            }),
         );
-        f.help = Some(Text::new(
-            format!("在 {addr} 填写合计 {}（gongkai fix --unsafe-fixes 可自动填写）", num(sum)),
-            format!("write the total {} (gongkai fix --unsafe-fixes does it)", num(sum)),
-        ));
-        f.label = Some(Text::new(format!("空白，应为 {}", num(sum)), format!("blank, should be {}", num(sum))));
-        f.fix = Some(Fix {
-            safety: Safety::Unsafe,
-            title: Text::new(format!("填写合计 {}", num(sum)), format!("write the total {}", num(sum))),
-            edits: vec![Edit { key: rel.total.clone(), from: report.cells[&rel.total].raw.clone(), to: num(sum) }],
-        });
-        sink.push(f);
     }
 }
 

@@ -1,7 +1,7 @@
 //! C306: last year's 结转下年度 ≠ this year's 上年结转 (reports of one agency checked together).
 
 use crate::layout;
-use crate::lint::{Finding, FixAvailability, Read, Rule, Severity, Sink, Text, num, read_count};
+use crate::lint::{Finding, FixAvailability, Given, Read, Rule, Severity, Sink, Vector, num, read_count};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -21,6 +21,20 @@ The applications carried forward at the end of one year are the ones carried ove
 None: check both reports.",
     fix: FixAvailability::None,
     check: |_, _| {},
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::pass("carried-as-last-year-left-it", &[Given::YearBefore(&[])]),
+        Vector::fail(
+            "carried-over-differs",
+            2,
+            &[Given::YearBefore(&[
+                Given::Cell("t3.new_received.natural_person", "2"),
+                Given::Cell("t3.new_received.total", "2"),
+                Given::Cell("t3.carried_forward.natural_person", "2"),
+                Given::Cell("t3.carried_forward.total", "2"),
+            ])],
+        ),
+    ],
 };
 
 /// Compare a report with the same agency's report for the year before.
@@ -33,10 +47,8 @@ pub fn check_pair(previous: &Report, current: &Report, sink: &mut Sink) {
             continue;
         }
         let year = previous.meta.year.unwrap_or_default();
-        let mut f = Finding::at_cell(
-            current,
-            &now_key,
-            Text::new(
+        sink.push(
+            Finding::new(
                 format!(
                     "表三「{}」列上年结转为 {}，而 {year} 年度报告的结转下年度为 {}（{}）",
                     col.label,
@@ -51,10 +63,10 @@ pub fn check_pair(previous: &Report, current: &Report, sink: &mut Sink) {
                     num(a),
                     previous.path
                 ),
-            ),
+            )
+            .at(current, &now_key)
+            .help("核对两年报告的结转数", "check the carried numbers of both reports")
+            .label(format!("上年为 {}", num(a)), format!("last year {}", num(a))),
         );
-        f.help = Some(Text::new("核对两年报告的结转数", "check the carried numbers of both reports"));
-        f.label = Some(Text::new(format!("上年为 {}", num(a)), format!("last year {}", num(a))));
-        sink.push(f);
     }
 }

@@ -1,6 +1,6 @@
 //! T606: a date line that lost 年月日 and can be read more than one way.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -20,20 +20,23 @@ A date that cannot be read cannot be checked.\n\n\
 None: check the original document.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("date-line-lost-its-characters", 1, &[Given::Paragraph("2024年1月20日", "2024126")]),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
     for r in &report.meta.repairs {
         if r.readings.len() > 1 {
             let all = r.readings.join(" 或 ");
-            sink.push(Finding {
-                message: Text::new(
+            sink.push(
+                Finding::new(
                     format!("落款日期「{}」缺少年月日，可读作 {all}", r.original),
                     format!("the date line 「{}」 lost 年月日 and reads as {}", r.original, r.readings.join(" or ")),
-                ),
-                help: Some(Text::new("对照原件确认日期", "check the date in the original")),
-                ..Finding::default()
-            });
+                )
+                .help("对照原件确认日期", "check the date in the original"),
+            );
         }
     }
 }

@@ -1,6 +1,6 @@
 //! M505: the date line differs from the page's publication date.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -20,22 +20,26 @@ A large gap usually means a copied date line or a republished page.\n\n\
 None.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::pass("page-date-near", &[Given::Published("2024-01-22")]),
+        Vector::fail("page-date-far", 1, &[Given::Published("2024-03-01")]),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
     let (Some(line), Some(published)) = (report.meta.date_line.as_deref(), report.meta.published.as_deref()) else {
         return;
     };
-    let Some(apart) = crate::recognize::days_apart(line, published) else { return };
+    let Some(apart) = crate::normalize::days_apart(line, published) else { return };
     if apart <= 7 {
         return;
     }
-    sink.push(Finding {
-        message: Text::new(
+    sink.push(
+        Finding::new(
             format!("落款日期 {line} 与网页发布时间 {published} 相差较大"),
             format!("the date line {line} and the page date {published} are far apart"),
-        ),
-        help: Some(Text::new("核对落款日期", "check the date line")),
-        ..Finding::default()
-    });
+        )
+        .help("核对落款日期", "check the date line"),
+    );
 }

@@ -2,7 +2,7 @@
 
 use super::{table_keys, table_origin};
 use crate::layout::TableId;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -22,6 +22,30 @@ The blank WPS template.\n\n\
 None: fill in the table; write 0 where there was nothing to report.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail(
+            "table-4-left-blank",
+            1,
+            &[
+                Given::Cell("t4.review.upheld", ""),
+                Given::Cell("t4.review.corrected", ""),
+                Given::Cell("t4.review.other", ""),
+                Given::Cell("t4.review.pending", ""),
+                Given::Cell("t4.review.total", ""),
+                Given::Cell("t4.litigation_direct.upheld", ""),
+                Given::Cell("t4.litigation_direct.corrected", ""),
+                Given::Cell("t4.litigation_direct.other", ""),
+                Given::Cell("t4.litigation_direct.pending", ""),
+                Given::Cell("t4.litigation_direct.total", ""),
+                Given::Cell("t4.litigation_after_review.upheld", ""),
+                Given::Cell("t4.litigation_after_review.corrected", ""),
+                Given::Cell("t4.litigation_after_review.other", ""),
+                Given::Cell("t4.litigation_after_review.pending", ""),
+                Given::Cell("t4.litigation_after_review.total", ""),
+            ],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -37,19 +61,15 @@ fn check(report: &Report, sink: &mut Sink) {
         if text_cell {
             continue; // the cells hold something; V201 says what
         }
-        sink.push(Finding {
-            message: Text::new(
+        sink.push(
+            Finding::new(
                 format!("{}（{}）未填写任何数字", table.zh(), table.title()),
                 format!("{} ({}) holds no number", table.en(), table.title()),
-            ),
-            help: Some(Text::new(
-                "填写该表；没有发生的栏目填 0",
-                "fill in the table; write 0 where there was nothing to report",
-            )),
-            table: Some(table),
-            origin: table_origin(report, table),
-            ..Finding::default()
-        });
+            )
+            .help("填写该表；没有发生的栏目填 0", "fill in the table; write 0 where there was nothing to report")
+            .in_table(table)
+            .at_origin(table_origin(report, table)),
+        );
     }
 }
 

@@ -1,6 +1,6 @@
 //! S104: a table has a value column the format does not have.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Vector};
 use crate::model::Note;
 use crate::model::Report;
 
@@ -22,22 +22,25 @@ readers that expect the standard layout. gongkai reads the standard columns by t
 None: delete the column.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("subtotal-column", 1, &[]).from("xlsx/extra-subtotal-column.xlsx"),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
     for note in &report.notes {
         if let Note::ExtraColumn { table, label, origin } = note {
-            sink.push(Finding {
-                message: Text::new(
+            sink.push(
+                Finding::new(
                     format!("{}有标准格式之外的列「{}」", table.zh(), label),
                     format!("{} has a column 「{}」 that the standard format does not have", table.en(), label),
-                ),
-                help: Some(Text::new("删除该列，使用标准格式的列", "delete the column and keep the standard ones")),
-                table: Some(*table),
-                origin: Some(*origin),
-                label: Some(Text::new("多余的列", "extra column")),
-                ..Finding::default()
-            });
+                )
+                .help("删除该列，使用标准格式的列", "delete the column and keep the standard ones")
+                .in_table(*table)
+                .at_origin(Some(*origin))
+                .label("多余的列", "extra column"),
+            );
         }
     }
 }

@@ -1,6 +1,6 @@
 //! T607: section 六 says nothing about the 信息处理费.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -21,6 +21,10 @@ Provincial rules require the fees collected to be reported in the annual report;
 None: add the statement (also when no fee was charged).",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("no-word-on-fees", 1, &[Given::Paragraph("本机关依据", "本年度无其他需要报告的事项。")]),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -32,17 +36,16 @@ fn check(report: &Report, sink: &mut Sink) {
     if s.text.contains("处理费") || s.text.contains("收费") {
         return;
     }
-    sink.push(Finding {
-        message: Text::new(
+    sink.push(
+        Finding::new(
             "第六部分未说明信息处理费的收取情况",
             "section 六 does not say whether information processing fees were charged",
-        ),
-        help: Some(Text::new(
+        )
+        .help(
             "写明按国办函〔2020〕109号收取信息处理费的情况，如「本年度没有产生信息处理费」",
             "state the fees charged under 国办函〔2020〕109号, e.g. 「本年度没有产生信息处理费」",
-        )),
-        ..Finding::default()
-    });
+        ),
+    );
 }
 
 #[cfg(test)]

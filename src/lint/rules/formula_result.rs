@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::lang::Text;
 use crate::layout::{self, TableId};
-use crate::lint::{FixAvailability, Rule, Severity, Sink, Text, num};
+use crate::lint::{FixAvailability, Rule, Severity, Sink, Vector, num};
 use crate::model::Report;
 use crate::raw::FormulaNote;
 
@@ -29,6 +30,11 @@ None automatic: open the file in Excel, WPS or LibreOffice and save it, so that 
 formulas' own. `gongkai convert` writes the worked-out values.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::pass("formulas-with-their-results", &[]).from("xlsx/formulas-libreoffice.xlsx"),
+        Vector::fail("formulas-saved-without-results", 3, &[]).from("xlsx/formulas-not-calculated.xlsx"),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -91,12 +97,9 @@ fn check(report: &Report, sink: &mut Sink) {
                 message.en.push_str(&format!(" ({unknown} of them beyond gongkai's sums)"));
             }
         }
-        let mut f = crate::lint::Finding::at_cell(report, key, message);
-        f.help = Some(Text::new(
-            "文件由不计算公式的程序生成或修改（如 openpyxl、网页系统导出）：在 Excel、WPS 或 LibreOffice 中打开并保存，即保存计算结果",
-            "the file was written by a program that does not calculate formulas (openpyxl, a web system's export): \
-             open it in Excel, WPS or LibreOffice and save it to store the results",
-        ));
+        let mut f = crate::lint::Finding::new(message.zh, message.en).at(report, key);
+        f = f.help("文件由不计算公式的程序生成或修改（如 openpyxl、网页系统导出）：在 Excel、WPS 或 LibreOffice 中打开并保存，即保存计算结果", "the file was written by a program that does not calculate formulas (openpyxl, a web system's export): \
+             open it in Excel, WPS or LibreOffice and save it to store the results");
         f.label = Some(cell_label);
         sink.push(f);
     }

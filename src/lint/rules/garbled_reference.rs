@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -25,6 +25,17 @@ The original text is kept; the reading lets the deadline and reference checks wo
 None needed in the archive; correct the source page if it is yours.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail(
+            "document-number-lost-its-bracket",
+            1,
+            &[Given::Paragraph(
+                "本机关依据",
+                "本机关依据国办函〔2020109号规定的按件、按量收费标准，本年度没有产生信息处理费。",
+            )],
+        ),
+    ],
 };
 
 /// `机关代字〔YYYYN号` or `机关代字YYYY〕N号` with one bracket lost.
@@ -76,29 +87,24 @@ fn read_back(text: &str) -> Vec<(String, String)> {
 fn check(report: &Report, sink: &mut Sink) {
     for s in &report.sections {
         for (original, repaired) in garbled_numbers(&s.text) {
-            sink.push(Finding {
-                message: Text::new(
+            sink.push(
+                Finding::new(
                     format!("文号「{original}」缺字，按「{repaired}」读取"),
                     format!("the document number 「{original}」 lost characters; read as 「{repaired}」"),
-                ),
-                help: Some(Text::new(
-                    format!("原文应为「{repaired}」"),
-                    format!("the source should read 「{repaired}」"),
-                )),
-                ..Finding::default()
-            });
+                )
+                .help(format!("原文应为「{repaired}」"), format!("the source should read 「{repaired}」")),
+            );
         }
     }
     for r in &report.meta.repairs {
         if let [one] = r.readings.as_slice() {
-            sink.push(Finding {
-                message: Text::new(
+            sink.push(
+                Finding::new(
                     format!("落款日期「{}」缺少年月日，按 {one} 读取", r.original),
                     format!("the date line 「{}」 lost 年月日; read as {one}", r.original),
-                ),
-                help: Some(Text::new("原文应写明年、月、日", "the source should spell out 年, 月 and 日")),
-                ..Finding::default()
-            });
+                )
+                .help("原文应写明年、月、日", "the source should spell out 年, 月 and 日"),
+            );
         }
     }
 }

@@ -1,6 +1,7 @@
 //! C305: 现行有效件数 below 本年制发件数.
 
-use crate::lint::{Finding, FixAvailability, Read, Rule, Severity, Sink, Text, num, read_count};
+use crate::lang::Text;
+use crate::lint::{Finding, FixAvailability, Given, Read, Rule, Severity, Sink, Vector, num, read_count};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -20,6 +21,10 @@ swapped or 现行有效件数 counts something else.\n\n\
 None.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("more-made-than-in-force", 1, &[Given::Cell("t2.art20_1.rules.made", "3")]),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -39,14 +44,11 @@ fn check(report: &Report, sink: &mut Sink) {
         if in_force + repealed >= made || report.number(&in_force_key).is_none() {
             continue;
         }
-        let mut f = Finding::at_cell(
-            report,
-            &in_force_key,
-            Text::new(
-                format!("「{label}」现行有效件数 {} 小于本年制发件数 {}", num(in_force), num(made)),
-                format!("「{label}」: {} in force is less than {} made this year", num(in_force), num(made)),
-            ),
-        );
+        let mut f = Finding::new(
+            format!("「{label}」现行有效件数 {} 小于本年制发件数 {}", num(in_force), num(made)),
+            format!("「{label}」: {} in force is less than {} made this year", num(in_force), num(made)),
+        )
+        .at(report, &in_force_key);
         f.help =
             Some(Text::new("核对是否填反了列，或现行有效件数是否统计完整", "check whether the columns were swapped"));
         f.label =

@@ -1,6 +1,6 @@
 //! C307: 现行有效件数 does not follow last year's + 制发 − 废止.
 
-use crate::lint::{Finding, FixAvailability, Read, Rule, Severity, Sink, Text, num, read_count};
+use crate::lint::{Finding, FixAvailability, Given, Read, Rule, Severity, Sink, Vector, num, read_count};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -21,6 +21,11 @@ that states the difference, never an error.\n\n\
 None.",
     fix: FixAvailability::None,
     check: |_, _| {},
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::pass("in-force-carried-on", &[Given::YearBefore(&[])]),
+        Vector::fail("in-force-drifts", 1, &[Given::YearBefore(&[Given::Cell("t2.art20_1.rules.in_force", "5")])]),
+    ],
 };
 
 /// Compare a report with the same agency's report for the year before.
@@ -43,10 +48,8 @@ pub fn check_pair(previous: &Report, current: &Report, sink: &mut Sink) {
         if (expected - now).abs() < 1e-9 {
             continue;
         }
-        let mut f = Finding::at_cell(
-            current,
-            &key("in_force"),
-            Text::new(
+        sink.push(
+            Finding::new(
                 format!(
                     "「{label}」现行有效件数 {}，而上年 {} + 本年制发 {} − 本年废止 {} = {}，相差 {}",
                     num(now),
@@ -65,14 +68,14 @@ pub fn check_pair(previous: &Report, current: &Report, sink: &mut Sink) {
                     num(expected),
                     num(now - expected)
                 ),
-            ),
+            )
+            .at(current, &key("in_force"))
+            .help(
+                "修订、失效也会改变现行有效件数；若无此类情况，请核对",
+                "amendments and expiry also change the count; if there were none, check it",
+            )
+            .label(format!("约应为 {}", num(expected)), format!("about {}", num(expected))),
         );
-        f.help = Some(Text::new(
-            "修订、失效也会改变现行有效件数；若无此类情况，请核对",
-            "amendments and expiry also change the count; if there were none, check it",
-        ));
-        f.label = Some(Text::new(format!("约应为 {}", num(expected)), format!("about {}", num(expected))));
-        sink.push(f);
     }
 }
 

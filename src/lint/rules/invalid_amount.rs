@@ -1,7 +1,7 @@
 //! V202: the fee amount is not a non-negative decimal.
 
 use crate::layout::ValueKind;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 use crate::normalize::Parsed;
 
@@ -22,6 +22,11 @@ The amount is a decimal in 万元 (FORMAT.md §2, E-VAL-FEE).\n\n\
 None: write the amount in 万元.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::pass("decimal-amount", &[Given::Cell("t2.art20_8.admin_fees.amount_wan_yuan", "3.45")]),
+        Vector::fail("amount-in-words", 1, &[Given::Cell("t2.art20_8.admin_fees.amount_wan_yuan", "约十万")]),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -36,20 +41,18 @@ fn check(report: &Report, sink: &mut Sink) {
             _ => false,
         };
         if bad {
-            let mut f = Finding::at_cell(
-                report,
-                key,
-                Text::new(
+            sink.push(
+                Finding::new(
                     format!("「{}」填写的「{}」不是有效金额", spec.label, cell.raw),
                     format!("「{}」 holds 「{}」, which is not an amount ≥ 0", spec.label, cell.raw),
-                ),
+                )
+                .at(report, key)
+                .help(
+                    "填写以万元为单位的非负数，如 333.45；没有收费的填 0",
+                    "write the amount in 万元, e.g. 333.45; 0 when nothing was charged",
+                )
+                .label("应为非负金额（万元）", "must be an amount ≥ 0 (万元)"),
             );
-            f.help = Some(Text::new(
-                "填写以万元为单位的非负数，如 333.45；没有收费的填 0",
-                "write the amount in 万元, e.g. 333.45; 0 when nothing was charged",
-            ));
-            f.label = Some(Text::new("应为非负金额（万元）", "must be an amount ≥ 0 (万元)"));
-            sink.push(f);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! S106: a label worded differently from the format.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Note;
 use crate::model::Report;
 
@@ -22,22 +22,25 @@ punctuation differences (`1、` for `1.`, full-width brackets, a lost pair of qu
 None in the source file; `gongkai convert` writes the standard labels.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("header-worded-differently", 1, &[Given::Label("本年制发件数", "本年发件数")]),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
     for note in &report.notes {
         if let Note::LabelVariant { table, found, expected, origin } = note {
-            sink.push(Finding {
-                message: Text::new(
+            sink.push(
+                Finding::new(
                     format!("{}的栏目「{}」与标准格式「{}」不一致", table.zh(), found, expected),
                     format!("the label 「{}」 of {} differs from the standard 「{}」", found, table.en(), expected),
-                ),
-                help: Some(Text::new(format!("改为「{expected}」"), format!("write 「{expected}」"))),
-                table: Some(*table),
-                origin: Some(*origin),
-                label: Some(Text::new(format!("应为「{expected}」"), format!("expected 「{expected}」"))),
-                ..Finding::default()
-            });
+                )
+                .help(format!("改为「{expected}」"), format!("write 「{expected}」"))
+                .in_table(*table)
+                .at_origin(Some(*origin))
+                .label(format!("应为「{expected}」"), format!("expected 「{expected}」")),
+            );
         }
     }
 }

@@ -1,6 +1,6 @@
 //! M504: published after the deadline of 条例 art. 49.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::OrgType;
 use crate::model::Report;
 
@@ -24,6 +24,15 @@ A 2023 department report published on 2024-02-05.\n\n\
 None.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("department-after-31-january", 1, &[Given::Paragraph("2024年1月20日", "2024年2月20日")]),
+        Vector::fail(
+            "given-type-makes-it-an-error",
+            1,
+            &[Given::Paragraph("2024年1月20日", "2024年2月20日"), Given::OrgType(OrgType::Department)],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -44,18 +53,19 @@ fn check(report: &Report, sink: &mut Sink) {
         (None, OrgType::Department) => ("政府部门", "departments"),
         (None, OrgType::Government) => ("地方人民政府", "local governments"),
     };
-    sink.push(Finding {
-        message: Text::new(
-            format!("报告于 {published} 发布，晚于{}的法定期限 {deadline}", who.0),
-            format!("published on {published}, after the deadline for {}, {deadline}", who.1),
-        ),
-        help: Some(Text::new(
-            "依《条例》第四十九条按期发布；若机关类型判断有误，用 --org-type 指定",
-            "publish by the deadline of 条例 art. 49; if the organisation type is wrong, give it with --org-type",
-        )),
-        severity: (report.meta.org_type_given || given.is_some()).then_some(Severity::Error),
-        ..Finding::default()
-    });
+    let mut f = Finding::new(
+        format!("报告于 {published} 发布，晚于{}的法定期限 {deadline}", who.0),
+        format!("published on {published}, after the deadline for {}, {deadline}", who.1),
+    )
+    .help(
+        "依《条例》第四十九条按期发布；若机关类型判断有误，用 --org-type 指定",
+        "publish by the deadline of 条例 art. 49; if the organisation type is wrong, give it with --org-type",
+    );
+    // A deadline the user gave (or an organisation type they stated) is known for certain: missing it is an error.
+    if report.meta.org_type_given || given.is_some() {
+        f = f.severity(Severity::Error);
+    }
+    sink.push(f);
 }
 
 #[cfg(test)]

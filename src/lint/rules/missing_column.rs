@@ -2,7 +2,7 @@
 
 use super::{t3_rows, table_origin};
 use crate::layout::{self, FormatVersion, TableId};
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -23,6 +23,10 @@ A missing column hides numbers and makes the 总计 column unverifiable.\n\n\
 None: use the standard columns.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("column-header-renamed", 1, &[Given::Label("科研机构", "科研院所")]),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -63,16 +67,15 @@ fn check(report: &Report, sink: &mut Sink) {
         }
     }
     for (table, label) in missing {
-        sink.push(Finding {
-            message: Text::new(
+        sink.push(
+            Finding::new(
                 format!("{}缺少「{}」列", table.zh(), label),
                 format!("{} lacks the column 「{}」", table.en(), label),
-            ),
-            help: Some(Text::new("按标准格式补上该列", "add the column of the standard format")),
-            table: Some(table),
-            origin: table_origin(report, table),
-            ..Finding::default()
-        });
+            )
+            .help("按标准格式补上该列", "add the column of the standard format")
+            .in_table(table)
+            .at_origin(table_origin(report, table)),
+        );
     }
 }
 

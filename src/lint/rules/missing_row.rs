@@ -2,7 +2,7 @@
 
 use super::{t3_rows, table_origin};
 use crate::layout::{self, FormatVersion, TableId};
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -22,6 +22,10 @@ Dropping a row (漏报栏目) loses its numbers and breaks the sums the format s
 None: add the row with its numbers (0 where there were none).",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("row-label-unrecognised", 1, &[Given::Label("(一)予以公开", "(一)已经办理")]),
+    ],
 };
 
 /// True when a cell's key starts with `stem` (which ends with a dot: `t3.result.other.` is not a stem of
@@ -70,19 +74,18 @@ fn check(report: &Report, sink: &mut Sink) {
         .collect();
     missing.retain(|(t, l)| !unreadable.iter().any(|(ut, ul)| ut == t && l.ends_with(ul)));
     for (table, label) in missing {
-        sink.push(Finding {
-            message: Text::new(
+        sink.push(
+            Finding::new(
                 format!("{}缺少「{}」行", table.zh(), label),
                 format!("{} lacks the row 「{}」", table.en(), label),
-            ),
-            help: Some(Text::new(
+            )
+            .help(
                 "按标准格式补上该行；没有数据的栏目填 0",
                 "add the row of the standard format; write 0 where there is nothing to report",
-            )),
-            table: Some(table),
-            origin: table_origin(report, table),
-            ..Finding::default()
-        });
+            )
+            .in_table(table)
+            .at_origin(table_origin(report, table)),
+        );
     }
 }
 

@@ -1,7 +1,7 @@
 //! S101: a national table was not found.
 
 use crate::layout::TableId;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -23,6 +23,10 @@ A report that pastes table 3 as an image: 未找到表三（收到和处理政�
 None: fill in the table of the standard template (`gongkai template`).",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("table-4-header-renamed", 1, &[Given::Label("行政复议", "复议情况")]),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -30,18 +34,7 @@ fn check(report: &Report, sink: &mut Sink) {
         if report.tables.contains_key(&table) {
             continue;
         }
-        sink.push(Finding {
-            message: Text::new(
-                format!("未找到{}（{}）", table.zh(), table.title()),
-                format!("{} ({}) was not found", table.en(), table.title()),
-            ),
-            help: Some(Text::new(
-                "按国办公开办函〔2021〕30号的标准格式填写该表，行列标题应与标准格式一致",
-                "fill in the table of the standard format (国办公开办函〔2021〕30号) with its standard row and column labels",
-            )),
-            table: Some(table),
-            ..Finding::default()
-        });
+        sink.push(Finding::new(format!("未找到{}（{}）", table.zh(), table.title()), format!("{} ({}) was not found", table.en(), table.title())).help("按国办公开办函〔2021〕30号的标准格式填写该表，行列标题应与标准格式一致", "fill in the table of the standard format (国办公开办函〔2021〕30号) with its standard row and column labels").in_table(table));
     }
 }
 

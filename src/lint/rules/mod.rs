@@ -39,6 +39,7 @@ mod title_pattern;
 mod trial_format_after_2021;
 mod unknown_row;
 mod unreadable_cells;
+mod unreadable_file;
 mod year_missing;
 
 use super::Rule;
@@ -85,6 +86,14 @@ pub static ALL: &[&Rule] = &[
     &fee_statement::RULE,
     &text_table::RULE,
 ];
+
+/// E000, the code every output gives a file that could not be read: described like the rules, never run.
+pub static UNREADABLE: &Rule = &unreadable_file::RULE;
+
+/// Every rule and E000, as `gongkai rules` lists them and SARIF describes them.
+pub fn listed() -> impl Iterator<Item = &'static Rule> {
+    ALL.iter().copied().chain(std::iter::once(UNREADABLE))
+}
 
 /// A check over two reports of one agency for consecutive years.
 pub type PairCheck = fn(&Report, &Report, &mut super::Sink);
@@ -161,21 +170,18 @@ fn total_mismatch(report: &Report, rel: &SumRelation, parts_zh: &str, parts_en: 
     let label = layout::key_spec(&rel.total).map_or(rel.total.as_str(), |s| s.label.as_str());
     let addr = address_of(report, &rel.total, super::Lang::Zh);
     let addr_en = address_of(report, &rel.total, super::Lang::En);
-    let mut f = Finding::at_cell(
-        report,
-        &rel.total,
-        Text::new(
-            format!("「{label}」为 {}，不等于{parts_zh}之和 {}", num(total), num(sum)),
-            format!("「{label}」 is {}, not the sum of {parts_en}, {}", num(total), num(sum)),
-        ),
-    );
-    f.help = Some(Text::new(
+    let mut f = Finding::new(
+        format!("「{label}」为 {}，不等于{parts_zh}之和 {}", num(total), num(sum)),
+        format!("「{label}」 is {}, not the sum of {parts_en}, {}", num(total), num(sum)),
+    )
+    .at(report, &rel.total)
+    .help(
         format!("核对各项；若各项无误，将 {addr} 改为 {}（gongkai fix --unsafe-fixes 可自动修改）", num(sum)),
         format!(
             "check the parts; if they are right, change {addr_en} to {} (gongkai fix --unsafe-fixes does it)",
             num(sum)
         ),
-    ));
+    );
     if let Some(formula) = word_field(report, &rel.total)
         && let Some(help) = f.help.as_mut()
     {
@@ -185,8 +191,8 @@ fn total_mismatch(report: &Report, rel: &SumRelation, parts_zh: &str, parts_en: 
              the table and press F9"
         ));
     }
-    f.label = Some(Text::new(format!("{} ≠ {}", num(total), num(sum)), format!("{} ≠ {}", num(total), num(sum))));
-    f.fix = Some(Fix {
+    f = f.label(format!("{} ≠ {}", num(total), num(sum)), format!("{} ≠ {}", num(total), num(sum)));
+    f = f.fix(Fix {
         safety: Safety::Unsafe,
         title: Text::new(format!("改为 {}", num(sum)), format!("write {}", num(sum))),
         edits: vec![Edit { key: rel.total.clone(), from: super::raw_of(report, &rel.total), to: num(sum) }],

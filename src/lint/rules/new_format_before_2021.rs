@@ -1,7 +1,7 @@
 //! F402: the 2021 layout in a report dated 2019 or 2020.
 
 use crate::layout::FormatVersion;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -20,6 +20,14 @@ The 2021 format did not exist then (FORMAT.md §0), so the year in the title is 
 None: check the year.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail(
+            "new-tables-in-2020",
+            1,
+            &[Given::Paragraph("2023年度", "某市某局2020年度政府信息公开工作年度报告")],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -27,14 +35,13 @@ fn check(report: &Report, sink: &mut Sink) {
     if report.format != FormatVersion::V2021 || !(2019..=2020).contains(&year) || report.tables.is_empty() {
         return;
     }
-    sink.push(Finding {
-        message: Text::new(
+    sink.push(
+        Finding::new(
             format!("{year} 年度报告使用了 2021 年版格式，而该格式自 2021 年度报告起施行；请核对年份"),
             format!("the {year} report uses the 2021 format, which applies from the 2021 reports on; check the year"),
-        ),
-        help: Some(Text::new("核对标题中的年度", "check the year in the title")),
-        ..Finding::default()
-    });
+        )
+        .help("核对标题中的年度", "check the year in the title"),
+    );
 }
 
 #[cfg(test)]

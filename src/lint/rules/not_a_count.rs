@@ -1,7 +1,7 @@
 //! V201: a count cell holds something other than a non-negative integer.
 
 use crate::layout::ValueKind;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 use crate::normalize::Parsed;
 
@@ -23,6 +23,11 @@ reported here, so each problem is reported once.\n\n\
 None: write the count.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("text-in-a-count", 1, &[Given::Cell("t3.new_received.natural_person", "若干")]),
+        Vector::fail("negative-count", 1, &[Given::Cell("t4.review.upheld", "-1")]),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -37,20 +42,15 @@ fn check(report: &Report, sink: &mut Sink) {
             _ => None,
         };
         if let Some((zh, en)) = problem {
-            let mut f = Finding::at_cell(
-                report,
-                key,
-                Text::new(
+            sink.push(
+                Finding::new(
                     format!("「{}」填写的「{}」{}", spec.label, cell.raw, zh),
                     format!("「{}」 holds 「{}」, which {}", spec.label, cell.raw, en),
-                ),
+                )
+                .at(report, key)
+                .help("填写非负整数；没有发生的填 0", "write a whole number of 0 or more; 0 where there was none")
+                .label(format!("应为非负整数，不是「{}」", cell.raw), "must be a whole number ≥ 0"),
             );
-            f.help = Some(Text::new(
-                "填写非负整数；没有发生的填 0",
-                "write a whole number of 0 or more; 0 where there was none",
-            ));
-            f.label = Some(Text::new(format!("应为非负整数，不是「{}」", cell.raw), "must be a whole number ≥ 0"));
-            sink.push(f);
         }
     }
 }

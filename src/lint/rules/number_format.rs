@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::lang::Text;
 use crate::layout::TableId;
-use crate::lint::{Edit, Finding, Fix, FixAvailability, Rule, Safety, Severity, Sink, Text};
+use crate::lint::{Edit, Finding, Fix, FixAvailability, Given, Rule, Safety, Severity, Sink, Vector};
 use crate::model::Report;
 use crate::normalize::{Parsed, format_number};
 
@@ -26,6 +27,21 @@ of Excel's SUM.\n\n\
 Safe: write each number plainly; the value does not change.",
     fix: FixAvailability::Safe,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail(
+            "full-width-digits",
+            1,
+            &[
+                Given::Cell("t3.new_received.natural_person", "１２"),
+                Given::Cell("t3.new_received.total", "12"),
+                Given::Cell("t3.result.granted.natural_person", "12"),
+                Given::Cell("t3.result.granted.total", "12"),
+                Given::Cell("t3.result.total.natural_person", "12"),
+                Given::Cell("t3.result.total.total", "12"),
+            ],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -48,28 +64,26 @@ fn check(report: &Report, sink: &mut Sink) {
             continue;
         };
         let n = cells.len();
-        let mut f = Finding::at_cell(
-            report,
-            first_key,
-            Text::new(
+        sink.push(
+            Finding::new(
                 format!("{table}有 {n} 个数字的写法不规范（如「{first_raw}」），已按数字读取", table = table.zh()),
                 format!(
                     "{n} numbers of {} are not written plainly (e.g. 「{first_raw}」); they were read as numbers",
                     table.en()
                 ),
-            ),
+            )
+            .at(report, first_key)
+            .help(
+                "用半角数字书写，不加千位分隔符和单位；电子表格中以数字格式存储",
+                "write plain ASCII digits without separators or units; store them as numbers in spreadsheets",
+            )
+            .label("写法不规范", "not written plainly")
+            .fix(Fix {
+                safety: Safety::Safe,
+                title: Text::new("规范数字写法", "write the numbers plainly"),
+                edits: cells.into_iter().map(|(k, from, to)| Edit { key: k.to_string(), from, to }).collect(),
+            }),
         );
-        f.help = Some(Text::new(
-            "用半角数字书写，不加千位分隔符和单位；电子表格中以数字格式存储",
-            "write plain ASCII digits without separators or units; store them as numbers in spreadsheets",
-        ));
-        f.label = Some(Text::new("写法不规范", "not written plainly"));
-        f.fix = Some(Fix {
-            safety: Safety::Safe,
-            title: Text::new("规范数字写法", "write the numbers plainly"),
-            edits: cells.into_iter().map(|(k, from, to)| Edit { key: k.to_string(), from, to }).collect(),
-        });
-        sink.push(f);
     }
 }
 

@@ -1,6 +1,6 @@
 //! M503: the statistics period is not the report year.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -20,6 +20,18 @@ Title 2023年度, period 2022年1月1日至12月31日.\n\n\
 None: correct the year.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::pass(
+            "period-of-the-report-year",
+            &[Given::AddParagraph("一、总体情况", "本报告中所列数据统计期限为2023年1月1日至12月31日。")],
+        ),
+        Vector::fail(
+            "period-of-another-year",
+            1,
+            &[Given::AddParagraph("一、总体情况", "本报告中所列数据统计期限为2022年1月1日至12月31日。")],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -27,14 +39,13 @@ fn check(report: &Report, sink: &mut Sink) {
     if year == period {
         return;
     }
-    sink.push(Finding {
-        message: Text::new(
+    sink.push(
+        Finding::new(
             format!("统计期限为 {period} 年，而报告年度为 {year} 年"),
             format!("the statistics period is {period}, the report year {year}"),
-        ),
-        help: Some(Text::new("核对统计期限中的年份", "check the year of the statistics period")),
-        ..Finding::default()
-    });
+        )
+        .help("核对统计期限中的年份", "check the year of the statistics period"),
+    );
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! T604: template placeholders left in the text.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -20,6 +20,10 @@ A report published with its placeholders is unfinished (FORMAT.md §5.8).\n\n\
 None: write the text.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("template-text-left", 1, &[Given::Paragraph("存在的主要问题是", "（文字描述）")]),
+    ],
 };
 
 const PLACEHOLDERS: &[&str] = &["文字描述", "具体网址", "XX", "××", "xx年", "此处填写", "请填写", "（填写", "(填写"];
@@ -38,14 +42,13 @@ fn check(report: &Report, sink: &mut Sink) {
     }
     for (where_, text) in places {
         if let Some(p) = PLACEHOLDERS.iter().zip(FINDERS.iter()).find_map(|(p, f)| f.find(text.as_bytes()).map(|_| p)) {
-            sink.push(Finding {
-                message: Text::new(
+            sink.push(
+                Finding::new(
                     format!("「{where_}」中留有模板占位文字「{p}」"),
                     format!("「{where_}」 still holds the template placeholder 「{p}」"),
-                ),
-                help: Some(Text::new("用实际内容替换占位文字", "replace the placeholder with the report's own text")),
-                ..Finding::default()
-            });
+                )
+                .help("用实际内容替换占位文字", "replace the placeholder with the report's own text"),
+            );
         }
     }
 }

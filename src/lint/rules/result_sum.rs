@@ -2,7 +2,7 @@
 
 use super::total_mismatch;
 use crate::layout;
-use crate::lint::{FixAvailability, Rule, Severity, Sink};
+use crate::lint::{FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -25,6 +25,19 @@ Unsafe: write the sum in (七)总计. When the total is a Word formula field (`=
 itself, the help says so: select the table and press F9.",
     fix: FixAvailability::Unsafe,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail(
+            "result-total-left-at-zero",
+            2,
+            &[
+                Given::Cell("t3.new_received.natural_person", "1"),
+                Given::Cell("t3.new_received.total", "1"),
+                Given::Cell("t3.result.granted.natural_person", "1"),
+                Given::Cell("t3.result.granted.total", "1"),
+            ],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {

@@ -2,7 +2,7 @@
 
 use super::total_mismatch;
 use crate::layout;
-use crate::lint::{FixAvailability, Rule, Severity, Sink};
+use crate::lint::{FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -23,6 +23,28 @@ Unsafe: write the sum in 总计 (`gongkai fix --unsafe-fixes`). Check the parts 
 itself, the help says so: select the table and press F9.",
     fix: FixAvailability::Unsafe,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::pass(
+            "total-of-the-row",
+            &[
+                Given::Cell("t3.carried_over.natural_person", "3"),
+                Given::Cell("t3.carried_over.total", "3"),
+                Given::Cell("t3.carried_forward.natural_person", "3"),
+                Given::Cell("t3.carried_forward.total", "3"),
+            ],
+        ),
+        Vector::fail(
+            "total-one-over",
+            1,
+            &[
+                Given::Cell("t3.carried_over.natural_person", "3"),
+                Given::Cell("t3.carried_over.total", "4"),
+                Given::Cell("t3.carried_forward.natural_person", "3"),
+                Given::Cell("t3.carried_forward.total", "4"),
+            ],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {

@@ -1,7 +1,7 @@
 //! T603: a section heading worded differently from the format.
 
 use crate::layout;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 use crate::normalize;
 
@@ -23,6 +23,14 @@ The headings are part of the national format; archives and reviewers match them 
 None in the source; `gongkai convert` keeps the heading as written.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail(
+            "heading-worded-as-the-trial-format",
+            1,
+            &[Given::Paragraph("五、存在的主要问题及改进情况", "五、政府信息公开工作存在的主要问题及改进情况")],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -38,13 +46,12 @@ fn check(report: &Report, sink: &mut Sink) {
         if found == trial_wording && report.meta.year.is_some_and(|y| y <= 2020) {
             continue;
         }
-        sink.push(Finding {
-            message: Text::new(
+        sink.push(
+            Finding::new(
                 format!("部分标题「{}」与标准格式「{}」不一致", s.heading, standard),
                 format!("the heading 「{}」 differs from the standard 「{}」", s.heading, standard),
-            ),
-            help: Some(Text::new(format!("改为「{standard}」"), format!("write 「{standard}」"))),
-            ..Finding::default()
-        });
+            )
+            .help(format!("改为「{standard}」"), format!("write 「{standard}」")),
+        );
     }
 }

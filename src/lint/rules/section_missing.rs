@@ -1,7 +1,7 @@
 //! T601: a section of the report is missing.
 
 use crate::layout;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 use crate::raw::InputKind;
 
@@ -23,6 +23,10 @@ A report without 六、其他需要报告的事项.\n\n\
 None: write the section.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("section-6-dropped", 1, &[Given::Paragraph("六、其他需要报告的事项", "")]),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -37,14 +41,10 @@ fn check(report: &Report, sink: &mut Sink) {
         if report.sections.iter().any(|s| s.key == *key) {
             continue;
         }
-        sink.push(Finding {
-            message: Text::new(format!("缺少「{heading}」部分"), format!("the section 「{heading}」 is missing")),
-            help: Some(Text::new(
-                "按国办公开办函〔2021〕30号的六个部分撰写报告",
-                "write the six sections of the 2021 format",
-            )),
-            ..Finding::default()
-        });
+        sink.push(
+            Finding::new(format!("缺少「{heading}」部分"), format!("the section 「{heading}」 is missing"))
+                .help("按国办公开办函〔2021〕30号的六个部分撰写报告", "write the six sections of the 2021 format"),
+        );
     }
 }
 

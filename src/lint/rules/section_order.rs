@@ -1,7 +1,7 @@
 //! T602: the sections are out of order.
 
 use crate::layout;
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -21,6 +21,17 @@ The six parts follow 条例 art. 50 in a fixed order; reviewers read them in tha
 None: move the section.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail(
+            "sections-5-and-6-swapped",
+            1,
+            &[
+                Given::Paragraph("六、其他需要报告的事项", "五、存在的主要问题及改进情况"),
+                Given::Paragraph("五、存在的主要问题及改进情况", "六、其他需要报告的事项"),
+            ],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -34,14 +45,13 @@ fn check(report: &Report, sink: &mut Sink) {
         if let Some(h) = highest
             && rank(s.key) < rank(h.key)
         {
-            sink.push(Finding {
-                message: Text::new(
+            sink.push(
+                Finding::new(
                     format!("「{}」出现在「{}」之后，顺序与标准格式不一致", s.heading, h.heading),
                     format!("「{}」 comes after 「{}」, out of the format's order", s.heading, h.heading),
-                ),
-                help: Some(Text::new("按一至六的顺序排列各部分", "put the sections in the order 一 to 六")),
-                ..Finding::default()
-            });
+                )
+                .help("按一至六的顺序排列各部分", "put the sections in the order 一 to 六"),
+            );
             continue;
         }
         if highest.is_none_or(|h| rank(s.key) > rank(h.key)) {

@@ -2,7 +2,7 @@
 
 use super::blank_total_with_parts;
 use crate::layout::{self, TableId};
-use crate::lint::{Finding, FixAvailability, Read, Rule, Severity, Sink, Text, num, read_count};
+use crate::lint::{Finding, FixAvailability, Given, Read, Rule, Severity, Sink, Vector, num, read_count};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -23,6 +23,14 @@ reviewers check first.\n\n\
 None: gongkai cannot tell which of the four numbers is wrong.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail(
+            "new-applications-not-handled",
+            2,
+            &[Given::Cell("t3.new_received.natural_person", "1"), Given::Cell("t3.new_received.total", "1")],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -38,11 +46,7 @@ fn check(report: &Report, sink: &mut Sink) {
         if (new + over - done - forward).abs() < 1e-9 {
             continue;
         }
-        let mut f = Finding::at_cell(
-            report,
-            &keys[3],
-            Text::new(
-                format!(
+        let mut f = Finding::new(format!(
                     "表三「{}」列勾稽关系不成立：本年新收 {} + 上年结转 {} = {}，而办理结果总计 {} + 结转下年度 {} = {}",
                     col.label,
                     num(new),
@@ -51,8 +55,7 @@ fn check(report: &Report, sink: &mut Sink) {
                     num(done),
                     num(forward),
                     num(done + forward)
-                ),
-                format!(
+                ), format!(
                     "table 3 column 「{}」 does not balance: new {} + carried over {} = {}, but results {} + carried forward {} = {}",
                     col.label,
                     num(new),
@@ -61,18 +64,16 @@ fn check(report: &Report, sink: &mut Sink) {
                     num(done),
                     num(forward),
                     num(done + forward)
-                ),
-            ),
-        );
+                )).at(report, &keys[3]);
         f.table = Some(TableId::T3);
-        f.help = Some(Text::new(
+        f = f.help(
             "第一项加第二项之和，应等于第三项加第四项之和：核对本年新收、上年结转、（七）总计和结转下年度继续办理",
             "new + carried over must equal (七)总计 + carried forward: check the four rows",
-        ));
-        f.label = Some(Text::new(
+        );
+        f = f.label(
             format!("{} + {} ≠ {} + {}", num(new), num(over), num(done), num(forward)),
             format!("{} + {} ≠ {} + {}", num(new), num(over), num(done), num(forward)),
-        ));
+        );
         sink.push(f);
     }
 }

@@ -2,7 +2,7 @@
 
 use super::total_mismatch;
 use crate::layout;
-use crate::lint::{FixAvailability, Rule, Severity, Sink};
+use crate::lint::{FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -23,6 +23,10 @@ Unsafe: write the sum in 总计. No rule ties 表四 to 表三 or 表二: the re
 itself, the help says so: select the table and press F9.",
     fix: FixAvailability::Unsafe,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("review-total-not-its-parts", 1, &[Given::Cell("t4.review.upheld", "1")]),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text, num};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector, num};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -27,6 +27,26 @@ granted where its table gave 275.\n\n\
 None: correct the text or the table.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::pass(
+            "count-as-the-table-has-it",
+            &[
+                Given::Paragraph("本年度依申请公开", "本年度共收到政府信息公开申请1件。"),
+                Given::Cell("t3.new_received.natural_person", "1"),
+                Given::Cell("t3.new_received.total", "1"),
+                Given::Cell("t3.result.granted.natural_person", "1"),
+                Given::Cell("t3.result.granted.total", "1"),
+                Given::Cell("t3.result.total.natural_person", "1"),
+                Given::Cell("t3.result.total.total", "1"),
+            ],
+        ),
+        Vector::fail(
+            "count-not-in-the-table",
+            1,
+            &[Given::Paragraph("本年度依申请公开", "本年度共收到政府信息公开申请5件。")],
+        ),
+    ],
 };
 
 /// The table values a stated number may equal, and the key of the cell to point at.
@@ -166,21 +186,19 @@ fn check(report: &Report, sink: &mut Sink) {
                     continue;
                 }
                 let quote: String = c[0].trim_start_matches(['；', ';', '，', ',', '。']).chars().take(40).collect();
-                let mut f = Finding::at_cell(
-                    report,
-                    key,
-                    Text::new(
+                sink.push(
+                    Finding::new(
                         format!("正文称「{quote}」，而统计表中{}为 {}", claim.what_zh, num(accepted[0])),
                         format!(
                             "the text says 「{quote}」, but the table gives {} {}",
                             num(accepted[0]),
                             claim.what_en
                         ),
-                    ),
+                    )
+                    .at(report, key)
+                    .help("核对正文与统计表，使二者一致", "make the text and the table agree")
+                    .label(format!("正文为 {}", num(n)), format!("text says {}", num(n))),
                 );
-                f.help = Some(Text::new("核对正文与统计表，使二者一致", "make the text and the table agree"));
-                f.label = Some(Text::new(format!("正文为 {}", num(n)), format!("text says {}", num(n))));
-                sink.push(f);
             }
         }
     }

@@ -1,6 +1,6 @@
 //! M502: the title does not follow the usual pattern.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -21,6 +21,14 @@ The title names the agency and the year, which archives and deadline checks rely
 None.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail(
+            "title-not-as-the-format-has-it",
+            1,
+            &[Given::Paragraph("2023年度", "某市某局2023年度信息公开情况报告")],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -35,21 +43,18 @@ fn check(report: &Report, sink: &mut Sink) {
         return;
     }
     let title = report.meta.title.clone().unwrap_or_default();
-    sink.push(Finding {
-        message: if title.is_empty() {
-            Text::new("未找到报告标题", "no title was found")
-        } else {
-            Text::new(
-                format!("标题「{title}」不符合常见写法"),
-                format!("the title 「{title}」 does not follow the usual pattern"),
-            )
-        },
-        help: Some(Text::new(
-            "标题写作「XX局2023年度政府信息公开工作年度报告」",
-            "write the title as 「XX局2023年度政府信息公开工作年度报告」",
-        )),
-        ..Finding::default()
-    });
+    let found = if title.is_empty() {
+        Finding::new("未找到报告标题", "no title was found")
+    } else {
+        Finding::new(
+            format!("标题「{title}」不符合常见写法"),
+            format!("the title 「{title}」 does not follow the usual pattern"),
+        )
+    };
+    sink.push(found.help(
+        "标题写作「XX局2023年度政府信息公开工作年度报告」",
+        "write the title as 「XX局2023年度政府信息公开工作年度报告」",
+    ));
 }
 
 #[cfg(test)]

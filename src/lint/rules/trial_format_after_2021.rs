@@ -1,7 +1,7 @@
 //! F401: the 2019 trial layout used for a report of 2021 or later.
 
 use crate::layout::{FormatVersion, TableId};
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -22,6 +22,10 @@ A 2023 report with 表二 第二十条第(九)项 政府集中采购.\n\n\
 None: `gongkai convert` maps what carries over to the 2021 model; the rest must be filled in anew.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("trial-tables-in-2022", 1, &[]).from("xlsx/trial-format-2022.xlsx"),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
@@ -30,16 +34,7 @@ fn check(report: &Report, sink: &mut Sink) {
         return;
     }
     let table = if report.cells.keys().any(|k| k.starts_with("t2v19.")) { TableId::T2 } else { TableId::T3 };
-    sink.push(Finding {
-        message: Text::new(
-            format!("{year} 年度报告使用了 2019 年试行格式（国办公开办函〔2019〕60号），应使用国办公开办函〔2021〕30号格式"),
-            format!("the {year} report uses the 2019 trial format; reports for 2021 and later use the format of 国办公开办函〔2021〕30号"),
-        ),
-        help: Some(Text::new("改用 2021 年版格式填写（gongkai template 可生成空白模板）", "use the 2021 format (gongkai template writes a blank one)")),
-        table: Some(table),
-        origin: super::table_origin(report, table),
-        ..Finding::default()
-    });
+    sink.push(Finding::new(format!("{year} 年度报告使用了 2019 年试行格式（国办公开办函〔2019〕60号），应使用国办公开办函〔2021〕30号格式"), format!("the {year} report uses the 2019 trial format; reports for 2021 and later use the format of 国办公开办函〔2021〕30号")).help("改用 2021 年版格式填写（gongkai template 可生成空白模板）", "use the 2021 format (gongkai template writes a blank one)").in_table(table).at_origin(super::table_origin(report, table)));
 }
 
 #[cfg(test)]

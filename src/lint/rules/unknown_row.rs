@@ -1,6 +1,6 @@
 //! S105: a row with numbers whose label is not a row of the format.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Note;
 use crate::model::Report;
 
@@ -21,29 +21,36 @@ Its numbers are not counted anywhere, and the row the clerk meant is probably re
 None: use the standard row labels.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail(
+            "row-of-numbers-unknown-label",
+            1,
+            &[
+                Given::Label("3.补正后申请内容仍不明确", "3.其他未列明情形"),
+                Given::Cell("t3.result.unable.unclear_after_correction.natural_person", "1"),
+            ],
+        ),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
     for note in &report.notes {
         if let Note::UnknownRow { table, label, origin } = note {
-            sink.push(Finding {
-                message: Text::new(
+            sink.push(
+                Finding::new(
                     format!("{}中的行「{}」不是标准格式的行，其数字未被读取", table.zh(), label),
                     format!(
                         "the row 「{}」 of {} is not a row of the standard format; its numbers were not read",
                         label,
                         table.en()
                     ),
-                ),
-                help: Some(Text::new(
-                    "改用标准格式的行标题，或删除该行",
-                    "use the standard row label, or delete the row",
-                )),
-                table: Some(*table),
-                origin: Some(*origin),
-                label: Some(Text::new("无法识别的行标题", "unrecognised row label")),
-                ..Finding::default()
-            });
+                )
+                .help("改用标准格式的行标题，或删除该行", "use the standard row label, or delete the row")
+                .in_table(*table)
+                .at_origin(Some(*origin))
+                .label("无法识别的行标题", "unrecognised row label"),
+            );
         }
     }
 }

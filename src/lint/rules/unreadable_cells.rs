@@ -1,6 +1,6 @@
 //! S107: cells in running text that could not be read with certainty.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Vector};
 use crate::model::Note;
 use crate::model::Report;
 
@@ -24,25 +24,29 @@ total, the 勾稽关系 and (七)总计 leave exactly one possibility.\n\n\
 None: read the numbers from the original document.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::pass("digits-run-together-cut-by-the-arithmetic", &[]).from("text/run-together.txt"),
+        Vector::fail("digits-run-together-two-ways", 1, &[]).from("text/run-together-ambiguous.txt"),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
     for note in &report.notes {
         if let Note::UnreadableCells { table, label, text, reason, reason_en, origin } = note {
-            sink.push(Finding {
-                message: Text::new(
+            sink.push(
+                Finding::new(
                     format!("{}「{}」行：{}", table.zh(), label, reason),
                     format!("{} row 「{}」: {}", table.en(), label, reason_en),
-                ),
-                help: Some(Text::new(
+                )
+                .help(
                     format!("对照原件核实「{text}」中的数字；这些单元格按未知处理"),
                     format!("check the numbers in 「{text}」 against the original; the cells are treated as unknown"),
-                )),
-                table: Some(*table),
-                origin: Some(*origin),
-                label: Some(Text::new("无法确定", "uncertain")),
-                ..Finding::default()
-            });
+                )
+                .in_table(*table)
+                .at_origin(Some(*origin))
+                .label("无法确定", "uncertain"),
+            );
         }
     }
 }

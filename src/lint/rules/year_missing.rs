@@ -1,6 +1,6 @@
 //! M501: the report year could not be found.
 
-use crate::lint::{Finding, FixAvailability, Rule, Severity, Sink, Text};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -20,21 +20,24 @@ A template whose title still reads `政府信息公开工作年度报告格式�
 None: put the year in the title.",
     fix: FixAvailability::None,
     check,
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::fail("title-without-a-year", 1, &[Given::Paragraph("2023年度", "某市某局政府信息公开工作年度报告")]),
+    ],
 };
 
 fn check(report: &Report, sink: &mut Sink) {
     if report.meta.year.is_some() || report.tables.is_empty() {
         return;
     }
-    sink.push(Finding {
-        message: Text::new(
+    sink.push(
+        Finding::new(
             "未能确定报告年度：标题和统计期限中都没有年份",
             "the report year was found neither in the title nor in the statistics period",
-        ),
-        help: Some(Text::new(
+        )
+        .help(
             "标题应写明年度，如「XX局2023年度政府信息公开工作年度报告」",
             "name the year in the title, e.g. 「XX局2023年度政府信息公开工作年度报告」",
-        )),
-        ..Finding::default()
-    });
+        ),
+    );
 }

@@ -182,7 +182,8 @@ impl<'a> Events<'a> for PlainXml<'a> {
 /// which hold no entities, and are read for every cell.
 pub(super) fn raw_attr<'a>(e: &'a BytesStart, local: &str) -> Option<Cow<'a, str>> {
     // The plain attributes before the one sought read as quick-xml reads them: what follows it does not matter.
-    let found = PlainAttributes::of(e).find(|a| a.as_ref().map_or(true, |(key, _)| super::local_name(key) == local));
+    let found =
+        PlainAttributes::of(e).find(|a| a.as_ref().map_or(true, |(key, _)| crate::import::local_name(key) == local));
     match found {
         Some(Ok((_, value))) => Some(value.into()),
         None => None,
@@ -190,7 +191,7 @@ pub(super) fn raw_attr<'a>(e: &'a BytesStart, local: &str) -> Option<Cow<'a, str
             .attributes()
             .with_checks(false)
             .flatten()
-            .find(|a| super::local_name(a.key.as_ref()) == local)
+            .find(|a| crate::import::local_name(a.key.as_ref()) == local)
             .map(|a| a.value),
     }
 }
@@ -212,9 +213,13 @@ pub(super) fn attr_value(e: &BytesStart, wanted: impl Fn(&str) -> bool) -> Optio
 /// Calls `each` with the local name and the text as written of every attribute of `e`, in order. When the
 /// attributes are not all plain, `each` may first see some of them twice: it should keep the last value it sees.
 pub(super) fn for_each_raw_attr(e: &BytesStart, mut each: impl FnMut(&str, &str)) {
-    let plain = PlainAttributes::of(e).try_for_each(|a| a.map(|(key, value)| each(super::local_name(key), value)));
+    let plain =
+        PlainAttributes::of(e).try_for_each(|a| a.map(|(key, value)| each(crate::import::local_name(key), value)));
     if plain.is_err() {
-        e.attributes().with_checks(false).flatten().for_each(|a| each(super::local_name(a.key.as_ref()), &a.value));
+        e.attributes()
+            .with_checks(false)
+            .flatten()
+            .for_each(|a| each(crate::import::local_name(a.key.as_ref()), &a.value));
     }
 }
 
@@ -319,7 +324,7 @@ mod tests {
                 Event::Empty(tag) => format!("<{}|{}/>", tag.name().0, tag.attributes_raw()),
                 Event::End(end) => format!("</{}>", end.name().0),
                 Event::Eof => return Ok(out),
-                other => match super::super::into_text(other) {
+                other => match crate::import::into_text(other) {
                     Some(text) => format!("text {text:?}"),
                     None => continue,
                 },
@@ -410,7 +415,7 @@ mod tests {
             "c r=\"a&amp;b\" s=\"x\ny\r\nz\" tab=\"a\tb\" t='公&#24320;' x:id=\"rId1\" u=\"plain\"",
             1,
         );
-        let value = |name: &str| attr_value(&tag, |key| super::super::local_name(key) == name);
+        let value = |name: &str| attr_value(&tag, |key| crate::import::local_name(key) == name);
         assert_eq!(value("r").as_deref(), Some("a&b"));
         assert_eq!(value("s").as_deref(), Some("x y z"));
         assert_eq!(value("tab").as_deref(), Some("a b"));
@@ -434,7 +439,7 @@ mod tests {
             // Plain or not, the readers built on it find what quick-xml finds: the first of a name, or the last.
             let tag = BytesStart::from_content(format!("c{raw}"), 1);
             for name in ["r", "s", "t"] {
-                let local = |(key, _): &&(String, String)| super::super::local_name(key) == name;
+                let local = |(key, _): &&(String, String)| crate::import::local_name(key) == name;
                 let first = by_quick_xml.iter().find(local).map(|(_, value)| value.as_str());
                 let found = raw_attr(&tag, name);
                 proptest::prop_assert_eq!(found.as_deref(), first, "{:?}", raw);
@@ -444,9 +449,9 @@ mod tests {
                 let normalised = tag
                     .attributes()
                     .flatten()
-                    .find(|a| super::super::local_name(a.key.as_ref()) == name)
+                    .find(|a| crate::import::local_name(a.key.as_ref()) == name)
                     .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(Cow::into_owned));
-                proptest::prop_assert_eq!(attr_value(&tag, |key| super::super::local_name(key) == name), normalised);
+                proptest::prop_assert_eq!(attr_value(&tag, |key| crate::import::local_name(key) == name), normalised);
             }
         }
 

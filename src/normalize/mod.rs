@@ -4,6 +4,9 @@
 //! (blank/placeholder policy, full-width digits, thousands separators, unit suffixes). Importers must not
 //! compare labels or parse numbers themselves: they hand raw text to the recogniser, which calls this.
 
+mod date;
+
+pub use date::{date_line, days_apart, garbled_date};
 use unicode_normalization::UnicodeNormalization;
 
 /// Normalise a label or heading for comparison (FORMAT.md §5.2).

@@ -4,10 +4,11 @@
 
 use std::fmt::Write as _;
 
+use super::{FileResult, Summary, address_in};
+use crate::lang::Lang;
 use crate::layout::TableId;
-use crate::lint::{Diagnostic, Lang, Severity};
+use crate::lint::{Diagnostic, Severity};
 use crate::model::{Origin, Report};
-use crate::render::{FileResult, Summary, address_in};
 
 /// At most this many rows of a table are drawn (a recognised table has about 60).
 const MAX_ROWS: u32 = 120;

@@ -1,0 +1,253 @@
+//! Check: the reports a run found, read and linted on all cores, their results handed to the caller in input order
+//! as they come — each file under its folder's `gongkai.toml` and the run's baseline, a file that trips a bug
+//! failing alone, and the cross-year rules comparing each agency's consecutive years. Memory stays flat however
+//! many files there are: results wait in a bounded window, and what the cross-year rules need of each report waits
+//! in a temporary file.
+//!
+//! [`Policy`] (the command line's rules, each folder's `gongkai.toml`, a baseline) is what `fix` and `batch`
+//! decide a file's findings by too.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use crate::baseline::Baseline;
+use crate::config::{ConfigError, Configs};
+use crate::discover::{Found, Reader};
+use crate::import::ImportError;
+use crate::lint::{self, Diagnostic, Selection};
+use crate::model::{OrgType, Report};
+use crate::render::FileResult;
+use crate::series::{Pairing, SeriesCells};
+use crate::spill::Spill;
+
+/// What decides a file's findings beyond the rules themselves.
+#[derive(Debug, Default, Clone)]
+pub struct Policy {
+    /// The rules the command line chose; each `gongkai.toml` decides what it leaves open.
+    pub selection: Selection,
+    /// The kind of body the command line says publishes the reports: it wins over `gongkai.toml`.
+    pub org_type: Option<OrgType>,
+    /// Each folder's `gongkai.toml`, read once.
+    pub configs: Arc<Configs>,
+    /// Findings accepted by a baseline: left out.
+    pub baseline: Option<Arc<Baseline>>,
+}
+
+impl Policy {
+    /// Read the `gongkai.toml` of every report before any is checked, so that a wrong one stops the run first.
+    ///
+    /// # Errors
+    /// The first [`ConfigError`].
+    pub fn load(&self, reports: &[Found]) -> Result<(), ConfigError> {
+        reports.iter().try_for_each(|found| self.configs.for_file(&found.path).map(drop))
+    }
+
+    /// The `gongkai.toml` that applies to a file, if any.
+    pub fn config(&self, path: &Path) -> Option<Arc<crate::config::Config>> {
+        self.configs.for_file(path).ok().flatten()
+    }
+
+    /// Give a report read from `path` what the command line and its `gongkai.toml` say of its body.
+    pub fn give(&self, path: &Path, report: &mut Report) {
+        match self.config(path) {
+            Some(config) => config.give(&mut report.meta, self.org_type),
+            None => self.org_type.into_iter().for_each(|o| report.meta.give_org_type(o)),
+        }
+    }
+
+    /// The findings `rules` makes of the report read from `path`: the rules its `gongkai.toml` keeps, its severities
+    /// and ignores, less what the baseline accepts. Also how many the baseline hid.
+    pub fn findings(
+        &self,
+        path: &Path,
+        report: &Report,
+        rules: impl FnOnce(&Selection) -> Vec<Diagnostic>,
+    ) -> (Vec<Diagnostic>, usize) {
+        let config = self.config(path);
+        let mut found = crate::config::findings(config.as_deref(), path, report, &self.selection, rules);
+        let hidden = self.baseline.as_ref().map_or(0, |b| b.hide(path, report, &mut found));
+        (found, hidden)
+    }
+}
+
+/// How to check.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    pub policy: Policy,
+    /// Read a report again when its cross-year findings come at the end of the run (its year before was listed
+    /// after it), so that they can be drawn on its source rows; otherwise they name their cells only.
+    pub series_sources: bool,
+}
+
+/// What the caller is handed, in input order.
+pub enum Event<'a, T> {
+    /// A report checked (or found unreadable), with what `prepare` made of it on the checking thread.
+    File { index: usize, found: &'a Found, result: &'a FileResult, prepared: &'a T },
+    /// The cross-year findings of report `index`, a report checked already: right after it when its year before was
+    /// listed earlier, at the end of the run otherwise.
+    Series { index: usize, found: &'a Found, report: &'a Report, findings: &'a [Diagnostic] },
+}
+
+/// What a run ends with.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Outcome {
+    /// How many findings the baseline hid.
+    pub hidden: usize,
+}
+
+/// Why a check run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError<E> {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The temporary file the cross-year cells wait in cannot be written.
+    #[error("cannot write a temporary file: {0}")]
+    Spill(std::io::Error),
+    /// The caller's own error, which stops the run.
+    #[error("{0}")]
+    Caller(E),
+}
+
+/// Check `reports`. `prepare` runs on the checking thread for each file (to render its output while other files
+/// are checked); `each` gets every [`Event`] on this thread, in input order. An error from `each` stops the run.
+///
+/// # Errors
+/// [`CheckError`]: a `gongkai.toml` that cannot be used (before any file is checked), a temporary file that cannot
+/// be written, or the error of `each`. A file that cannot be read is not an error: it is a [`FileResult`].
+///
+/// # Examples
+/// ```
+/// use gongkai::check::{Event, Options, check};
+/// use gongkai::render::FileResult;
+/// let found = gongkai::discover::discover(&["fixtures/xlsx".into()], &Default::default()).unwrap();
+/// let mut errors = 0;
+/// check(&found.reports, &Options::default(), |_| (), |event| {
+///     if let Event::File { result: FileResult::Checked { diagnostics, .. }, .. } = event {
+///         errors += diagnostics.iter().filter(|d| d.severity == gongkai::lint::Severity::Error).count();
+///     }
+///     Ok::<(), std::convert::Infallible>(())
+/// })
+/// .unwrap();
+/// assert!(errors > 0);
+/// ```
+pub fn check<T: Send, E>(
+    reports: &[Found],
+    options: &Options,
+    prepare: impl Fn(&FileResult) -> T + Sync,
+    mut each: impl FnMut(Event<'_, T>) -> Result<(), E>,
+) -> Result<Outcome, CheckError<E>> {
+    let policy = &options.policy;
+    policy.load(reports)?;
+    let hidden = AtomicUsize::new(0);
+    let findings = |path: &Path, report: &Report, rules: &dyn Fn(&Selection) -> Vec<Diagnostic>| {
+        let (found, n) = policy.findings(path, report, rules);
+        hidden.fetch_add(n, Ordering::Relaxed);
+        found
+    };
+    let series_findings = |earlier: &Report, report: &Report, path: &Path| {
+        findings(path, report, &|s| crate::series::check_pair(earlier, report, s))
+    };
+    let read = |found: &Found| -> Result<Report, ImportError> {
+        let mut report = READER.with_borrow_mut(|reader| reader.read(found))?;
+        crate::contained::failpoint(&report.path);
+        policy.give(&found.path, &mut report);
+        Ok(report)
+    };
+    let work = |found: &Found| {
+        // One file that trips a bug must not stop the others: the panic becomes that file's error.
+        let result = crate::contained::isolate(|| match read(found) {
+            Ok(report) => {
+                let diagnostics = findings(&found.path, &report, &|s| lint::check_with(&report, s));
+                FileResult::Checked { report: Box::new(report), diagnostics }
+            }
+            Err(err) => FileResult::Unreadable(err),
+        })
+        .unwrap_or_else(|detail| {
+            FileResult::Unreadable(ImportError::Internal { path: found.path.display().to_string(), detail })
+        });
+        let prepared = prepare(&result);
+        // What the cross-year rules read, and its record for the temporary file.
+        let series = match &result {
+            FileResult::Checked { report, .. } => {
+                SeriesCells::of(report).and_then(|cells| serde_json::to_vec(&cells).ok().map(|record| (cells, record)))
+            }
+            FileResult::Unreadable(_) => None,
+        };
+        (result, prepared, series)
+    };
+
+    // Each report's cross-year cells wait in a temporary file: a report is compared with the one of the year before
+    // as soon as both were checked, or at the end when the year before comes later in the listing.
+    let mut spill = Spill::new().map_err(CheckError::Spill)?;
+    let mut series_at = vec![None; reports.len()];
+    let mut pairing = Pairing::default();
+    crate::pool::in_order(reports, work, |index, (result, prepared, series)| {
+        let found = &reports[index];
+        each(Event::File { index, found, result, prepared }).map_err(CheckError::Caller)?;
+        let (FileResult::Checked { report, .. }, Some((cells, record))) = (result, series) else {
+            return Ok::<(), CheckError<E>>(());
+        };
+        if let Some(p) = pairing.add(cells.key(index))
+            && let Some(previous) = series_at[p]
+                .and_then(|at| spill.get(at).ok())
+                .and_then(|r| serde_json::from_slice::<SeriesCells>(&r).ok())
+            && previous.same_agency(cells)
+        {
+            let earlier = previous.report(&reports[p].path.display().to_string());
+            let findings = series_findings(&earlier, report, &found.path);
+            if !findings.is_empty() {
+                each(Event::Series { index, found, report, findings: &findings }).map_err(CheckError::Caller)?;
+            }
+        }
+        series_at[index] = Some(spill.push(record).map_err(CheckError::Spill)?);
+        Ok(())
+    })?;
+
+    let mut spilled = spill.finish().map_err(CheckError::Spill)?;
+    let mut read_series =
+        |index: usize| -> Option<SeriesCells> { serde_json::from_slice(&spilled.get(series_at[index]?).ok()?).ok() };
+    // A report whose year before came later in the listing: compared now on the cells the rules read, which know
+    // their places. When findings are to be drawn on their source rows, a pair that finds something is compared
+    // again with the later report read once more, on the threads, a bounded batch at a time.
+    let later: Vec<(usize, usize, SeriesCells, SeriesCells)> = pairing
+        .later_pairs()
+        .into_iter()
+        .filter_map(|(p, c)| {
+            let (previous, current) = (read_series(p)?, read_series(c)?);
+            let (earlier, later) = (previous.report(""), current.report(""));
+            // The command line's choice of rules includes what any gongkai.toml may choose under it.
+            let found = previous.same_agency(&current)
+                && !crate::series::check_pair(&earlier, &later, &policy.selection).is_empty();
+            found.then_some((p, c, previous, current))
+        })
+        .collect();
+    for pairs in later.chunks(256) {
+        let compared: Vec<(usize, Report, Vec<Diagnostic>)> = pairs
+            .par_iter()
+            .filter_map(|(p, c, previous, current)| {
+                let found = &reports[*c];
+                let report = if options.series_sources {
+                    read(found).ok()?
+                } else {
+                    current.report(&found.path.display().to_string())
+                };
+                let earlier = previous.report(&reports[*p].path.display().to_string());
+                let findings = series_findings(&earlier, &report, &found.path);
+                (!findings.is_empty()).then_some((*c, report, findings))
+            })
+            .collect();
+        for (index, report, findings) in &compared {
+            let found = &reports[*index];
+            each(Event::Series { index: *index, found, report, findings }).map_err(CheckError::Caller)?;
+        }
+    }
+    Ok(Outcome { hidden: hidden.into_inner() })
+}
+
+thread_local! {
+    /// Each checking thread's reader: members of a zip come in order, so its archive is opened once.
+    static READER: std::cell::RefCell<Reader> = std::cell::RefCell::new(Reader::default());
+}

@@ -1,0 +1,137 @@
+//! Fix: a report's findings under its [`Policy`], the fixes they carry applied (safe ones always, unsafe ones —
+//! those that change a number — when asked), and the corrected document written by the writer that suits it: a
+//! Word file patched in place, or the standard layout as XLSX or DOCX. The input is never changed.
+
+use std::path::{Path, PathBuf};
+
+use crate::check::Policy;
+use crate::export::{self, Change, ExportError};
+use crate::lint::{self, Diagnostic, Safety, Severity};
+use crate::model::Report;
+use crate::raw::InputKind;
+
+/// The layout the corrected copy is asked in (`fix --to`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Xlsx,
+    Docx,
+}
+
+/// How to fix.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// Also apply the fixes that change a reported number (a recomputed total).
+    pub unsafe_fixes: bool,
+    /// The standard layout in this format instead of the input's own.
+    pub to: Option<Target>,
+    pub policy: Policy,
+}
+
+/// A report fixed.
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    /// The report as read.
+    pub report: Report,
+    /// The report with the fixes applied.
+    pub fixed: Report,
+    /// What changed, in the order a reader meets the cells.
+    pub changes: Vec<Change>,
+    /// How many unsafe fixes were left out (no `unsafe_fixes`).
+    pub held_back: usize,
+    /// The findings of the fixed report.
+    pub remaining: Vec<Diagnostic>,
+}
+
+impl Fixed {
+    /// The errors the fixes did not cure.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.remaining.iter().filter(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Fix a report read from `path` (its `gongkai.toml` and the baseline apply as in `check`: a rule turned off or a
+/// finding accepted fixes nothing).
+///
+/// # Examples
+/// ```
+/// use std::path::Path;
+/// let path = Path::new("fixtures/xlsx/row-total-off-by-one.xlsx");
+/// let report = gongkai::import::read(path).unwrap();
+/// let options = gongkai::fix::Options { unsafe_fixes: true, ..Default::default() };
+/// let fixed = gongkai::fix::fix(report, path, &options);
+/// assert!(fixed.changes.iter().any(|c| c.from == "17" && c.to == "16"));
+/// ```
+pub fn fix(mut report: Report, path: &Path, options: &Options) -> Fixed {
+    // `fix` takes no --org-type: the organisation type comes from the file's gongkai.toml or the agency's name.
+    let policy = Policy { org_type: None, ..options.policy.clone() };
+    policy.give(path, &mut report);
+    let findings = |r: &Report| policy.findings(path, r, |s| lint::check_with(r, s)).0;
+    let diagnostics = findings(&report);
+    let (fixed, edits) = lint::apply_fixes(&report, &diagnostics, options.unsafe_fixes);
+    let held_back = diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| f.safety == Safety::Unsafe && !options.unsafe_fixes)
+        .count();
+    let mut changes = Change::from_edits(&edits, &diagnostics);
+    changes.sort_by_key(|ch| report.cell(&ch.key).map(|c| c.origin.source_order()));
+    let remaining = findings(&fixed);
+    Fixed { report, fixed, changes, held_back, remaining }
+}
+
+/// Which writer makes the corrected document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer {
+    /// The Word file itself, only the changed cells rewritten.
+    PatchDocx,
+    /// The standard layout as a Word file.
+    Docx,
+    /// The standard layout as a workbook.
+    Xlsx,
+}
+
+impl Writer {
+    /// The writer for an input of this kind, asked for `to` or the input's own format.
+    pub fn choose(input: InputKind, to: Option<Target>) -> Writer {
+        match (to, input) {
+            (Some(Target::Docx), InputKind::Docx) | (None, InputKind::Docx) => Writer::PatchDocx,
+            (Some(Target::Docx), _) => Writer::Docx,
+            _ => Writer::Xlsx,
+        }
+    }
+
+    /// The extension of what it writes.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Writer::PatchDocx | Writer::Docx => "docx",
+            Writer::Xlsx => "xlsx",
+        }
+    }
+
+    /// The corrected document: `original` is the bytes the report was read from.
+    ///
+    /// # Errors
+    /// [`ExportError`] when the writer fails (a patched original that is not a readable DOCX).
+    pub fn write(self, original: &[u8], fixed: &Fixed) -> Result<Vec<u8>, ExportError> {
+        match self {
+            Writer::PatchDocx => export::docx_patch::patch(original, &fixed.fixed, &fixed.changes),
+            Writer::Docx => export::docx::write(&fixed.fixed, &fixed.changes),
+            Writer::Xlsx => export::xlsx::write(&fixed.fixed, &fixed.changes),
+        }
+    }
+}
+
+/// Where the corrected copy of `input` goes: beside it, or under `out_dir` in the place it has below the folder it
+/// was found in (`fix reports -o fixed`: `reports/2023/x.xlsx` → `fixed/2023/x.fixed.xlsx`), so that reports of
+/// one name in different folders keep apart.
+pub fn output_path(input: &Path, out_dir: Option<&Path>, given: &[PathBuf], ext: &str) -> PathBuf {
+    let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("report");
+    let name = export::fixed_name(stem, ext);
+    match out_dir {
+        Some(dir) => {
+            let below = given.iter().filter(|g| g.is_dir()).find_map(|g| input.strip_prefix(g).ok());
+            dir.join(below.and_then(Path::parent).unwrap_or(Path::new(""))).join(name)
+        }
+        None => input.with_file_name(name),
+    }
+}

@@ -1,0 +1,241 @@
+//! The report's text: title, agency and year, the statistics period, the date line (repaired when extraction lost
+//! its 年月日), and the six sections by their headings.
+
+use crate::layout;
+use crate::model::{Meta, Section};
+use crate::normalize::{self, date_line, days_apart, garbled_date};
+
+pub(super) fn read_text(
+    lines: &[(String, String)],
+    property_title: Option<&str>,
+    page_date: Option<&str>,
+) -> (Meta, Vec<Section>) {
+    let mut meta = Meta::default();
+    let mut head: Vec<String> =
+        lines.iter().take(12).map(|(t, _)| t.trim().to_string()).filter(|t| t.chars().count() < 80).collect();
+    // A title broken over two lines (PDF conversions): the pair joined, tried after the lines themselves.
+    let pairs: Vec<String> =
+        head.windows(2).map(|w| format!("{}{}", w[0], w[1])).filter(|t| t.chars().count() < 80).collect();
+    head.extend(pairs);
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
+    let is_title = |t: &str| t.contains("政府信息公开") && t.trim_end_matches(['》', '"', '”']).ends_with("报告");
+    let title = head
+        .iter()
+        .copied()
+        .find(|t| is_title(t) && year_in(&t.split_whitespace().collect::<String>()).is_some())
+        .or(property_title.filter(|t| is_title(t)))
+        .or_else(|| head.iter().copied().find(|t| is_title(t)))
+        .or_else(|| head.iter().copied().find(|t| t.ends_with("年度报告")))
+        .or(property_title.filter(|t| t.contains("报告")));
+    if let Some(title) = title {
+        let flat: String = title.split_whitespace().collect();
+        meta.year = year_in(&flat);
+        meta.agency = agency_in(&flat);
+        meta.title = Some(flat);
+    }
+    meta.period_year = lines.iter().find_map(|(t, _)| period_year(t));
+    if meta.year.is_none() {
+        meta.year = meta.period_year;
+    }
+    meta.org_type = meta.agency.as_deref().map(crate::model::OrgType::infer);
+    meta.date_line = lines.iter().rev().take(8).find_map(|(t, _)| date_line(t));
+    if meta.date_line.is_none()
+        && let Some((line, origin)) = lines.iter().rev().take(8).find(|(t, _)| garbled_date(t).is_some())
+    {
+        let digits = normalize::without_whitespace(line).into_owned();
+        let mut readings = garbled_date(line).unwrap_or_default();
+        // Several readings: the one within a fortnight of the page's 发布时间, if exactly one is (FORMAT.md §5.6).
+        if readings.len() > 1
+            && let Some(page) = page_date
+        {
+            let near: Vec<String> =
+                readings.iter().filter(|r| days_apart(r, page).is_some_and(|d| d <= 15)).cloned().collect();
+            if near.len() == 1 {
+                readings = near;
+            }
+        }
+        meta.date_line = match readings.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        };
+        meta.repairs.push(crate::model::Repair { original: digits, readings, origin: origin.clone() });
+    }
+
+    let mut sections: Vec<Section> = Vec::new();
+    for (text, origin) in lines {
+        if let Some(key) = section_key(text) {
+            sections.push(Section {
+                key,
+                heading: text.trim().to_string(),
+                text: String::new(),
+                origin: origin.clone(),
+            });
+        } else if let Some(s) = sections.last_mut()
+            && date_line(text).is_none()
+        {
+            if !s.text.is_empty() {
+                s.text.push('\n');
+            }
+            s.text.push_str(text.trim());
+        }
+    }
+    (meta, sections)
+}
+
+/// The section a heading line opens, if it is one of the six (or a known variant).
+pub fn section_key(text: &str) -> Option<&'static str> {
+    static HEADINGS: std::sync::LazyLock<Vec<(String, &'static str)>> = std::sync::LazyLock::new(|| {
+        layout::SECTIONS.iter().chain(layout::SECTION_VARIANTS.iter()).map(|(k, h)| (normalize::label(h), *k)).collect()
+    });
+    // A heading is short; long lines are body text and are not normalised at all.
+    if text.len() > 40 * 4 {
+        return None;
+    }
+    // Every heading and wording below starts with its numeral 一、…六、: a line whose first character is plainly
+    // another one (ASCII and CJK ideographs are their own normal form) is not normalised at all.
+    if let Some(first) = text.chars().find(|&c| normalize::fold_char(c).is_some())
+        && (first.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&first))
+        && !"一二三四五六".contains(first)
+    {
+        return None;
+    }
+    let n = normalize::label_cow(text);
+    if n.chars().count() > 40 {
+        return None;
+    }
+    // `二、主动公开政府信息情况（见表）`: a pointer to the table, not another wording.
+    let n = n.strip_suffix("(见表)").or_else(|| n.strip_suffix("(见下表)")).unwrap_or(&n);
+    if let Some((_, k)) = HEADINGS.iter().find(|(h, _)| *h == n) {
+        return Some(k);
+    }
+    // Another wording: the section's numeral and a word only its heading has (table 3's row labels also start
+    // with 一、…四、, but never with these words after these numerals).
+    const WORDS: &[(&str, &str, &[&str])] = &[
+        ("一、", "overview", &["总体情况", "概述"]),
+        ("二、", "active_disclosure", &["主动公开"]),
+        ("三、", "applications", &["收到和处理", "依申请公开"]),
+        ("四、", "review_litigation", &["行政复议", "行政诉讼"]),
+        ("五、", "problems", &["问题"]),
+        ("六、", "other_matters", &["其他需要报告", "其他事项"]),
+    ];
+    if n.chars().count() > 30 {
+        return None;
+    }
+    WORDS.iter().find(|(num, _, words)| n.starts_with(num) && words.iter().any(|w| n.contains(w))).map(|(_, k, _)| *k)
+}
+
+/// Split lines of running text where a section heading stands inside them (dumps that lost their line breaks).
+pub(super) fn split_at_headings(lines: Vec<(String, String)>) -> Vec<(String, String)> {
+    let headings: Vec<&str> = layout::SECTIONS.iter().chain(layout::SECTION_VARIANTS.iter()).map(|(_, h)| *h).collect();
+    let mut out = Vec::with_capacity(lines.len());
+    for (text, origin) in lines {
+        let mut cuts: Vec<(usize, usize)> = headings
+            .iter()
+            .filter_map(|h| text.find(h).map(|at| (at, at + h.len())))
+            .filter(|&(a, b)| !(a == 0 && b == text.len()))
+            .collect();
+        if cuts.is_empty() {
+            out.push((text, origin));
+            continue;
+        }
+        cuts.sort();
+        let mut last = 0;
+        for (a, b) in cuts {
+            if a < last {
+                continue;
+            }
+            for piece in [&text[last..a], &text[a..b]] {
+                if !piece.trim().is_empty() {
+                    out.push((piece.trim().to_string(), origin.clone()));
+                }
+            }
+            last = b;
+        }
+        if !text[last..].trim().is_empty() {
+            out.push((text[last..].trim().to_string(), origin.clone()));
+        }
+    }
+    out
+}
+
+/// The first plausible 4-digit year followed by 年.
+fn year_in(text: &str) -> Option<i32> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(5).find_map(|w| {
+        let digits: String = w[..4].iter().collect();
+        (w[4] == '年' && w[..4].iter().all(char::is_ascii_digit))
+            .then(|| digits.parse::<i32>().ok())
+            .flatten()
+            .filter(|y| (1990..=2100).contains(y))
+    })
+}
+
+/// The agency named in a title: the text around the year, before 政府信息公开工作.
+fn agency_in(title: &str) -> Option<String> {
+    let stem = title.split("政府信息公开").next()?;
+    let chars: Vec<char> = stem.chars().collect();
+    let year_at = chars.windows(5).position(|w| w[..4].iter().all(char::is_ascii_digit) && w[4] == '年');
+    let agency: String = match year_at {
+        Some(i) => {
+            let mut rest = &chars[i + 5..];
+            if rest.first() == Some(&'度') {
+                rest = &rest[1..];
+            }
+            chars[..i].iter().chain(rest.iter()).collect()
+        }
+        None => stem.to_string(),
+    };
+    let agency = agency.trim_matches(|c: char| c.is_whitespace() || c == '《' || c == '》').to_string();
+    (!agency.is_empty()).then_some(agency)
+}
+
+/// The year of the statistics period: `本报告中所列数据统计期限为2023年1月1日至…`, `统计期限自2019年1月1日起`.
+fn period_year(text: &str) -> Option<i32> {
+    let at = text.find("统计期限")?;
+    let rest = &text[at..];
+    let rest = rest.get(..rest.len().min(60)).unwrap_or(rest);
+    year_in(&normalize::without_whitespace(rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbled_dates() {
+        assert_eq!(garbled_date("2024130").unwrap(), vec!["2024-01-30"]);
+        assert_eq!(garbled_date("2024126").unwrap(), vec!["2024-01-26", "2024-12-06"]);
+        assert_eq!(garbled_date("2024111").unwrap(), vec!["2024-01-11", "2024-11-01"]);
+        assert!(garbled_date("12345").is_none());
+        assert_eq!(period_year("本报告中所列数据统计期限为2023年1月1日至12月31日。"), Some(2023));
+    }
+
+    #[test]
+    fn titles() {
+        assert_eq!(year_in("乌鲁木齐市人民政府外事办公室2023年度政府信息公开工作年度报告"), Some(2023));
+        assert_eq!(
+            agency_in("乌鲁木齐市人民政府外事办公室2023年度政府信息公开工作年度报告").as_deref(),
+            Some("乌鲁木齐市人民政府外事办公室")
+        );
+        assert_eq!(agency_in("2023年上海市政府信息公开工作年度报告").as_deref(), Some("上海市"));
+        assert_eq!(date_line("2024年1月30日").as_deref(), Some("2024-01-30"));
+        assert_eq!(date_line("二〇二四年"), None);
+    }
+
+    #[test]
+    fn sections() {
+        assert_eq!(section_key("五、信息公开工作存在的主要问题及改进情况"), Some("problems"));
+        assert_eq!(section_key("一、本年新收政府信息公开申请数量"), None);
+        // What stands before the numeral and is dropped by normalising does not hide a heading.
+        for heading in [
+            "  一、总体情况",
+            "\u{3000}“一、总体情况”",
+            "\t六、其他需要报告的事项（见表）",
+            "三 、收到和处理政府信息公开申请情况",
+        ] {
+            assert!(section_key(heading).is_some(), "{heading}");
+        }
+        assert_eq!(section_key("（一）主动公开"), None);
+        assert_eq!(section_key("2023年总体情况"), None);
+    }
+}
