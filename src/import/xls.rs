@@ -55,12 +55,7 @@ fn data_cell(data: &Data) -> Option<(String, Option<f64>)> {
 }
 
 /// An XLS sheet (calamine has materialised it already) as a grid, through the same builder as XLSX.
-fn to_grid(
-    name: &str,
-    sheet: &str,
-    range: &Range<Data>,
-    merges: &[Merge],
-) -> Result<Option<Grid>, ImportError> {
+fn to_grid(name: &str, sheet: &str, range: &Range<Data>, merges: &[Merge]) -> Result<Option<Grid>, ImportError> {
     let Some((r0, c0)) = range.start() else { return Ok(None) };
     let cells = range
         .used_cells()

@@ -148,6 +148,8 @@ pub enum Given {
     AddParagraph(&'static str, &'static str),
     /// The page's publication date (发布时间), as a web page gives it.
     Published(&'static str),
+    /// The document's title property (a Word file's 属性 › 标题, a page's `<title>`); empty for none.
+    TitleProperty(&'static str),
     /// The organisation type given on the command line.
     OrgType(OrgType),
     /// The same agency's report of the year before, with its own changes: the cross-year rules compare the two.
@@ -333,7 +335,7 @@ pub fn apply_fixes(report: &Report, diagnostics: &[Diagnostic], unsafe_fixes: bo
 
 /// A cell value as the sum rules read it (FORMAT.md §2 policy).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Read {
+pub enum CountRead {
     /// A number, or 0 for a blank or placeholder.
     Value(f64),
     /// The cell is absent, holds text, or holds what a value rule reports (negative, fractional): the sum
@@ -342,20 +344,20 @@ pub enum Read {
 }
 
 /// Read a count cell for a sum.
-pub fn read_count(report: &Report, key: &str) -> Read {
+pub fn read_count(report: &Report, key: &str) -> CountRead {
     read_cell_count(report.cell(key))
 }
 
 /// [`read_count`] of the cell in a slot.
-pub fn read_count_at(report: &Report, slot: usize) -> Read {
+pub fn read_count_at(report: &Report, slot: usize) -> CountRead {
     read_cell_count(report.cells.at_slot(slot))
 }
 
-fn read_cell_count(cell: Option<&crate::model::Cell>) -> Read {
+fn read_cell_count(cell: Option<&crate::model::Cell>) -> CountRead {
     match cell.map(|c| &c.parsed) {
-        Some(Parsed::Number { value, .. }) if *value >= 0.0 && value.fract() == 0.0 => Read::Value(*value),
-        Some(Parsed::Blank | Parsed::Placeholder) => Read::Value(0.0),
-        _ => Read::Skip,
+        Some(Parsed::Number { value, .. }) if *value >= 0.0 && value.fract() == 0.0 => CountRead::Value(*value),
+        Some(Parsed::Blank | Parsed::Placeholder) => CountRead::Value(0.0),
+        _ => CountRead::Skip,
     }
 }
 
@@ -377,8 +379,8 @@ pub fn is_blankish_cell(cell: &crate::model::Cell) -> bool {
 /// Sum the parts of a relation (their slots); `None` when any part is skipped.
 pub fn sum_parts(report: &Report, part_slots: &[usize]) -> Option<f64> {
     part_slots.iter().try_fold(0.0, |acc, &slot| match read_count_at(report, slot) {
-        Read::Value(v) => Some(acc + v),
-        Read::Skip => None,
+        CountRead::Value(v) => Some(acc + v),
+        CountRead::Skip => None,
     })
 }
 

@@ -1,7 +1,7 @@
 //! C306: last year's 结转下年度 ≠ this year's 上年结转 (reports of one agency checked together).
 
 use crate::layout;
-use crate::lint::{Finding, FixAvailability, Given, Read, Rule, Severity, Sink, Vector, num, read_count};
+use crate::lint::{CountRead, Finding, FixAvailability, Given, Rule, Severity, Sink, Vector, num, read_count};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -42,7 +42,7 @@ pub fn check_pair(previous: &Report, current: &Report, sink: &mut Sink) {
     for (ci, col) in layout::T3_COLS.iter().enumerate() {
         let before = read_count(previous, &layout::t3_key("carried_forward", ci));
         let now_key = layout::t3_key("carried_over", ci);
-        let (Read::Value(a), Read::Value(b)) = (before, read_count(current, &now_key)) else { continue };
+        let (CountRead::Value(a), CountRead::Value(b)) = (before, read_count(current, &now_key)) else { continue };
         if (a - b).abs() < 1e-9 {
             continue;
         }

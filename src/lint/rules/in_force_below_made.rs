@@ -1,7 +1,7 @@
 //! C305: 现行有效件数 below 本年制发件数.
 
 use crate::lang::Text;
-use crate::lint::{Finding, FixAvailability, Given, Read, Rule, Severity, Sink, Vector, num, read_count};
+use crate::lint::{CountRead, Finding, FixAvailability, Given, Rule, Severity, Sink, Vector, num, read_count};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -32,10 +32,10 @@ fn check(report: &Report, sink: &mut Sink) {
         let made_key = format!("t2.art20_1.{row}.made");
         let in_force_key = format!("t2.art20_1.{row}.in_force");
         let repealed = match read_count(report, &format!("t2.art20_1.{row}.repealed")) {
-            Read::Value(v) => v,
-            Read::Skip => 0.0,
+            CountRead::Value(v) => v,
+            CountRead::Skip => 0.0,
         };
-        let (Read::Value(made), Read::Value(in_force)) =
+        let (CountRead::Value(made), CountRead::Value(in_force)) =
             (read_count(report, &made_key), read_count(report, &in_force_key))
         else {
             continue;

@@ -1,6 +1,6 @@
 //! C307: 现行有效件数 does not follow last year's + 制发 − 废止.
 
-use crate::lint::{Finding, FixAvailability, Given, Read, Rule, Severity, Sink, Vector, num, read_count};
+use crate::lint::{CountRead, Finding, FixAvailability, Given, Rule, Severity, Sink, Vector, num, read_count};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -38,7 +38,9 @@ pub fn check_pair(previous: &Report, current: &Report, sink: &mut Sink) {
             read_count(current, &key("repealed")),
             read_count(current, &key("in_force")),
         ];
-        let [Read::Value(before), Read::Value(made), Read::Value(repealed), Read::Value(now)] = values else {
+        let [CountRead::Value(before), CountRead::Value(made), CountRead::Value(repealed), CountRead::Value(now)] =
+            values
+        else {
             continue;
         };
         if current.number(&key("in_force")).is_none() || previous.number(&key("in_force")).is_none() {

@@ -153,11 +153,11 @@ fn table_keys(report: &Report, table: TableId) -> impl Iterator<Item = &'static 
 /// The finding for a total that is not the sum of its parts, with the unsafe fix that writes the sum. `None`
 /// when the relation holds, a cell is missing, a part is reported by a value rule, or the total is blank.
 fn total_mismatch(report: &Report, rel: &SumRelation, parts_zh: &str, parts_en: &str) -> Option<super::Finding> {
-    use super::{Edit, Finding, Fix, Read, Safety, Text, address_of, num, read_count_at, sum_parts};
+    use super::{CountRead, Edit, Finding, Fix, Safety, Text, address_of, num, read_count_at, sum_parts};
     if super::is_blankish_at(report, rel.total_slot) {
         return None; // V205 or V206
     }
-    let Read::Value(total) = read_count_at(report, rel.total_slot) else {
+    let CountRead::Value(total) = read_count_at(report, rel.total_slot) else {
         return None;
     };
     if rel.part_slots.iter().any(|&p| blank_total_at(report, p)) {

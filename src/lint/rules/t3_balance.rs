@@ -2,7 +2,7 @@
 
 use super::blank_total_with_parts;
 use crate::layout::{self, TableId};
-use crate::lint::{Finding, FixAvailability, Given, Read, Rule, Severity, Sink, Vector, num, read_count};
+use crate::lint::{CountRead, Finding, FixAvailability, Given, Rule, Severity, Sink, Vector, num, read_count};
 use crate::model::Report;
 
 pub const RULE: Rule = Rule {
@@ -40,7 +40,8 @@ fn check(report: &Report, sink: &mut Sink) {
             continue;
         }
         let values = keys.clone().map(|k| read_count(report, &k));
-        let [Read::Value(new), Read::Value(over), Read::Value(done), Read::Value(forward)] = values else {
+        let [CountRead::Value(new), CountRead::Value(over), CountRead::Value(done), CountRead::Value(forward)] = values
+        else {
             continue;
         };
         if (new + over - done - forward).abs() < 1e-9 {

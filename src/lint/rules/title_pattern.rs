@@ -26,7 +26,7 @@ None.",
         Vector::fail(
             "title-not-as-the-format-has-it",
             1,
-            &[Given::Paragraph("2023年度", "某市某局2023年度信息公开情况报告")],
+            &[Given::Paragraph("2023年度", "某市某局2023年度信息公开情况报告"), Given::TitleProperty("")],
         ),
     ],
 };

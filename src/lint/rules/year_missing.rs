@@ -22,7 +22,11 @@ None: put the year in the title.",
     check,
     vectors: &[
         Vector::pass("clean", &[]),
-        Vector::fail("title-without-a-year", 1, &[Given::Paragraph("2023年度", "某市某局政府信息公开工作年度报告")]),
+        Vector::fail(
+            "title-without-a-year",
+            1,
+            &[Given::Paragraph("2023年度", "某市某局政府信息公开工作年度报告"), Given::TitleProperty("")],
+        ),
     ],
 };
 
