@@ -52,6 +52,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "batch",
         &[
             "check",
+            "config",
             "discover",
             "series",
             "export",
