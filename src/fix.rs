@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::check::Policy;
+use crate::discover::{Found, Reader};
 use crate::export::{self, Change, ExportError};
+use crate::import::ImportError;
 use crate::lint::{self, Diagnostic, Safety, Severity};
 use crate::model::Report;
 use crate::raw::InputKind;
@@ -77,6 +79,36 @@ pub fn fix(mut report: Report, path: &Path, options: &Options) -> Fixed {
     changes.sort_by_key(|ch| report.cell(&ch.key).map(|c| c.origin.source_order()));
     let remaining = findings(&fixed);
     Fixed { report, fixed, changes, held_back, remaining }
+}
+
+/// A report found, read and fixed: the bytes it was read from and the report fixed, or why it could not be read.
+pub type Read = Result<(Vec<u8>, Fixed), ImportError>;
+
+/// Read and fix each report found, on all cores. `work` runs on the fixing thread with what fixing came to (to write
+/// the corrected document while others are fixed); `each` gets its result on this thread, in input order. A file
+/// that trips a bug fails alone, as an [`ImportError::Internal`]. An error from `each` stops the run.
+///
+/// # Errors
+/// The error of `each`.
+pub fn fix_all<T: Send, E>(
+    reports: &[Found],
+    options: &Options,
+    work: impl Fn(&Found, Read) -> T + Sync,
+    each: impl FnMut(usize, &T) -> Result<(), E>,
+) -> Result<(), E> {
+    let read = |found: &Found| -> Read {
+        let name = found.path.display().to_string();
+        let bytes = Reader::default().bytes(found, &name)?;
+        let report = crate::import::read_bytes(&name, &bytes)?;
+        let fixed = fix(report, &found.path, options);
+        Ok((bytes, fixed))
+    };
+    let isolated = |found: &Found| {
+        let read = crate::contained::isolate(|| read(found))
+            .unwrap_or_else(|detail| Err(ImportError::Internal { path: found.path.display().to_string(), detail }));
+        work(found, read)
+    };
+    crate::pool::in_order(reports, isolated, each)
 }
 
 /// Which writer makes the corrected document.

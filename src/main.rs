@@ -39,11 +39,10 @@ impl From<String> for Failure {
 pub type Run = Result<ExitCode, Failure>;
 
 fn main() -> ExitCode {
-    // A panic of third-party code on input it cannot handle is caught and reported (gongkai::contained); stay quiet
-    // about it.
+    // A panic of third-party code on input it cannot handle is caught and reported; stay quiet about it.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !gongkai::contained::panic_is_expected() {
+        if !gongkai::panic_is_expected() {
             default_hook(info);
         }
     }));

@@ -47,7 +47,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "contained",
         ],
     ),
-    ("fix", &["check", "export", "lint", "model", "raw"]),
+    ("fix", &["check", "discover", "export", "import", "lint", "model", "raw", "pool", "contained"]),
     (
         "batch",
         &[

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use gongkai::check::Policy;
-use gongkai::discover::{self, Discovery, Found, Reader};
+use gongkai::discover::{self, Discovery, Found};
 use gongkai::export;
 use gongkai::fix::{Options, Target, Writer};
 use gongkai::lang::Lang;
@@ -53,14 +53,14 @@ pub fn run(args: FixArgs) -> Run {
     };
     // A rule a gongkai.toml turns off, or ignores for a file or cell, fixes nothing there.
     options.policy.load(&reports).map_err(|e| e.message(lang))?;
-    let fix_one = |found: &Found| fix_one(found, &args, &options, lang);
+    let fix_one = |found: &Found, read: gongkai::fix::Read| fix_one(found, read, &args, &options, lang);
     let mut failed = false;
     let mut write_failed = false;
     // Two inputs of one name given side by side (`fix a/x.xlsx b/x.xlsx -o fixed`) meet at one output: the first
     // is written, the second is refused, also under --force.
     let mut written_now: HashSet<PathBuf> = HashSet::new();
     let mut out = std::io::stdout().lock();
-    gongkai::pool::in_order(&reports, fix_one, |index, done| {
+    gongkai::fix::fix_all(&reports, &options, fix_one, |index, done| {
         failed |= done.failed;
         out.write_all(done.before.as_bytes()).map_err(output_error)?;
         if let Some((path, rendered)) = &done.output {
@@ -118,25 +118,21 @@ pub fn run(args: FixArgs) -> Run {
     })
 }
 
-/// Read, check, fix and render one file (on a pool thread).
-fn fix_one(found: &Found, args: &FixArgs, options: &Options, lang: Lang) -> Outcome {
+/// What to print and write of one file fixed (on a fixing thread).
+fn fix_one(found: &Found, read: gongkai::fix::Read, args: &FixArgs, options: &Options, lang: Lang) -> Outcome {
     let name = found.path.display().to_string();
-    let unreadable = |err: gongkai::import::ImportError| Outcome {
-        before: render::full_error(&err, &render::Options { lang, ..render::Options::default() }),
-        output: None,
-        changes: 0,
-        after: String::new(),
-        failed: true,
+    let (bytes, fixed) = match read {
+        Ok(read) => read,
+        Err(err) => {
+            return Outcome {
+                before: render::full_error(&err, &render::Options { lang, ..render::Options::default() }),
+                output: None,
+                changes: 0,
+                after: String::new(),
+                failed: true,
+            };
+        }
     };
-    let bytes = match Reader::default().bytes(found, &name) {
-        Ok(b) => b,
-        Err(err) => return unreadable(err),
-    };
-    let report = match gongkai::import::read_bytes(&name, &bytes) {
-        Ok(r) => r,
-        Err(err) => return unreadable(err),
-    };
-    let fixed = gongkai::fix::fix(report, &found.path, options);
     let mut before = String::new();
     if args.diff {
         for ch in &fixed.changes {
