@@ -14,7 +14,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// As [`write`], without flushing the file to disk: for outputs that can be made again (a `batch` run's thousands,
-/// where a flush per file cost a tenth of the run; a rerun redoes an output a power cut left empty). `may_exist`
+/// where a flush per file would dominate; a rerun redoes an output a power cut left empty). `may_exist`
 /// false says the caller has just seen there is no file at `path`, saving a removal that would fail.
 ///
 /// # Errors

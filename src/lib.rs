@@ -2,8 +2,10 @@
 //! (政府信息公开工作年度报告).
 //!
 //! The road is one: [`import`] reads a file into a [`raw::RawDocument`], [`recognize`] turns it into the one
-//! [`model::Report`], [`lint`] checks it, and [`render`] draws the findings. The national layouts live in
-//! [`layout`]. The library never prints and has no command-line parsing.
+//! [`model::Report`], [`lint`] checks it, [`render`] draws the findings and [`export`] writes the standard layout.
+//! The national layouts live in [`layout`]. Above the road stand the jobs people run: [`discover`] (the reports in
+//! folders and zips), [`check`] (their findings, streamed in input order), [`fix`] and [`batch`]. The library never
+//! prints and has no command-line parsing; the README's "Library" section shows it at work.
 
 pub mod atomic;
 pub mod baseline;
@@ -28,3 +30,8 @@ pub mod series;
 pub mod spill;
 
 pub use contained::panic_is_expected;
+
+/// The README's Rust examples, run as doctests so that they cannot drift from the library.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -1,8 +1,8 @@
 //! The `gongkai` command: clap, printing and exit codes over the library's jobs (discover, check, fix, batch,
 //! export). Nothing here reads or judges a report.
 
-// jemalloc: with glibc's allocator the checking threads spent a fifth of their time allocating and freeing (a
-// report is many small strings); measurements in bench/NOTES.md.
+// jemalloc: a report is many small strings, and glibc's allocator kept the checking threads allocating and
+// freeing (bench/NOTES.md).
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

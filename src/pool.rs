@@ -11,8 +11,8 @@ pub fn in_order<I: Sync, T: Send, E>(
 ) -> Result<(), E> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::{PoisonError, mpsc};
-    // A pool thread hands its results over a few at a time: waking this thread for every file cost the pool
-    // threads 5% of their time in futex calls.
+    // A pool thread hands its results over a few at a time: waking this thread for every file keeps the pool
+    // threads in futex calls (bench/NOTES.md).
     const BATCH: usize = 8;
     let threads = rayon::current_num_threads();
     let window = threads * 32;
@@ -21,9 +21,8 @@ pub fn in_order<I: Sync, T: Send, E>(
     // How many results were consumed, for the window, and how many pool threads wait for it to move.
     let consumed = (std::sync::Mutex::new((0usize, 0usize)), std::sync::Condvar::new());
     let (results, received) = mpsc::channel::<Vec<(usize, usize, T)>>();
-    // Consumed results go back to the thread that made them to be freed there. The allocator frees another
-    // thread's memory under a lock its owner also takes: freeing whole reports here cost the checking threads a
-    // tenth of their time.
+    // Consumed results go back to the thread that made them to be freed there: the allocator frees another
+    // thread's memory under a lock its owner also takes, and the checking threads would wait on it.
     let (returns, returned): (Vec<mpsc::Sender<T>>, Vec<mpsc::Receiver<T>>) =
         (0..threads).map(|_| mpsc::channel()).unzip();
     std::thread::scope(|scope| {

@@ -154,8 +154,8 @@ pub fn run(
     };
 
     // Each worker reads and checks a few reports, then writes their outputs: the reader's and the writers' code
-    // and data then stay in the processor's caches for a run of reports, which made `--to xlsx` a tenth faster
-    // than one report at a time. Bounded in count and in input bytes, so memory stays flat.
+    // and data then stay in the processor's caches for a run of reports (bench/NOTES.md). Bounded in count and in
+    // input bytes, so memory stays flat.
     let chunk = (items.len() / (rayon::current_num_threads() * 8)).clamp(1, HELD_REPORTS);
     items.par_chunks(chunk).enumerate().for_each_init(Reader::default, |reader, (c, group)| {
         let mut pending = Vec::with_capacity(group.len());

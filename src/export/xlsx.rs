@@ -111,7 +111,7 @@ fn write_with(report: &Report, changes: &[Change], low_memory: bool) -> Result<V
 
 /// A sheet that is written row by row, top to bottom. rust_xlsxwriter's low-memory mode streams such a sheet's
 /// rows to a temporary file; an ordinary sheet is instead assembled on a thread of its own at each save, and over
-/// an archive starting those threads cost more than the writing (and kept `batch -j 2` from using both cores).
+/// an archive starting those threads costs more than the writing (bench/NOTES.md).
 /// Where no temporary file can be made (TMPDIR not writable), the ordinary sheet does the same job.
 fn add_row_ordered_sheet(book: &mut Workbook, low_memory: bool) -> Result<&mut Worksheet, ExportError> {
     if !low_memory || book.add_worksheet_with_low_memory().is_err() {

@@ -1,11 +1,10 @@
 //! One zip entry's bytes, inflated with decompressors kept for the thread.
 //!
 //! The zip crate builds a new decompressor (its state, window and input buffer zeroed) for every entry it opens,
-//! and a workbook's reader opens eight: that setup cost about a twentieth of reading a workbook. Here the zip
-//! crate still parses the container and hands over each entry's raw bytes; libdeflate inflates them in one call
-//! into a buffer of the size the zip states (on 200 corpus workbooks, 53 million instructions where zlib-rs
-//! streaming took 124 million), flate2's `Decompress`, reset rather than rebuilt, where that size cannot be
-//! trusted; and the CRC-32 is checked as the zip crate would.
+//! and a workbook's reader opens eight. Here the zip crate still parses the container and hands over each entry's
+//! raw bytes; libdeflate inflates them in one call into a buffer of the size the zip states (fewer than half the
+//! instructions of streaming, bench/NOTES.md), flate2's `Decompress`, reset rather than rebuilt, where that size
+//! cannot be trusted; and the CRC-32 is checked as the zip crate would.
 
 use std::cell::RefCell;
 use std::io::Read;
@@ -56,8 +55,8 @@ pub(crate) fn entry_bytes(archive: &mut super::Archive, index: usize, limit: u64
 }
 
 /// Inflate raw deflate data. With the entry's stated size at hand (`declared`, within the limit and the cap on
-/// what a header may reserve), libdeflate inflates the whole entry in one call into a buffer of that size, in less
-/// than half the instructions of the streaming inflater; when the data does not fit (a header that lies), or the
+/// what a header may reserve), libdeflate inflates the whole entry in one call into a buffer of that size; when the
+/// data does not fit (a header that lies), or the
 /// size is past the cap, the streaming inflater takes over.
 fn inflate(raw: &[u8], declared: u64, limit: u64) -> Result<Vec<u8>, EntryError> {
     if declared <= limit.min(HINT_CAP) {

@@ -24,8 +24,9 @@ use crate::model::Report;
 use crate::raw::{InputKind, RawDocument};
 
 pub(crate) use archive::reports_among;
-pub use archive::{FoundZip, ZipOfReports, is_zip_path, member_name};
-pub use error::{ImportError, Words, readable_formats, source_not};
+pub(crate) use archive::{FoundZip, ZipOfReports, is_zip_path};
+pub(crate) use error::source_not;
+pub use error::{ImportError, Words, readable_formats};
 pub use sniff::{EXTENSIONS, is_report_name, published_form};
 pub(crate) use sniff::{Sniffed, contains_utf16, sniff};
 pub(crate) use xml::{bound_text, enter_element, event_text, into_text, local_name, local_part, push_bounded};

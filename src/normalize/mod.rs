@@ -305,7 +305,7 @@ pub fn parse_value(raw: &str) -> Parsed {
 /// Whether a character (after NFKC) can be part of a number, a placeholder or a unit.
 fn may_be_in_value(c: char) -> bool {
     // The characters of PLACEHOLDERS and UNITS spelled out (a test holds them to those lists): a search of each unit
-    // for each character of every label cost more than the rest of the parse.
+    // for each character of every label would be most of the parse.
     c.is_ascii_digit()
         || matches!(c, '+' | '-' | '.' | ',' | '/' | '\\' | '—' | '－' | '–' | '无' | '空')
         || matches!(c, '万' | '元' | '件' | '个' | '项' | '人' | '次' | '宗')

@@ -61,7 +61,7 @@ fn bracket_lost_beside_year(text: &str) -> bool {
 
 /// Garbled document numbers in a text: `(original, repaired)`.
 pub fn garbled_numbers(text: &str) -> Vec<(String, String)> {
-    // The pattern's Han prefix makes its search cost a step at every Han character: it runs only where a bracket
+    // The pattern's Han prefix makes its search take a step at every Han character: it runs only where a bracket
     // stands next to a year the way a garbled number has it. Reports cite 〔2021〕30号 in every text.
     if !text.contains('号') || !bracket_lost_beside_year(text) {
         return Vec::new();

@@ -160,7 +160,7 @@ const CLAIMS: &[Claim] = &[
 ];
 
 // Counts are matched as ASCII or full-width digits, not `\d`: the Unicode digit class (every script's digits)
-// made compiling the patterns, once a process, cost as much as checking 40 reports.
+// makes compiling the patterns, once a process, dearer than checking a report (bench/NOTES.md).
 static PATTERNS: LazyLock<Vec<Regex>> =
     LazyLock::new(|| CLAIMS.iter().map(|c| Regex::new(c.pattern).expect("valid pattern")).collect());
 
