@@ -82,7 +82,7 @@ pub fn fix(mut report: Report, path: &Path, options: &Options) -> Fixed {
 }
 
 /// A report found, read and fixed: the bytes it was read from and the report fixed, or why it could not be read.
-pub type Read = Result<(Vec<u8>, Fixed), ImportError>;
+pub type Attempt = Result<(Vec<u8>, Fixed), ImportError>;
 
 /// Read and fix each report found, on all cores. `work` runs on the fixing thread with what fixing came to (to write
 /// the corrected document while others are fixed); `each` gets its result on this thread, in input order. A file
@@ -93,10 +93,10 @@ pub type Read = Result<(Vec<u8>, Fixed), ImportError>;
 pub fn fix_all<T: Send, E>(
     reports: &[Found],
     options: &Options,
-    work: impl Fn(&Found, Read) -> T + Sync,
+    work: impl Fn(&Found, Attempt) -> T + Sync,
     each: impl FnMut(usize, &T) -> Result<(), E>,
 ) -> Result<(), E> {
-    let read = |found: &Found| -> Read {
+    let read = |found: &Found| -> Attempt {
         let name = found.path.display().to_string();
         let bytes = Reader::default().bytes(found, &name)?;
         let report = crate::import::read_bytes(&name, &bytes)?;

@@ -53,7 +53,7 @@ pub fn run(args: FixArgs) -> Run {
     };
     // A rule a gongkai.toml turns off, or ignores for a file or cell, fixes nothing there.
     options.policy.load(&reports).map_err(|e| e.message(lang))?;
-    let fix_one = |found: &Found, read: gongkai::fix::Read| fix_one(found, read, &args, &options, lang);
+    let fix_one = |found: &Found, read: gongkai::fix::Attempt| fix_one(found, read, &args, &options, lang);
     let mut failed = false;
     let mut write_failed = false;
     // Two inputs of one name given side by side (`fix a/x.xlsx b/x.xlsx -o fixed`) meet at one output: the first
@@ -119,7 +119,7 @@ pub fn run(args: FixArgs) -> Run {
 }
 
 /// What to print and write of one file fixed (on a fixing thread).
-fn fix_one(found: &Found, read: gongkai::fix::Read, args: &FixArgs, options: &Options, lang: Lang) -> Outcome {
+fn fix_one(found: &Found, read: gongkai::fix::Attempt, args: &FixArgs, options: &Options, lang: Lang) -> Outcome {
     let name = found.path.display().to_string();
     let (bytes, fixed) = match read {
         Ok(read) => read,
