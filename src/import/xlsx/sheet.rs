@@ -108,7 +108,8 @@ fn sheet_from<'a>(mut events: impl Events<'a>, name: &str, sheet_name: &str, sha
     Ok((cells, merges, notes, dates))
 }
 
-/// What a sheet's events have built so far.
+/// What a sheet's events have built so far. Its methods are inlined into the one loop over the events, so that
+/// its fields live in registers as the loop's locals would.
 struct SheetReader<'s> {
     name: &'s str,
     sheet_name: &'s str,
@@ -156,6 +157,7 @@ impl<'s> SheetReader<'s> {
     }
 
     /// An element opens (`is_start`) or stands empty.
+    #[inline(always)]
     fn start(&mut self, e: &BytesStart, is_start: bool) -> Result<(), Halt> {
         if is_start {
             enter_element(self.name, &mut self.depth)?;
@@ -214,6 +216,7 @@ impl<'s> SheetReader<'s> {
 
     /// A `<c>`: its place, type and style, read in one pass over the attributes (a cell is the most frequent
     /// element). An empty `<c/>` holds nothing.
+    #[inline(always)]
     fn open_cell(&mut self, e: &BytesStart, is_start: bool) {
         let (mut at, mut kind, mut style) = (None, CellKind::Number, 0);
         for_each_raw_attr(e, |key, value| match key {
@@ -240,6 +243,7 @@ impl<'s> SheetReader<'s> {
         }
     }
 
+    #[inline(always)]
     fn end(&mut self, local: &str) -> Result<(), Halt> {
         self.depth = self.depth.saturating_sub(1);
         match local {
@@ -269,6 +273,7 @@ impl<'s> SheetReader<'s> {
     }
 
     /// A cell ends: its value joins the sheet's cells, its formula the formulas.
+    #[inline(always)]
     fn close_cell(&mut self) -> Result<(), Halt> {
         let Some(done) = self.cell.take() else { return Ok(()) };
         let (row, col, formula, style) = (done.row, done.col, done.formula, done.style);
@@ -291,6 +296,7 @@ impl<'s> SheetReader<'s> {
     }
 
     /// Text, a reference or CDATA: it belongs to the open cell's value, formula or inline string.
+    #[inline(always)]
     fn text(&mut self, event: Event) {
         if let Some(c) = self.cell.as_mut()
             && (c.in_v || c.in_is || c.in_f)
