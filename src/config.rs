@@ -246,7 +246,9 @@ fn in_range(ignore: &Ignore, report: &Report, d: &Diagnostic) -> bool {
     let Some(grid) = report.grids.get(origin.grid) else { return false };
     let (name, row, col) = match &grid.addressing {
         Addressing::Sheet { sheet, row0, col0 } => (sheet.clone(), row0 + origin.row, col0 + origin.col),
-        Addressing::DocTable { index } => (format!("表{index}"), origin.row, origin.col),
+        Addressing::DocTable { index } | Addressing::PdfTable { index, .. } => {
+            (format!("表{index}"), origin.row, origin.col)
+        }
         Addressing::Lines { .. } => return false,
     };
     name == range.sheet && (range.rows.0..=range.rows.1).contains(&row) && (range.cols.0..=range.cols.1).contains(&col)

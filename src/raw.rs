@@ -15,6 +15,7 @@ pub enum InputKind {
     Docx,
     Html,
     Text,
+    Pdf,
 }
 
 impl InputKind {
@@ -26,6 +27,7 @@ impl InputKind {
             InputKind::Docx => "docx",
             InputKind::Html => "html",
             InputKind::Text => "text",
+            InputKind::Pdf => "pdf",
         }
     }
 }
@@ -41,6 +43,17 @@ pub enum Addressing {
     /// Running text, one row per line (text dumps) or paragraph (web pages): `第240行`. `numbers` holds each row's
     /// line or paragraph number in the source, `unit` is 行 or 段.
     Lines { numbers: Vec<u32>, unit: String },
+    /// A table of a PDF, numbered from 1 in document order, its rows perhaps on several pages: `第3页 表3 第12行第9列`.
+    /// `pages` holds each row's page.
+    PdfTable { index: usize, pages: Vec<u32> },
+}
+
+/// Where a cell of a PDF table stands: its page and its box in points from the page's top-left corner
+/// (`[left, top, right, bottom]`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Place {
+    pub page: u32,
+    pub bbox: [f32; 4],
 }
 
 /// One position of a grid.
@@ -65,6 +78,8 @@ pub struct Grid {
     pub formulas: Vec<FormulaNote>,
     /// The cells of a Word table that show a formula field's result, with the formula (`SUM(LEFT)`), by position.
     pub word_fields: Vec<(u32, u32, String)>,
+    /// For a PDF table, where each position stands on its page, row by row; empty for other sources.
+    pub places: Vec<Place>,
 }
 
 /// A formula whose result the workbook did not hold: the cell's text is the result gongkai worked out, when it
@@ -92,7 +107,13 @@ impl Grid {
             cells: vec![GridCell::default(); len],
             formulas: Vec::new(),
             word_fields: Vec::new(),
+            places: Vec::new(),
         }
+    }
+
+    /// Where a position of a PDF table stands, if the grid is one.
+    pub fn place(&self, row: u32, col: u32) -> Option<Place> {
+        self.index(row, col).and_then(|i| self.places.get(i).copied())
     }
 
     /// The formula of the Word field whose result a position shows, if it shows one.
@@ -165,6 +186,9 @@ impl Grid {
             }
             Addressing::DocTable { index } => format!("表{index} 第{}行第{}列", row + 1, col + 1),
             Addressing::Lines { numbers, unit } => format!("第{}{unit}", self.line_number(numbers, row)),
+            Addressing::PdfTable { index, pages } => {
+                format!("第{}页 表{index} 第{}行第{}列", page_of(pages, row), row + 1, col + 1)
+            }
         }
     }
 
@@ -183,6 +207,9 @@ impl Grid {
                 let what = if unit == "段" { "paragraph" } else { "line" };
                 format!("{what} {}", self.line_number(numbers, row))
             }
+            Addressing::PdfTable { index, pages } => {
+                format!("page {} table {index} row {} column {}", page_of(pages, row), row + 1, col + 1)
+            }
         }
     }
 
@@ -190,10 +217,15 @@ impl Grid {
     pub fn display_row(&self, row: u32) -> usize {
         match &self.addressing {
             Addressing::Sheet { row0, .. } => (row0 + row) as usize + 1,
-            Addressing::DocTable { .. } => row as usize + 1,
+            Addressing::DocTable { .. } | Addressing::PdfTable { .. } => row as usize + 1,
             Addressing::Lines { numbers, .. } => self.line_number(numbers, row) as usize,
         }
     }
+}
+
+/// The page a row of a PDF table is on.
+fn page_of(pages: &[u32], row: u32) -> u32 {
+    pages.get(row as usize).or(pages.last()).copied().unwrap_or(1)
 }
 
 /// Column letters for a 0-based column: 0 → A, 26 → AA.

@@ -41,12 +41,28 @@ pub enum ImportError {
     )]
     Corrupt { path: String, detail: String },
 
-    /// A zip whose central directory (at its end) is missing: the usual damage, from a download or copy cut off.
-    #[error(
-        "{path}: the file is cut short: it ends before the zip's directory, as after an interrupted download or copy"
-    )]
+    /// A file whose end is missing (a zip's central directory, a PDF's `%%EOF`): the usual damage, from a download
+    /// or copy cut off.
+    #[error("{path}: the file is cut short: {missing} is missing, as after an interrupted download or copy")]
     #[diagnostic(code(gongkai::corrupt), help("download or copy the file again"))]
-    Truncated { path: String },
+    Truncated { path: String, missing: Words },
+
+    #[error("{path}: the PDF is protected by a password")]
+    #[diagnostic(
+        code(gongkai::encrypted),
+        help("ask for a copy without the password, or print it to a new PDF without one in the reader that opens it")
+    )]
+    PdfEncrypted { path: String },
+
+    /// A PDF without a text layer: scanned pages (images), or nothing at all.
+    #[error("{path}: the PDF has no text layer{}", if *images { " (its pages are scanned images)" } else { "" })]
+    #[diagnostic(
+        code(gongkai::scanned),
+        help(
+            "run text recognition (OCR) on it first (WPS, Acrobat, ocrmypdf), or use the .docx or .xlsx it was made from"
+        )
+    )]
+    Scanned { path: String, images: bool },
 
     #[error("{path}: the file is a zip archive but not a Word or Excel document")]
     #[diagnostic(code(gongkai::not_a_document), help("gongkai reads .docx, .xlsx and .xls files; {hint}"))]
@@ -118,8 +134,10 @@ impl ImportError {
             | ImportError::Empty { path }
             | ImportError::OldBinary { path, .. }
             | ImportError::Encrypted { path }
+            | ImportError::PdfEncrypted { path }
+            | ImportError::Scanned { path, .. }
             | ImportError::Corrupt { path, .. }
-            | ImportError::Truncated { path }
+            | ImportError::Truncated { path, .. }
             | ImportError::NotADocument { path, .. }
             | ImportError::Unsupported { path, .. }
             | ImportError::Internal { path, .. }
@@ -145,7 +163,10 @@ impl ImportError {
             ImportError::OldBinary { what, .. } => format!("{}是旧的二进制格式，gongkai 不读取", what.zh),
             ImportError::Encrypted { .. } => "文件设有密码（已加密）".to_string(),
             ImportError::Corrupt { detail, .. } => format!("文件已损坏或不完整：{detail}"),
-            ImportError::Truncated { .. } => "文件不完整：在 zip 目录之前就结束了，常见于下载或复制中断".to_string(),
+            ImportError::Truncated { missing, .. } => format!("文件不完整：缺少{}，常见于下载或复制中断", missing.zh),
+            ImportError::PdfEncrypted { .. } => "PDF 设有打开密码".to_string(),
+            ImportError::Scanned { images: true, .. } => "扫描件，没有文字层，需要先做文字识别（OCR）".to_string(),
+            ImportError::Scanned { images: false, .. } => "PDF 中没有文字层，需要先做文字识别（OCR）".to_string(),
             ImportError::NotADocument { .. } => "文件是 zip 压缩包，但不是 Word 或 Excel 文档".to_string(),
             ImportError::Unsupported { what, .. } => format!("gongkai 不读取这种格式（{}）", what.zh),
             ImportError::Internal { detail, .. } => format!("gongkai 处理此文件时出错：{detail}"),
@@ -168,6 +189,12 @@ impl ImportError {
             ImportError::Encrypted { .. } => "在 Word/WPS/Excel 中取消密码（文件 › 信息 › 保护）后重新保存".to_string(),
             ImportError::Corrupt { .. } => "请重新下载，或在 Word/WPS/Excel 中打开后重新保存".to_string(),
             ImportError::Truncated { .. } => "请重新下载或复制该文件".to_string(),
+            ImportError::PdfEncrypted { .. } => {
+                "请向来源索取没有密码的文件，或在能打开它的阅读器中打印（另存）为不加密的 PDF".to_string()
+            }
+            ImportError::Scanned { .. } => {
+                "先做文字识别（OCR，如 WPS 的“PDF 转文字”、Acrobat、ocrmypdf），或使用制作它的 .docx、.xlsx".to_string()
+            }
             ImportError::NotADocument { hint, .. } => format!("gongkai 读取 .docx、.xlsx 和 .xls 文件；{}", hint.zh),
             ImportError::Internal { .. } => "这是 gongkai 的缺陷，不是文件的问题：请连同文件一起报告".to_string(),
             ImportError::Limit { .. } => "一份年报通常只有几百 KB：请确认是不是这份文件".to_string(),
@@ -181,7 +208,8 @@ impl ImportError {
             ImportError::BrokenLink { .. } => "broken-link",
             ImportError::Empty { .. } => "empty",
             ImportError::OldBinary { .. } => "old-binary",
-            ImportError::Encrypted { .. } => "encrypted",
+            ImportError::Encrypted { .. } | ImportError::PdfEncrypted { .. } => "encrypted",
+            ImportError::Scanned { .. } => "scanned",
             // Damaged either way: one code, as the machine outputs have always given it.
             ImportError::Corrupt { .. } | ImportError::Truncated { .. } => "corrupt",
             ImportError::NotADocument { .. } => "not-a-document",

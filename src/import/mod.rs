@@ -9,6 +9,7 @@ mod docx;
 mod error;
 mod html;
 mod inflate;
+mod pdf;
 mod sniff;
 mod text;
 mod web;
@@ -59,6 +60,10 @@ pub mod limits {
     /// The most formulas of one sheet that are worked out when their saved results are missing or stale; a report
     /// has a few dozen, the rest of a hostile sheet's formulas stay as saved.
     pub const MAX_FORMULAS: usize = 10_000;
+    /// The most pages of a PDF read: a report has a handful, an archive's longest a few dozen.
+    pub const MAX_PDF_PAGES: usize = 2_000;
+    /// The most bytes a PDF's streams (contents, fonts, CMaps; not images) may inflate to, together.
+    pub const MAX_PDF_STREAM: u64 = 256 * 1024 * 1024;
 }
 
 /// Read a report file into the model.
@@ -178,11 +183,7 @@ pub fn read_raw(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
             what: Words::fixed("RTF", "RTF"),
             advice: Words::fixed("open it in Word or WPS and save it as .docx", "在 Word 或 WPS 中打开，另存为 .docx"),
         }),
-        Sniffed::Pdf => Err(ImportError::Unsupported {
-            path: name.to_string(),
-            what: Words::fixed("PDF", "PDF"),
-            advice: source_not("the PDF", "PDF"),
-        }),
+        Sniffed::Pdf => pdf::read(name, bytes),
         Sniffed::Markup if matches!(ext.as_str(), "txt" | "md" | "text") => text::read(name, bytes),
         Sniffed::Markup
             if !bytes.windows(5).take(4096).any(|w| w.eq_ignore_ascii_case(b"<?xml")) || ext.starts_with("htm") =>

@@ -97,7 +97,10 @@ pub(crate) fn open_zip<'a>(name: &str, bytes: &'a [u8]) -> Result<Archive<'a>, I
         // No end-of-directory record anywhere: the file stops short of its end (it began as a zip, or it would not
         // be read as one).
         if memchr::memmem::rfind(bytes, b"PK\x05\x06").is_none() {
-            ImportError::Truncated { path: name.to_string() }
+            ImportError::Truncated {
+                path: name.to_string(),
+                missing: Words::fixed("the zip's directory at its end", "末尾的 zip 目录"),
+            }
         } else {
             ImportError::Corrupt { path: name.to_string(), detail: format!("not a readable zip ({e})") }
         }

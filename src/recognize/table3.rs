@@ -101,7 +101,9 @@ impl Builder<'_> {
             let path = label_path(norm, r, hc);
             let has_numbers =
                 || value_cols.iter().any(|&c| normalize::parse_value(grid.visible_text(r, c)).number().is_some());
-            match match_t3_row(&path) {
+            let matched = match_t3_row(&path)
+                .or_else(|| fuzzy_t3_row(path.last()?, &seen).map(|row| (row, path.last().cloned())));
+            match matched {
                 Some((row, variant)) if seen.insert(row.key) => {
                     if let Some(found) = variant {
                         notes.push(Note::LabelVariant {
@@ -224,6 +226,49 @@ pub(super) fn match_t3_row(path: &[String]) -> Option<(&'static T3Row, Option<St
     None
 }
 
+/// A row label that lost or changed a few characters (`2.其他法律行政止公开`, typed or extracted so): the row of the
+/// same numbering, not yet read, whose wording it keeps most of (the longest common subsequence of the two, at
+/// least 70% of the longer), when one row is clearly the best.
+fn fuzzy_t3_row(leaf: &str, seen: &HashSet<&str>) -> Option<&'static T3Row> {
+    let core = normalize::label_core(leaf);
+    let numbering = &leaf[..leaf.len() - core.len()];
+    if numbering.is_empty() || core.chars().count() < 4 {
+        return None;
+    }
+    let core: Vec<char> = core.chars().collect();
+    let mut scored: Vec<(f64, &'static T3Row)> = layout::T3_ROWS_2021
+        .iter()
+        .chain(layout::T3_ROWS_TRIAL.iter())
+        .filter(|row| !seen.contains(row.key))
+        .filter_map(|row| {
+            let official = normalize::label(row.label);
+            let rest = official.strip_prefix(numbering)?;
+            let official: Vec<char> = rest.chars().collect();
+            let ratio = common_subsequence(&core, &official) as f64 / core.len().max(official.len()) as f64;
+            (ratio >= 0.7).then_some((ratio, row))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    match scored.as_slice() {
+        [(_, best)] => Some(best),
+        [(a, best), (b, other), ..] if a > b || best.key == other.key => Some(best),
+        _ => None,
+    }
+}
+
+/// The length of the longest common subsequence of two short texts.
+fn common_subsequence(a: &[char], b: &[char]) -> usize {
+    let mut previous = vec![0usize; b.len() + 1];
+    for &x in a {
+        let mut current = vec![0usize; b.len() + 1];
+        for (j, &y) in b.iter().enumerate() {
+            current[j + 1] = if x == y { previous[j] + 1 } else { previous[j + 1].max(current[j]) };
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,5 +283,11 @@ mod tests {
         assert!(variant.is_some());
         assert_eq!(match_t3_row(&p("（六）其他处理")).unwrap().0.key, "result.other_total");
         assert!(match_t3_row(&p("合计说明")).is_none());
+        // A label that lost characters is its row, as a variant, when its numbering and most of its wording agree.
+        let none = HashSet::default();
+        let lost = fuzzy_t3_row(&normalize::label("2.其他法律行政止公开"), &none).unwrap();
+        assert_eq!(lost.key, "result.denied.prohibited_by_law");
+        assert!(fuzzy_t3_row(&normalize::label("2.其他情形"), &none).is_none());
+        assert!(fuzzy_t3_row(&normalize::label("其他法律行政止公开"), &none).is_none(), "no numbering");
     }
 }

@@ -19,10 +19,15 @@ pub(super) fn read_text(
     head.extend(pairs);
     let head: Vec<&str> = head.iter().map(String::as_str).collect();
     let is_title = |t: &str| t.contains("政府信息公开") && t.trim_end_matches(['》', '"', '”']).ends_with("报告");
-    let title = head
+    let flat = |t: &str| t.split_whitespace().collect::<String>();
+    let dated: Vec<&str> = head.iter().copied().filter(|t| is_title(t) && year_in(&flat(t)).is_some()).collect();
+    // A title set over two lines (the agency above `2023年政府信息公开工作年度报告`): the pair, which names the agency,
+    // wins over its second line alone.
+    let title = dated
         .iter()
         .copied()
-        .find(|t| is_title(t) && year_in(&t.split_whitespace().collect::<String>()).is_some())
+        .find(|t| agency_in(&flat(t)).is_some())
+        .or_else(|| dated.first().copied())
         .or(property_title.filter(|t| is_title(t)))
         .or_else(|| head.iter().copied().find(|t| is_title(t)))
         .or_else(|| head.iter().copied().find(|t| t.ends_with("年度报告")))
