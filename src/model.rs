@@ -422,7 +422,25 @@ impl Report {
         {
             obj.insert("trial_values".into(), serde_json::Value::Object(trial));
         }
+        let places = self.places();
+        if !places.is_empty()
+            && let Some(obj) = doc.as_object_mut()
+        {
+            obj.insert("places".into(), serde_json::Value::Object(places));
+        }
         doc
+    }
+
+    /// Where each value stands on its page, for a report read from a PDF: `{key: {page, bbox}}`, the box in points
+    /// from the page's top-left corner. Empty for other sources.
+    pub fn places(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.cells
+            .iter()
+            .filter_map(|(key, cell)| {
+                let place = self.grids.get(cell.origin.grid)?.place(cell.origin.row, cell.origin.col)?;
+                Some((key.to_string(), serde_json::to_value(place).ok()?))
+            })
+            .collect()
     }
 }
 

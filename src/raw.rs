@@ -41,19 +41,25 @@ pub enum Addressing {
     /// A table in a document, numbered from 1 in document order: `表3 第12行第9列`.
     DocTable { index: usize },
     /// Running text, one row per line (text dumps) or paragraph (web pages): `第240行`. `numbers` holds each row's
-    /// line or paragraph number in the source, `unit` is 行 or 段.
-    Lines { numbers: Vec<u32>, unit: String },
+    /// line or paragraph number in the source, `unit` is 行 or 段; for a PDF, `pages` holds each row's page and the
+    /// numbers count lines on it (`第3页第12行`).
+    Lines {
+        numbers: Vec<u32>,
+        unit: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pages: Vec<u32>,
+    },
     /// A table of a PDF, numbered from 1 in document order, its rows perhaps on several pages: `第3页 表3 第12行第9列`.
     /// `pages` holds each row's page.
     PdfTable { index: usize, pages: Vec<u32> },
 }
 
 /// Where a cell of a PDF table stands: its page and its box in points from the page's top-left corner
-/// (`[left, top, right, bottom]`).
+/// (`[left, top, right, bottom]`, to a hundredth of a point).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Place {
     pub page: u32,
-    pub bbox: [f32; 4],
+    pub bbox: [f64; 4],
 }
 
 /// One position of a grid.
@@ -185,7 +191,10 @@ impl Grid {
                 address
             }
             Addressing::DocTable { index } => format!("表{index} 第{}行第{}列", row + 1, col + 1),
-            Addressing::Lines { numbers, unit } => format!("第{}{unit}", self.line_number(numbers, row)),
+            Addressing::Lines { numbers, unit, pages } if !pages.is_empty() => {
+                format!("第{}页第{}{unit}", page_of(pages, row), self.line_number(numbers, row))
+            }
+            Addressing::Lines { numbers, unit, .. } => format!("第{}{unit}", self.line_number(numbers, row)),
             Addressing::PdfTable { index, pages } => {
                 format!("第{}页 表{index} 第{}行第{}列", page_of(pages, row), row + 1, col + 1)
             }
@@ -203,9 +212,14 @@ impl Grid {
             Addressing::DocTable { index } => {
                 format!("table {index} row {} column {}", row + 1, col + 1)
             }
-            Addressing::Lines { numbers, unit } => {
+            Addressing::Lines { numbers, unit, pages } => {
                 let what = if unit == "段" { "paragraph" } else { "line" };
-                format!("{what} {}", self.line_number(numbers, row))
+                let line = self.line_number(numbers, row);
+                if pages.is_empty() {
+                    format!("{what} {line}")
+                } else {
+                    format!("page {} {what} {line}", page_of(pages, row))
+                }
             }
             Addressing::PdfTable { index, pages } => {
                 format!("page {} table {index} row {} column {}", page_of(pages, row), row + 1, col + 1)

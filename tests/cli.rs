@@ -89,7 +89,7 @@ fn a_folder_is_checked_whole_and_bad_files_do_not_stop_it() {
     assert!(text.contains("old-binary-word.doc: E000 [error]"), "{text}");
     assert!(text.contains("zip-not-a-document.docx: E000"), "{text}");
     assert!(text.contains("t4-total-wrong.xlsx"), "{text}");
-    assert!(text.contains("9 个文件无法读取"), "{text}");
+    assert!(text.contains("12 个文件无法读取"), "{text}");
 }
 
 #[test]
@@ -542,8 +542,9 @@ fn batch_leaves_out_its_output_folder_refuses_the_input_itself_and_redoes_output
 }
 
 #[test]
-fn folders_of_published_pdfs_and_ofds_are_named_not_passed_over_in_silence() {
+fn folders_of_published_ofds_are_named_not_passed_over_in_silence_and_their_pdfs_are_read() {
     let dir = tempfile::tempdir().unwrap();
+    // Two PDFs cut short after their header: read, and each explained.
     std::fs::write(dir.path().join("2023年报.pdf"), b"%PDF-1.7\n").unwrap();
     std::fs::write(dir.path().join("2024年报.PDF"), b"%PDF-1.7\n").unwrap();
     {
@@ -554,45 +555,48 @@ fn folders_of_published_pdfs_and_ofds_are_named_not_passed_over_in_silence() {
     }
     let folder = dir.path().to_str().unwrap();
     let stderr = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).into_owned();
-    // Only published forms: nothing is read, and the run says why.
-    let only = gongkai().args(["check", folder]).output().unwrap();
-    assert_eq!(only.status.code(), Some(0));
-    assert!(stderr(&only).contains("另有 3 个文件未读（OFD 1 个，PDF 2 个）"), "{}", stderr(&only));
-    assert!(!stderr(&only).contains("没有找到年报文件"), "the PDFs are what was found: {}", stderr(&only));
+    // The PDFs are read, the OFD is named at the end.
+    let only = gongkai().args(["check", "--output-format", "concise", folder]).output().unwrap();
+    assert_eq!(only.status.code(), Some(1), "two PDFs that cannot be read");
+    assert_eq!(line_count_of(&only, "E000 [error] 文件不完整：缺少文件末尾的 PDF 结束标记"), 2, "{}", stdout(&only));
+    assert!(stderr(&only).contains("另有 1 个文件未读（OFD 1 个）"), "{}", stderr(&only));
+    assert!(!stderr(&only).contains("没有找到年报文件"), "{}", stderr(&only));
     // Beside a report: the JSON on stdout stays whole, the word goes to stderr, in the run's language.
     std::fs::copy("fixtures/xlsx/clean-one-sheet.xlsx", dir.path().join("2024年报.xlsx")).unwrap();
     let json = gongkai().args(["check", "--lang", "en", "--output-format", "json", folder]).output().unwrap();
     let doc: Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(doc["files"].as_array().unwrap().len(), 1);
-    assert!(stderr(&json).contains("3 more files not read (OFD 1, PDF 2)"), "{}", stderr(&json));
+    assert_eq!(doc["files"].as_array().unwrap().len(), 3);
+    assert!(stderr(&json).contains("1 more file not read (OFD 1)"), "{}", stderr(&json));
     let out = dir.path().join("out");
     let batch = gongkai().args(["batch", folder, "-o", out.to_str().unwrap(), "--to", "none"]).output().unwrap();
-    assert_eq!(batch.status.code(), Some(0), "{}", stderr(&batch));
-    assert!(stderr(&batch).contains("另有 3 个文件未读"), "{}", stderr(&batch));
-    // An OFD named on the command line is read and explained like a PDF.
+    assert_eq!(batch.status.code(), Some(1), "{}", stderr(&batch));
+    assert!(stderr(&batch).contains("另有 1 个文件未读"), "{}", stderr(&batch));
+    let summary = read_csv(&out.join("summary.csv"));
+    assert_eq!(summary.iter().filter(|r| r[5] == "unreadable").count(), 2);
+    // An OFD named on the command line is read and explained.
     let ofd = dir.path().join("2024年报.ofd");
     let given = gongkai().args(["check", "--output-format", "concise", ofd.to_str().unwrap()]).output().unwrap();
     assert_eq!(given.status.code(), Some(1));
     assert!(stdout(&given).contains("E000 [error] gongkai 不读取这种格式（OFD）"), "{}", stdout(&given));
-    // In zips: the PDFs beside a report are counted with the others; a zip of PDFs only says what it holds.
+    // In zips: the PDFs are reports like the others, the OFDs beside them counted.
     let mixed = dir.path().join("收到的.zip");
-    let pdfs = dir.path().join("公开的.zip");
-    for (path, members) in [(&mixed, &["a.pdf", "b.xlsx"][..]), (&pdfs, &["a.pdf", "b.pdf"][..])] {
+    let published = dir.path().join("公开的.zip");
+    for (path, members) in [(&mixed, &["a.pdf", "b.xlsx"][..]), (&published, &["a.ofd", "b.ofd"][..])] {
         let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
         for member in members {
             zip.start_file(*member, zip::write::SimpleFileOptions::default()).unwrap();
-            let bytes = if member.ends_with(".pdf") {
-                b"%PDF-1.7\n".to_vec()
-            } else {
-                std::fs::read("fixtures/xlsx/clean-one-sheet.xlsx").unwrap()
+            let bytes = match &member[2..] {
+                "pdf" => b"%PDF-1.7\n".to_vec(),
+                "ofd" => b"PK".to_vec(),
+                _ => std::fs::read("fixtures/xlsx/clean-one-sheet.xlsx").unwrap(),
             };
             std::io::Write::write_all(&mut zip, &bytes).unwrap();
         }
         zip.finish().unwrap();
     }
-    let zips = gongkai().args(["check", mixed.to_str().unwrap(), pdfs.to_str().unwrap()]).output().unwrap();
-    assert!(stderr(&zips).contains("另有 1 个文件未读（PDF 1 个）"), "{}", stderr(&zips));
-    assert!(stdout(&zips).contains("这是装有 2 个 PDF 文件的压缩包"), "{}", stdout(&zips));
+    let zips = gongkai().args(["check", mixed.to_str().unwrap(), published.to_str().unwrap()]).output().unwrap();
+    assert!(stdout(&zips).contains("收到的.zip/a.pdf: 文件不完整"), "{}", stdout(&zips));
+    assert!(stdout(&zips).contains("这是装有 2 个 OFD 文件的压缩包"), "{}", stdout(&zips));
     // Found in a folder, zips are read like given ones, except that one without reports is counted, not an error.
     {
         let mut zip = zip::ZipWriter::new(std::fs::File::create(dir.path().join("照片.zip")).unwrap());
@@ -600,11 +604,12 @@ fn folders_of_published_pdfs_and_ofds_are_named_not_passed_over_in_silence() {
         zip.finish().unwrap();
     }
     let found = gongkai().args(["check", "--output-format", "json", folder]).output().unwrap();
-    assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
+    assert_eq!(found.status.code(), Some(1), "{}", stderr(&found));
     let doc: Value = serde_json::from_slice(&found.stdout).unwrap();
     let paths: Vec<&str> = doc["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert!(paths.iter().any(|p| p.ends_with("收到的.zip/b.xlsx")), "{paths:?}");
-    assert!(stderr(&found).contains("另有 6 个文件未读（OFD 1 个，PDF 5 个）"), "{}", stderr(&found));
+    assert!(paths.iter().any(|p| p.ends_with("收到的.zip/a.pdf")), "{paths:?}");
+    assert!(stderr(&found).contains("另有 3 个文件未读（OFD 3 个）"), "{}", stderr(&found));
     assert!(stderr(&found).contains("另有 1 个压缩包中没有年报文件，未读：") && stderr(&found).contains("照片.zip"));
     // A folder with nothing gongkai reads says so.
     let empty = tempfile::tempdir().unwrap();

@@ -112,16 +112,16 @@ impl std::fmt::Display for Words {
 /// What gongkai reads, for a file it cannot and for a folder with none of them.
 pub fn readable_formats() -> Words {
     Words::fixed(
-        "gongkai reads .docx, .xlsx, .xls, web pages (.html) and text dumps (.txt, .md)",
-        "gongkai 读取 .docx、.xlsx、.xls、网页（.html）和文本（.txt、.md）",
+        "gongkai reads .docx, .xlsx, .xls, .pdf, web pages (.html) and text dumps (.txt, .md)",
+        "gongkai 读取 .docx、.xlsx、.xls、.pdf、网页（.html）和文本（.txt、.md）",
     )
 }
 
-/// Why a published form (`PDF`, `OFD`, `OFD 或 PDF`) is not read, and what to give gongkai instead.
+/// Why a published form gongkai does not read (`the OFD`, `OFD`) is not read, and what to give it instead.
 pub fn source_not(forms_en: &str, forms_zh: &str) -> Words {
     Words::owned(
-        format!("gongkai reads the source document, not {forms_en}: use the .docx or .xlsx the report was made from"),
-        format!("gongkai 读取年报的源文件，不读取 {forms_zh}：请使用制作年报的 .docx 或 .xlsx"),
+        format!("gongkai does not read {forms_en}: use the report's PDF, or the .docx or .xlsx it was made from"),
+        format!("gongkai 不读取 {forms_zh}：请使用年报的 PDF 版本，或制作年报的 .docx、.xlsx"),
     )
 }
 

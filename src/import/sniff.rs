@@ -16,23 +16,17 @@ pub fn is_report_name(name: &str) -> bool {
         && EXTENSIONS.contains(&ext.as_str())
 }
 
-/// The published forms of a report that gongkai does not read (the PDF or OFD an agency puts online), by name:
-/// `Some("PDF")` for `报告.pdf`. A folder walk counts the files it passes over this way (see `discover::PassedOver`).
+/// The published forms of a report that gongkai does not read (the OFD some agencies put online), by name:
+/// `Some("OFD")` for `报告.ofd`. A folder walk counts the files it passes over this way (see `discover::PassedOver`).
 pub fn published_form(name: &str) -> Option<&'static str> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let (_, ext) = base.rsplit_once('.')?;
-    if ext.eq_ignore_ascii_case("pdf") {
-        Some("PDF")
-    } else if ext.eq_ignore_ascii_case("ofd") {
-        Some("OFD")
-    } else {
-        None
-    }
+    ext.eq_ignore_ascii_case("ofd").then_some("OFD")
 }
 
 /// File extensions gongkai looks at when given a folder.
 pub const EXTENSIONS: &[&str] =
-    &["xlsx", "xlsm", "xls", "docx", "docm", "doc", "wps", "et", "html", "htm", "shtml", "txt", "md"];
+    &["xlsx", "xlsm", "xls", "docx", "docm", "doc", "wps", "et", "pdf", "html", "htm", "shtml", "txt", "md"];
 
 pub(crate) enum Sniffed {
     Zip,

@@ -111,14 +111,24 @@ fn read_running_text(raw: &mut RawDocument) -> Option<usize> {
     if !holds_tables {
         return None;
     }
-    let unit = if raw.kind == crate::raw::InputKind::Text { "行" } else { "段" };
-    let numbers = raw
-        .paragraphs
-        .iter()
-        .enumerate()
-        .map(|(i, p)| p.origin.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap_or(i as u32 + 1))
-        .collect();
-    let mut grid = Grid::new(Addressing::Lines { numbers, unit: unit.to_string() }, raw.paragraphs.len() as u32, 1);
+    let unit = if matches!(raw.kind, crate::raw::InputKind::Text | crate::raw::InputKind::Pdf) { "行" } else { "段" };
+    // Each origin's numbers: `第240行` (a line), `第3页第12行` (a PDF's page and line on it).
+    let numbers_in = |origin: &str| -> Vec<u32> {
+        origin.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect()
+    };
+    let (mut numbers, mut pages) = (Vec::new(), Vec::new());
+    for (i, p) in raw.paragraphs.iter().enumerate() {
+        match numbers_in(&p.origin)[..] {
+            [page, line] if raw.kind == crate::raw::InputKind::Pdf => {
+                pages.push(page);
+                numbers.push(line);
+            }
+            [line, ..] => numbers.push(line),
+            [] => numbers.push(i as u32 + 1),
+        }
+    }
+    let addressing = Addressing::Lines { numbers, unit: unit.to_string(), pages };
+    let mut grid = Grid::new(addressing, raw.paragraphs.len() as u32, 1);
     for (i, p) in raw.paragraphs.iter().enumerate() {
         if let Some(cell) = grid.get_mut(i as u32, 0) {
             cell.text = p.text.clone();

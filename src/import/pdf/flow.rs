@@ -63,8 +63,13 @@ impl Document {
             if table_first {
                 let Some(table) = tables.next() else { break };
                 let part = PdfTable::from_page(number, &table);
-                match self.tables.last_mut() {
-                    Some(last) if first && self.table_ends_page && last.continues_into(&part) => last.append(part),
+                let shared = self
+                    .tables
+                    .last()
+                    .filter(|_| first && self.table_ends_page)
+                    .and_then(|last| last.shared_columns(&part));
+                match (self.tables.last_mut(), shared) {
+                    (Some(last), Some(union)) => last.append(part, &union),
                     _ => self.tables.push(part),
                 }
                 // A table between paragraphs ends the one before it.
@@ -123,6 +128,11 @@ fn is_page_number(text: &str, top: f64, height: f64) -> bool {
     let core = core.strip_prefix('第').and_then(|s| s.strip_suffix('页')).unwrap_or(core);
     let core = core.split_once('/').map_or(core, |(a, _)| a);
     !core.is_empty() && core.len() <= 4 && core.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A cell text that opens a row of a table (`3.`, `（五）`, `一、`), which no row cut by a page break continues with.
+pub(super) fn starts_a_row(text: &str) -> bool {
+    starts_a_heading(text)
 }
 
 /// A line that opens a heading or a list item, which never runs on from the line before: `一、`, `（一）`, `1.`.

@@ -27,7 +27,7 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError>
     if !ends_as_a_pdf(bytes) {
         return Err(ImportError::Truncated {
             path: name.to_string(),
-            missing: Words::fixed("the end of the PDF (%%EOF)", "PDF 的结尾（%%EOF）"),
+            missing: Words::fixed("the end-of-file marker of the PDF (%%EOF)", "文件末尾的 PDF 结束标记（%%EOF）"),
         });
     }
     // hayro reads damaged files as far as it can; a panic on one is a damaged file, not a crash of the run.
@@ -58,7 +58,7 @@ fn read_document(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
     let mut images = 0usize;
     for (index, page) in pages.iter().enumerate() {
         let (width, height) = page.render_dimensions();
-        let mut drawn = page::Page { height: f64::from(height), ..page::Page::default() };
+        let mut drawn = page::Page::new(f64::from(height));
         let bbox = Rect::new(0.0, 0.0, f64::from(width), f64::from(height));
         let mut context = Context::new(
             Affine::new(page.initial_transform(true).as_coeffs()),
@@ -68,7 +68,7 @@ fn read_document(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
             InterpreterSettings::default(),
         );
         interpret_page(page, &mut context, &mut drawn);
-        images += drawn.images.iter().filter(|i| i.area() > 0.1 * bbox.area()).count();
+        images += drawn.images.len();
         let glyphs = page::without_overprints(std::mem::take(&mut drawn.glyphs));
         let (tables, outside) = ruling::tables(&drawn.segments, glyphs);
         document.page(index as u32 + 1, &drawn, tables, outside);
@@ -168,7 +168,7 @@ fn decoded_size(stream: &Stream<'_>, filters: &[hayro_interpret::hayro_syntax::F
 }
 
 /// A table as the pages give it, before it is a grid: rows of cells, each row on its page.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct PdfTable {
     pub cols: u32,
     /// The column boundaries of its first part, to match a continuation against.
@@ -213,17 +213,81 @@ impl PdfTable {
             .collect()
     }
 
-    /// Whether `next` (a table at the top of the next page) continues this one: the same columns.
-    pub fn continues_into(&self, next: &PdfTable) -> bool {
-        self.cols == next.cols && self.xs.iter().zip(&next.xs).all(|(a, b)| (a - b).abs() < 3.0)
+    /// The column boundaries of this table and of `next` (a table at the top of the next page) together, when
+    /// `next` continues this one: the same outer edges, and most of the boundaries of the one with fewer columns
+    /// found in the other (a header part with merged label columns over a body that splits them).
+    pub fn shared_columns(&self, next: &PdfTable) -> Option<Vec<f64>> {
+        const NEAR: f64 = 3.0;
+        let near = |a: f64, b: f64| (a - b).abs() < NEAR;
+        let (a, b) = (&self.xs, &next.xs);
+        let outer = near(a[0], b[0]) && near(a[a.len() - 1], b[b.len() - 1]);
+        let (fewer, more) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        let matched = fewer.iter().filter(|x| more.iter().any(|y| near(**x, *y))).count();
+        if !outer || (matched as f64) < 0.6 * fewer.len() as f64 {
+            return None;
+        }
+        let mut union: Vec<f64> = more.clone();
+        union.extend(fewer.iter().filter(|x| !more.iter().any(|y| near(**x, *y))));
+        union.sort_by(f64::total_cmp);
+        Some(union)
     }
 
-    /// Append a continuation, leaving out its first rows where they repeat this table's header.
-    pub fn append(&mut self, next: PdfTable) {
-        let repeated =
-            (0..next.rows().min(self.rows())).take_while(|&r| next.row_texts(r) == self.row_texts(r)).count();
-        // Rows merged with a dropped row would lose their anchor: only whole rows are dropped.
-        let skip = repeated as u32;
+    /// This table on finer column boundaries (`union`, which holds its own): a cell spanning several of the new
+    /// columns becomes a merged cell.
+    fn refined(self, union: &[f64]) -> PdfTable {
+        let column = |x: f64| union.iter().position(|u| (u - x).abs() < 3.0).unwrap_or(0) as u32;
+        let starts: Vec<u32> = self.xs.iter().map(|&x| column(x)).collect();
+        let cols = union.len() as u32 - 1;
+        let rows = self.rows();
+        let n = (rows * cols) as usize;
+        let (mut texts, mut anchors, mut boxes) = (vec![String::new(); n], vec![(0, 0); n], vec![Rect::ZERO; n]);
+        for r in 0..rows {
+            for c in 0..self.cols {
+                let i = (r * self.cols + c) as usize;
+                let (ar, ac) = self.anchors[i];
+                for k in starts[c as usize]..starts[c as usize + 1].max(starts[c as usize] + 1).min(cols) {
+                    let j = (r * cols + k) as usize;
+                    anchors[j] = (ar, starts[ac as usize]);
+                    boxes[j] = self.boxes[i];
+                    if k == starts[c as usize] {
+                        texts[j] = self.texts[i].clone();
+                    }
+                }
+            }
+        }
+        PdfTable { cols, xs: union.to_vec(), pages: self.pages, texts, anchors, boxes }
+    }
+
+    /// Append a continuation (`union`: the shared column boundaries). Its first rows are left out where they repeat
+    /// this table's header; a row the page break cut in two (its label's end on the next page, its other cells
+    /// empty there) is joined back; an empty sliver of a row this table ends with is dropped.
+    pub fn append(&mut self, next: PdfTable, union: &[f64]) {
+        if self.cols as usize + 1 != union.len() {
+            let this = std::mem::take(self);
+            *self = this.refined(union);
+        }
+        let next = if next.cols as usize + 1 != union.len() { next.refined(union) } else { next };
+        let mut skip =
+            (0..next.rows().min(self.rows())).take_while(|&r| next.row_texts(r) == self.row_texts(r)).count() as u32;
+        while self.rows() > 0 && self.row_is_empty(self.rows() - 1) {
+            self.drop_last_row();
+        }
+        if skip < next.rows() && self.rows() > 0 && next.continues_row(skip, self, self.rows() - 1) {
+            let last = self.rows() - 1;
+            for c in 0..next.cols {
+                let text = &next.texts[(skip * next.cols + c) as usize];
+                if text.is_empty() {
+                    continue;
+                }
+                let (ar, ac) = self.anchors[(last * self.cols + c) as usize];
+                let target = &mut self.texts[(ar * self.cols + ac) as usize];
+                if !target.is_empty() {
+                    target.push('\n');
+                }
+                target.push_str(text);
+            }
+            skip += 1;
+        }
         let offset = self.rows();
         for r in skip..next.rows() {
             self.pages.push(next.pages[r as usize]);
@@ -236,6 +300,48 @@ impl PdfTable {
                 self.boxes.push(next.boxes[i]);
             }
         }
+    }
+
+    fn row_is_empty(&self, r: u32) -> bool {
+        (0..self.cols).all(|c| {
+            let i = (r * self.cols + c) as usize;
+            self.anchors[i] != (r, c) || self.texts[i].trim().is_empty()
+        }) && (0..self.cols).all(|c| self.anchors[(r * self.cols + c) as usize].0 == r || r > 0)
+    }
+
+    fn drop_last_row(&mut self) {
+        let n = ((self.rows() - 1) * self.cols) as usize;
+        self.pages.pop();
+        self.texts.truncate(n);
+        self.anchors.truncate(n);
+        self.boxes.truncate(n);
+    }
+
+    /// Whether row `r` of this table (the first of a page) is the rest of row `last` of `previous`, which a page
+    /// break cut in two: it has text only in cells where that row has some, it lacks some that row has, and none of
+    /// its texts starts a row of its own (`3.`, `（五）`).
+    fn continues_row(&self, r: u32, previous: &PdfTable, last: u32) -> bool {
+        let text_at = |t: &PdfTable, r: u32, c: u32| -> Option<String> {
+            let i = (r * t.cols + c) as usize;
+            let (ar, ac) = t.anchors[i];
+            // A cell merged down from a row above holds the text of that row.
+            (ar == r).then(|| t.texts[(ar * t.cols + ac) as usize].trim().to_string())
+        };
+        let mut some = false;
+        let mut lacks = false;
+        for c in 0..self.cols {
+            let own = text_at(self, r, c).unwrap_or_default();
+            let before = text_at(previous, last, c);
+            if !own.is_empty() {
+                some = true;
+                if before.as_deref() == Some("") || flow::starts_a_row(&own) {
+                    return false;
+                }
+            } else if before.is_some_and(|b| !b.is_empty()) {
+                lacks = true;
+            }
+        }
+        some && lacks
     }
 
     fn into_grid(self, index: usize) -> Grid {
@@ -259,7 +365,7 @@ impl PdfTable {
                 let b = self.boxes[i];
                 Place {
                     page: self.pages[i / self.cols as usize],
-                    bbox: [b.x0 as f32, b.y0 as f32, b.x1 as f32, b.y1 as f32],
+                    bbox: [b.x0, b.y0, b.x1, b.y1].map(|v| (v * 100.0).round() / 100.0),
                 }
             })
             .collect();

@@ -50,17 +50,26 @@ pub(super) struct Page {
     pub segments: Vec<Segment>,
     /// The boxes of the images drawn.
     pub images: Vec<Rect>,
+    /// The bounding boxes of the clip paths in force, each within the one before: text drawn outside the last is
+    /// not seen (Calc draws a merged cell's text on both pages it spans, clipped to each page's part).
+    clips: Vec<Rect>,
 }
 
 /// The thickest filled rectangle read as a border: Chromium draws its table borders as 1-unit-wide fills, WPS paints
 /// a white rectangle behind every cell (not a border: too wide, and white).
 const MAX_BORDER_WIDTH: f64 = 2.5;
+/// How far outside a clip a glyph's inner point may stand and still be seen (rounding in the producer's clip).
+const CLIP_SLACK: f64 = 1.0;
 /// A line shorter than this is a tick or a glyph's stroke, not a ruling line.
 const MIN_SEGMENT: f64 = 3.0;
 /// How far from the axis a line may lean and still be a ruling line.
 const SKEW: f64 = 0.5;
 
 impl Page {
+    pub fn new(height: f64) -> Page {
+        Page { height, ..Page::default() }
+    }
+
     fn segment(&mut self, a: Point, b: Point) {
         let (dx, dy) = ((b.x - a.x).abs(), (b.y - a.y).abs());
         if dy <= SKEW && dx >= MIN_SEGMENT {
@@ -94,9 +103,10 @@ impl Page {
         }
     }
 
-    /// A filled path: a rectangle thin enough to be a border becomes the line along its middle.
+    /// A filled path: a rectangle thin enough to be a border becomes the line along its middle. Chromium's borders
+    /// are rectangles with mitred ends (trapezoids): any straight-sided shape this thin counts.
     fn fill(&mut self, path: &BezPath) {
-        if !is_rectangle(path) {
+        if !is_polygon(path) {
             return;
         }
         let r = path.bounding_box();
@@ -110,27 +120,18 @@ impl Page {
     }
 }
 
-/// A path of one closed axis-parallel rectangle (as `re` draws one, or four lines round).
-fn is_rectangle(path: &BezPath) -> bool {
-    let mut points = Vec::with_capacity(5);
+/// A path of one straight-sided shape of a few corners (as `re` draws a rectangle, or lines round one).
+fn is_polygon(path: &BezPath) -> bool {
+    let mut corners = 0;
     for el in path.elements() {
         match *el {
-            PathEl::MoveTo(p) | PathEl::LineTo(p) => points.push(p),
+            PathEl::MoveTo(_) if corners > 0 => return false,
+            PathEl::MoveTo(_) | PathEl::LineTo(_) => corners += 1,
             PathEl::ClosePath => {}
             PathEl::QuadTo(..) | PathEl::CurveTo(..) => return false,
         }
-        if points.len() > 5 {
-            return false;
-        }
     }
-    if points.len() == 5 && points[4].distance(points[0]) < 0.01 {
-        points.pop();
-    }
-    points.len() == 4
-        && (0..4).all(|i| {
-            let (a, b) = (points[i], points[(i + 1) % 4]);
-            (a.x - b.x).abs() < 0.01 || (a.y - b.y).abs() < 0.01
-        })
+    (3..=8).contains(&corners)
 }
 
 /// A paint dark enough to be a border: not white, not a pale background.
@@ -167,8 +168,8 @@ impl<'a> Device<'a> for Page {
         for (i, glyph) in glyphs.iter().enumerate() {
             let Some(text) = glyph.as_unicode() else { continue };
             let text = match text {
-                BfString::Char(c) => c.to_string(),
-                BfString::String(s) => s,
+                BfString::Char(c) => fold_radicals(&c.to_string()),
+                BfString::String(s) => fold_radicals(&s),
             };
             let transform: Affine = props.transform * glyph.transform();
             let origin = transform * Point::ZERO;
@@ -179,6 +180,9 @@ impl<'a> Device<'a> for Page {
             // A quarter em in and a third of an em up from the glyph's own origin: inside it, CJK or Latin. hayro has
             // moved a vertical glyph's origin already, so the same point serves both writing modes.
             let inside = transform * Point::new(EM * 0.25, EM * 0.3);
+            if self.clips.last().is_some_and(|clip| !clip.inflate(CLIP_SLACK, CLIP_SLACK).contains(inside)) {
+                continue;
+            }
             let end = glyphs.get(i + 1).map(|next| (props.transform * next.transform() * Point::ZERO).x);
             self.glyphs.push(Glyph { text, x: origin.x, y: origin.y, size, inside, end, vertical });
         }
@@ -190,10 +194,71 @@ impl<'a> Device<'a> for Page {
         self.images.push(placed.bounding_box());
     }
 
-    fn push_clip_path(&mut self, _: &ClipPath) {}
+    fn push_clip_path(&mut self, clip: &ClipPath) {
+        let bounds = clip.path.bounding_box();
+        let within = self.clips.last().map_or(bounds, |outer| outer.intersect(bounds));
+        self.clips.push(within);
+    }
     fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
-    fn pop_clip(&mut self) {}
+    fn pop_clip(&mut self) {
+        self.clips.pop();
+    }
     fn pop_transparency_group(&mut self) {}
+}
+
+/// Text with the radicals some fonts map their glyphs to (Chromium's Type 3 fonts give `⼈` for 人, `⻄` for 西) as
+/// the characters they stand for: the Kangxi radicals by NFKC, the simplified-form radicals, which NFKC leaves
+/// alone, by their unified ideographs.
+pub(super) fn fold_radicals(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    if !text.chars().any(|c| ('\u{2E80}'..='\u{2FDF}').contains(&c)) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\u{2F00}'..='\u{2FDF}' => std::iter::once(c).nfkc().next().unwrap_or(c),
+            '\u{2E80}'..='\u{2EFF}' => {
+                simplified_radical(c).unwrap_or_else(|| std::iter::once(c).nfkc().next().unwrap_or(c))
+            }
+            _ => c,
+        })
+        .collect()
+}
+
+/// The ideograph a simplified-form radical of the CJK Radicals Supplement stands for (Unicode's
+/// EquivalentUnifiedIdeograph data, the forms Chinese text uses).
+fn simplified_radical(c: char) -> Option<char> {
+    Some(match c {
+        '⺠' => '民',
+        '⻄' => '西',
+        '⻅' => '见',
+        '⻆' => '角',
+        '⻈' => '讠',
+        '⻉' => '贝',
+        '⻊' => '足',
+        '⻋' => '车',
+        '⻑' => '長',
+        '⻓' => '长',
+        '⻔' => '门',
+        '⻖' => '阝',
+        '⻘' => '青',
+        '⻙' => '韦',
+        '⻚' => '页',
+        '⻛' => '风',
+        '⻜' => '飞',
+        '⻝' => '食',
+        '⻢' => '马',
+        '⻣' => '骨',
+        '⻤' => '鬼',
+        '⻥' => '鱼',
+        '⻦' => '鸟',
+        '⻨' => '麦',
+        '⻩' => '黄',
+        '⻬' => '齐',
+        '⻮' => '齿',
+        '⻰' => '龙',
+        _ => return None,
+    })
 }
 
 /// The glyphs without the copies drawn over them: a run shown with fill and stroke (WPS's bold) reaches the device
@@ -211,4 +276,14 @@ pub(super) fn without_overprints(glyphs: Vec<Glyph>) -> Vec<Glyph> {
         }
     }
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn radicals_read_as_the_characters_they_stand_for() {
+        assert_eq!(super::fold_radicals("杭州市⻄湖区⼈⺠政府⼯作"), "杭州市西湖区人民政府工作");
+        assert_eq!(super::fold_radicals("第⼆⼗条"), "第二十条");
+        assert_eq!(super::fold_radicals("行政"), "行政");
+    }
 }

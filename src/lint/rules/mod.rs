@@ -102,17 +102,34 @@ pub type PairCheck = fn(&Report, &Report, &mut super::Sink);
 pub static SERIES: &[(&Rule, PairCheck)] =
     &[(&carry_over::RULE, carry_over::check_pair), (&in_force_drift::RULE, in_force_drift::check_pair)];
 
+/// The format version table 3 follows: the report's, except that a 2021 report whose table 3 has the trial
+/// format's single `(六)其他处理` row and none of the three 2021 rows under it (an old table 3 kept in a new
+/// report) is read, summed and checked as the trial table it is. F401 reports the old row.
+pub(super) fn t3_format(report: &Report) -> FormatVersion {
+    if report.format == FormatVersion::V2021 && t3_other_as_one_row(report) {
+        FormatVersion::Trial2019
+    } else {
+        report.format
+    }
+}
+
+/// Table 3 has the trial format's single `(六)其他处理` row and none of the 2021 rows that replace it.
+fn t3_other_as_one_row(report: &Report) -> bool {
+    report.cells.under("t3.result.other_total.").next().is_some()
+        && report.cells.under("t3.result.other.").next().is_none()
+}
+
 /// The table-3 rows of the report's format version.
 fn t3_rows(report: &Report) -> &'static [T3Row] {
-    match report.format {
+    match t3_format(report) {
         FormatVersion::Trial2019 => &layout::T3_ROWS_TRIAL,
         _ => &layout::T3_ROWS_2021,
     }
 }
 
-/// Every sum relation the format states, for the report's version.
+/// Every sum relation the format states, for the version table 3 follows.
 fn relations(report: &Report) -> &'static [SumRelation] {
-    layout::relations(report.format)
+    layout::relations(t3_format(report))
 }
 
 /// True when `key` is a total left blank although its parts add up to more than 0: `V206` reports it, so
@@ -124,7 +141,7 @@ fn blank_total_with_parts(report: &Report, key: &str) -> bool {
 /// [`blank_total_with_parts`] of the cell in a slot.
 fn blank_total_at(report: &Report, slot: usize) -> bool {
     super::is_blankish_at(report, slot)
-        && layout::relation_sets(report.format)
+        && layout::relation_sets(t3_format(report))
             .with_total(slot)
             .any(|r| super::sum_parts(report, &r.part_slots).is_some_and(|s| s > 0.0))
 }

@@ -41,7 +41,7 @@ itself, the help says so: select the table and press F9.",
 };
 
 fn check(report: &Report, sink: &mut Sink) {
-    for rel in &layout::relation_sets(report.format).result_sums {
+    for rel in &layout::relation_sets(super::t3_format(report)).result_sums {
         if let Some(f) = total_mismatch(report, rel, "各项办理结果", "the result rows") {
             sink.push(f);
         }

@@ -48,7 +48,7 @@ itself, the help says so: select the table and press F9.",
 };
 
 fn check(report: &Report, sink: &mut Sink) {
-    for rel in &layout::relation_sets(report.format).row_totals {
+    for rel in &layout::relation_sets(super::t3_format(report)).row_totals {
         if let Some(f) = total_mismatch(report, rel, "自然人与法人或其他组织各列", "the applicant columns")
         {
             sink.push(f);

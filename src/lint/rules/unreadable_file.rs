@@ -17,9 +17,10 @@ run goes on with the other files and exits with 1. The `code` of the JSON output
 - empty: the file has no content.\n\
 - old-binary: .doc, .wps or .et (Word 97-2003 and WPS binary formats; .xls is read).\n\
 - encrypted: the file has a password.\n\
+- scanned: a PDF without a text layer (scanned pages): it needs text recognition (OCR) first.\n\
 - corrupt: the file is damaged or truncated.\n\
 - not-a-document: a zip that is not a Word or Excel document (an OpenDocument file, or an archive of reports).\n\
-- unsupported: PDF, RTF, a bare XML file, or binary content under a report's name.\n\
+- unsupported: OFD, RTF, a bare XML file, or binary content under a report's name.\n\
 - limit: the file exceeds a safety limit (size, zip entries, compression ratio, nesting).\n\
 - internal: gongkai failed on this file.\n\n\
 ## Why\n\
@@ -29,7 +30,8 @@ skipped, and the clerk must learn what to do with it.\n\n\
 `报告.doc`, saved by Word 97-2003: E000 with the reason `old-binary` and the help to save it as .docx.\n\n\
 ## Fix\n\
 None by gongkai; the help line says what to do: save .doc/.wps/.et as .docx or .xlsx, remove the password\n\
-(文件 › 信息 › 保护), download a damaged file again, use the .docx or .xlsx a PDF was made from, unpack a zip of\n\
+(文件 › 信息 › 保护), download a damaged file again, run OCR on a scanned PDF or use the .docx or .xlsx it was made\n\
+from, unpack a zip of\n\
 reports to fix them (`check` and `batch` read it as it is). An `internal` failure is a bug in gongkai: please report\n\
 it with the file.",
     fix: FixAvailability::None,
