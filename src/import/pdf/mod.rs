@@ -272,8 +272,10 @@ impl PdfTable {
         while self.rows() > 0 && self.row_is_empty(self.rows() - 1) {
             self.drop_last_row();
         }
+        let mut joined_row = None;
         if skip < next.rows() && self.rows() > 0 && next.continues_row(skip, self, self.rows() - 1) {
             let last = self.rows() - 1;
+            joined_row = Some(skip);
             for c in 0..next.cols {
                 let text = &next.texts[(skip * next.cols + c) as usize];
                 if text.is_empty() {
@@ -289,17 +291,51 @@ impl PdfTable {
             skip += 1;
         }
         let offset = self.rows();
+        // The anchor in this table of a merged cell the page break cut: the one its last row shows in that column.
+        let above = |this: &PdfTable, c: u32| {
+            let anchor = this.anchors[((offset - 1) * this.cols + c) as usize];
+            (anchor.1 == c).then_some(anchor)
+        };
+        let mut carried = Vec::new();
         for r in skip..next.rows() {
             self.pages.push(next.pages[r as usize]);
             for c in 0..next.cols {
                 let i = (r * next.cols + c) as usize;
                 let (ar, ac) = next.anchors[i];
-                let ar = ar.max(skip);
-                self.anchors.push((ar - skip + offset, ac));
-                self.texts.push(next.texts[i].clone());
+                // A cell merged into the row joined back goes on with the merged cell that row continued.
+                let anchor = match (joined_row, offset > 0) {
+                    (Some(joined), true) if ar == joined && (ar, ac) != (r, c) => above(self, ac),
+                    _ => None,
+                };
+                self.anchors.push(anchor.unwrap_or((ar.max(skip) - skip + offset, ac)));
+                self.texts.push(if anchor.is_some() { String::new() } else { next.texts[i].clone() });
                 self.boxes.push(next.boxes[i]);
             }
         }
+        // An empty cell that opens the continuation under a merged cell, or that is merged over several rows itself,
+        // is the rest of the merged cell above it (a label such as （三）不予公开 spanning the break), not a cell of its
+        // own. An empty count under a one-row cell stays a blank of its own.
+        if offset > 0 && offset < self.rows() {
+            for c in 0..self.cols {
+                let i = (offset * self.cols + c) as usize;
+                if self.anchors[i] != (offset, c) || !self.texts[i].trim().is_empty() {
+                    continue;
+                }
+                if let Some(anchor) = above(self, c).filter(|a| a.0 + 1 < offset || self.spans_down(offset, c)) {
+                    carried.push(((offset, c), anchor));
+                }
+            }
+        }
+        for (from, to) in carried {
+            for anchor in self.anchors.iter_mut().filter(|a| **a == from) {
+                *anchor = to;
+            }
+        }
+    }
+
+    /// The cell anchored at row `r`, column `c` covers more than its row.
+    fn spans_down(&self, r: u32, c: u32) -> bool {
+        r + 1 < self.rows() && self.anchors[((r + 1) * self.cols + c) as usize] == (r, c)
     }
 
     fn row_is_empty(&self, r: u32) -> bool {
