@@ -51,8 +51,8 @@ fn folded(text: &str) -> String {
     text.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// The text of the cell at a page position in one of the PDF's tables, if a table covers it.
-fn cell_at<'a>(grids: &'a [Grid], page: u32, x: f64, y: f64) -> Option<(&'a Grid, u32, u32)> {
+/// The grid position at a page position in one of the PDF's tables, if a table covers it.
+fn cell_at(grids: &[Grid], page: u32, x: f64, y: f64) -> Option<(&Grid, u32, u32)> {
     for grid in grids.iter().filter(|g| matches!(g.addressing, Addressing::PdfTable { .. })) {
         for r in 0..grid.rows {
             for c in 0..grid.cols {
