@@ -260,3 +260,179 @@ fn formulas_over_huge_ranges_or_long_chains_are_left_unworked() {
     let raw = import::read_raw("many.xlsx", &stored_xlsx("<sst/>", &sheet)).unwrap();
     assert_eq!(raw.grids[0].formulas.len(), import::limits::MAX_FORMULAS);
 }
+
+/// A PDF of the given objects (`n 0 obj … endobj`, numbered from 1, the first the catalog) with a correct xref table.
+fn pdf_of(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    out
+}
+
+/// A one-page PDF whose page draws `content` (stored as given, with `filter` when one is named) in Helvetica.
+fn one_page_pdf(content: &[u8], filter: Option<&str>) -> Vec<u8> {
+    let mut stream = format!(
+        "<< /Length {}{} >>\nstream\n",
+        content.len(),
+        filter.map(|f| format!(" /Filter /{f}")).unwrap_or_default()
+    )
+    .into_bytes();
+    stream.extend_from_slice(content);
+    stream.extend_from_slice(b"\nendstream");
+    pdf_of(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_vec(),
+        stream,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ])
+}
+
+fn zlib_zeros(mib: usize) -> Vec<u8> {
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..mib {
+        enc.write_all(&zeros).unwrap();
+    }
+    enc.finish().unwrap()
+}
+
+#[test]
+fn a_pdf_page_of_text_reads_and_a_content_stream_bomb_is_refused() {
+    let plain = one_page_pdf(b"BT /F1 12 Tf 72 720 Td (hello) Tj ET", None);
+    let raw = import::read_raw("plain.pdf", &plain).expect("a one-page PDF reads");
+    assert_eq!(raw.paragraphs[0].text, "hello");
+    // 1 GiB of spaces in a 1 MB stream.
+    let bomb = one_page_pdf(&zlib_zeros(1024), Some("FlateDecode"));
+    let err = import::read_raw("bomb.pdf", &bomb).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. }), "{err}");
+    assert!(err.to_string().contains("bomb.pdf"), "{err}");
+}
+
+#[test]
+fn a_pdf_of_more_pages_than_the_limit_is_refused() {
+    let pages = import::limits::MAX_PDF_PAGES + 1;
+    let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", i + 3)).collect();
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        format!("<< /Type /Pages /Kids [{}] /Count {pages} >>", kids.join(" ")).into_bytes(),
+    ];
+    objects.extend((0..pages).map(|_| b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".to_vec()));
+    let pdf = pdf_of(&objects);
+    let err = import::read_raw("pages.pdf", &pdf).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. }), "{err}");
+}
+
+#[test]
+fn looping_and_deep_pdf_references_end() {
+    // A page tree whose node is its own kid, and a content reference that points at itself.
+    let looping = pdf_of(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
+        b"4 0 R".to_vec(),
+    ]);
+    let _ = import::read_raw("loop.pdf", &looping);
+    // A form that draws itself, and a chain of ten thousand forms each drawing the next.
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /X 5 0 R >> >> >>".to_vec(),
+        b"<< /Length 8 >>\nstream\n/X Do /X\nendstream".to_vec(),
+    ];
+    let chain = 10_000;
+    for i in 0..chain {
+        let next = if i + 1 < chain { 6 + i } else { 5 };
+        let body = b"/N Do";
+        objects.push(
+            format!(
+                "<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /N {next} 0 R >> >> /Length {} >>\nstream\n",
+                body.len()
+            )
+            .into_bytes()
+            .into_iter()
+            .chain(body.iter().copied())
+            .chain(b"\nendstream".iter().copied())
+            .collect(),
+        );
+    }
+    let _ = import::read_raw("forms.pdf", &pdf_of(&objects));
+}
+
+#[test]
+fn a_pdf_with_a_broken_xref_is_read_or_refused_clearly() {
+    let good = one_page_pdf(b"BT /F1 12 Tf 72 720 Td (hello) Tj ET", None);
+    // Every xref offset wrong: the objects are found again by scanning, as readers do.
+    let text = String::from_utf8(good.clone()).unwrap();
+    let start = text.find("xref\n").unwrap();
+    let broken: String = text[..start].to_string() + &text[start..].replace("00000000", "00000099");
+    match import::read_raw("xref.pdf", broken.as_bytes()) {
+        Ok(raw) => assert_eq!(raw.paragraphs[0].text, "hello"),
+        Err(e) => assert!(e.to_string().contains("xref.pdf"), "{e}"),
+    }
+    // No xref at all, no trailer: garbage after the header.
+    let mut garbage = b"%PDF-1.7\n".to_vec();
+    garbage.extend(std::iter::repeat_n(b"<< /Kids [1 0 R] >> ", 10_000).flatten());
+    garbage.extend_from_slice(b"\n%%EOF\n");
+    let err = import::read_raw("garbage.pdf", &garbage).unwrap_err();
+    assert!(err.to_string().contains("garbage.pdf"), "{err}");
+}
+
+#[test]
+fn a_pdf_page_of_millions_of_lines_or_glyphs_is_bounded() {
+    let mut lines = Vec::new();
+    for i in 0..300_000 {
+        let y = 10 + i % 800;
+        writeln!(lines, "10 {y} m 500 {y} l S").unwrap();
+        writeln!(lines, "{} 10 m {} 800 l S", 10 + i % 500, 10 + i % 500).unwrap();
+    }
+    let err = import::read_raw("lines.pdf", &one_page_pdf(&lines, None)).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. }), "{err}");
+    let glyphs = format!("BT /F1 1 Tf 0 0 Td {} ET", "(AAAAAAAAAA) Tj ".repeat(100_000));
+    let err = import::read_raw("glyphs.pdf", &one_page_pdf(glyphs.as_bytes(), None)).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. }), "{err}");
+    // Dashes that never touch: tens of thousands of separate lines each way.
+    let mut dashes = Vec::new();
+    for i in 0..24_000 {
+        let (a, b) = (f64::from(i % 150) * 4.0, f64::from(i / 150) * 5.0);
+        writeln!(dashes, "{a} {b} m {} {b} l S {b} {a} m {b} {} l S", a + 3.0, a + 3.0).unwrap();
+    }
+    let _ = import::read_raw("dashes.pdf", &one_page_pdf(&dashes, None));
+    // A page two hundred metres wide, ruled every 3 points: a grid of millions of cells.
+    let mut grid = Vec::new();
+    for i in 0..4_000 {
+        let at = f64::from(i) * 3.0;
+        writeln!(grid, "0 {at} m 12000 {at} l S {at} 0 m {at} 12000 l S").unwrap();
+    }
+    let wide = one_page_pdf(&grid, None);
+    let wide = String::from_utf8(wide).unwrap().replace("/MediaBox [0 0 595 842]", "/MediaBox [0 0 14400 14400]");
+    let err = import::read_raw("grid.pdf", wide.as_bytes()).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. }), "{err}");
+}
+
+#[test]
+fn a_gigantic_pdf_content_stream_is_refused_before_it_is_read() {
+    // 80 MiB of nothing but save and restore, compressed.
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    let block = "q Q\n".repeat(1 << 18);
+    for _ in 0..80 {
+        enc.write_all(block.as_bytes()).unwrap();
+    }
+    let pdf = one_page_pdf(&enc.finish().unwrap(), Some("FlateDecode"));
+    let err = import::read_raw("huge.pdf", &pdf).unwrap_err();
+    assert!(matches!(err, ImportError::Limit { .. }), "{err}");
+}

@@ -1,10 +1,11 @@
 //! A zip archive of reports (not one document), open for reading its members one at a time: how archives reach
 //! `check` and `batch` without being unpacked. Member names are decoded as UTF-8 or GBK.
 
+use crate::import::Words;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{ImportError, is_report_name, limits, read_bytes};
+use super::{ImportError, is_report_name, limits, read_owned};
 use crate::model::Report;
 
 /// A zip archive of reports (not one document), open for reading its members one at a time.
@@ -87,7 +88,10 @@ impl ZipOfReports {
         if entry.size() > limits::MAX_FILE_BYTES {
             return Err(ImportError::Limit {
                 path: name.to_string(),
-                limit: format!("{} bytes, more than {} MiB", entry.size(), limits::MAX_FILE_BYTES / 1024 / 1024),
+                limit: Words::owned(
+                    format!("{} bytes, more than {} MiB", entry.size(), limits::MAX_FILE_BYTES / 1024 / 1024),
+                    format!("{} 字节，超过 {} MiB", entry.size(), limits::MAX_FILE_BYTES / 1024 / 1024),
+                ),
             });
         }
         let mut bytes = Vec::with_capacity(entry.size() as usize);
@@ -105,7 +109,7 @@ impl ZipOfReports {
     pub fn read(&mut self, index: usize) -> Result<Report, ImportError> {
         let name = self.member_path(index);
         let bytes = self.bytes(index, &name)?;
-        read_bytes(&name, &bytes)
+        read_owned(&name, bytes)
     }
 }
 

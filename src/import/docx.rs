@@ -6,6 +6,7 @@
 //! Tracked insertions are read, deletions (`w:delText`) are not. Nested tables are read as text of their cell.
 //! A field reads as its shown result; a table cell's formula field (`=SUM(LEFT)`) is noted on the grid.
 
+use crate::import::Words;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
@@ -89,7 +90,10 @@ fn parse_document(name: &str, xml: &[u8]) -> Result<(Vec<Paragraph>, Vec<Grid>),
                     if items > limits::MAX_ITEMS {
                         return Err(ImportError::Limit {
                             path: name.to_string(),
-                            limit: format!("more than {} paragraphs, table rows and cells", limits::MAX_ITEMS),
+                            limit: Words::owned(
+                                format!("more than {} paragraphs, table rows and cells", limits::MAX_ITEMS),
+                                format!("段落、表格行和单元格超过 {} 个", limits::MAX_ITEMS),
+                            ),
                         });
                     }
                 }
@@ -282,9 +286,12 @@ fn build_grid(name: &str, t: TableBuilder, index: usize) -> Result<Grid, ImportE
     if u64::from(rows) * u64::from(cols) > limits::MAX_SHEET_CELLS {
         return Err(ImportError::Limit {
             path: name.to_string(),
-            limit: format!(
-                "table {index} spans {rows} rows × {cols} columns, more than {} cells",
-                limits::MAX_SHEET_CELLS
+            limit: Words::owned(
+                format!(
+                    "table {index} spans {rows} rows × {cols} columns, more than {} cells",
+                    limits::MAX_SHEET_CELLS
+                ),
+                format!("表{index} 有 {rows} 行 × {cols} 列，超过 {} 个单元格", limits::MAX_SHEET_CELLS),
             ),
         });
     }

@@ -64,6 +64,14 @@ pub enum ImportError {
     )]
     Scanned { path: String, images: bool },
 
+    /// A PDF with text but no table in it, and large images where the tables would be: tables pasted as pictures.
+    #[error("{path}: the PDF has text but its tables are images (page {pages}): their numbers cannot be read")]
+    #[diagnostic(
+        code(gongkai::tables_as_images),
+        help("use the .docx or .xlsx the report was made from, or run text recognition (OCR) on those pages first")
+    )]
+    TablesAsImages { path: String, pages: String },
+
     #[error("{path}: the file is a zip archive but not a Word or Excel document")]
     #[diagnostic(code(gongkai::not_a_document), help("gongkai reads .docx, .xlsx and .xls files; {hint}"))]
     NotADocument { path: String, hint: Words },
@@ -81,11 +89,11 @@ pub enum ImportError {
 
     #[error("{path}: the file exceeds a safety limit: {limit}")]
     #[diagnostic(code(gongkai::limit), help("a report is a few hundred kilobytes; check that this is the right file"))]
-    Limit { path: String, limit: String },
+    Limit { path: String, limit: Words },
 }
 
 /// A part of an import error's message in both languages; `Display` shows the English. The technical details
-/// (a zip or XML parser's words, a part name, a limit) stay as they are in either language. Not a
+/// (a zip or XML parser's words, a part name) stay as they are in either language. Not a
 /// [`crate::lang::Text`], whose two `String`s would make `ImportError` (the error of every reader) 32 bytes larger.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Words {
@@ -136,6 +144,7 @@ impl ImportError {
             | ImportError::Encrypted { path }
             | ImportError::PdfEncrypted { path }
             | ImportError::Scanned { path, .. }
+            | ImportError::TablesAsImages { path, .. }
             | ImportError::Corrupt { path, .. }
             | ImportError::Truncated { path, .. }
             | ImportError::NotADocument { path, .. }
@@ -167,10 +176,13 @@ impl ImportError {
             ImportError::PdfEncrypted { .. } => "PDF 设有打开密码".to_string(),
             ImportError::Scanned { images: true, .. } => "扫描件，没有文字层，需要先做文字识别（OCR）".to_string(),
             ImportError::Scanned { images: false, .. } => "PDF 中没有文字层，需要先做文字识别（OCR）".to_string(),
+            ImportError::TablesAsImages { pages, .. } => {
+                format!("PDF 中的统计表是以图片形式插入的（第{pages}页），其中的数字无法读取")
+            }
             ImportError::NotADocument { .. } => "文件是 zip 压缩包，但不是 Word 或 Excel 文档".to_string(),
             ImportError::Unsupported { what, .. } => format!("gongkai 不读取这种格式（{}）", what.zh),
             ImportError::Internal { detail, .. } => format!("gongkai 处理此文件时出错：{detail}"),
-            ImportError::Limit { limit, .. } => format!("文件超出安全限制：{limit}"),
+            ImportError::Limit { limit, .. } => format!("文件超出安全限制：{}", limit.zh),
         }
     }
 
@@ -195,6 +207,9 @@ impl ImportError {
             ImportError::Scanned { .. } => {
                 "先做文字识别（OCR，如 WPS 的“PDF 转文字”、Acrobat、ocrmypdf），或使用制作它的 .docx、.xlsx".to_string()
             }
+            ImportError::TablesAsImages { .. } => {
+                "请使用制作它的 .docx 或 .xlsx，或先对这几页做文字识别（OCR）".to_string()
+            }
             ImportError::NotADocument { hint, .. } => format!("gongkai 读取 .docx、.xlsx 和 .xls 文件；{}", hint.zh),
             ImportError::Internal { .. } => "这是 gongkai 的缺陷，不是文件的问题：请连同文件一起报告".to_string(),
             ImportError::Limit { .. } => "一份年报通常只有几百 KB：请确认是不是这份文件".to_string(),
@@ -210,6 +225,7 @@ impl ImportError {
             ImportError::OldBinary { .. } => "old-binary",
             ImportError::Encrypted { .. } | ImportError::PdfEncrypted { .. } => "encrypted",
             ImportError::Scanned { .. } => "scanned",
+            ImportError::TablesAsImages { .. } => "tables-as-images",
             // Damaged either way: one code, as the machine outputs have always given it.
             ImportError::Corrupt { .. } | ImportError::Truncated { .. } => "corrupt",
             ImportError::NotADocument { .. } => "not-a-document",

@@ -64,6 +64,13 @@ pub mod limits {
     pub const MAX_PDF_PAGES: usize = 2_000;
     /// The most bytes a PDF's streams (contents, fonts, CMaps; not images) may inflate to, together.
     pub const MAX_PDF_STREAM: u64 = 256 * 1024 * 1024;
+    /// The most bytes one of them may inflate to: a report page's content is some 100 KB, an embedded CJK font a few
+    /// MB; hayro reads a content stream whole, so its size bounds the time a page takes.
+    pub const MAX_PDF_ONE_STREAM: u64 = 64 * 1024 * 1024;
+    /// The most glyphs and ruling lines one PDF page may draw (a dense page of text has a few thousand).
+    pub const MAX_PDF_PAGE_ITEMS: usize = 100_000;
+    /// The most cells of one table rebuilt from a page's lines (table 3 has some 300).
+    pub const MAX_PDF_TABLE_CELLS: usize = 100_000;
 }
 
 /// Read a report file into the model.
@@ -81,7 +88,20 @@ pub mod limits {
 pub fn read(path: &Path) -> Result<Report, ImportError> {
     let name = path.display().to_string();
     let bytes = read_bounded(path, &name)?;
-    read_bytes(&name, &bytes)
+    read_owned(&name, bytes)
+}
+
+/// [`read_bytes`] of bytes the caller gives away: a PDF reader keeps the whole file while it reads, and holding the
+/// caller's copy as well would double what a long PDF costs in memory.
+///
+/// # Errors
+/// As [`read`].
+pub fn read_owned(name: &str, bytes: Vec<u8>) -> Result<Report, ImportError> {
+    if !bytes.is_empty() && matches!(sniff(&bytes), Sniffed::Pdf) {
+        let raw = pdf::read(name, std::sync::Arc::new(bytes))?;
+        return Ok(crate::recognize::recognize(name, raw));
+    }
+    read_bytes(name, &bytes)
 }
 
 /// The bytes of the file at `path`, refused past [`limits::MAX_FILE_BYTES`]; `name` is the path errors give.
@@ -97,7 +117,10 @@ pub fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, ImportError> {
     if len > limits::MAX_FILE_BYTES {
         return Err(ImportError::Limit {
             path: name.to_string(),
-            limit: format!("{len} bytes, more than {} MiB", limits::MAX_FILE_BYTES / 1024 / 1024),
+            limit: Words::owned(
+                format!("{len} bytes, more than {} MiB", limits::MAX_FILE_BYTES / 1024 / 1024),
+                format!("{len} 字节，超过 {} MiB", limits::MAX_FILE_BYTES / 1024 / 1024),
+            ),
         });
     }
     let mut bytes = Vec::with_capacity(len as usize);
@@ -183,7 +206,7 @@ pub fn read_raw(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
             what: Words::fixed("RTF", "RTF"),
             advice: Words::fixed("open it in Word or WPS and save it as .docx", "在 Word 或 WPS 中打开，另存为 .docx"),
         }),
-        Sniffed::Pdf => pdf::read(name, bytes),
+        Sniffed::Pdf => pdf::read(name, std::sync::Arc::new(bytes.to_vec())),
         Sniffed::Markup if matches!(ext.as_str(), "txt" | "md" | "text") => text::read(name, bytes),
         Sniffed::Markup
             if !bytes.windows(5).take(4096).any(|w| w.eq_ignore_ascii_case(b"<?xml")) || ext.starts_with("htm") =>

@@ -6,6 +6,7 @@
 //! (pipes, spaces and line breaks all separate cells there).
 
 use super::{ImportError, bound_text, limits};
+use crate::import::Words;
 use crate::raw::{InputKind, Paragraph, RawDocument};
 
 /// Crawler and page furniture lines that are not part of the report.
@@ -30,10 +31,13 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError>
     if bytes.len() as u64 > limits::MAX_HTML_BYTES {
         return Err(ImportError::Limit {
             path: name.to_string(),
-            limit: format!(
-                "{} MiB of text, more than {} MiB",
-                bytes.len() / 1024 / 1024,
-                limits::MAX_HTML_BYTES / 1024 / 1024
+            limit: Words::owned(
+                format!(
+                    "{} MiB of text, more than {} MiB",
+                    bytes.len() / 1024 / 1024,
+                    limits::MAX_HTML_BYTES / 1024 / 1024
+                ),
+                format!("文本 {} MiB，超过 {} MiB", bytes.len() / 1024 / 1024, limits::MAX_HTML_BYTES / 1024 / 1024),
             ),
         });
     }

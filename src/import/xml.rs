@@ -1,6 +1,7 @@
 //! Helpers the XML readers share: the nesting limit, local names, the text of an event, and bounded cell text.
 
 use super::{ImportError, limits};
+use crate::import::Words;
 
 /// Count one more level of XML nesting, refusing past [`limits::MAX_XML_DEPTH`].
 pub(crate) fn enter_element(name: &str, depth: &mut usize) -> Result<(), ImportError> {
@@ -8,7 +9,10 @@ pub(crate) fn enter_element(name: &str, depth: &mut usize) -> Result<(), ImportE
     if *depth > limits::MAX_XML_DEPTH {
         return Err(ImportError::Limit {
             path: name.to_string(),
-            limit: format!("XML nesting deeper than {} levels", limits::MAX_XML_DEPTH),
+            limit: Words::owned(
+                format!("XML nesting deeper than {} levels", limits::MAX_XML_DEPTH),
+                format!("XML 嵌套超过 {} 层", limits::MAX_XML_DEPTH),
+            ),
         });
     }
     Ok(())

@@ -108,7 +108,10 @@ pub(crate) fn open_zip<'a>(name: &str, bytes: &'a [u8]) -> Result<Archive<'a>, I
     if archive.len() > limits::MAX_ZIP_ENTRIES {
         return Err(ImportError::Limit {
             path: name.to_string(),
-            limit: format!("{} zip entries, more than {}", archive.len(), limits::MAX_ZIP_ENTRIES),
+            limit: Words::owned(
+                format!("{} zip entries, more than {}", archive.len(), limits::MAX_ZIP_ENTRIES),
+                format!("zip 中有 {} 个条目，超过 {} 个", archive.len(), limits::MAX_ZIP_ENTRIES),
+            ),
         });
     }
     let mut total: u64 = 0;
@@ -124,17 +127,23 @@ pub(crate) fn open_zip<'a>(name: &str, bytes: &'a [u8]) -> Result<Archive<'a>, I
         if size > 1024 * 1024 && size / entry.compressed_size().max(1) > limits::MAX_ZIP_RATIO {
             return Err(ImportError::Limit {
                 path: name.to_string(),
-                limit: format!("zip entry inflates {}×, a zip bomb", size / entry.compressed_size().max(1)),
+                limit: Words::owned(
+                    format!("zip entry inflates {}×, a zip bomb", size / entry.compressed_size().max(1)),
+                    format!("zip 条目解压后膨胀 {} 倍，是压缩炸弹", size / entry.compressed_size().max(1)),
+                ),
             });
         }
     }
     if total > limits::MAX_ZIP_INFLATED {
         return Err(ImportError::Limit {
             path: name.to_string(),
-            limit: format!(
-                "zip inflates to {} MiB, more than {} MiB",
-                total / 1024 / 1024,
-                limits::MAX_ZIP_INFLATED / 1024 / 1024
+            limit: Words::owned(
+                format!(
+                    "zip inflates to {} MiB, more than {} MiB",
+                    total / 1024 / 1024,
+                    limits::MAX_ZIP_INFLATED / 1024 / 1024
+                ),
+                format!("zip 解压后 {} MiB，超过 {} MiB", total / 1024 / 1024, limits::MAX_ZIP_INFLATED / 1024 / 1024),
             ),
         });
     }
@@ -159,7 +168,10 @@ pub(crate) fn read_part_bytes(name: &str, archive: &mut Archive, part: &str) -> 
     inflate::entry_bytes(archive, index, limits::MAX_XML_PART).map(Some).map_err(|e| match e {
         inflate::EntryError::TooLarge => ImportError::Limit {
             path: name.to_string(),
-            limit: format!("{part} inflates past {} MiB", limits::MAX_XML_PART / 1024 / 1024),
+            limit: Words::owned(
+                format!("{part} inflates past {} MiB", limits::MAX_XML_PART / 1024 / 1024),
+                format!("{part} 解压后超过 {} MiB", limits::MAX_XML_PART / 1024 / 1024),
+            ),
         },
         inflate::EntryError::Corrupt(detail) => {
             ImportError::Corrupt { path: name.to_string(), detail: format!("{part}: {detail}") }

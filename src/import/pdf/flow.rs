@@ -3,6 +3,7 @@
 //! and one that starts the next with the same columns are one table.
 
 use super::PdfTable;
+use super::layout;
 use super::page::{Glyph, Page};
 use super::ruling::{self, Table};
 use crate::raw::Paragraph;
@@ -41,9 +42,16 @@ impl Document {
     pub fn page(&mut self, number: u32, page: &Page, tables: Vec<Table>, outside: Vec<Glyph>) {
         self.glyphs +=
             outside.len() + tables.iter().map(|t| t.texts.iter().filter(|s| !s.is_empty()).count()).sum::<usize>();
-        let lines: Vec<Line> = ruling::lines(outside)
+        let all_lines = ruling::lines(outside);
+        // A page without ruling lines may still hold a table, drawn with its text alone.
+        let (mut tables, rest) = if tables.is_empty() {
+            layout::tables(all_lines)
+        } else {
+            (tables, all_lines.into_iter().enumerate().collect())
+        };
+        tables.sort_by(|a, b| a.ys[0].total_cmp(&b.ys[0]));
+        let lines: Vec<Line> = rest
             .into_iter()
-            .enumerate()
             .map(|(i, glyphs)| line(number, i + 1, &glyphs))
             .filter(|l| !is_page_number(&l.text, l.top, page.height))
             .collect();
@@ -84,9 +92,12 @@ impl Document {
     }
 
     fn line(&mut self, line: Line, left: f64, right: f64) {
+        // A line of cells (a table drawn without lines: its text has cell gaps) is a row of its own, never prose.
+        let cells = line.text.contains("  ");
         let runs_on = self.open.is_some_and(|size| size > 0.0)
             && line.left <= left + 0.6 * line.size
-            && !starts_a_heading(&line.text);
+            && !starts_a_heading(&line.text)
+            && !cells;
         if runs_on && let Some(last) = self.paragraphs.last_mut() {
             last.text.push_str(&line.text);
         } else {
@@ -94,7 +105,7 @@ impl Document {
             self.paragraphs.push(Paragraph { text: crate::import::bound_text(line.text.clone()), origin });
         }
         // A line that reaches the right margin may run on into the next.
-        self.open = (line.right >= right - 1.5 * line.size).then_some(line.size);
+        self.open = (line.right >= right - 1.5 * line.size && !cells).then_some(line.size);
     }
 
     /// The paragraphs and tables of the whole document.

@@ -3,6 +3,7 @@
 //! are. hayro-interpret runs the page's content (fonts, CMaps, forms, Type 3 glyphs); this device only collects.
 //! Coordinates are points from the page's top-left corner, y growing downwards.
 
+use crate::import::limits;
 use hayro_interpret::font::GlyphRun;
 use hayro_interpret::hayro_cmap::{BfString, WritingMode};
 use hayro_interpret::kurbo::{Affine, BezPath, PathEl, Point, Rect, Shape};
@@ -53,6 +54,8 @@ pub(super) struct Page {
     /// The bounding boxes of the clip paths in force, each within the one before: text drawn outside the last is
     /// not seen (Calc draws a merged cell's text on both pages it spans, clipped to each page's part).
     clips: Vec<Rect>,
+    /// More glyphs and lines were drawn than [`limits::MAX_PDF_PAGE_ITEMS`]; the rest were not kept.
+    overflow: bool,
 }
 
 /// The thickest filled rectangle read as a border: Chromium draws its table borders as 1-unit-wide fills, WPS paints
@@ -70,7 +73,21 @@ impl Page {
         Page { height, ..Page::default() }
     }
 
+    /// The page drew more than the limit allows.
+    pub fn overflowed(&self) -> bool {
+        self.overflow
+    }
+
+    /// Room for one more glyph or line; past the limit, none and the page is marked.
+    fn room(&mut self) -> bool {
+        self.overflow |= self.glyphs.len() + self.segments.len() >= limits::MAX_PDF_PAGE_ITEMS;
+        !self.overflow
+    }
+
     fn segment(&mut self, a: Point, b: Point) {
+        if !self.room() {
+            return;
+        }
         let (dx, dy) = ((b.x - a.x).abs(), (b.y - a.y).abs());
         if dy <= SKEW && dx >= MIN_SEGMENT {
             let y = (a.y + b.y) / 2.0;
@@ -110,6 +127,9 @@ impl Page {
             return;
         }
         let r = path.bounding_box();
+        if !self.room() {
+            return;
+        }
         if r.height() <= MAX_BORDER_WIDTH && r.width() >= MIN_SEGMENT {
             let y = (r.y0 + r.y1) / 2.0;
             self.segments.push(Segment { x0: r.x0, y0: y, x1: r.x1, y1: y });
@@ -166,6 +186,9 @@ impl<'a> Device<'a> for Page {
         let vertical = run.writing_mode() == WritingMode::Vertical;
         let glyphs = run.glyphs();
         for (i, glyph) in glyphs.iter().enumerate() {
+            if !self.room() {
+                return;
+            }
             let Some(text) = glyph.as_unicode() else { continue };
             let text = match text {
                 BfString::Char(c) => fold_radicals(&c.to_string()),
@@ -188,9 +211,13 @@ impl<'a> Device<'a> for Page {
         }
     }
 
-    fn draw_image(&mut self, _: Image<'a, '_>, props: ImageDrawProps<'a>) {
-        // An image fills the unit square of its transform.
-        let placed = props.transform * Rect::new(0.0, 0.0, 1.0, 1.0).to_path(0.1);
+    fn draw_image(&mut self, image: Image<'a, '_>, props: ImageDrawProps<'a>) {
+        // The transform hayro gives places the image's pixels: it fills the rectangle of its width and height.
+        let (width, height) = match &image {
+            Image::Raster(raster) => (raster.width(), raster.height()),
+            Image::Stencil(stencil) => (stencil.width(), stencil.height()),
+        };
+        let placed = props.transform * Rect::new(0.0, 0.0, f64::from(width), f64::from(height)).to_path(0.1);
         self.images.push(placed.bounding_box());
     }
 

@@ -6,6 +6,7 @@
 use hayro_interpret::kurbo::Rect;
 
 use super::page::{Glyph, Segment};
+use crate::import::limits;
 
 /// Coordinates closer than this are one line (a border drawn twice, a stroke beside a thin fill).
 const SNAP: f64 = 1.5;
@@ -70,13 +71,18 @@ struct Line {
 }
 
 /// The tables a page's ruling lines draw, and the glyphs left outside them; each table's cells get their text.
-pub(super) fn tables(segments: &[Segment], glyphs: Vec<Glyph>) -> (Vec<Table>, Vec<Glyph>) {
+/// `None` when a table would have more cells than [`limits::MAX_PDF_TABLE_CELLS`] (a hostile page size).
+pub(super) fn tables(segments: &[Segment], glyphs: Vec<Glyph>) -> Option<(Vec<Table>, Vec<Glyph>)> {
     let horizontals =
         joined(segments.iter().filter(|s| s.horizontal()).map(|s| Line { at: s.y0, from: s.x0, to: s.x1 }));
     let verticals =
         joined(segments.iter().filter(|s| !s.horizontal()).map(|s| Line { at: s.x0, from: s.y0, to: s.y1 }));
-    let mut tables: Vec<Table> =
-        groups(&horizontals, &verticals).into_iter().filter_map(|(hs, vs)| table(&hs, &vs)).collect();
+    let mut tables = Vec::new();
+    for (hs, vs) in groups(&horizontals, &verticals) {
+        if let Some(table) = table(&hs, &vs)? {
+            tables.push(table);
+        }
+    }
     tables.sort_by(|a, b| a.ys[0].total_cmp(&b.ys[0]));
     let mut in_cells: Vec<Vec<Vec<Glyph>>> = tables.iter().map(|t| vec![Vec::new(); t.anchors.len()]).collect();
     let mut outside = Vec::new();
@@ -94,7 +100,7 @@ pub(super) fn tables(segments: &[Segment], glyphs: Vec<Glyph>) -> (Vec<Table>, V
     for (table, cells) in tables.iter_mut().zip(in_cells) {
         table.texts = cells.into_iter().map(cell_text).collect();
     }
-    (tables, outside)
+    Some((tables, outside))
 }
 
 /// Lines snapped to shared positions and their collinear pieces joined, in order of position.
@@ -169,13 +175,17 @@ fn bounds(lines: &[Line], across: &[Line]) -> Vec<f64> {
     at
 }
 
-/// The table one group of lines draws: `None` when the lines make no cell (a rule under a heading, a box).
-fn table(horizontals: &[Line], verticals: &[Line]) -> Option<Table> {
+/// The table one group of lines draws: `Some(None)` when the lines make no cell (a rule under a heading, a box),
+/// `None` when they would make more cells than the limit.
+fn table(horizontals: &[Line], verticals: &[Line]) -> Option<Option<Table>> {
     let (xs, ys) = (bounds(verticals, horizontals), bounds(horizontals, verticals));
     if xs.len() < 2 || ys.len() < 2 {
-        return None;
+        return Some(None);
     }
     let (rows, cols) = (ys.len() - 1, xs.len() - 1);
+    if rows.saturating_mul(cols) > limits::MAX_PDF_TABLE_CELLS {
+        return None;
+    }
     // A line runs between two neighbouring cells when some line at that position covers most of their shared edge.
     let covers = |lines: &[Line], at: f64, from: f64, to: f64| {
         let need = (to - from) * 0.6;
@@ -213,7 +223,7 @@ fn table(horizontals: &[Line], verticals: &[Line]) -> Option<Table> {
         *t = (t.0.min(r), t.1.min(c));
     }
     let anchors = (0..rows * cols).map(|i| top_left[root(&mut parent, i)]).collect();
-    Some(Table { xs, ys, anchors, texts: vec![String::new(); rows * cols] })
+    Some(Some(Table { xs, ys, anchors, texts: vec![String::new(); rows * cols] }))
 }
 
 /// A cell's text: its glyphs in lines top to bottom, each left to right, the lines joined by line breaks.
@@ -245,7 +255,8 @@ fn same_line(first: &Glyph, glyph: &Glyph) -> bool {
 }
 
 /// A line's text. Between Latin letters or digits a gap of a third of an em is a space; with `columns`, a gap of
-/// two ems (a table drawn without lines) is two spaces, which the text reader takes for a cell boundary.
+/// two ems (a table drawn without lines), or of a third of an em between a word and a count, is two spaces, which the
+/// text reader takes for a cell boundary.
 pub(super) fn line_text(line: &[Glyph], columns: bool) -> String {
     let mut text = String::new();
     let mut previous: Option<&Glyph> = None;
@@ -254,7 +265,10 @@ pub(super) fn line_text(line: &[Glyph], columns: bool) -> String {
             let end = p.end.filter(|e| *e > p.x && *e - p.x < 2.0 * p.size).unwrap_or(p.x + advance(p));
             let gap = glyph.x - end;
             let latin = |g: &Glyph| g.text.chars().all(|c| c.is_ascii_alphanumeric() || ".,%-".contains(c));
-            if columns && gap > 2.0 * p.size {
+            // A label's cell ending right where a count's begins (a narrow column): the padding between the two
+            // cells is the only gap.
+            let count_after_word = !latin(p) && glyph.text.starts_with(|c: char| c.is_ascii_digit());
+            if columns && (gap > 2.0 * p.size || (count_after_word && gap > 0.3 * p.size)) {
                 text.push_str("  ");
             } else if gap > 0.3 * p.size && latin(p) && latin(glyph) {
                 text.push(' ');
@@ -263,7 +277,22 @@ pub(super) fn line_text(line: &[Glyph], columns: bool) -> String {
         text.push_str(&glyph.text);
         previous = Some(glyph);
     }
-    text
+    if columns && text.matches("  ").count() >= 2 { split_counts_from_words(&text) } else { text }
+}
+
+/// In a row of cells, a count that follows a word with no gap (a label cut off where its cell ends, as Calc prints
+/// it) starts a cell of its own.
+fn split_counts_from_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        if c.is_ascii_digit() && previous.is_some_and(|p| !p.is_ascii() && !"（(第".contains(p)) {
+            out.push_str("  ");
+        }
+        out.push(c);
+        previous = Some(c);
+    }
+    out
 }
 
 /// A glyph's advance when its run did not give the next pen position: half an em for a Latin glyph, an em else.

@@ -21,6 +21,7 @@ mod sheet;
 mod strings;
 mod workbook;
 
+use crate::import::Words;
 use calamine::{ExcelDateTime, ExcelDateTimeType};
 
 use super::{ImportError, limits};
@@ -79,7 +80,10 @@ fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec<SheetCells
     if shared.len() > limits::MAX_ITEMS {
         return Err(ImportError::Limit {
             path: name.to_string(),
-            limit: format!("more than {} shared strings", limits::MAX_ITEMS),
+            limit: Words::owned(
+                format!("more than {} shared strings", limits::MAX_ITEMS),
+                format!("共享字符串超过 {} 个", limits::MAX_ITEMS),
+            ),
         });
     }
 
@@ -173,9 +177,12 @@ fn check_extent(name: &str, sheet: &str, rows: u32, cols: u32) -> Result<(), Imp
     if u64::from(rows) * u64::from(cols) > limits::MAX_SHEET_CELLS {
         return Err(ImportError::Limit {
             path: name.to_string(),
-            limit: format!(
-                "sheet {sheet} spans {rows} rows × {cols} columns, more than {} cells",
-                limits::MAX_SHEET_CELLS
+            limit: Words::owned(
+                format!(
+                    "sheet {sheet} spans {rows} rows × {cols} columns, more than {} cells",
+                    limits::MAX_SHEET_CELLS
+                ),
+                format!("工作表 {sheet} 有 {rows} 行 × {cols} 列，超过 {} 个单元格", limits::MAX_SHEET_CELLS),
             ),
         });
     }

@@ -1,5 +1,6 @@
 //! One worksheet's XML → its cells, merged ranges and formulas, in one pass of events.
 
+use crate::import::Words;
 use quick_xml::events::{BytesStart, Event};
 
 use super::plain_xml::{Events, PlainXml, QuickEvents, Stop, for_each_raw_attr, raw_attr};
@@ -148,10 +149,14 @@ impl<'s> SheetReader<'s> {
         }
     }
 
-    fn limit(&self, what: String) -> Halt {
+    /// Over a limit: more than `count` of `what` (in English, in Chinese).
+    fn limit(&self, count: impl std::fmt::Display, what: (&str, &str)) -> Halt {
         ImportError::Limit {
             path: self.name.to_string(),
-            limit: format!("sheet {} has more than {what}", self.sheet_name),
+            limit: Words::owned(
+                format!("sheet {} has more than {count} {}", self.sheet_name, what.0),
+                format!("工作表 {} 的{}超过 {count} 个", self.sheet_name, what.1),
+            ),
         }
         .into()
     }
@@ -195,7 +200,7 @@ impl<'s> SheetReader<'s> {
             }
             "mergeCell" => {
                 if self.merges.len() >= limits::MAX_ITEMS {
-                    return Err(self.limit(format!("{} merged ranges", limits::MAX_ITEMS)));
+                    return Err(self.limit(limits::MAX_ITEMS, ("merged ranges", "合并区域")));
                 }
                 if let Some(range) = raw_attr(e, "ref") {
                     let (a, b) = range.split_once(':').unwrap_or((&range, &range));
@@ -280,7 +285,7 @@ impl<'s> SheetReader<'s> {
         let maybe_date = matches!(done.kind, CellKind::Number) && style != 0;
         let saved = cell_value(done.kind, &self.value, done.inline, self.shared);
         if self.cells.len() as u64 >= limits::MAX_SHEET_CELLS {
-            return Err(self.limit(format!("{} cells", limits::MAX_SHEET_CELLS)));
+            return Err(self.limit(limits::MAX_SHEET_CELLS, ("cells", "单元格")));
         }
         let saved = saved.map(|(text, typed)| {
             if maybe_date && typed.is_some_and(|n| DATE_SERIALS.contains(&n)) {
