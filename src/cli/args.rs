@@ -87,7 +87,7 @@ pub struct FixArgs {
     /// Print each change as `表三!I12: 4 → 3` and write nothing.
     #[arg(long)]
     pub diff: bool,
-    /// Output format (default: the input's; .xls inputs are written as .xlsx).
+    /// Output format (default: the input's; .xls and .pdf inputs are written as .xlsx).
     #[arg(long, value_enum)]
     pub to: Option<ToFormat>,
     /// Overwrite existing outputs.
