@@ -89,7 +89,7 @@ fn a_folder_is_checked_whole_and_bad_files_do_not_stop_it() {
     assert!(text.contains("old-binary-word.doc: E000 [error]"), "{text}");
     assert!(text.contains("zip-not-a-document.docx: E000"), "{text}");
     assert!(text.contains("t4-total-wrong.xlsx"), "{text}");
-    assert!(text.contains("13 个文件无法读取"), "{text}");
+    assert!(text.contains("14 个文件无法读取"), "{text}");
 }
 
 #[test]

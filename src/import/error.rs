@@ -72,6 +72,16 @@ pub enum ImportError {
     )]
     TablesAsImages { path: String, pages: String },
 
+    /// A PDF with text in which no part of a report is found: no table of the format and none of its sections.
+    #[error(
+        "{path}: no information-disclosure annual report was found in this PDF (no table of the format, no section of it)"
+    )]
+    #[diagnostic(
+        code(gongkai::no_report),
+        help("check that this is the report; a notice or an attachment beside it need not be checked")
+    )]
+    NoReport { path: String },
+
     #[error("{path}: the file is a zip archive but not a Word or Excel document")]
     #[diagnostic(code(gongkai::not_a_document), help("gongkai reads .docx, .xlsx and .xls files; {hint}"))]
     NotADocument { path: String, hint: Words },
@@ -145,6 +155,7 @@ impl ImportError {
             | ImportError::PdfEncrypted { path }
             | ImportError::Scanned { path, .. }
             | ImportError::TablesAsImages { path, .. }
+            | ImportError::NoReport { path }
             | ImportError::Corrupt { path, .. }
             | ImportError::Truncated { path, .. }
             | ImportError::NotADocument { path, .. }
@@ -179,6 +190,9 @@ impl ImportError {
             ImportError::TablesAsImages { pages, .. } => {
                 format!("PDF 中的统计表是以图片形式插入的（第{pages}页），其中的数字无法读取")
             }
+            ImportError::NoReport { .. } => {
+                "PDF 中没有找到政府信息公开工作年度报告（没有标准格式的统计表，也没有报告的各部分）".to_string()
+            }
             ImportError::NotADocument { .. } => "文件是 zip 压缩包，但不是 Word 或 Excel 文档".to_string(),
             ImportError::Unsupported { what, .. } => format!("gongkai 不读取这种格式（{}）", what.zh),
             ImportError::Internal { detail, .. } => format!("gongkai 处理此文件时出错：{detail}"),
@@ -210,6 +224,7 @@ impl ImportError {
             ImportError::TablesAsImages { .. } => {
                 "请使用制作它的 .docx 或 .xlsx，或先对这几页做文字识别（OCR）".to_string()
             }
+            ImportError::NoReport { .. } => "请确认这是年报文件；年报旁的通知、附件无需检查".to_string(),
             ImportError::NotADocument { hint, .. } => format!("gongkai 读取 .docx、.xlsx 和 .xls 文件；{}", hint.zh),
             ImportError::Internal { .. } => "这是 gongkai 的缺陷，不是文件的问题：请连同文件一起报告".to_string(),
             ImportError::Limit { .. } => "一份年报通常只有几百 KB：请确认是不是这份文件".to_string(),
@@ -226,6 +241,7 @@ impl ImportError {
             ImportError::Encrypted { .. } | ImportError::PdfEncrypted { .. } => "encrypted",
             ImportError::Scanned { .. } => "scanned",
             ImportError::TablesAsImages { .. } => "tables-as-images",
+            ImportError::NoReport { .. } => "no-report",
             // Damaged either way: one code, as the machine outputs have always given it.
             ImportError::Corrupt { .. } | ImportError::Truncated { .. } => "corrupt",
             ImportError::NotADocument { .. } => "not-a-document",

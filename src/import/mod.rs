@@ -99,9 +99,21 @@ pub fn read(path: &Path) -> Result<Report, ImportError> {
 pub fn read_owned(name: &str, bytes: Vec<u8>) -> Result<Report, ImportError> {
     if !bytes.is_empty() && matches!(sniff(&bytes), Sniffed::Pdf) {
         let raw = pdf::read(name, std::sync::Arc::new(bytes))?;
-        return Ok(crate::recognize::recognize(name, raw));
+        return recognized(name, raw);
     }
     read_bytes(name, &bytes)
+}
+
+/// The report a file's paragraphs and grids make. A PDF in which nothing of a report is found (no table of the
+/// format, none of its sections) is another document (a notice, an attachment that archives keep beside the
+/// reports): it is said so, not reported as a report with every part missing.
+fn recognized(name: &str, raw: RawDocument) -> Result<Report, ImportError> {
+    let pdf = raw.kind == InputKind::Pdf;
+    let report = crate::recognize::recognize(name, raw);
+    if pdf && report.tables.is_empty() && report.sections.is_empty() {
+        return Err(ImportError::NoReport { path: name.to_string() });
+    }
+    Ok(report)
 }
 
 /// The bytes of the file at `path`, refused past [`limits::MAX_FILE_BYTES`]; `name` is the path errors give.
@@ -134,7 +146,7 @@ pub fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, ImportError> {
 /// As [`read`].
 pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Report, ImportError> {
     let raw = read_raw(name, bytes)?;
-    Ok(crate::recognize::recognize(name, raw))
+    recognized(name, raw)
 }
 
 /// Read the raw paragraphs and grids of a file, without recognising them.

@@ -20,6 +20,8 @@ run goes on with the other files and exits with 1. The `code` of the JSON output
 - scanned: a PDF without a text layer (scanned pages): it needs text recognition (OCR) first.\n\
 - tables-as-images: a PDF with text whose tables are pictures pasted in (no ruling lines, no cells, large images\n\
   where the tables stand): their numbers cannot be read without OCR.\n\
+- no-report: a PDF in which no part of a report is found (no table of the format, none of its sections): a\n\
+  notice or an attachment kept beside the reports.\n\
 - corrupt: the file is damaged or truncated.\n\
 - not-a-document: a zip that is not a Word or Excel document (an OpenDocument file, or an archive of reports).\n\
 - unsupported: OFD, RTF, a bare XML file, or binary content under a report's name.\n\
