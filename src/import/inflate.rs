@@ -222,7 +222,9 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
 
         /// The whole-entry inflater agrees with the streaming one on any data, damaged or not, whatever size the
-        /// header states: the same bytes, or both refuse.
+        /// header states, as the entry reader sees them (it checks the CRC-32 after either): both give the data, or
+        /// neither does. On damaged data the two may fail differently: libdeflate accepts some Huffman codes that
+        /// zlib calls invalid, and then gives bytes that are not the data, which the checksum refuses.
         #[test]
         fn whole_entry_and_streaming_inflaters_agree(
             data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..3000),
@@ -242,13 +244,13 @@ mod tests {
             if !damage.is_empty() {
                 raw.truncate(raw.len() - cut % 3);
             }
+            let read = |result: &Result<Vec<u8>, EntryError>| result.as_ref().is_ok_and(|bytes| *bytes == data);
             for declared in [data.len() as u64, u64::from(stated)] {
                 let whole = inflate(&raw, declared, u64::MAX);
                 let streaming = inflate_streaming(&raw, declared, u64::MAX);
-                match (&whole, &streaming) {
-                    (Ok(a), Ok(b)) => proptest::prop_assert_eq!(a, b),
-                    (Err(_), Err(_)) => {}
-                    _ => proptest::prop_assert!(false, "{declared} stated: {whole:?} against {streaming:?}"),
+                proptest::prop_assert_eq!(read(&whole), read(&streaming), "{} stated: {:?} against {:?}", declared, whole, streaming);
+                if damage.is_empty() {
+                    proptest::prop_assert!(read(&whole), "undamaged data not read: {:?}", whole);
                 }
             }
         }
