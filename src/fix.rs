@@ -116,17 +116,29 @@ pub fn fix_all<T: Send, E>(
 pub enum Writer {
     /// The Word file itself, only the changed cells rewritten.
     PatchDocx,
+    /// The workbook itself, only the changed cells rewritten, each marked with a fill and a comment.
+    PatchXlsx,
     /// The standard layout as a Word file.
     Docx,
     /// The standard layout as a workbook.
     Xlsx,
 }
 
+/// The corrected document, and the changes it could not make: a cell whose value a formula gives is left to the
+/// formula (the clerk fixes the formula or its parts).
+#[derive(Debug)]
+pub struct Written {
+    pub bytes: Vec<u8>,
+    pub left_to_formulas: Vec<Change>,
+}
+
 impl Writer {
-    /// The writer for an input of this kind, asked for `to` or the input's own format.
+    /// The writer for an input of this kind: the file itself for a document or workbook, or the standard layout
+    /// when `to` asks for it (and for what cannot be written back: .xls, PDF, web pages, text).
     pub fn choose(input: InputKind, to: Option<Target>) -> Writer {
         match (to, input) {
-            (Some(Target::Docx), InputKind::Docx) | (None, InputKind::Docx) => Writer::PatchDocx,
+            (None, InputKind::Docx) => Writer::PatchDocx,
+            (None, InputKind::Xlsx) => Writer::PatchXlsx,
             (Some(Target::Docx), _) => Writer::Docx,
             _ => Writer::Xlsx,
         }
@@ -136,19 +148,27 @@ impl Writer {
     pub fn extension(self) -> &'static str {
         match self {
             Writer::PatchDocx | Writer::Docx => "docx",
-            Writer::Xlsx => "xlsx",
+            Writer::PatchXlsx | Writer::Xlsx => "xlsx",
         }
+    }
+
+    /// Whether it writes the input's own file back (rather than the standard layout).
+    pub fn keeps_the_file(self) -> bool {
+        matches!(self, Writer::PatchDocx | Writer::PatchXlsx)
     }
 
     /// The corrected document: `original` is the bytes the report was read from.
     ///
     /// # Errors
-    /// [`ExportError`] when the writer fails (a patched original that is not a readable DOCX).
-    pub fn write(self, original: &[u8], fixed: &Fixed) -> Result<Vec<u8>, ExportError> {
+    /// [`ExportError`] when the writer fails (a patched original that is not a readable DOCX or workbook).
+    pub fn write(self, original: &[u8], fixed: &Fixed) -> Result<Written, ExportError> {
+        let all = |bytes| Written { bytes, left_to_formulas: Vec::new() };
         match self {
-            Writer::PatchDocx => export::docx_patch::patch(original, &fixed.fixed, &fixed.changes),
-            Writer::Docx => export::docx::write(&fixed.fixed, &fixed.changes),
-            Writer::Xlsx => export::xlsx::write(&fixed.fixed, &fixed.changes),
+            Writer::PatchDocx => export::docx_patch::patch(original, &fixed.fixed, &fixed.changes).map(all),
+            Writer::PatchXlsx => export::xlsx_patch::patch(original, &fixed.report, &fixed.changes)
+                .map(|p| Written { bytes: p.bytes, left_to_formulas: p.left_to_formulas }),
+            Writer::Docx => export::docx::write(&fixed.fixed, &fixed.changes).map(all),
+            Writer::Xlsx => export::xlsx::write(&fixed.fixed, &fixed.changes).map(all),
         }
     }
 }

@@ -27,7 +27,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("config", &["lint", "model", "raw", "lang"]),
     ("baseline", &["config", "lint", "model", "lang", "atomic"]),
     ("series", &["lint", "model", "layout", "normalize", "raw"]),
-    ("export", &["lint", "model", "layout", "normalize", "raw", "lang", "atomic", "contained"]),
+    // export reads a workbook's own parts through import to patch it in place.
+    ("export", &["import", "lint", "model", "layout", "normalize", "raw", "lang", "atomic", "contained"]),
     ("render", &["import", "lint", "model", "layout", "normalize", "raw", "lang"]),
     // The jobs: discover, check, fix, batch.
     ("discover", &["import", "export", "model", "lang"]),

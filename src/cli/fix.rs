@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use gongkai::check::Policy;
 use gongkai::discover::{self, Discovery, Found};
 use gongkai::export;
-use gongkai::fix::{Options, Target, Writer};
+use gongkai::fix::{Options, Target, Writer, Written};
 use gongkai::lang::Lang;
 use gongkai::render;
 
@@ -21,8 +21,10 @@ struct Outcome {
     /// Printed before the write: the read error, or the changes under `--diff`.
     before: String,
     /// The corrected document and where it goes.
-    output: Option<(PathBuf, Result<Vec<u8>, String>)>,
+    output: Option<(PathBuf, Result<Written, String>)>,
     changes: usize,
+    /// Printed after the write: the changes left to formulas.
+    left: String,
     /// Printed after the write: fixes held back, errors that remain.
     after: String,
     failed: bool,
@@ -77,7 +79,7 @@ pub fn run(args: FixArgs) -> Run {
                 Err(exists_use_force(path, lang))
             } else {
                 match rendered {
-                    Ok(bytes) => path
+                    Ok(Written { bytes, .. }) => path
                         .parent()
                         .map_or(Ok(()), std::fs::create_dir_all)
                         .map_err(|e| export::ExportError::Io { path: path.display().to_string(), source: e })
@@ -91,13 +93,15 @@ pub fn run(args: FixArgs) -> Run {
             };
             match written {
                 Ok(()) => {
-                    let (name, changes, to) = (reports[index].path.display(), done.changes, path.display());
+                    let left = rendered.as_ref().map_or(0, |w| w.left_to_formulas.len());
+                    let (name, changes, to) = (reports[index].path.display(), done.changes - left, path.display());
                     let line = say(
                         lang,
                         format!("{name}: 修改 {changes} 处，写入 {to}\n"),
                         format!("{name}: {changes} changes, wrote {to}\n"),
                     );
                     out.write_all(line.as_bytes()).map_err(output_error)?;
+                    out.write_all(done.left.as_bytes()).map_err(output_error)?;
                 }
                 Err(e) => {
                     eprintln!("gongkai: {e}");
@@ -128,6 +132,7 @@ fn fix_one(found: &Found, read: gongkai::fix::Attempt, args: &FixArgs, options: 
                 before: render::full_error(&err, &render::Options { lang, ..render::Options::default() }),
                 output: None,
                 changes: 0,
+                left: String::new(),
                 after: String::new(),
                 failed: true,
             };
@@ -142,10 +147,30 @@ fn fix_one(found: &Found, read: gongkai::fix::Attempt, args: &FixArgs, options: 
         }
     }
     let mut output = None;
+    let mut left = String::new();
     if !args.diff && !fixed.changes.is_empty() {
         let writer = Writer::choose(fixed.report.input, options.to);
         let to = gongkai::fix::output_path(&found.path, args.output_dir.as_deref(), &args.paths, writer.extension());
-        output = Some((to, writer.write(&bytes, &fixed).map_err(|e| e.to_string())));
+        if options.to.is_none() && !writer.keeps_the_file() {
+            // An .xls, a PDF or a page cannot be written back as it is: the standard layout is, and the clerk is told.
+            before.push_str(&say(
+                lang,
+                format!("{name}: 这种格式无法原样写回，更正后的年报按标准格式写成 .xlsx\n"),
+                format!("{name}: this format cannot be written back as it is; the corrected report is written in the standard layout as .xlsx\n"),
+            ));
+        }
+        let written = writer.write(&bytes, &fixed).map_err(|e| e.to_string());
+        if let Ok(w) = &written {
+            for ch in &w.left_to_formulas {
+                let addr = fixed.report.cell(&ch.key).map(|c| fixed.report.address(c.origin)).unwrap_or_default();
+                left.push_str(&say(
+                    lang,
+                    format!("{name} › {addr}: 是公式单元格，未改为 {}（{}）：请检查公式或它所加的各项\n", ch.to, ch.rule),
+                    format!("{name} › {addr}: holds a formula; not changed to {} ({}): check the formula or the cells it adds\n", ch.to, ch.rule),
+                ));
+            }
+        }
+        output = Some((to, written));
     } else if fixed.changes.is_empty() {
         let nothing = lang.pick("没有可自动修复的问题", "nothing to fix automatically");
         before.push_str(&format!("{name}: {nothing}\n"));
@@ -164,5 +189,5 @@ fn fix_one(found: &Found, read: gongkai::fix::Attempt, args: &FixArgs, options: 
         after.push_str(&format!("{}\n", render::concise(&fixed.fixed, d, lang)));
         failed = true;
     }
-    Outcome { before, output, changes: fixed.changes.len(), after, failed }
+    Outcome { before, output, changes: fixed.changes.len(), left, after, failed }
 }

@@ -9,6 +9,7 @@ pub mod docx;
 pub mod docx_patch;
 pub mod tables;
 pub mod xlsx;
+pub mod xlsx_patch;
 
 use std::path::Path;
 

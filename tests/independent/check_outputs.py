@@ -14,6 +14,8 @@ converts every written file to PDF. Inputs must be byte-identical afterwards. En
 """
 import hashlib
 import json
+import zipfile
+import re
 import os
 import subprocess
 import sys
@@ -146,6 +148,50 @@ def t3_arithmetic_holds(got, what):
         ok(abs(sum(parts) - (num(got.get(f"t3.{key}.total")) or 0)) < 1e-9, f"{what}: {key} row total")
 
 
+def check_patched_workbook(src, path, diff, binary):
+    """A workbook fixed in place: the cells `fix --diff` named hold their new values, filled and commented; every
+    other cell of every sheet is as it was; every part but the changed sheets, the styles, the content types and the
+    parts that hold the comments is byte-identical; gongkai finds none of the errors it fixed."""
+    changes = {}
+    for line in diff.splitlines():
+        m = re.match(r".* › (.+)!([A-Z]+[0-9]+): .* → (\S+)  \[(\S+) ", line)
+        if m:
+            changes[(m.group(1), m.group(2))] = (m.group(3), m.group(4))
+    ok(changes, f"{path}: fix --diff named the changes")
+    before, after = load_workbook(src), load_workbook(path)
+    ok(before.sheetnames == after.sheetnames, f"{path}: the clerk's sheets kept")
+    for sheet in before.sheetnames:
+        a, b = before[sheet], after[sheet]
+        ok(a.max_row == b.max_row and a.max_column == b.max_column, f"{path}: {sheet} keeps its size")
+        for row in b.iter_rows():
+            for cell in row:
+                key = (sheet, cell.coordinate)
+                if key in changes:
+                    want = changes[key][0]
+                    ok(num(cell.value) == num(want), f"{path}: {sheet}!{cell.coordinate} = {cell.value}, want {want}")
+                    ok(cell.fill.fgColor.rgb.endswith("FFC7CE"), f"{path}: {sheet}!{cell.coordinate} filled")
+                    ok(cell.comment is not None and "gongkai" in cell.comment.text, f"{path}: {sheet}!{cell.coordinate} commented")
+                    old = a[cell.coordinate]
+                    looks = lambda c: (c.font.name, c.font.sz, c.font.b, c.border.left.style, c.border.right.style,
+                                       c.border.top.style, c.border.bottom.style, c.alignment.horizontal)
+                    ok(looks(cell) == looks(old), f"{path}: {sheet}!{cell.coordinate} keeps its font, border and alignment")
+                else:
+                    ok(cell.value == a[cell.coordinate].value, f"{path}: {sheet}!{cell.coordinate} changed")
+        widths = lambda ws: {k: v.width for k, v in ws.column_dimensions.items()}
+        ok(widths(a) == widths(b), f"{path}: {sheet} keeps its column widths")
+        ok(set(map(str, a.merged_cells.ranges)) == set(map(str, b.merged_cells.ranges)), f"{path}: {sheet} keeps its merges")
+    za, zb = zipfile.ZipFile(src), zipfile.ZipFile(path)
+    for name in za.namelist():
+        ok(name in zb.namelist(), f"{path}: {name} kept")
+        rewritten = name.startswith("xl/worksheets/sheet") or name in ("xl/styles.xml", "[Content_Types].xml") or name.endswith(".rels") or "comments" in name or name.endswith(".vml")
+        if not rewritten:
+            ok(za.read(name) == zb.read(name), f"{path}: {name} byte-identical")
+    r = run(binary, "check", "--output-format", "json", path)
+    fixed_rules = {rule for _, rule in changes.values()}
+    left = [d["code"] for f in json.loads(r.stdout)["files"] for d in f.get("diagnostics", []) if d["code"] in fixed_rules]
+    ok(not left, f"{path}: still {left}")
+
+
 def rewrite_with_inline_strings(src, dst):
     """Copy a workbook's values and merges into a new file written by xlsxwriter with inline strings."""
     import xlsxwriter
@@ -194,11 +240,14 @@ def main():
                         compare(got, expected, f"{e['file']} → {ext} ({reader.__name__})")
             if e["readable"] and e["expect"]:
                 fixdir = os.path.join(out, "fixed-" + stem)
+                diff = run(binary, "fix", "--unsafe-fixes", "--diff", src).stdout
                 r = run(binary, "fix", "--unsafe-fixes", "-o", fixdir, src)
                 for name in os.listdir(fixdir) if os.path.isdir(fixdir) else []:
                     path = os.path.join(fixdir, name)
                     written.append(path)
-                    if name.endswith(".xlsx"):
+                    if name.endswith(".xlsx") and src.endswith((".xlsx", ".xlsm")):
+                        check_patched_workbook(src, path, diff, binary)
+                    elif name.endswith(".xlsx"):
                         got, ws = read_xlsx(path)
                         marked = [c for row in ws.iter_rows() for c in row if c.comment is not None]
                         ok(marked and all(c.fill.fgColor.rgb.endswith("FFC7CE") for c in marked), f"{path}: changed cells marked")
@@ -209,6 +258,21 @@ def main():
                         shaded = doc.element.body.xml.count('w:fill="FFC7CE"')
                         ok(shaded > 0, f"{path}: changed cells shaded")
                         t3_arithmetic_holds(got, path)
+        # A workbook that has comments already (openpyxl writes its own comments part and VML drawing): the fix adds
+        # its comment to them and the clerk's comment stays.
+        from openpyxl.comments import Comment
+        book = load_workbook(os.path.join(ROOT, "fixtures", "xlsx", "row-total-off-by-one.xlsx"))
+        book.active["B2"].comment = Comment("填表人：张三", "张三")
+        commented = os.path.join(out, "commented.xlsx")
+        book.save(commented)
+        r = run(binary, "fix", "--unsafe-fixes", commented)
+        ok(r.returncode == 0, f"fix {commented}: {r.stdout} {r.stderr}")
+        ws = load_workbook(os.path.join(out, "commented.fixed.xlsx")).active
+        ok(ws["B2"].comment is not None and ws["B2"].comment.text == "填表人：张三", "the clerk's comment kept")
+        ok(ws["K25"].value == 16 and ws["K25"].comment is not None and "gongkai" in ws["K25"].comment.text,
+           "gongkai's comment added beside the clerk's")
+        written.append(os.path.join(out, "commented.fixed.xlsx"))
+
         # The same workbooks written again by another writer, Python xlsxwriter in constant-memory mode, which
         # stores every text inline (<is><t>) instead of in the shared-string table: gongkai reads the same values.
         for e in manifest:

@@ -62,6 +62,28 @@ struct SheetCells {
     pub formulas: Vec<FormulaNote>,
 }
 
+/// The parts that hold a workbook's cells and styles: each worksheet's name and part, in workbook order, and the
+/// styles part (what a writer that patches the workbook rewrites).
+pub(crate) struct WorkbookParts {
+    pub sheets: Vec<(String, String)>,
+    pub styles: Option<String>,
+}
+
+/// [`WorkbookParts`] from `xl/workbook.xml` and its relationships.
+pub(crate) fn workbook_parts(workbook: &[u8], rels: &[u8]) -> Result<WorkbookParts, quick_xml::Error> {
+    let rels = workbook::relationships(rels)?;
+    let (sheets, _) = workbook::sheet_list(workbook)?;
+    let sheets = sheets
+        .into_iter()
+        .filter_map(|(name, id)| {
+            let rel = rels.iter().find(|r| r.id == id && r.kind.ends_with("/worksheet"))?;
+            Some((name, rel.target.clone()))
+        })
+        .collect();
+    let styles = rels.iter().find(|r| r.kind.ends_with("/styles")).map(|r| r.target.clone());
+    Ok(WorkbookParts { sheets, styles })
+}
+
 fn read_sheets(name: &str, mut archive: super::Archive) -> Result<Vec<SheetCells>, ImportError> {
     let corrupt = |detail: String| ImportError::Corrupt { path: name.to_string(), detail };
     let Some(workbook) = super::read_part_bytes(name, &mut archive, "xl/workbook.xml")? else {
