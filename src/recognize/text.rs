@@ -165,13 +165,14 @@ pub(super) fn split_at_headings(lines: Vec<(String, String)>) -> Vec<(String, St
 
 /// The first plausible 4-digit year followed by 年.
 fn year_in(text: &str) -> Option<i32> {
-    let chars: Vec<char> = text.chars().collect();
-    chars.windows(5).find_map(|w| {
-        let digits: String = w[..4].iter().collect();
-        (w[4] == '年' && w[..4].iter().all(char::is_ascii_digit))
-            .then(|| digits.parse::<i32>().ok())
-            .flatten()
-            .filter(|y| (1990..=2100).contains(y))
+    // Each 年 with four ASCII digits before it (bytes, as the digits are ASCII: no allocation per window).
+    text.match_indices('年').find_map(|(at, _)| {
+        let digits = text.as_bytes().get(at.checked_sub(4)?..at)?;
+        if !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let year = digits.iter().fold(0i32, |y, d| y * 10 + i32::from(d - b'0'));
+        (1990..=2100).contains(&year).then_some(year)
     })
 }
 

@@ -113,10 +113,17 @@ pub(super) fn t3_format(report: &Report) -> FormatVersion {
     }
 }
 
-/// Table 3 has the trial format's single `(六)其他处理` row and none of the 2021 rows that replace it.
+/// Table 3 has the trial format's single `(六)其他处理` row and none of the 2021 rows that replace it. (Read by slot:
+/// the sum rules ask for every total they check.)
 fn t3_other_as_one_row(report: &Report) -> bool {
-    report.cells.under("t3.result.other_total.").next().is_some()
-        && report.cells.under("t3.result.other.").next().is_none()
+    static SLOTS: std::sync::LazyLock<(Vec<usize>, Vec<usize>)> = std::sync::LazyLock::new(|| {
+        let under = |stem: &str| {
+            layout::SLOT_KEYS.iter().enumerate().filter(|(_, k)| k.key.starts_with(stem)).map(|(i, _)| i).collect()
+        };
+        (under("t3.result.other_total."), under("t3.result.other."))
+    });
+    let has = |slots: &[usize]| slots.iter().any(|&s| report.cells.at_slot(s).is_some());
+    has(&SLOTS.0) && !has(&SLOTS.1)
 }
 
 /// The table-3 rows of the report's format version.
