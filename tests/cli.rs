@@ -159,12 +159,14 @@ fn rules_and_rule() {
     assert!(stdout(&out).contains("C303  t3-row-total"));
     let out = gongkai().args(["rule", "C301"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("## What it does"));
+    assert!(stdout(&out).contains("## 作用") && stdout(&out).contains("勾稽关系"), "{}", stdout(&out));
+    let out = gongkai().args(["rule", "--lang", "en", "C301"]).output().unwrap();
+    assert!(stdout(&out).contains("## What it does"), "{}", stdout(&out));
     let out = gongkai().args(["rule", "t3-balance"]).output().unwrap();
     assert!(stdout(&out).contains("C301"));
     // The code every output gives an unreadable file is explained too.
     assert!(stdout(&gongkai().arg("rules").output().unwrap()).contains("E000  unreadable-file"));
-    let out = gongkai().args(["rule", "E000"]).output().unwrap();
+    let out = gongkai().args(["rule", "--lang", "en", "E000"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("## What it does") && stdout(&out).contains("old-binary"), "{}", stdout(&out));
 }
@@ -1147,7 +1149,7 @@ fn usage_errors_say_in_the_language_of_the_run_what_is_wrong() {
     assert!(text.starts_with("gongkai: 不认识的参数"), "{text}");
     assert!(text.contains("--bogus"), "{text}");
     assert!(said(&[]).starts_with("gongkai: 请给出一个命令"));
-    assert!(said(&["chek", "x.xlsx"]).starts_with("gongkai: 没有这个命令"));
+    assert!(said(&["chek", "x.xlsx"]).starts_with("gongkai: 没有命令 chek（是否想用 check？）"));
     let text = said(&["check", "--lang", "en", "--output-format", "xml", "x.xlsx"]);
     assert!(text.contains("invalid value 'xml'") && !text.contains("参数"), "{text}");
     let help = gongkai().arg("--help").output().unwrap();

@@ -96,8 +96,10 @@ pub struct Rule {
     pub summary: &'static str,
     /// One line, English.
     pub summary_en: &'static str,
-    /// What it does, why, an example and fix safety: what `gongkai rule CODE` prints.
+    /// What it does, why, an example and fix safety: what `gongkai rule CODE` prints in an English run.
     pub explain: &'static str,
+    /// The same in Chinese (作用、原因、示例、修复): what `gongkai rule CODE` prints in a Chinese run.
+    pub explain_zh: &'static str,
     pub fix: FixAvailability,
     pub check: fn(&Report, &mut Sink),
     /// Its test vectors: reports it must pass and fail, run by the rule harness (`tests/rules.rs`), which also
@@ -303,6 +305,14 @@ pub fn check_with(report: &Report, selection: &Selection) -> Vec<Diagnostic> {
 }
 
 /// Find a rule (or E000) by code or name.
+/// A rule selector as the user typed it, in the form the rules are matched with: a code or code prefix in capitals
+/// (`c3` → `C3`, `t608` → `T608`), a name as it is (`t3-row-total`).
+pub fn selector(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    let code_like = chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_digit());
+    if code_like { text.trim().to_ascii_uppercase() } else { text.trim().to_string() }
+}
+
 pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
     rules::listed().find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }

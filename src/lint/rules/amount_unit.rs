@@ -16,11 +16,19 @@ pub const RULE: Rule = Rule {
     explain: "## What it does\n\
 Reports the 表二 fee cell when it is written with a unit that is not 万元, e.g. `251000元`.\n\n\
 ## Why\n\
-The header fixes the unit at 万元 (FORMAT.md §2, W-VAL-UNIT); an amount in 元 read as 万元 is 10 000 times too large.\n\n\
+The header fixes the unit at 万元 (the tables of 国办公开办函〔2021〕30号; README › Rules); an amount in 元 read as 万元 is 10 000 times too large.\n\n\
 ## Example\n\
 `251000元` → 25.1 万元.\n\n\
 ## Fix\n\
 Unsafe: convert to 万元 (the number changes).",
+    explain_zh: "## 作用\n\
+报告表二收费金额单元格中写了万元以外的单位，如「251000元」。\n\n\
+## 原因\n\
+表头规定单位为万元；把以元计的金额当作万元，就大了一万倍。\n\n\
+## 示例\n\
+「251000元」→ 25.1 万元。\n\n\
+## 修复\n\
+会改变数字的修复：换算为万元。",
     fix: FixAvailability::Unsafe,
     check,
     vectors: &[

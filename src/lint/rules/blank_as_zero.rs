@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
     summary_en: "Blank cells and /, —, 无 are read as 0",
     explain: "## What it does\n\
 Reports, once per table, the value cells left blank or filled with `/`, `—`, `-`, `无`, which gongkai reads as 0 \
-(FORMAT.md §2, I-CELL-BLANK-AS-ZERO). A table with no number at all is V207's finding instead, and a blank total \
+(the tables of 国办公开办函〔2021〕30号; README › Rules). A table with no number at all is V207's finding instead, and a blank total \
 whose parts are not all 0 is V206's.\n\n\
 ## Why\n\
 Most reports write 0; a blank is ambiguous (nothing happened, or not filled in) and is read as missing data by \
@@ -25,6 +25,14 @@ other tools.\n\n\
 表三 with the zero cells left empty.\n\n\
 ## Fix\n\
 Safe: write 0 in each such cell (the value the rules already used).",
+    explain_zh: "## 作用\n\
+每张表报告一次：留空或填了「/」「—」「-」「无」的数据单元格，gongkai 按 0 读取。整张表一个数字也没有时由 V207 报告；合计空白而其各项不全为 0 时由 V206 报告。\n\n\
+## 原因\n\
+多数报告写 0；空白有两种读法（确实没有，或没有填），其他程序会当作缺失数据。\n\n\
+## 示例\n\
+表三中为 0 的单元格都留空。\n\n\
+## 修复\n\
+安全修复：在这些单元格中写 0（各规则已按 0 计算）。",
     fix: FixAvailability::Safe,
     check,
     vectors: &[

@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
     summary_en: "A total is blank although its parts are not all 0",
     explain: "## What it does\n\
 Reports a total cell (表三 总计 column, 表三 (七)总计 row, 表四 总计) that is blank or `/` while the cells it totals \
-add up to more than 0 (FORMAT.md §2, E-CELL-TOTAL-BLANK).\n\n\
+add up to more than 0 (the tables of 国办公开办函〔2021〕30号; README › Rules).\n\n\
 ## Why\n\
 A blank total reads as 0 and contradicts its parts. Seen in real reports: the Shanghai 2019 report left the 总计 \
 column blank in every result row.\n\n\
@@ -27,6 +27,14 @@ column blank in every result row.\n\n\
 予以公开: 258, 12, —, —, 1, 1, *(blank)*.\n\n\
 ## Fix\n\
 Unsafe: write the sum of the parts.",
+    explain_zh: "## 作用\n\
+报告合计单元格（表三“总计”列、表三(七)总计行、表四“总计”）为空白或「/」，而它所合计的各项之和大于 0。\n\n\
+## 原因\n\
+空白的合计读作 0，与各项矛盾。实际见过：上海市 2019 年报告每个办理结果行的“总计”列都是空白。\n\n\
+## 示例\n\
+予以公开：258、12、—、—、1、1、（空白）。\n\n\
+## 修复\n\
+会改变数字的修复：写入各项之和。",
     fix: FixAvailability::Unsafe,
     check,
     vectors: &[

@@ -12,13 +12,21 @@ pub const RULE: Rule = Rule {
     summary_en: "Carried over does not equal last year's carried forward",
     explain: "## What it does\n\
 When reports of the same agency for consecutive years are checked in one run, compares each column of 表三 \
-二、上年结转政府信息公开申请数量 (year Y) with 四、结转下年度继续办理 (year Y−1) (FORMAT.md §2, W-T3-CROSSYEAR).\n\n\
+二、上年结转政府信息公开申请数量 (year Y) with 四、结转下年度继续办理 (year Y−1) (the tables of 国办公开办函〔2021〕30号; README › Rules).\n\n\
 ## Why\n\
 The applications carried forward at the end of one year are the ones carried over into the next.\n\n\
 ## Example\n\
 2023 结转下年度 总计 5, 2024 上年结转 总计 3.\n\n\
 ## Fix\n\
 None: check both reports.",
+    explain_zh: "## 作用\n\
+同一机关相邻两年的报告在同一次运行中检查时，把表三“二、上年结转政府信息公开申请数量”（Y 年）逐列与“四、结转下年度继续办理”（Y−1 年）比较。\n\n\
+## 原因\n\
+一年年底结转下年的申请，就是下一年从上年结转来的申请。\n\n\
+## 示例\n\
+2023 年结转下年度总计 5，2024 年上年结转总计 3。\n\n\
+## 修复\n\
+无：核对两份报告。",
     fix: FixAvailability::None,
     check: |_, _| {},
     vectors: &[

@@ -10,14 +10,21 @@ pub const RULE: Rule = Rule {
     summary: "落款日期缺少年月日且有多种读法",
     summary_en: "A date line lost 年月日 and has several readings",
     explain: "## What it does\n\
-Reports a date line such as `2024126` that can be read as 2024年1月26日 or 2024年12月6日 (FORMAT.md §5.6, \
-W-DATE-AMBIGUOUS). The publication deadline is then checked against the page's 发布时间 only.\n\n\
+Reports a date line such as `2024126` that can be read as 2024年1月26日 or 2024年12月6日 (README › Rules). The publication deadline is then checked against the page's 发布时间 only.\n\n\
 ## Why\n\
 A date that cannot be read cannot be checked.\n\n\
 ## Example\n\
 `2024111`: 1月11日 or 11月1日.\n\n\
 ## Fix\n\
 None: check the original document.",
+    explain_zh: "## 作用\n\
+报告可以读成两种日期的落款，如「2024126」可以是 2024年1月26日 或 2024年12月6日。此时只用网页的发布时间检查发布期限。\n\n\
+## 原因\n\
+读不出的日期无法核对。\n\n\
+## 示例\n\
+「2024111」：1月11日还是11月1日。\n\n\
+## 修复\n\
+无：核对原始文件。",
     fix: FixAvailability::None,
     check,
     vectors: &[

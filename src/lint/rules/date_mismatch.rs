@@ -10,14 +10,21 @@ pub const RULE: Rule = Rule {
     summary: "落款日期与网页发布时间相差较大",
     summary_en: "The date line and the page's publication date differ",
     explain: "## What it does\n\
-Warns when the date line (落款) and the web page's 发布时间 are more than 7 days apart (FORMAT.md §5.5, \
-W-DATE-MISMATCH). A few days between signing and publishing are normal.\n\n\
+Warns when the date line (落款) and the web page's 发布时间 are more than 7 days apart (README › Rules). A few days between signing and publishing are normal.\n\n\
 ## Why\n\
 A large gap usually means a copied date line or a republished page.\n\n\
 ## Example\n\
 落款 2024年1月30日, 发布时间 2024-03-08.\n\n\
 ## Fix\n\
 None.",
+    explain_zh: "## 作用\n\
+落款日期与网页的发布时间相差 7 天以上时提出警告。签发与发布之间差几天是正常的。\n\n\
+## 原因\n\
+相差很大通常说明落款日期是照抄的，或网页是重新发布的。\n\n\
+## 示例\n\
+落款 2024年1月30日，发布时间 2024-03-08。\n\n\
+## 修复\n\
+无。",
     fix: FixAvailability::None,
     check,
     vectors: &[

@@ -20,6 +20,14 @@ report of zero from a table nobody filled in.\n\n\
 The blank WPS template.\n\n\
 ## Fix\n\
 None: fill in the table; write 0 where there was nothing to report.",
+    explain_zh: "## 作用\n\
+报告找到了、但所有数据单元格都是空白（或「/」「—」「无」）的表。\n\n\
+## 原因\n\
+通常是没有填写的模板。若确实都没有发生，请每格写 0，让读者分得清“零”与“没填”。\n\n\
+## 示例\n\
+WPS 空白模板。\n\n\
+## 修复\n\
+无：填写该表，没有的填 0。",
     fix: FixAvailability::None,
     check,
     vectors: &[

@@ -14,12 +14,20 @@ pub const RULE: Rule = Rule {
 Reports a column inside a national table whose header is none of the format's, such as a 法人小计 column added \
 to 表三.\n\n\
 ## Why\n\
-The official 表三 has no 法人小计 column (FORMAT.md §1.3); an extra column shifts every number to its right in \
+The official 表三 has no 法人小计 column (国办公开办函〔2021〕30号, 表三's columns); an extra column shifts every number to its right in \
 readers that expect the standard layout. gongkai reads the standard columns by their labels and ignores the extra one.\n\n\
 ## Example\n\
 表三 with 自然人 | 商业企业 | … | 其他 | 小计 | 总计.\n\n\
 ## Fix\n\
 None: delete the column.",
+    explain_zh: "## 作用\n\
+报告国家表格中标题不属于格式的列，如表三中加的“法人小计”列。\n\n\
+## 原因\n\
+官方的表三没有“法人小计”列；多一列会让按标准版式读表的程序把右边的数字全部错位。gongkai 按标题读取标准列，忽略多出的列。\n\n\
+## 示例\n\
+表三为 自然人 | 商业企业 | … | 其他 | 小计 | 总计。\n\n\
+## 修复\n\
+无：删去该列。",
     fix: FixAvailability::None,
     check,
     vectors: &[

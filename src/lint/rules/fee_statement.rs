@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
     summary_en: "Section 六 does not report the information processing fee",
     explain: "## What it does\n\
 Warns, for the reports of 2021 and later, when section 六、其他需要报告的事项 does not mention the 信息处理费 charged under 国办函〔2020〕109号 \
-(FORMAT.md §5.7, W-SEC6-NO-FEE-STATEMENT).\n\n\
+(国办函〔2020〕109号).\n\n\
 ## Why\n\
 Provincial rules require the fees collected to be reported in the annual report; the usual sentence is \
 \"本机关依据国办函〔2020〕109号规定的按件、按量收费标准，本年度没有产生信息处理费\".\n\n\
@@ -19,6 +19,14 @@ Provincial rules require the fees collected to be reported in the annual report;
 六、其他需要报告的事项：无。\n\n\
 ## Fix\n\
 None: add the statement (also when no fee was charged).",
+    explain_zh: "## 作用\n\
+对 2021 年及以后的报告，第六部分「其他需要报告的事项」没有说明按国办函〔2020〕109号收取信息处理费的情况时提出警告。\n\n\
+## 原因\n\
+各省的规定要求在年报中报告收取的费用；通常的写法是「本机关依据国办函〔2020〕109号规定的按件、按量收费标准，本年度没有产生信息处理费」。\n\n\
+## 示例\n\
+「六、其他需要报告的事项：无。」\n\n\
+## 修复\n\
+无：补写这句说明（没有收费也要写）。",
     fix: FixAvailability::None,
     check,
     vectors: &[
@@ -32,7 +40,11 @@ fn check(report: &Report, sink: &mut Sink) {
     if report.meta.year.is_none_or(|y| y < 2021) {
         return;
     }
-    let Some(s) = report.sections.iter().find(|s| s.key == "other_matters") else { return };
+    // A section 六 a conversion marked absent is T601's finding, or not the workbook's to have.
+    let Some(s) = report.sections.iter().find(|s| s.key == "other_matters" && !crate::layout::is_absence_note(&s.text))
+    else {
+        return;
+    };
     if s.text.contains("处理费") || s.text.contains("收费") {
         return;
     }

@@ -28,6 +28,14 @@ K25 holds `=SUM(E25:J25)` and the saved result 0, while E25:J25 add up to 16: th
 ## Fix\n\
 None automatic: open the file in Excel, WPS or LibreOffice and save it, so that the saved results are the \
 formulas' own. `gongkai convert` writes the worked-out values.",
+    explain_zh: "## 作用\n\
+每张表报告一次：Excel 工作簿中公式的计算结果没有保存、或保存的值与公式所引用单元格现在给出的不一致。公式为求和（「SUM(D23:I23)」「D23+E23」等）时，gongkai 按工作表算出结果并以之检查；其他公式按保存的值读取。\n\n\
+## 原因\n\
+工作簿在每个公式旁保存其上次的结果。Excel、WPS、LibreOffice 保存的是新结果；不做计算的程序（openpyxl、网上系统的导出、填模板的脚本）不保存或保存为 0。按保存的值读，这样的“总计”看起来是空白或错的，尽管公式没错——读这个文件的其他程序（统计汇总系统、pandas）看到的也是旧值。\n\n\
+## 示例\n\
+K25 中为「=SUM(E25:J25)」，保存的结果为 0，而 E25:J25 之和为 16：按 16 检查。\n\n\
+## 修复\n\
+无自动修复：用 Excel、WPS 或 LibreOffice 打开并保存，使保存的结果就是公式自己的结果。gongkai convert 写出算出的值。",
     fix: FixAvailability::None,
     check,
     vectors: &[

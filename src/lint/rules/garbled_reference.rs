@@ -15,14 +15,21 @@ pub const RULE: Rule = Rule {
     summary_en: "A document number or date lost characters (〔〕年月日) and was read back",
     explain: "## What it does\n\
 Reports document numbers and dates whose 〔 〕 年 月 日 号 were dropped by text extraction, with the reading gongkai \
-takes: `国办函〔2020109号` → `国办函〔2020〕109号`, a date line `2024130` → 2024年1月30日 (FORMAT.md §5.6, \
-I-REPAIRED). A date with more than one reading is T606's finding.\n\n\
+takes: `国办函〔2020109号` → `国办函〔2020〕109号`, a date line `2024130` → 2024年1月30日 (README › Rules). A date with more than one reading is T606's finding.\n\n\
 ## Why\n\
 The original text is kept; the reading lets the deadline and reference checks work.\n\n\
 ## Example\n\
 `国办函〔2020109号`.\n\n\
 ## Fix\n\
 None needed in the archive; correct the source page if it is yours.",
+    explain_zh: "## 作用\n\
+报告文本提取时丢了〔 〕年 月 日 号的文号和日期，并说明 gongkai 采用的读法：「国办函〔2020109号」→「国办函〔2020〕109号」，落款「2024130」→ 2024年1月30日。有不止一种读法的日期由 T606 报告。\n\n\
+## 原因\n\
+原文保持不变；这个读法让期限和文号检查得以进行。\n\n\
+## 示例\n\
+「国办函〔2020109号」。\n\n\
+## 修复\n\
+归档中无须处理；若是自己的网页，请改正原文。",
     fix: FixAvailability::None,
     check,
     vectors: &[

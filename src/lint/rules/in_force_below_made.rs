@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
     summary: "表二 现行有效件数 小于 本年制发件数",
     summary_en: "Table 2: fewer documents in force than were made this year",
     explain: "## What it does\n\
-For 规章 and 行政规范性文件, warns when 现行有效件数 < 本年制发件数 (FORMAT.md §2, W-T2-INFORCE-LT-MADE).\n\n\
+For 规章 and 行政规范性文件, warns when 现行有效件数 < 本年制发件数 (the tables of 国办公开办函〔2021〕30号; README › Rules).\n\n\
 ## Why\n\
 Documents made this year are in force unless repealed in the same year, so this usually means the columns were \
 swapped or 现行有效件数 counts something else.\n\n\
@@ -19,6 +19,14 @@ swapped or 现行有效件数 counts something else.\n\n\
 行政规范性文件: 制发 5, 废止 0, 现行有效 3.\n\n\
 ## Fix\n\
 None.",
+    explain_zh: "## 作用\n\
+对规章和行政规范性文件，当 现行有效件数 < 本年制发件数 时提出警告。\n\n\
+## 原因\n\
+今年制发的文件除非当年废止都仍然有效，所以这通常说明列填反了，或现行有效件数统计的是别的东西。\n\n\
+## 示例\n\
+行政规范性文件：制发 5，废止 0，现行有效 3。\n\n\
+## 修复\n\
+无。",
     fix: FixAvailability::None,
     check,
     vectors: &[

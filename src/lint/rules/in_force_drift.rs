@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
     summary_en: "Documents in force do not follow last year's + made − repealed",
     explain: "## What it does\n\
 When reports of the same agency for consecutive years are checked in one run, compares 表二's 现行有效件数 for \
-规章 and 行政规范性文件 with last year's 现行有效件数 + 本年制发件数 − 本年废止件数 (FORMAT.md §2, W-T2-CROSSYEAR).\n\n\
+规章 and 行政规范性文件 with last year's 现行有效件数 + 本年制发件数 − 本年废止件数 (the tables of 国办公开办函〔2021〕30号; README › Rules).\n\n\
 ## Why\n\
 A large drift suggests a wrong count. Amendments and expiry (失效) also change the number, so this is a warning \
 that states the difference, never an error.\n\n\
@@ -19,6 +19,14 @@ that states the difference, never an error.\n\n\
 2023 现行有效 100, 2024 制发 10, 废止 5, 现行有效 80 (expected about 105).\n\n\
 ## Fix\n\
 None.",
+    explain_zh: "## 作用\n\
+同一机关相邻两年的报告在同一次运行中检查时，把表二规章、行政规范性文件的现行有效件数，与上年现行有效件数 + 本年制发件数 − 本年废止件数 比较，并写明比较的是哪一份上年报告。\n\n\
+## 原因\n\
+相差很大说明可能统计有误。修订、失效也会改变件数，所以这是写明差额的警告，从不作为错误。\n\n\
+## 示例\n\
+2023 年现行有效 100，2024 年制发 10、废止 5、现行有效 80（应约为 105）。\n\n\
+## 修复\n\
+无。",
     fix: FixAvailability::None,
     check: |_, _| {},
     vectors: &[
@@ -53,22 +61,26 @@ pub fn check_pair(previous: &Report, current: &Report, sink: &mut Sink) {
         sink.push(
             Finding::new(
                 format!(
-                    "「{label}」现行有效件数 {}，而上年 {} + 本年制发 {} − 本年废止 {} = {}，相差 {}",
+                    "「{label}」现行有效件数 {}，而上年 {} + 本年制发 {} − 本年废止 {} = {}，相差 {}（上年即 {} 年度报告，{}）",
                     num(now),
                     num(before),
                     num(made),
                     num(repealed),
                     num(expected),
-                    num(now - expected)
+                    num(now - expected),
+                    previous.meta.year.map_or_else(|| "?".to_string(), |y| y.to_string()),
+                    previous.path
                 ),
                 format!(
-                    "「{label}」: {} in force, but last year's {} + {} made − {} repealed = {} (difference {})",
+                    "「{label}」: {} in force, but last year's {} + {} made − {} repealed = {} (difference {}; last year is the {} report, {})",
                     num(now),
                     num(before),
                     num(made),
                     num(repealed),
                     num(expected),
-                    num(now - expected)
+                    num(now - expected),
+                    previous.meta.year.map_or_else(|| "?".to_string(), |y| y.to_string()),
+                    previous.path
                 ),
             )
             .at(current, &key("in_force"))

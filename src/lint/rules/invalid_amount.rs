@@ -15,11 +15,19 @@ pub const RULE: Rule = Rule {
 Reports an amount cell (表二 第二十条第(八)项 行政事业性收费 × 本年收费金额(单位:万元); the trial format's 采购总金额) \
 that holds text or a negative number.\n\n\
 ## Why\n\
-The amount is a decimal in 万元 (FORMAT.md §2, E-VAL-FEE).\n\n\
+The amount is a decimal in 万元 (the tables of 国办公开办函〔2021〕30号; README › Rules).\n\n\
 ## Example\n\
 `约30` or `-2.5`.\n\n\
 ## Fix\n\
 None: write the amount in 万元.",
+    explain_zh: "## 作用\n\
+报告金额单元格（表二第二十条第(八)项 行政事业性收费 × 本年收费金额(单位:万元)；试行格式的采购总金额）中的文字或负数。\n\n\
+## 原因\n\
+金额是以万元为单位的小数。\n\n\
+## 示例\n\
+「约30」或「-2.5」。\n\n\
+## 修复\n\
+无：以万元填写金额。",
     fix: FixAvailability::None,
     check,
     vectors: &[

@@ -20,6 +20,14 @@ punctuation differences (`1、` for `1.`, full-width brackets, a lost pair of qu
 表二 header `本年发件数` → expected `本年制发件数`.\n\n\
 ## Fix\n\
 None in the source file; `gongkai convert` writes the standard labels.",
+    explain_zh: "## 作用\n\
+报告 gongkai 只能当作已知变体或简写认出的行、列标题，如把「本年制发件数」写成「本年发件数」，或「(二)部分公开」没有带计数说明。\n\n\
+## 原因\n\
+栏目名称是国家格式的一部分，审核人员和其他程序逐字比对。编号和标点的差别（「1、」与「1.」、全角括号、丢了引号）不报告。\n\n\
+## 示例\n\
+表二表头「本年发件数」→ 应为「本年制发件数」。\n\n\
+## 修复\n\
+原文件中无：gongkai convert 写出标准的栏目名称。",
     fix: FixAvailability::None,
     check,
     vectors: &[

@@ -12,7 +12,7 @@ pub const RULE: Rule = Rule {
     summary_en: "Published after the deadline (departments 31 January, local governments 31 March)",
     explain: "## What it does\n\
 Compares the publication date (the page's 发布时间, else the date line) with the deadline of 条例 art. 49: \
-县级以上人民政府部门 by 1月31日, 县级以上地方人民政府 by 3月31日 of the following year (FORMAT.md §5.4, W-LATE). The \
+县级以上人民政府部门 by 1月31日, 县级以上地方人民政府 by 3月31日 of the following year (《政府信息公开条例》第四十九条). The \
 organisation type is inferred from the agency's name (…人民政府/政府 → government, otherwise department); give it \
 with `check --org-type department|government` (or `org-type` in gongkai.toml) to make the finding an error; a body \
 whose deadline is another date gives it as `deadline = \"MM-DD\"` in gongkai.toml.\n\n\
@@ -22,6 +22,14 @@ Evaluators list late publication first among problems.\n\n\
 A 2023 department report published on 2024-02-05.\n\n\
 ## Fix\n\
 None.",
+    explain_zh: "## 作用\n\
+把发布日期（网页的发布时间，没有时用落款日期）与《政府信息公开条例》第四十九条规定的期限比较：县级以上人民政府部门为次年 1月31日，县级以上地方人民政府为次年 3月31日。机关类型按机关名称推断（…人民政府/政府为地方人民政府，其余为部门）；用 check --org-type department|government（或 gongkai.toml 中的 org-type）指定后，逾期为错误；期限另有规定的机关在 gongkai.toml 中写 deadline = \"MM-DD\"。\n\n\
+## 原因\n\
+评估中，逾期发布排在问题的首位。\n\n\
+## 示例\n\
+某部门 2023 年度报告于 2024-02-05 发布。\n\n\
+## 修复\n\
+无。",
     fix: FixAvailability::None,
     check,
     vectors: &[

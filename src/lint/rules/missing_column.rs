@@ -21,6 +21,14 @@ A missing column hides numbers and makes the 总计 column unverifiable.\n\n\
 表三 with 自然人, 法人或其他组织 and 总计 only (the five kinds of legal person merged into one column).\n\n\
 ## Fix\n\
 None: use the standard columns.",
+    explain_zh: "## 作用\n\
+逐列报告找到的表缺少的国家格式的数据列：表三“申请人情况”的七列（自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他、总计）之一，表四十五列之一，或表二某一块中的一列。\n\n\
+## 原因\n\
+缺列会藏起数字，总计列也无法核对。\n\n\
+## 示例\n\
+表三只有自然人、法人或其他组织、总计三列（五类法人并成了一列）。\n\n\
+## 修复\n\
+无：使用标准的列。",
     fix: FixAvailability::None,
     check,
     vectors: &[

@@ -20,6 +20,14 @@ Dropping a row (漏报栏目) loses its numbers and breaks the sums the format s
 表三 without the row `3.补正后申请内容仍不明确`.\n\n\
 ## Fix\n\
 None: add the row with its numbers (0 where there were none).",
+    explain_zh: "## 作用\n\
+对找到的每张表，逐行报告国家格式中有、表里却找不到的行（表三为 2021 年格式的 25 行，或 2019 年试行格式的 23 行）。\n\n\
+## 原因\n\
+漏掉一行（漏报栏目）就丢了它的数字，格式规定的合计也无从核对。\n\n\
+## 示例\n\
+表三缺少「3.补正后申请内容仍不明确」一行。\n\n\
+## 修复\n\
+无：补上该行及其数字（没有的填 0）。",
     fix: FixAvailability::None,
     check,
     vectors: &[
@@ -60,9 +68,8 @@ fn check(report: &Report, sink: &mut Sink) {
             }
         }
     }
-    if report.tables.contains_key(&TableId::T4) && !has_key_under(report, "t4.") {
-        missing.push((TableId::T4, "数据行".to_string()));
-    }
+    // 表四 has one row of numbers under its three header rows, with no label of its own.
+    let t4_numbers_missing = report.tables.contains_key(&TableId::T4) && !has_key_under(report, "t4.");
     // A row whose numbers could not be read is there: S107 says so.
     let unreadable: Vec<(TableId, &str)> = report
         .notes
@@ -85,6 +92,17 @@ fn check(report: &Report, sink: &mut Sink) {
             )
             .in_table(table)
             .at_origin(table_origin(report, table)),
+        );
+    }
+    if t4_numbers_missing {
+        sink.push(
+            Finding::new(
+                "表四的标题下没有填数字：缺少行政复议、行政诉讼各栏（结果维持、结果纠正、其他结果、尚未审结、总计）的一行数字",
+                "表四 has no numbers under its header: the row of 行政复议 and 行政诉讼 counts (结果维持 … 总计) is missing",
+            )
+            .help("在表头下补上这一行的 15 个数字；没有的填 0", "add the row of 15 numbers under the header; write 0 where there were none")
+            .in_table(TableId::T4)
+            .at_origin(table_origin(report, TableId::T4)),
         );
     }
 }

@@ -21,6 +21,14 @@ a table whose labels were rewritten beyond recognition is reported here too.\n\n
 A report that pastes table 3 as an image: 未找到表三（收到和处理政府信息公开申请情况）.\n\n\
 ## Fix\n\
 None: fill in the table of the standard template (`gongkai template`).",
+    explain_zh: "## 作用\n\
+报告中找不到国家格式规定的三张统计表之一（表二 主动公开政府信息情况、表三 收到和处理政府信息公开申请情况、表四 政府信息公开行政复议、行政诉讼情况），逐表报告。gongkai 按栏目名称找表（表三看“自然人”和各行标题，表四看“行政复议”，表二看“规章”“行政许可”等），不论表在文件中的位置；栏目名称改得认不出的表也会在这里报告。\n\n\
+## 原因\n\
+国办公开办函〔2021〕30号规定了三张表，少一张即为漏报栏目。\n\n\
+## 示例\n\
+把表三作为图片粘贴的报告：未找到表三（收到和处理政府信息公开申请情况）。\n\n\
+## 修复\n\
+无：按标准模板（gongkai template）填写该表。",
     fix: FixAvailability::None,
     check,
     vectors: &[

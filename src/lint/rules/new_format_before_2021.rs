@@ -13,11 +13,19 @@ pub const RULE: Rule = Rule {
     explain: "## What it does\n\
 Warns when a report whose year is 2019 or 2020 has tables in the 2021 format.\n\n\
 ## Why\n\
-The 2021 format did not exist then (FORMAT.md §0), so the year in the title is probably wrong.\n\n\
+The 2021 format did not exist then (国办公开办函〔2021〕30号), so the year in the title is probably wrong.\n\n\
 ## Example\n\
 `…2020年度政府信息公开工作年度报告` with 本年制发件数 in 表二.\n\n\
 ## Fix\n\
 None: check the year.",
+    explain_zh: "## 作用\n\
+报告年度为 2019 或 2020 年、表格却是 2021 年格式时提出警告。\n\n\
+## 原因\n\
+那时还没有 2021 年格式，标题中的年份多半写错了。\n\n\
+## 示例\n\
+「…2020年度政府信息公开工作年度报告」的表二有本年制发件数。\n\n\
+## 修复\n\
+无：核对年份。",
     fix: FixAvailability::None,
     check,
     vectors: &[

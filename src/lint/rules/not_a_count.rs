@@ -15,12 +15,20 @@ pub const RULE: Rule = Rule {
 Reports a count cell (all of 表三 and 表四, and every 表二 cell but the fee amount) that holds text, a negative \
 number or a fraction. Blanks and `/`, `—`, `无` are not reported here (see V205).\n\n\
 ## Why\n\
-The cells count documents, decisions and applications (FORMAT.md §2, E-VAL-INT). The sum rules skip a cell \
+The cells count documents, decisions and applications (the tables of 国办公开办函〔2021〕30号; README › Rules). The sum rules skip a cell \
 reported here, so each problem is reported once.\n\n\
 ## Example\n\
 `若干`, `-1`, `2.5` in 表三.\n\n\
 ## Fix\n\
 None: write the count.",
+    explain_zh: "## 作用\n\
+报告存放件数的单元格（表三、表四全部单元格，表二中除收费金额外的各格）中的文字、负数或小数。空白和「/」「—」「无」不在此报告（见 V205）。\n\n\
+## 原因\n\
+这些单元格计的是件数、决定数和申请数。被本规则报告的单元格不参加合计检查，同一问题只报告一次。\n\n\
+## 示例\n\
+表三中的「若干」「-1」「2.5」。\n\n\
+## 修复\n\
+无：填写件数。",
     fix: FixAvailability::None,
     check,
     vectors: &[

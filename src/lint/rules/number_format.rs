@@ -25,6 +25,14 @@ of Excel's SUM.\n\n\
 `１，２３４` in 表三 → `1234`.\n\n\
 ## Fix\n\
 Safe: write each number plainly; the value does not change.",
+    explain_zh: "## 作用\n\
+每张表报告一次：数字经过规范化才读出的单元格——全角数字（「１２」）、千位分隔符（「1,234」）、带单位（「5件」「12万元」）、加号，或以文本存储的电子表格数字。\n\n\
+## 原因\n\
+gongkai 能正确读出，但电子表格公式和其他程序不能：以文本存储的数字不进入 Excel 的 SUM。\n\n\
+## 示例\n\
+表三中的「１，２３４」→「1234」。\n\n\
+## 修复\n\
+安全修复：把每个数字写成普通数字，数值不变。",
     fix: FixAvailability::Safe,
     check,
     vectors: &[

@@ -11,13 +11,21 @@ pub const RULE: Rule = Rule {
     summary_en: "The statistics period is not the report year",
     explain: "## What it does\n\
 Warns when the preamble's `本报告中所列数据统计期限为YYYY年1月1日至12月31日` names another year than the title \
-(FORMAT.md §5.3, W-PERIOD-YEAR).\n\n\
+(README › Rules).\n\n\
 ## Why\n\
 Usually last year's preamble copied unchanged.\n\n\
 ## Example\n\
 Title 2023年度, period 2022年1月1日至12月31日.\n\n\
 ## Fix\n\
 None: correct the year.",
+    explain_zh: "## 作用\n\
+开头的「本报告中所列数据统计期限为YYYY年1月1日至12月31日」中的年份与标题不一致时提出警告。\n\n\
+## 原因\n\
+通常是照抄了上一年的开头。\n\n\
+## 示例\n\
+标题为 2023年度，统计期限为 2022年1月1日至12月31日。\n\n\
+## 修复\n\
+无：改正年份。",
     fix: FixAvailability::None,
     check,
     vectors: &[

@@ -13,11 +13,19 @@ pub const RULE: Rule = Rule {
 Reports template text that was never replaced: `（文字描述）`, `(具体网址)`, `XX`/`××` for a name or number, and \
 similar.\n\n\
 ## Why\n\
-A report published with its placeholders is unfinished (FORMAT.md §5.8).\n\n\
+A report published with its placeholders is unfinished (README › Rules).\n\n\
 ## Example\n\
 `一、总体情况（文字描述）`, `XX局2023年度政府信息公开工作年度报告`.\n\n\
 ## Fix\n\
 None: write the text.",
+    explain_zh: "## 作用\n\
+报告没有替换掉的模板文字：「（文字描述）」「(具体网址)」、代替名称或数字的「XX」「××」等。\n\n\
+## 原因\n\
+带着占位文字发布的报告是没写完的。\n\n\
+## 示例\n\
+「一、总体情况（文字描述）」「XX局2023年度政府信息公开工作年度报告」。\n\n\
+## 修复\n\
+无：写上内容。",
     fix: FixAvailability::None,
     check,
     vectors: &[

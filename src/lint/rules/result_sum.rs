@@ -13,8 +13,7 @@ pub const RULE: Rule = Rule {
     summary_en: "Table 3: (七)总计 is not the sum of the result rows",
     explain: "## What it does\n\
 For each column of 表三, checks that (七)总计 equals (一)予以公开 + (二)部分公开 + the 8 rows of (三)不予公开 + the 3 of \
-(四)无法提供 + the 5 of (五)不予处理 + the 3 of (六)其他处理 (one row in the 2019 trial format) (FORMAT.md §2, \
-E-T3-RESULT-SUM).\n\n\
+(四)无法提供 + the 5 of (五)不予处理 + the 3 of (六)其他处理 (one row in the 2019 trial format) (the tables of 国办公开办函〔2021〕30号; README › Rules).\n\n\
 ## Why\n\
 Every processed application falls into exactly one result row (部分公开 is counted only as 部分公开), so the \
 total is exact.\n\n\
@@ -23,6 +22,14 @@ total is exact.\n\n\
 ## Fix\n\
 Unsafe: write the sum in (七)总计. When the total is a Word formula field (`=SUM(LEFT)`), which Word does not update by \
 itself, the help says so: select the table and press F9.",
+    explain_zh: "## 作用\n\
+对表三的每一列，核对(七)总计 = (一)予以公开 + (二)部分公开 + (三)不予公开的 8 行 + (四)无法提供的 3 行 + (五)不予处理的 5 行 + (六)其他处理的 3 行（2019 年试行格式为 1 行）。\n\n\
+## 原因\n\
+每件办理完的申请恰好落在一个办理结果行中（部分公开只计部分公开），所以总计是精确的。\n\n\
+## 示例\n\
+自然人：予以公开 5 + 不予公开 1 = 6，而(七)总计为 7。\n\n\
+## 修复\n\
+会改变数字的修复：在(七)总计中写入各项之和。若总计是 Word 的公式域（「=SUM(LEFT)」），Word 不会自己更新，提示中会说明：选中表格按 F9。",
     fix: FixAvailability::Unsafe,
     check,
     vectors: &[

@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule {
     summary_en: "Table 3: 总计 is not the sum of the applicant columns",
     explain: "## What it does\n\
 For each of the 25 rows of 表三, checks that the 总计 column equals 自然人 + 商业企业 + 科研机构 + 社会公益组织 + \
-法律服务机构 + 其他 (FORMAT.md §2, E-T3-ROW-TOTAL).\n\n\
+法律服务机构 + 其他 (the tables of 国办公开办函〔2021〕30号; README › Rules).\n\n\
 ## Why\n\
 总计 is the total of 申请人情况; a mismatch means a typo in one of the cells.\n\n\
 ## Example\n\
@@ -21,6 +21,14 @@ For each of the 25 rows of 表三, checks that the 总计 column equals 自然�
 ## Fix\n\
 Unsafe: write the sum in 总计 (`gongkai fix --unsafe-fixes`). Check the parts first: the typo may be in them. When the total is a Word formula field (`=SUM(LEFT)`), which Word does not update by \
 itself, the help says so: select the table and press F9.",
+    explain_zh: "## 作用\n\
+对表三的 25 行逐行核对：总计列 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他。\n\n\
+## 原因\n\
+总计是申请人情况各列之和；不相等说明某个单元格写错了。\n\n\
+## 示例\n\
+一、本年新收：3 | 0 | 0 | 0 | 0 | 0 | 4。\n\n\
+## 修复\n\
+会改变数字的修复：在总计中写入各列之和（gongkai fix --unsafe-fixes）。请先核对各项：错的也可能是它们。若总计是 Word 的公式域（「=SUM(LEFT)」），提示中会说明：选中表格按 F9。",
     fix: FixAvailability::Unsafe,
     check,
     vectors: &[

@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
     summary: "报告各部分的顺序与标准格式不一致",
     summary_en: "The sections are not in the order of the format",
     explain: "## What it does\n\
-Reports a section heading that comes before one that the format puts ahead of it (FORMAT.md §1.1, E-SEC-ORDER). \
+Reports a section heading that comes before one that the format puts ahead of it (国办公开办函〔2021〕30号, its six sections). \
 Workbooks are not checked: their sheets have no order to read in.\n\n\
 ## Why\n\
 The six parts follow 条例 art. 50 in a fixed order; reviewers read them in that order.\n\n\
@@ -19,6 +19,14 @@ The six parts follow 条例 art. 50 in a fixed order; reviewers read them in tha
 五、存在的主要问题及改进情况 placed before 四、政府信息公开行政复议、行政诉讼情况.\n\n\
 ## Fix\n\
 None: move the section.",
+    explain_zh: "## 作用\n\
+报告排在格式中应在它前面的部分之前的部分标题。工作簿不检查：工作表没有先后顺序可读。\n\n\
+## 原因\n\
+六个部分按《条例》第五十条的顺序排列，审核人员按此顺序阅读。\n\n\
+## 示例\n\
+「五、存在的主要问题及改进情况」排在「四、政府信息公开行政复议、行政诉讼情况」之前。\n\n\
+## 修复\n\
+无：调整该部分的位置。",
     fix: FixAvailability::None,
     check,
     vectors: &[

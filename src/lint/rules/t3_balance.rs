@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule {
     summary_en: "Table 3 does not balance: new + carried over must equal results + carried forward",
     explain: "## What it does\n\
 For each column of 表三, checks the identity the table states in its own header cell: 一、本年新收 + 二、上年结转 = \
-三、本年度办理结果 (七)总计 + 四、结转下年度继续办理 (FORMAT.md §2, E-T3-BALANCE).\n\n\
+三、本年度办理结果 (七)总计 + 四、结转下年度继续办理 (the tables of 国办公开办函〔2021〕30号; README › Rules).\n\n\
 ## Why\n\
 Every application received or carried over is either answered this year or carried forward. This is the 勾稽关系 \
 reviewers check first.\n\n\
@@ -21,6 +21,14 @@ reviewers check first.\n\n\
 自然人: 10 + 2 ≠ 9 + 2.\n\n\
 ## Fix\n\
 None: gongkai cannot tell which of the four numbers is wrong.",
+    explain_zh: "## 作用\n\
+对表三的每一列，核对表头单元格自己写明的关系：一、本年新收 + 二、上年结转 = 三、本年度办理结果的(七)总计 + 四、结转下年度继续办理。\n\n\
+## 原因\n\
+收到或结转来的每件申请，要么今年办结，要么结转下年。这是审核人员首先核对的勾稽关系。\n\n\
+## 示例\n\
+自然人：10 + 2 ≠ 9 + 2。\n\n\
+## 修复\n\
+无：gongkai 无法判断四个数字中哪一个错了。",
     fix: FixAvailability::None,
     check,
     vectors: &[

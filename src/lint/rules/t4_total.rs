@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule {
     summary_en: "Table 4: a 总计 is not the sum of its four results",
     explain: "## What it does\n\
 For each group of 表四 (行政复议; 行政诉讼 › 未经复议直接起诉; 行政诉讼 › 复议后起诉), checks that 总计 = 结果维持 + \
-结果纠正 + 其他结果 + 尚未审结 (FORMAT.md §2, E-T4-SUM).\n\n\
+结果纠正 + 其他结果 + 尚未审结 (the tables of 国办公开办函〔2021〕30号; README › Rules).\n\n\
 ## Why\n\
 Each case has exactly one of the four outcomes.\n\n\
 ## Example\n\
@@ -21,6 +21,14 @@ Each case has exactly one of the four outcomes.\n\n\
 ## Fix\n\
 Unsafe: write the sum in 总计. No rule ties 表四 to 表三 or 表二: the review organ may be another body. When the total is a Word formula field (`=SUM(LEFT)`), which Word does not update by \
 itself, the help says so: select the table and press F9.",
+    explain_zh: "## 作用\n\
+对表四的每一组（行政复议；行政诉讼 › 未经复议直接起诉；行政诉讼 › 复议后起诉），核对 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。\n\n\
+## 原因\n\
+每个案件恰好有四种结果之一。\n\n\
+## 示例\n\
+行政复议：1 | 0 | 0 | 1 | 3。\n\n\
+## 修复\n\
+会改变数字的修复：在总计中写入各项之和。表四与表三、表二之间没有必然关系：复议机关可能是其他机关。若总计是 Word 的公式域，提示中会说明：选中表格按 F9。",
     fix: FixAvailability::Unsafe,
     check,
     vectors: &[

@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
     summary: "正文中的数字与统计表不一致",
     summary_en: "A number in the text contradicts the tables",
     explain: "## What it does\n\
-Compares the counts the text states with the tables (FORMAT.md §2, W-TEXT-TABLE): applications received \
+Compares the counts the text states with the tables (the tables of 国办公开办函〔2021〕30号; README › Rules): applications received \
 (\"共收到政府信息公开申请81件\" against 表三 本年新收 总计; \"受理…X件\" may also mean 新收 + 上年结转 and is accepted \
 either way), applications answered (办结/答复 against (七)总计), carried forward (结转下年度 against 四、结转下年度继续办理), \
 administrative reviews and lawsuits (against 表四's totals).\n\n\
@@ -25,6 +25,14 @@ granted where its table gave 275.\n\n\
 \"全年共收到申请90件\" while 表三 一、本年新收 总计 is 81.\n\n\
 ## Fix\n\
 None: correct the text or the table.",
+    explain_zh: "## 作用\n\
+把正文中写明的数字与统计表比较：收到的申请（「共收到政府信息公开申请81件」对表三本年新收总计；「受理…X件」也可能指新收加上年结转，两种都接受）、办结答复的申请（办结/答复对(七)总计）、结转的申请（结转下年度对「四、结转下年度继续办理」）、行政复议和行政诉讼（对表四的总计）。\n\n\
+## 原因\n\
+正文与表格矛盾是常见的审核意见：上海市 2019 年报告正文写予以公开 258 件，表中为 275 件。\n\n\
+## 示例\n\
+「全年共收到申请90件」而表三一、本年新收总计为 81。\n\n\
+## 修复\n\
+无：改正正文或表格。",
     fix: FixAvailability::None,
     check,
     vectors: &[

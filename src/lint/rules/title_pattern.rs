@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
     summary_en: "The title does not read 「agency + year + 政府信息公开工作年度报告」",
     explain: "## What it does\n\
 Warns when no title was found, or the title is not of the observed form \
-`{机关名称}{YYYY}年(度)政府信息公开工作(的)年度报告` or `{YYYY}年{地区}政府信息公开工作年度报告` (FORMAT.md §5.1). \
+`{机关名称}{YYYY}年(度)政府信息公开工作(的)年度报告` or `{YYYY}年{地区}政府信息公开工作年度报告` (README › Rules). \
 No national rule fixes the title, hence a warning.\n\n\
 ## Why\n\
 The title names the agency and the year, which archives and deadline checks rely on.\n\n\
@@ -19,6 +19,14 @@ The title names the agency and the year, which archives and deadline checks rely
 `政务信息公开年度报告` (a legacy wording).\n\n\
 ## Fix\n\
 None.",
+    explain_zh: "## 作用\n\
+没有找到标题，或标题不是常见的「{机关名称}{YYYY}年(度)政府信息公开工作(的)年度报告」或「{YYYY}年{地区}政府信息公开工作年度报告」形式时提出警告。没有全国统一的标题规定，因此只是警告。\n\n\
+## 原因\n\
+标题写明机关和年度，归档和期限检查都依赖它。\n\n\
+## 示例\n\
+「政务信息公开年度报告」（旧的写法）。\n\n\
+## 修复\n\
+无。",
     fix: FixAvailability::None,
     check,
     vectors: &[

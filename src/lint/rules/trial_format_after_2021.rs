@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule {
     explain: "## What it does\n\
 Reports a report whose year is 2021 or later but whose tables follow the 2019 trial format of 国办公开办函〔2019〕60号 \
 (表二 with 本年新制作数量 / 上一年项目数量 / 第二十条第(九)项, 表三 with a single (六)其他处理 row) \
-(FORMAT.md §0, E-FMT-VERSION).\n\n\
+(国办公开办函〔2021〕30号).\n\n\
 ## Why\n\
 Since the 2021 reports the format of 国办公开办函〔2021〕30号 applies; \"使用旧版格式\" is a known review finding.\n\n\
 A 2021 report that kept the trial 表三 alone (a single (六)其他处理 row where the 2021 format has three) is reported \
@@ -22,6 +22,14 @@ at that row, and its 表三 is summed as the trial table it is.\n\n\
 A 2023 report with 表二 第二十条第(九)项 政府集中采购.\n\n\
 ## Fix\n\
 None: `gongkai convert` maps what carries over to the 2021 model; the rest must be filled in anew.",
+    explain_zh: "## 作用\n\
+报告年度为 2021 年及以后、表格却按国办公开办函〔2019〕60号的 2019 年试行格式填写的报告（表二有本年新制作数量 / 上一年项目数量 / 第二十条第(九)项，表三的(六)其他处理只有一行）。只有表三沿用试行格式（(六)其他处理只有一行，而 2021 年格式为三行）的 2021 年报告在该行报告，其表三按试行格式合计。\n\n\
+## 原因\n\
+自 2021 年度报告起适用国办公开办函〔2021〕30号的格式；“使用旧版格式”是常见的审核意见。\n\n\
+## 示例\n\
+2023 年度报告的表二有第二十条第(九)项 政府集中采购。\n\n\
+## 修复\n\
+无：gongkai convert 把能对应的内容映射到 2021 年模型，其余须重新填写。",
     fix: FixAvailability::None,
     check,
     vectors: &[

@@ -19,6 +19,14 @@ Its numbers are not counted anywhere, and the row the clerk meant is probably re
 `(三)不予公开小计` with numbers: the 2021 format has no subtotal rows.\n\n\
 ## Fix\n\
 None: use the standard row labels.",
+    explain_zh: "## 作用\n\
+报告表三中有数字、但标题（去掉编号、接受已知变体后）仍对不上格式中任何一行的行。\n\n\
+## 原因\n\
+它的数字不计入任何地方，填表人本来要填的那一行多半会被报告为缺行（S102）。\n\n\
+## 示例\n\
+带数字的「(三)不予公开小计」：2021 年格式没有小计行。\n\n\
+## 修复\n\
+无：使用标准的行标题。",
     fix: FixAvailability::None,
     check,
     vectors: &[

@@ -18,6 +18,14 @@ The year decides which format applies (F401, F402) and the publication deadline.
 A template whose title still reads `政府信息公开工作年度报告格式模板`.\n\n\
 ## Fix\n\
 None: put the year in the title.",
+    explain_zh: "## 作用\n\
+标题（「…2023年度政府信息公开工作年度报告」）和统计期限一句（「本报告中所列数据统计期限为2023年1月1日至12月31日」）都没有给出报告年度时提出警告。\n\n\
+## 原因\n\
+年度决定适用哪种格式（F401、F402）和发布期限。\n\n\
+## 示例\n\
+标题仍为「政府信息公开工作年度报告格式模板」的模板。\n\n\
+## 修复\n\
+无：在标题中写明年份。",
     fix: FixAvailability::None,
     check,
     vectors: &[
