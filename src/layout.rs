@@ -772,6 +772,31 @@ pub static SECTIONS: &[(&str, &str)] = &[
     ("other_matters", "六、其他需要报告的事项"),
 ];
 
+/// What a converted or corrected document says under a section its source did not have: the standard heading stands
+/// (the file keeps the national layout), with this note instead of text. The check of such a file reports the
+/// section as missing, as it reported the source.
+pub const NOTE_SECTION_ABSENT: &str = "（原文件没有这一部分。——gongkai）";
+
+/// The same for a source that was a workbook holding only the tables, whose text is in another file: the check of
+/// the workbook did not ask for the text, nor does the check of what it was converted into.
+pub const NOTE_TEXT_ELSEWHERE: &str = "（原文件是只有统计表的工作簿，这一部分的文字不在其中。——gongkai）";
+
+/// The note a conversion put in a section's place, when that is all the section says. The lines after the note may
+/// only be a signature (the organ's name, the date: short, no sentence), which a document ends with and a reader
+/// files under the last section.
+pub fn absence_note(text: &str) -> Option<&'static str> {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next()?;
+    let note = [NOTE_SECTION_ABSENT, NOTE_TEXT_ELSEWHERE].into_iter().find(|n| first == *n)?;
+    let signature_like = |line: &str| line.chars().count() <= 40 && !line.contains(['。', '；', '，', ';', ',']);
+    lines.all(signature_like).then_some(note)
+}
+
+/// Whether a section's text is only the note a conversion put there.
+pub fn is_absence_note(text: &str) -> bool {
+    absence_note(text).is_some()
+}
+
 /// Heading wordings seen in real reports for a section (FORMAT.md §1.1, §6 row 5).
 pub static SECTION_VARIANTS: &[(&str, &str)] = &[
     ("problems", "五、信息公开工作存在的主要问题及改进情况"),
@@ -784,6 +809,17 @@ pub static SECTION_VARIANTS: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_note_followed_by_a_signature_is_still_only_the_note() {
+        let signed = format!("{NOTE_TEXT_ELSEWHERE}\n乌鲁木齐市人民政府外事办公室\n2024年1月20日");
+        assert_eq!(absence_note(&signed), Some(NOTE_TEXT_ELSEWHERE));
+        assert_eq!(absence_note(NOTE_SECTION_ABSENT), Some(NOTE_SECTION_ABSENT));
+        let written_under = format!("{NOTE_SECTION_ABSENT}\n本年度没有产生信息处理费，无其他需要报告的事项。");
+        assert_eq!(absence_note(&written_under), None, "a clerk's sentence under the note is the section's text");
+        assert_eq!(absence_note("无。"), None);
+        assert_eq!(absence_note(""), None);
+    }
     use std::collections::HashSet;
 
     #[test]

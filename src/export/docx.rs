@@ -60,6 +60,13 @@ pub(crate) fn package(title: &str, document: &str) -> Result<Vec<u8>, ExportErro
     zip.finish().map(std::io::Cursor::into_inner).map_err(|e| fail(&e))
 }
 
+/// The note under a section the report's source did not have: a workbook of tables holds no text to lack.
+pub(crate) fn absence_note(report: &Report) -> &'static str {
+    let tables_only = matches!(report.input, crate::raw::InputKind::Xlsx | crate::raw::InputKind::Xls)
+        && !report.sections.iter().any(|s| matches!(s.key, "overview" | "problems" | "other_matters"));
+    if tables_only { layout::NOTE_TEXT_ELSEWHERE } else { layout::NOTE_SECTION_ABSENT }
+}
+
 fn para(out: &mut String, style: &str, text: &str) {
     out.push_str(&format!(
         r#"<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
@@ -71,7 +78,7 @@ fn document_xml(report: &Report, title: &str, changes: &[Change]) -> String {
     let mut body = String::new();
     para(&mut body, "Title", title);
     let tables = tables::standard(report.format);
-    // Blank templates get all six headings; a report gets the sections it has, plus the headings its tables sit under.
+    // Every heading stands: a blank template's bare, a report's with its text, or with a note that its source had none.
     let all_headings = report.sections.is_empty() && report.cells.is_empty();
     for (key, heading) in layout::SECTIONS {
         let section = report.sections.iter().find(|s| s.key == *key);
@@ -81,14 +88,16 @@ fn document_xml(report: &Report, title: &str, changes: &[Change]) -> String {
             "review_litigation" => tables.get(2),
             _ => None,
         };
-        if section.is_none() && table.is_none() && !all_headings {
-            continue;
-        }
         para(&mut body, "Heading1", section.map_or(heading, |s| s.heading.as_str()));
-        if let Some(s) = section {
-            for p in s.text.lines().filter(|p| !p.trim().is_empty()) {
-                para(&mut body, "Body", p.trim());
+        match section {
+            Some(s) => {
+                for p in s.text.lines().filter(|p| !p.trim().is_empty()) {
+                    para(&mut body, "Body", p.trim());
+                }
             }
+            // A section the source lacks keeps its place in the layout, said to be absent.
+            None if table.is_none() && !all_headings => para(&mut body, "Body", absence_note(report)),
+            None => {}
         }
         if let Some(t) = table {
             table_xml(&mut body, t, report, changes);
@@ -112,9 +121,9 @@ fn document_xml(report: &Report, title: &str, changes: &[Change]) -> String {
 /// The text a value cell shows.
 pub(crate) fn value_text(report: &Report, key: &str) -> String {
     match report.cell(key) {
-        Some(cell) => match &cell.parsed {
-            Parsed::Number { value, .. } => format_number(*value),
-            Parsed::Blank => String::new(),
+        Some(cell) => match (&cell.parsed, super::plain_number(key, &cell.parsed)) {
+            (_, Some(value)) => format_number(value),
+            (Parsed::Blank, _) => String::new(),
             _ => cell.raw.trim().to_string(),
         },
         None => String::new(),

@@ -31,6 +31,12 @@ pub enum ExportError {
     #[error("cannot build the document: {0}")]
     #[diagnostic(code(gongkai::docx))]
     Docx(String),
+    #[error("no table of an annual report was found: the file written would be a blank form")]
+    #[diagnostic(
+        code(gongkai::no_tables),
+        help("for a blank form use `gongkai template`; `-o x.json` writes what was read")
+    )]
+    NoTables,
     #[error("{0}: gongkai writes .xlsx, .docx, .json and .csv")]
     #[diagnostic(code(gongkai::output_format), help("name the output with one of these extensions"))]
     UnknownFormat(String),
@@ -47,8 +53,24 @@ impl ExportError {
             ExportError::Exists { path } => format!("{path}：已存在；加 --force 可覆盖"),
             ExportError::Xlsx(detail) => format!("无法生成工作簿：{detail}"),
             ExportError::Docx(detail) => format!("无法生成文档：{detail}"),
+            ExportError::NoTables => {
+                "其中找不到年报的统计表，写出的只会是空白表格；空白模板请用 gongkai template，-o x.json 可写出读到的内容"
+                    .into()
+            }
             ExportError::UnknownFormat(path) => format!("{path}：gongkai 写出 .xlsx、.docx、.json 和 .csv"),
         }
+    }
+}
+
+/// The number a value cell holds, to be written as a number; `None` keeps its text. An amount written in a unit
+/// other than the column's 万元 (`251000元`) keeps its text: written as a number it would be read as 万元, and the
+/// check of the file written would no longer see the unit (V203).
+pub(crate) fn plain_number(key: &str, parsed: &crate::normalize::Parsed) -> Option<f64> {
+    let crate::normalize::Parsed::Number { value, unit, .. } = parsed else { return None };
+    let amount = crate::layout::key_spec(key).is_some_and(|s| s.kind == crate::layout::ValueKind::Amount);
+    match unit.as_deref() {
+        Some(unit) if amount && unit != "万元" => None,
+        _ => Some(*value),
     }
 }
 
@@ -129,8 +151,12 @@ impl Format {
 /// Render a report in a format, marking `changes`.
 ///
 /// # Errors
-/// [`ExportError::Xlsx`] or [`ExportError::Docx`] when the writer fails.
+/// [`ExportError::NoTables`] when a report with none of the three tables would be written as a form (XLSX, DOCX,
+/// CSV); [`ExportError::Xlsx`] or [`ExportError::Docx`] when the writer fails.
 pub fn render(report: &Report, format: Format, changes: &[Change]) -> Result<Vec<u8>, ExportError> {
+    if report.tables.is_empty() && format != Format::Json {
+        return Err(ExportError::NoTables);
+    }
     match format {
         Format::Xlsx => xlsx::write(report, changes),
         Format::Docx => docx::write(report, changes),

@@ -240,10 +240,10 @@ fn put_value(
         (false, true) => &f.amount,
         (false, false) => &f.value,
     };
-    match report.cell(key).map(|cell| (&cell.parsed, cell.raw.as_str())) {
-        Some((Parsed::Number { value, .. }, _)) => sheet.write_number_with_format(r, c, *value, format).map(|_| ()),
-        Some((Parsed::Blank, _)) | None => sheet.write_blank(r, c, format).map(|_| ()),
-        Some((_, raw)) => sheet.write_string_with_format(r, c, raw.trim(), format).map(|_| ()),
+    match report.cell(key).map(|cell| (&cell.parsed, super::plain_number(key, &cell.parsed), cell.raw.as_str())) {
+        Some((_, Some(value), _)) => sheet.write_number_with_format(r, c, value, format).map(|_| ()),
+        Some((Parsed::Blank, _, _)) | None => sheet.write_blank(r, c, format).map(|_| ()),
+        Some((_, None, raw)) => sheet.write_string_with_format(r, c, raw.trim(), format).map(|_| ()),
     }
     .map_err(err)?;
     if let Some(ch) = change {
@@ -332,10 +332,21 @@ fn draw_text(sheet: &mut Worksheet, f: &Formats, report: &Report) -> Result<(), 
     if let Some(t) = &report.meta.title {
         line(sheet, t, &f.title)?;
     }
-    for s in &report.sections {
-        line(sheet, &s.heading, &f.heading)?;
-        for p in s.text.lines().filter(|p| !p.trim().is_empty()) {
-            line(sheet, p, &f.text)?;
+    // The six sections in their order: the text of those the report has, a note under those its source lacked.
+    let tables_hold = |key: &str| matches!(key, "active_disclosure" | "applications" | "review_litigation");
+    for (key, heading) in layout::SECTIONS {
+        match report.sections.iter().find(|s| s.key == *key) {
+            Some(s) => {
+                line(sheet, &s.heading, &f.heading)?;
+                for p in s.text.lines().filter(|p| !p.trim().is_empty()) {
+                    line(sheet, p, &f.text)?;
+                }
+            }
+            None if !tables_hold(key) && !report.cells.is_empty() => {
+                line(sheet, heading, &f.heading)?;
+                line(sheet, super::docx::absence_note(report), &f.text)?;
+            }
+            None => {}
         }
     }
     if let Some(a) = &report.meta.agency {

@@ -52,6 +52,8 @@ def num(x):
     # Blank and the placeholders of FORMAT.md §2 carry no number.
     if x is None or (isinstance(x, str) and x.strip() in ("", "/", "—", "－", "-", "无")):
         return None
+    if isinstance(x, str) and x.strip().endswith("元") and not x.strip().endswith("万元"):
+        x = x.strip()[:-1]  # an amount in 元 is written with its unit, so that nobody reads it as 万元
     try:
         return float(x)
     except (TypeError, ValueError):
