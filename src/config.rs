@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 
+use crate::lang::{Lang, Text};
 use crate::lint::{Diagnostic, Selection, Severity};
 use crate::model::{OrgType, Report};
 use crate::raw::{Addressing, parse_a1};
@@ -32,16 +33,16 @@ pub const FILE_NAME: &str = "gongkai.toml";
 
 /// A configuration file that cannot be used: the run stops (exit code 2), naming the file and the fault.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {detail}")]
+#[error("{path}: {}", detail.en)]
 pub struct ConfigError {
     pub path: String,
-    pub detail: String,
+    pub detail: Text,
 }
 
 impl ConfigError {
     /// The error in the language of the run.
-    pub fn message(&self, _lang: crate::lang::Lang) -> String {
-        self.to_string()
+    pub fn message(&self, lang: Lang) -> String {
+        format!("{}: {}", self.path, self.detail.get(lang))
     }
 }
 
@@ -104,36 +105,62 @@ impl Config {
     /// [`ConfigError`] for TOML that does not parse, unknown keys, rules, severities or organisation types, bad
     /// globs and bad cell ranges.
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let fail = |detail: String| ConfigError { path: path.display().to_string(), detail };
-        let file: File = toml::from_str(text).map_err(|e| fail(e.to_string().trim_end().to_string()))?;
+        let fail = |zh: String, en: String| ConfigError { path: path.display().to_string(), detail: Text::new(zh, en) };
+        let mut file: File = toml::from_str(text).map_err(|e| {
+            let e = e.to_string().trim_end().to_string();
+            fail(format!("不是可用的 TOML：{e}"), e)
+        })?;
+        // Codes as the rules spell them, whatever case they were typed in (`c3` is `C3`).
+        for list in [&mut file.select, &mut file.ignore].into_iter().flatten() {
+            list.iter_mut().for_each(|rule| *rule = crate::lint::selector(rule));
+        }
+        file.severity =
+            std::mem::take(&mut file.severity).into_iter().map(|(k, v)| (crate::lint::selector(&k), v)).collect();
         for rule in file.select.iter().chain(file.ignore.iter()).flatten() {
             if !known_rule(rule) {
-                return Err(fail(format!("unknown rule `{rule}` (see `gongkai rules`)")));
+                return Err(fail(
+                    format!("没有规则「{rule}」（gongkai rules 列出全部规则）"),
+                    format!("unknown rule `{rule}` (see `gongkai rules`)"),
+                ));
             }
         }
         let org_type = match file.org_type.as_deref() {
             None => None,
             Some("department") => Some(OrgType::Department),
             Some("government") => Some(OrgType::Government),
-            Some(other) => return Err(fail(format!("org-type is `department` or `government`, not `{other}`"))),
-        };
-        if let Some(deadline) = &file.deadline {
-            let valid =
-                deadline.split_once('-').and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)));
-            if deadline.len() != 5 || !valid.is_some_and(|(m, d)| (1..=12).contains(&m) && (1..=31).contains(&d)) {
-                return Err(fail(format!("deadline is a month and day like \"03-31\", not `{deadline}`")));
+            Some(other) => {
+                return Err(fail(
+                    format!("org-type 应为 department（政府部门）或 government（地方人民政府），而不是「{other}」"),
+                    format!("org-type is `department` or `government`, not `{other}`"),
+                ));
             }
+        };
+        if let Some(deadline) = &file.deadline
+            && !is_month_day(deadline)
+        {
+            return Err(fail(
+                format!("deadline 应为一年中的某月某日，如 \"03-31\"，而不是「{deadline}」"),
+                format!("deadline is a month and day of the year like \"03-31\", not `{deadline}`"),
+            ));
         }
         let mut severity = Vec::new();
         for (rule, level) in &file.severity {
             if !known_rule(rule) {
-                return Err(fail(format!("[severity]: unknown rule `{rule}`")));
+                return Err(fail(
+                    format!("[severity] 中没有规则「{rule}」"),
+                    format!("[severity]: unknown rule `{rule}`"),
+                ));
             }
             let level = match level.as_str() {
                 "error" => Severity::Error,
                 "warning" => Severity::Warning,
                 "info" => Severity::Info,
-                other => return Err(fail(format!("[severity] {rule}: `error`, `warning` or `info`, not `{other}`"))),
+                other => {
+                    return Err(fail(
+                        format!("[severity] {rule} 应为 error、warning 或 info，而不是「{other}」"),
+                        format!("[severity] {rule}: `error`, `warning` or `info`, not `{other}`"),
+                    ));
+                }
             };
             severity.push((rule.clone(), level));
         }
@@ -142,7 +169,12 @@ impl Config {
             let glob = globset::GlobBuilder::new(pattern)
                 .literal_separator(false)
                 .build()
-                .map_err(|e| fail(format!("[per-file-ignores] `{pattern}`: {e}")))?
+                .map_err(|e| {
+                    fail(
+                        format!("[per-file-ignores] 「{pattern}」：{e}"),
+                        format!("[per-file-ignores] `{pattern}`: {e}"),
+                    )
+                })?
                 .compile_matcher();
             let mut ignores = Vec::new();
             for entry in entries {
@@ -150,15 +182,25 @@ impl Config {
                     Some((rule, range)) => (
                         rule,
                         Some(parse_range(range).ok_or_else(|| {
-                            fail(format!(
-                                "[per-file-ignores] `{entry}`: a cell range is written like 年报!K20 or 年报!K20:K30"
-                            ))
+                            fail(
+                                format!(
+                                    "[per-file-ignores] 「{entry}」：单元格范围写作 年报!K20 或 年报!K20:K30，Word 表格的单元格也可照检查结果写作 表2 第4行第10列"
+                                ),
+                                format!(
+                                    "[per-file-ignores] `{entry}`: a cell range is written like 年报!K20 or 年报!K20:K30, a Word table's cell also as the findings name it, 表2 第4行第10列"
+                                ),
+                            )
                         })?),
                     ),
                     None => (entry.as_str(), None),
                 };
+                let rule = crate::lint::selector(rule);
+                let rule = rule.as_str();
                 if !known_rule(rule) {
-                    return Err(fail(format!("[per-file-ignores] unknown rule `{rule}`")));
+                    return Err(fail(
+                        format!("[per-file-ignores] 中没有规则「{rule}」"),
+                        format!("[per-file-ignores] unknown rule `{rule}`"),
+                    ));
                 }
                 ignores.push(Ignore { rule: rule.to_string(), cells });
             }
@@ -176,15 +218,16 @@ impl Config {
         })
     }
 
-    /// Give a report what this file says of its body: the organisation type (unless `command_line` gave one) and
-    /// the deadline.
+    /// Give a report what this file says of its body: the organisation type and the deadline, unless `command_line`
+    /// gave an organisation type: then that type's statutory deadline applies, not this file's deadline.
     pub fn give(&self, meta: &mut crate::model::Meta, command_line: Option<OrgType>) {
         if let Some(org_type) = command_line.or(self.org_type) {
             meta.give_org_type(org_type);
         }
-        if let Some(deadline) = &self.deadline {
-            meta.deadline_given = Some(deadline.clone());
-        }
+        meta.deadline_given = match command_line {
+            Some(_) => None,
+            None => self.deadline.clone(),
+        };
     }
 
     /// The rules to run: the command line's choice where it made one, else this file's.
@@ -254,8 +297,39 @@ fn in_range(ignore: &Ignore, report: &Report, d: &Diagnostic) -> bool {
     name == range.sheet && (range.rows.0..=range.rows.1).contains(&row) && (range.cols.0..=range.cols.1).contains(&col)
 }
 
-/// `年报!K20` or `年报!K20:K30` → the sheet and the 0-based rectangle.
+/// A month and day that every year has (`02-28`; `02-29` too, a deadline that leap years keep), as `MM-DD`.
+fn is_month_day(text: &str) -> bool {
+    let Some((m, d)) = text.split_once('-') else { return false };
+    let (Ok(month), Ok(day)) = (m.parse::<u32>(), d.parse::<u32>()) else { return false };
+    let days = match month {
+        2 => 29,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return false,
+    };
+    text.len() == 5 && (1..=days).contains(&day)
+}
+
+/// `表2 第4行第10列` (a Word table's cell, as the findings name it) → `(表2, row, col)`, 0-based.
+fn doc_cell(text: &str) -> Option<(String, u32, u32)> {
+    let (table, cell) = text.trim().split_once(' ')?;
+    let cell = cell.trim().strip_prefix('第')?.strip_suffix('列')?;
+    let (row, col) = cell.split_once("行第")?;
+    let (row, col) = (row.parse::<u32>().ok()?.checked_sub(1)?, col.parse::<u32>().ok()?.checked_sub(1)?);
+    (table.starts_with('表') && table.len() > '表'.len_utf8()).then(|| (table.to_string(), row, col))
+}
+
+/// `年报!K20` or `年报!K20:K30` → the sheet and the 0-based rectangle; a Word table's cells also as the findings
+/// name them: `表2 第4行第10列`, `表2 第4行第10列:表2 第8行第10列`.
 fn parse_range(text: &str) -> Option<CellRange> {
+    let (a, b) = text.split_once(':').unwrap_or((text, text));
+    if let (Some((table, r0, c0)), Some((other, r1, c1))) = (doc_cell(a), doc_cell(b)) {
+        return (table == other).then(|| CellRange {
+            sheet: table,
+            rows: (r0.min(r1), r0.max(r1)),
+            cols: (c0.min(c1), c0.max(c1)),
+        });
+    }
     let (sheet, cells) = text.rsplit_once('!')?;
     let (a, b) = cells.split_once(':').unwrap_or((cells, cells));
     let (r0, c0) = parse_a1(a)?;
@@ -312,8 +386,13 @@ impl Configs {
         }
         let candidate = dir.join(FILE_NAME);
         let found = if candidate.is_file() {
-            let text = std::fs::read_to_string(&candidate)
-                .map_err(|e| ConfigError { path: candidate.display().to_string(), detail: e.to_string() })?;
+            let text = std::fs::read_to_string(&candidate).map_err(|e| ConfigError {
+                path: candidate.display().to_string(),
+                detail: Text::new(
+                    format!("无法读取：{}", crate::lang::io_error_in(&e, Lang::Zh)),
+                    format!("cannot be read: {e}"),
+                ),
+            })?;
             let mut config = Config::parse(&candidate, &text)?;
             config.modified = std::fs::metadata(&candidate).and_then(|m| m.modified()).ok();
             Some(Arc::new(config))
@@ -345,6 +424,13 @@ mod tests {
         );
         assert_eq!(parse_range("K27"), None, "the sheet is named");
         assert_eq!(parse_range("年报!27K"), None);
+        // A Word table's cell as the findings name it, alone or as the corners of a range.
+        assert_eq!(parse_range("表2 第4行第10列"), Some(CellRange { sheet: "表2".into(), rows: (3, 3), cols: (9, 9) }));
+        assert_eq!(
+            parse_range("表2 第4行第10列:表2 第8行第9列"),
+            Some(CellRange { sheet: "表2".into(), rows: (3, 7), cols: (8, 9) })
+        );
+        assert_eq!(parse_range("表2 第4行第10列:表3 第8行第9列"), None, "one table");
     }
 
     #[test]
@@ -357,6 +443,14 @@ mod tests {
         assert!(err("deadline = \"3-31\"").contains("03-31"));
         assert!(err("deadline = \"13-01\"").contains("03-31"));
         assert!(Config::parse(path, "deadline = \"02-28\"").is_ok());
+        assert!(err("deadline = \"02-30\"").contains("03-31"), "February has no 30th");
+        assert!(err("deadline = \"04-31\"").contains("03-31"));
+        assert!(Config::parse(path, "deadline = \"02-29\"").is_ok());
+        // In a Chinese run the fault is said in Chinese.
+        let zh = |text: &str| Config::parse(path, text).unwrap_err().message(Lang::Zh);
+        assert!(zh("select = [\"Z999\"]").contains("没有规则「Z999」"), "{}", zh("select = [\"Z999\"]"));
+        assert!(zh("deadline = \"02-30\"").contains("deadline 应为"));
+        assert!(zh("[severity]\nC303 = \"fatal\"").contains("应为 error、warning 或 info"));
         assert!(err("[severity]\nC303 = \"fatal\"").contains("not `fatal`"));
         assert!(err("[per-file-ignores]\n\"*.xlsx\" = [\"C303@K27\"]").contains("cell range"));
         assert!(err("select = [").starts_with("gongkai.toml:"));
@@ -370,8 +464,10 @@ mod tests {
         config.give(&mut meta, None);
         assert_eq!((meta.org_type, meta.org_type_given), (Some(OrgType::Government), true));
         assert_eq!(meta.deadline_given.as_deref(), Some("02-28"));
+        let mut meta = crate::model::Meta::default();
         config.give(&mut meta, Some(OrgType::Department));
         assert_eq!(meta.org_type, Some(OrgType::Department), "the command line wins");
+        assert_eq!(meta.deadline_given, None, "over the file's deadline too: the department's 1月31日 applies");
     }
 
     #[test]

@@ -149,6 +149,7 @@ pub fn discover(paths: &[PathBuf], options: &Options) -> Result<Discovery, Disco
             found.reports.push(Found { source, path: input.clone(), id: name, modified: meta.modified().ok() });
         }
     }
+    unique_ids(&mut found.reports);
     Ok(found)
 }
 
@@ -257,6 +258,35 @@ fn input_names(inputs: &[PathBuf]) -> Vec<Option<String>> {
         }
     }
     names.into_iter().zip(first).map(|(name, first)| first.then_some(name)).collect()
+}
+
+/// An id as a relative path without `.`, `..` or empty parts (a zip member named `../a.docx` stays under its
+/// archive's name), compared as a file system that ignores case would (Windows, macOS).
+fn output_key(id: &str) -> String {
+    id.split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+        .collect::<Vec<_>>()
+        .join("/")
+        .to_lowercase()
+}
+
+/// Make every id of the run its own output: a zip holding `../a.docx` and `a.docx`, or `A.docx` and `a.docx`, would
+/// otherwise write both reports to one output, the second over the first. The later of two becomes `a~2.docx`.
+fn unique_ids(found: &mut [Found]) {
+    let mut taken = std::collections::HashSet::new();
+    for f in found.iter_mut() {
+        if taken.insert(output_key(&f.id)) {
+            continue;
+        }
+        let (stem, ext) = match f.id.rsplit_once('.') {
+            Some((stem, ext)) if !ext.contains(['/', '\\']) => (stem.to_string(), format!(".{ext}")),
+            _ => (f.id.clone(), String::new()),
+        };
+        if let Some(id) = (2..).map(|n| format!("{stem}~{n}{ext}")).find(|id| !taken.contains(&output_key(id))) {
+            taken.insert(output_key(&id));
+            f.id = id;
+        }
+    }
 }
 
 /// A zip met on the way, or given.

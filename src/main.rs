@@ -84,15 +84,14 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let english = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en") || args.iter().any(|a| a == "--lang=en");
     if !english {
+        if let Some(line) = usage_error_zh(e) {
+            eprintln!("gongkai: {line}；gongkai --help 列出所有命令和参数");
+            return ExitCode::from(2);
+        }
         let what = match e.kind() {
-            ErrorKind::UnknownArgument => "不认识的参数",
-            ErrorKind::InvalidValue | ErrorKind::ValueValidation => "参数的值无效",
-            ErrorKind::MissingRequiredArgument => "缺少必需的参数",
-            ErrorKind::InvalidSubcommand => "没有这个命令",
             ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
                 "请给出一个命令：check、fix、convert、batch、template、rules 或 rule"
             }
-            ErrorKind::ArgumentConflict => "这些参数不能同时使用",
             ErrorKind::WrongNumberOfValues | ErrorKind::TooManyValues | ErrorKind::TooFewValues => "参数的个数不对",
             _ => "命令行有误",
         };
@@ -100,6 +99,39 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     }
     let _ = e.print();
     ExitCode::from(2)
+}
+
+/// A usage error said in Chinese from what clap knows of it (the argument, the value, what it takes, what was
+/// probably meant); `None` for the kinds it cannot say whole.
+fn usage_error_zh(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ErrorKind};
+    let get = |kind| e.get(kind).map(ToString::to_string);
+    let suggestion = get(ContextKind::SuggestedValue)
+        .or_else(|| get(ContextKind::SuggestedArg))
+        .or_else(|| get(ContextKind::SuggestedSubcommand))
+        .map(|s| format!("（是否想用 {s}？）"))
+        .unwrap_or_default();
+    let line = match e.kind() {
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let (arg, value) = (get(ContextKind::InvalidArg)?, get(ContextKind::InvalidValue).unwrap_or_default());
+            let valid = get(ContextKind::ValidValue).map(|v| format!("；可用的值：{v}")).unwrap_or_default();
+            format!("参数 {arg} 的值「{value}」无效{valid}{suggestion}")
+        }
+        ErrorKind::UnknownArgument => format!("不认识的参数 {}{suggestion}", get(ContextKind::InvalidArg)?),
+        ErrorKind::InvalidSubcommand => {
+            format!(
+                "没有命令 {}{suggestion}；命令有 check、fix、convert、batch、template、rules、rule",
+                get(ContextKind::InvalidSubcommand)?
+            )
+        }
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{}", get(ContextKind::InvalidArg)?),
+        ErrorKind::ArgumentConflict => {
+            let (a, b) = (get(ContextKind::InvalidArg)?, get(ContextKind::PriorArg)?);
+            format!("参数 {a} 与 {b} 不能同时使用")
+        }
+        _ => return None,
+    };
+    Some(line)
 }
 
 /// An error writing the output: the run's end (quietly when the reader went away).
@@ -138,13 +170,22 @@ pub fn known_rule_codes(select: &[String], ignore: &[String], lang: Lang) -> Res
     }
 }
 
+/// When the paths given hold no report to read: say so (with what was passed over) and end the run with exit code 2,
+/// so that a CI job pointed at the wrong folder fails instead of passing on nothing.
+pub fn nothing_to_read(passed_over: &PassedOver, reports: usize, lang: Lang) -> Option<ExitCode> {
+    (reports == 0).then(|| {
+        say_passed_over(passed_over, reports, lang);
+        ExitCode::from(2)
+    })
+}
+
 /// At the end of a run over folders: the files it passed over, and a word when it found no report at all (a
 /// folder of PDFs, or the wrong folder), on stderr so that JSON and SARIF outputs stay clean.
 pub fn say_passed_over(passed_over: &PassedOver, reports: usize, lang: Lang) {
     for line in passed_over.lines(lang) {
         eprintln!("gongkai: {line}");
     }
-    if reports == 0 && passed_over.total() == 0 {
+    if reports == 0 {
         let readable = gongkai::import::readable_formats();
         eprintln!(
             "gongkai: {}",
@@ -181,16 +222,37 @@ fn explain(code: &str, lang: Lang) -> Run {
         )
         .into());
     };
-    let fix = match r.fix {
-        FixAvailability::None => "none",
-        FixAvailability::Safe => "safe",
-        FixAvailability::Unsafe => "unsafe (applied with --unsafe-fixes)",
+    let (code, name) = (r.code, r.name);
+    let text = match lang {
+        Lang::Zh => {
+            let severity = match r.severity {
+                lint::Severity::Error => "错误",
+                lint::Severity::Warning => "警告",
+                lint::Severity::Info => "提示",
+            };
+            let fix = match r.fix {
+                FixAvailability::None => "无",
+                FixAvailability::Safe => "安全修复（gongkai fix 直接应用）",
+                FixAvailability::Unsafe => "会改变数字的修复（gongkai fix --unsafe-fixes 才应用）",
+            };
+            format!(
+                "# {code} {name}（{severity}）\n\n{}\n\n默认级别：{severity}。自动修复：{fix}。\n\n{}\n",
+                r.summary, r.explain_zh
+            )
+        }
+        Lang::En => {
+            let severity = r.severity.as_str();
+            let fix = match r.fix {
+                FixAvailability::None => "none",
+                FixAvailability::Safe => "safe",
+                FixAvailability::Unsafe => "unsafe (applied with --unsafe-fixes)",
+            };
+            format!(
+                "# {code} {name} ({severity})\n\n{}\n\nDefault severity: {severity}. Fix: {fix}.\n\n{}\n",
+                r.summary_en, r.explain
+            )
+        }
     };
-    let (code, name, severity) = (r.code, r.name, r.severity.as_str());
-    let text = format!(
-        "# {code} {name} ({severity})\n\n{}\n{}\n\nDefault severity: {severity}. Fix: {fix}.\n\n{}\n",
-        r.summary, r.summary_en, r.explain
-    );
     std::io::stdout().write_all(text.as_bytes()).map_err(output_error)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -207,6 +269,16 @@ fn convert(input: &Path, output: &Path, force: bool, lang: Lang) -> Run {
         )
         .into());
     };
+    // Nothing overwrites an input, --force or not (`-o a.docx` for the input `a.docx`, or a link to it).
+    if !to_stdout && same_file(input, output) {
+        let output = output.display();
+        return Err(say(
+            lang,
+            format!("{output}：这是输入文件本身，gongkai 从不改写输入；请另取一个输出文件名"),
+            format!("{output}: this is the input itself, which gongkai never overwrites; name another output"),
+        )
+        .into());
+    }
     if !to_stdout && output.exists() && !force {
         return Err(exists_use_force(output, lang).into());
     }
@@ -222,13 +294,29 @@ fn convert(input: &Path, output: &Path, force: bool, lang: Lang) -> Run {
             return Ok(ExitCode::from(1));
         }
     };
-    let bytes = export::render(&report, format, &[]).map_err(|e| e.message(lang))?;
+    let bytes = match export::render(&report, format, &[]) {
+        Ok(bytes) => bytes,
+        // A file with no report in it (a notice, an attachment): said of the file, as a finding would be.
+        Err(err @ export::ExportError::NoTables) => {
+            eprintln!("gongkai: {}: {}", input.display(), err.message(lang));
+            return Ok(ExitCode::from(1));
+        }
+        Err(err) => return Err(err.message(lang).into()),
+    };
     if to_stdout {
         std::io::stdout().write_all(&bytes).map_err(output_error)?;
     } else {
         export::write_atomically(output, &bytes).map_err(|e| e.message(lang))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Two paths that name one existing file (the same path in other words, or a link to it).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 fn template(output: &Path, year: Option<i32>, force: bool, lang: Lang) -> Run {

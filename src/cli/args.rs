@@ -117,10 +117,10 @@ pub struct BatchArgs {
     #[arg(long)]
     pub force: bool,
     /// Run only these rules (codes, code prefixes or names), comma-separated.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = rule_selector)]
     pub select: Vec<String>,
     /// Skip these rules, comma-separated.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = rule_selector)]
     pub ignore: Vec<String>,
     /// Leave out the findings this baseline accepts (see `check --write-baseline`): from the dataset, the counts
     /// and the exit code.
@@ -139,8 +139,8 @@ pub enum ToFormat {
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Files, folders or zip archives to check. Folders are searched for .xlsx, .xls, .docx, .html, .txt and .md
-    /// files and zips of them; a zip is read member by member.
+    /// Files, folders or zip archives to check. Folders are searched for .xlsx, .xls, .docx, .pdf, .html, .txt and
+    /// .md files and zips of them; a zip is read member by member.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// How to print the findings.
@@ -150,10 +150,10 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = LangArg::Zh)]
     pub lang: LangArg,
     /// Run only these rules (codes, code prefixes such as C3, or names), comma-separated.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = rule_selector)]
     pub select: Vec<String>,
     /// Skip these rules (codes, code prefixes or names), comma-separated.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = rule_selector)]
     pub ignore: Vec<String>,
     /// Exit with 1 when a finding at or above this severity remains.
     #[arg(long, value_enum, default_value_t = Level::Error)]
@@ -176,6 +176,9 @@ pub struct CheckArgs {
     /// then exits 0 unless a file could not be read.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Replace the baseline file --write-baseline names when it exists already.
+    #[arg(long, requires = "write_baseline")]
+    pub force: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -222,4 +225,9 @@ pub enum Level {
     Error,
     Warning,
     Info,
+}
+
+/// A rule selector from the command line, in the form rules are matched with (`c3` is `C3`).
+fn rule_selector(text: &str) -> Result<String, std::convert::Infallible> {
+    Ok(gongkai::lint::selector(text))
 }

@@ -56,6 +56,9 @@ pub fn run(args: BatchArgs) -> Run {
             }
             e => e.message(lang),
         })?;
+    if let Some(code) = crate::nothing_to_read(&passed_over, items.len(), lang) {
+        return Ok(code);
+    }
     let baseline = args.baseline.as_deref().map(gongkai::baseline::Baseline::load).transpose();
     let options = gongkai::batch::Options {
         out_dir: args.output_dir.clone(),

@@ -20,6 +20,16 @@ pub fn run(args: CheckArgs) -> Run {
     let Discovery { reports, passed_over } =
         discover::discover(&args.paths, &discover_options).map_err(|e| e.message(lang))?;
     known_rule_codes(&args.select, &args.ignore, lang)?;
+    if let Some(code) = crate::nothing_to_read(&passed_over, reports.len(), lang) {
+        return Ok(code);
+    }
+    // A baseline holds the findings a team accepted: replacing it is asked for, not done in passing.
+    if let Some(path) = &args.write_baseline
+        && path.exists()
+        && !args.force
+    {
+        return Err(crate::exists_use_force(path, lang).into());
+    }
     let org_type = args.org_type.map(|o| match o {
         OrgTypeArg::Department => gongkai::model::OrgType::Department,
         OrgTypeArg::Government => gongkai::model::OrgType::Government,

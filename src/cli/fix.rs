@@ -37,6 +37,9 @@ pub fn run(args: FixArgs) -> Run {
     let discover_options = discover::Options { fixed_copies: discover::FixedCopies::All, ..Default::default() };
     let Discovery { reports, passed_over } =
         discover::discover(&args.paths, &discover_options).map_err(|e| e.message(lang))?;
+    if let Some(code) = crate::nothing_to_read(&passed_over, reports.len(), lang) {
+        return Ok(code);
+    }
     if let Some(dir) = &args.output_dir {
         std::fs::create_dir_all(dir).map_err(|e| {
             let (dir, why) = (dir.display(), gongkai::lang::io_error_in(&e, lang));

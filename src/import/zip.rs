@@ -78,17 +78,29 @@ fn archive_of_published(name: &str, member_names: &[String]) -> Option<ImportErr
 /// A zip of reports (not one document): `check` and `batch` read such archives, `fix` takes files.
 fn archive_of_reports(name: &str, member_names: &[String]) -> Option<ImportError> {
     let reports = reports_among(member_names)?;
-    Some(ImportError::NotADocument {
-        path: name.to_string(),
-        hint: Words::owned(
+    // Under a report's name (`材料.docx` that is a zip of reports), check has just failed on it: it must be renamed
+    // before check and batch read it as an archive.
+    let named_zip = super::is_zip_path(std::path::Path::new(name));
+    let hint = if named_zip {
+        Words::owned(
             format!(
                 "it is an archive of {reports} files: `gongkai check` and `gongkai batch` read it; unpack it to fix them"
             ),
             format!(
                 "这是装有 {reports} 个文件的压缩包：gongkai check 和 gongkai batch 可直接读取；要修改其中的文件，请先解压"
             ),
-        ),
-    })
+        )
+    } else {
+        Words::owned(
+            format!(
+                "it is an archive of {reports} files under a document's name: rename it to .zip and `gongkai check` and `gongkai batch` read it; unpack it to fix them"
+            ),
+            format!(
+                "这是装有 {reports} 个文件的压缩包，却以文档的扩展名命名：改名为 .zip 后 gongkai check 和 gongkai batch 可直接读取；要修改其中的文件，请先解压"
+            ),
+        )
+    };
+    Some(ImportError::NotADocument { path: name.to_string(), hint })
 }
 
 /// Open a zip archive over bytes and check its entry count, declared sizes and compression ratios.

@@ -22,6 +22,16 @@ fn severity_class(s: Severity) -> &'static str {
     s.as_str()
 }
 
+/// A severity as the page's reader says it.
+fn severity_word(s: Severity, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (Severity::Error, Lang::Zh) => "错误",
+        (Severity::Warning, Lang::Zh) => "警告",
+        (Severity::Info, Lang::Zh) => "提示",
+        (s, Lang::En) => s.as_str(),
+    }
+}
+
 /// The cell colour of a severity, also written inline: office suites and mail readers ignore style sheets.
 fn severity_colour(s: Severity) -> &'static str {
     match s {
@@ -41,7 +51,7 @@ pub fn findings(report: &Report, diagnostics: &[Diagnostic], lang: Lang) -> Stri
             "<li class=\"{}\"><span class=\"code\">{}</span> <span class=\"sev\">{}</span> <span class=\"at\">{}</span> {}",
             severity_class(d.severity),
             d.code,
-            d.severity.as_str(),
+            severity_word(d.severity, lang),
             escape(&at),
             escape(d.message.get(lang)),
         );

@@ -62,7 +62,10 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings that carry a fix, safe or unsafe.
     pub fixable: usize,
+    /// Of them, those whose fix changes a reported number: `fix` applies them with `--unsafe-fixes` only.
+    pub fixable_unsafe: usize,
 }
 
 impl Summary {
@@ -91,26 +94,42 @@ impl Summary {
             Severity::Warning => self.warnings += 1,
             Severity::Info => self.infos += 1,
         }
-        if d.fix.is_some() {
+        if let Some(fix) = &d.fix {
             self.fixable += 1;
+            if fix.safety == crate::lint::Safety::Unsafe {
+                self.fixable_unsafe += 1;
+            }
         }
     }
 
     /// The closing line of the default output.
     pub fn line(&self, lang: Lang) -> String {
+        // The fixes that change numbers are named apart: `fix` applies them only with --unsafe-fixes.
+        let unsafe_part = |zh: bool| match (self.fixable_unsafe, zh) {
+            (0, _) => String::new(),
+            (n, true) => format!("（其中 {n} 项会改变数字，需加 --unsafe-fixes）"),
+            (n, false) => format!(" ({n} of them change numbers: --unsafe-fixes)"),
+        };
         match lang {
             Lang::Zh => format!(
-                "检查了 {} 个文件：{} 个错误，{} 个警告，{} 条提示；{} 个文件无法读取；{} 项可自动修复",
-                self.files, self.errors, self.warnings, self.infos, self.unreadable, self.fixable
+                "检查了 {} 个文件：{} 个错误，{} 个警告，{} 条提示；{} 个文件无法读取；{} 项可自动修复{}",
+                self.files,
+                self.errors,
+                self.warnings,
+                self.infos,
+                self.unreadable,
+                self.fixable,
+                unsafe_part(true)
             ),
             Lang::En => format!(
-                "checked {}: {}, {}, {}; {} unreadable; {} fixable",
+                "checked {}: {}, {}, {}; {} unreadable; {} fixable{}",
                 counted(self.files, "file", "files"),
                 counted(self.errors, "error", "errors"),
                 counted(self.warnings, "warning", "warnings"),
                 counted(self.infos, "info", "infos"),
                 self.unreadable,
-                self.fixable
+                self.fixable,
+                unsafe_part(false)
             ),
         }
     }
