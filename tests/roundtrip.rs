@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use gongkai::export::{self, Change, Format};
+use gongkai::fix::{self, Writer};
 use gongkai::lint;
 use gongkai::model::Report;
 use serde_json::Value;
@@ -156,27 +157,54 @@ const OF_THE_SOURCE: &[&str] = &["M504", "M505"];
 /// is written as blank cells, which the check of the file written reports as blank (V205).
 const WRITTEN_AS: &[(&str, &str)] = &[("S102", "V205"), ("S107", "V205")];
 
+type Findings = Vec<(String, Option<String>)>;
+
+/// The findings of a check by code and canonical key (not address), each once.
+fn findings_of(diagnostics: &[lint::Diagnostic]) -> Findings {
+    let mut v: Findings = diagnostics.iter().map(|d| (d.code.to_string(), d.key.clone())).collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// How the findings of a file written differ from those of what it was written from: each one added, and each
+/// one lost that writing does not cure.
+fn differences(what: &str, before: &Findings, after: &Findings) -> Vec<String> {
+    let was = |code: &str| before.iter().any(|f| f.0 == code);
+    let now = |code: &str| after.iter().any(|f| f.0 == code);
+    let written_as = |code: &str| WRITTEN_AS.iter().any(|(from, to)| code == *to && was(from));
+    let kept_in_another_form = |code: &str| WRITTEN_AS.iter().any(|(from, to)| code == *from && now(to));
+    let added =
+        after.iter().filter(|f| !before.contains(f) && !written_as(&f.0)).map(|f| format!("{what}: adds {f:?}"));
+    let lost = before
+        .iter()
+        .filter(|f| {
+            let code = f.0.as_str();
+            !after.contains(f)
+                && !CURED_BY_CONVERTING.contains(&code)
+                && !OF_THE_SOURCE.contains(&code)
+                && !kept_in_another_form(code)
+        })
+        .map(|f| format!("{what}: loses {f:?}"));
+    added.chain(lost).collect()
+}
+
+fn readable_manifest_files() -> Vec<String> {
+    let text = std::fs::read_to_string("fixtures/manifest.json").unwrap();
+    let manifest: Value = serde_json::from_str(&text).unwrap();
+    let readable = manifest.as_array().unwrap().iter().filter(|e| e["readable"] == true);
+    readable.map(|e| e["file"].as_str().unwrap().to_string()).collect()
+}
+
 /// Converting never adds a finding: a check of the XLSX or DOCX that `convert` writes finds (by code and canonical
 /// key, not address) what the check of its source found, less what converting cures.
 #[test]
 fn converting_never_adds_a_finding_and_loses_only_what_it_cures() {
-    let text = std::fs::read_to_string("fixtures/manifest.json").unwrap();
-    let manifest: Value = serde_json::from_str(&text).unwrap();
-    let files =
-        manifest.as_array().unwrap().iter().filter(|e| e["readable"] == true).map(|e| e["file"].as_str().unwrap());
     let mut failures = Vec::new();
     let mut tried = 0;
-    for file in files {
-        let path = format!("fixtures/{file}");
-        let original = gongkai::import::read(Path::new(&path)).unwrap();
-        let findings = |r: &Report| {
-            let mut v: Vec<(String, Option<String>)> =
-                lint::check(r).into_iter().map(|d| (d.code.to_string(), d.key.clone())).collect();
-            v.sort();
-            v.dedup();
-            v
-        };
-        let before = findings(&original);
+    for file in readable_manifest_files() {
+        let original = gongkai::import::read(Path::new(&format!("fixtures/{file}"))).unwrap();
+        let before = findings_of(&lint::check(&original));
         for (format, ext) in [(Format::Xlsx, "xlsx"), (Format::Docx, "docx")] {
             let bytes = match export::render(&original, format, &[]) {
                 // A file with no table is not written as a blank form.
@@ -184,26 +212,62 @@ fn converting_never_adds_a_finding_and_loses_only_what_it_cures() {
                 other => other.unwrap(),
             };
             let back = gongkai::import::read_bytes(&format!("converted.{ext}"), &bytes).unwrap();
-            let after = findings(&back);
             tried += 1;
-            let was = |code: &str| before.iter().any(|f| f.0 == code);
-            let now = |code: &str| after.iter().any(|f| f.0 == code);
-            let written_as = |code: &str| WRITTEN_AS.iter().any(|(from, to)| code == *to && was(from));
-            for f in after.iter().filter(|f| !before.contains(f) && !written_as(&f.0)) {
-                failures.push(format!("{file} → {ext}: adds {f:?}"));
-            }
-            let kept_in_another_form = |code: &str| WRITTEN_AS.iter().any(|(from, to)| code == *from && now(to));
-            for f in before.iter().filter(|f| {
-                let code = f.0.as_str();
-                !after.contains(f)
-                    && !CURED_BY_CONVERTING.contains(&code)
-                    && !OF_THE_SOURCE.contains(&code)
-                    && !kept_in_another_form(code)
-            }) {
-                failures.push(format!("{file} → {ext}: loses {f:?}"));
-            }
+            failures.extend(differences(&format!("{file} → {ext}"), &before, &findings_of(&lint::check(&back))));
         }
     }
     assert!(tried >= 60, "{tried}");
+    assert!(failures.is_empty(), "{} differences:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Fixing never adds a finding either: the file `fix --unsafe-fixes` writes, in place or in the standard layout,
+/// is found to have what the check of the fixed report found, and no more (a change left to a formula's cell
+/// leaves its finding).
+#[test]
+fn fixing_never_adds_a_finding() {
+    let mut failures = Vec::new();
+    let mut tried = 0;
+    for file in readable_manifest_files() {
+        let path = format!("fixtures/{file}");
+        let bytes = std::fs::read(&path).unwrap();
+        let report = gongkai::import::read_bytes(&path, &bytes).unwrap();
+        if report.tables.is_empty() {
+            continue;
+        }
+        let input = report.input;
+        // Safe fixes only leave the unsafe ones' findings for the file written to keep.
+        for unsafe_fixes in [false, true] {
+            let options = fix::Options { unsafe_fixes, ..Default::default() };
+            let fixed = fix::fix(report.clone(), Path::new(&path), &options);
+            if fixed.changes.is_empty() {
+                continue;
+            }
+            let expected = findings_of(&fixed.remaining);
+            let in_place = Writer::choose(input, None);
+            let writers = [in_place, Writer::Xlsx, Writer::Docx];
+            for writer in writers.into_iter().filter(|w| *w == in_place || !w.keeps_the_file()) {
+                let written = writer.write(&bytes, &fixed).unwrap();
+                let name = format!("fixed.{}", writer.extension());
+                let back = gongkai::import::read_bytes(&name, &written.bytes).unwrap();
+                tried += 1;
+                let left_to_formulas = |f: &(String, Option<String>)| {
+                    written.left_to_formulas.iter().any(|c| f.1.as_deref() == Some(c.key.as_str()))
+                };
+                let mut after = findings_of(&lint::check(&back));
+                after.retain(|f| !left_to_formulas(f));
+                let what = format!("{file} fixed (unsafe: {unsafe_fixes}) → {writer:?}");
+                // What the source only (M504, M505) or the standard layout cures is lost only in the standard layout.
+                let lost_ok = !writer.keeps_the_file();
+                let found = differences(&what, &expected, &after);
+                failures.extend(found.into_iter().filter(|d| lost_ok || !d.contains(": loses ")));
+                if writer.keeps_the_file() {
+                    for f in expected.iter().filter(|f| !after.contains(f) && !left_to_formulas(f)) {
+                        failures.push(format!("{what}: loses {f:?}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(tried >= 20, "{tried}");
     assert!(failures.is_empty(), "{} differences:\n{}", failures.len(), failures.join("\n"));
 }
