@@ -44,11 +44,16 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// A failpoint for the isolation tests: debug builds panic on a report whose name contains the value of
-/// `GONGKAI_TEST_PANIC_ON`. Release builds do nothing.
+/// `GONGKAI_TEST_PANIC_ON`, and take two seconds over one whose name contains that of `GONGKAI_TEST_SLOW_ON`.
+/// Release builds do nothing.
 pub fn failpoint(name: &str) {
     #[cfg(debug_assertions)]
     if std::env::var("GONGKAI_TEST_PANIC_ON").is_ok_and(|v| !v.is_empty() && name.contains(&v)) {
         panic!("failpoint GONGKAI_TEST_PANIC_ON hit for {name}");
+    }
+    #[cfg(debug_assertions)]
+    if std::env::var("GONGKAI_TEST_SLOW_ON").is_ok_and(|v| !v.is_empty() && name.contains(&v)) {
+        std::thread::sleep(std::time::Duration::from_secs(2));
     }
     #[cfg(not(debug_assertions))]
     let _ = name;

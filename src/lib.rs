@@ -27,6 +27,7 @@ pub mod raw;
 pub mod recognize;
 pub mod render;
 pub mod series;
+pub mod serve;
 pub mod spill;
 
 pub use contained::panic_is_expected;

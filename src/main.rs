@@ -61,6 +61,7 @@ fn main() -> ExitCode {
         Command::Convert { input, output, force, lang } => convert(&input, &output, force, lang.into()),
         Command::Fix(args) => cli::fix::run(args),
         Command::Batch(args) => cli::batch::run(args),
+        Command::Serve(args) => cli::serve::run(args),
         Command::Template { output, year, force, lang } => template(&output, year, force, lang.into()),
     };
     match result {
@@ -222,37 +223,7 @@ fn explain(code: &str, lang: Lang) -> Run {
         )
         .into());
     };
-    let (code, name) = (r.code, r.name);
-    let text = match lang {
-        Lang::Zh => {
-            let severity = match r.severity {
-                lint::Severity::Error => "错误",
-                lint::Severity::Warning => "警告",
-                lint::Severity::Info => "提示",
-            };
-            let fix = match r.fix {
-                FixAvailability::None => "无",
-                FixAvailability::Safe => "安全修复（gongkai fix 直接应用）",
-                FixAvailability::Unsafe => "会改变数字的修复（gongkai fix --unsafe-fixes 才应用）",
-            };
-            format!(
-                "# {code} {name}（{severity}）\n\n{}\n\n默认级别：{severity}。自动修复：{fix}。\n\n{}\n",
-                r.summary, r.explain_zh
-            )
-        }
-        Lang::En => {
-            let severity = r.severity.as_str();
-            let fix = match r.fix {
-                FixAvailability::None => "none",
-                FixAvailability::Safe => "safe",
-                FixAvailability::Unsafe => "unsafe (applied with --unsafe-fixes)",
-            };
-            format!(
-                "# {code} {name} ({severity})\n\n{}\n\nDefault severity: {severity}. Fix: {fix}.\n\n{}\n",
-                r.summary_en, r.explain
-            )
-        }
-    };
+    let text = r.explanation(lang);
     std::io::stdout().write_all(text.as_bytes()).map_err(output_error)?;
     Ok(ExitCode::SUCCESS)
 }

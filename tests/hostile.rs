@@ -6,59 +6,8 @@ use std::io::Write;
 
 use gongkai::import::{self, ImportError};
 
-/// A zip holding one entry whose raw deflate data is `data`, declaring `size` bytes inflated.
-fn zip_with_raw_entry(name: &str, data: &[u8], crc: u32, size: u32) -> Vec<u8> {
-    let mut out = Vec::new();
-    let name = name.as_bytes();
-    let local = |out: &mut Vec<u8>| {
-        out.extend_from_slice(&0x04034b50u32.to_le_bytes());
-        out.extend_from_slice(&[20, 0, 0, 0, 8, 0, 0, 0, 0, 0]);
-        out.extend_from_slice(&crc.to_le_bytes());
-        out.extend_from_slice(&(data.len() as u32).to_le_bytes());
-        out.extend_from_slice(&size.to_le_bytes());
-        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        out.extend_from_slice(&0u16.to_le_bytes());
-        out.extend_from_slice(name);
-    };
-    local(&mut out);
-    out.extend_from_slice(data);
-    let cd_start = out.len();
-    out.extend_from_slice(&0x02014b50u32.to_le_bytes());
-    out.extend_from_slice(&[20, 0, 20, 0, 0, 0, 8, 0, 0, 0, 0, 0]);
-    out.extend_from_slice(&crc.to_le_bytes());
-    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    out.extend_from_slice(&size.to_le_bytes());
-    out.extend_from_slice(&(name.len() as u16).to_le_bytes());
-    out.extend_from_slice(&[0; 12]);
-    out.extend_from_slice(&0u32.to_le_bytes());
-    out.extend_from_slice(name);
-    let cd_len = out.len() - cd_start;
-    out.extend_from_slice(&0x06054b50u32.to_le_bytes());
-    out.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]);
-    out.extend_from_slice(&(cd_len as u32).to_le_bytes());
-    out.extend_from_slice(&(cd_start as u32).to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out
-}
-
-/// Raw deflate data that inflates to `mib` MiB of zeros: one compressed MiB repeated (byte-aligned blocks).
-fn zeros_deflate(mib: usize) -> (Vec<u8>, u32) {
-    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(&vec![0u8; 1 << 20]).unwrap();
-    enc.flush().unwrap();
-    let block = enc.get_ref().clone();
-    let mut data = Vec::with_capacity(block.len() * mib + 2);
-    for _ in 0..mib {
-        data.extend_from_slice(&block);
-    }
-    data.extend_from_slice(&[0x03, 0x00]); // a final, empty fixed-Huffman block
-    let mut crc = crc32fast::Hasher::new();
-    let zeros = vec![0u8; 1 << 20];
-    for _ in 0..mib {
-        crc.update(&zeros);
-    }
-    (data, crc.finalize())
-}
+mod common;
+use common::{zeros_deflate, zip_with_raw_entry};
 
 #[test]
 fn a_gigabyte_zip_bomb_is_refused() {

@@ -67,6 +67,8 @@ const LAYERS: &[(&str, &[&str])] = &[
             "contained",
         ],
     ),
+    // The page for clerks, on check, fix and export.
+    ("serve", &["check", "fix", "export", "import", "render", "lint", "model", "lang", "contained"]),
 ];
 
 /// The code of a file without comments and without its test module (tests may reach anywhere below).

@@ -86,6 +86,29 @@ fn run_shell(dir: &Path, command: &str) -> std::process::Output {
     Command::new("sh").arg("-c").arg(command).current_dir(dir).env("PATH", path).env("NO_COLOR", "1").output().unwrap()
 }
 
+/// A `gongkai serve` line serves until stopped: it must print its address (on a free port, the browser a no-op),
+/// then it is stopped.
+fn serves(dir: &Path, command: &str) {
+    use std::io::BufRead;
+    let bin_dir = binary().parent().unwrap().to_path_buf();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec {command} --port 0"))
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("BROWSER", "true")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.starts_with("gongkai serve: http://"), "`{command}` printed {line:?}");
+}
+
 #[test]
 fn the_quick_starts_output_is_what_check_prints() {
     let text = readme();
@@ -110,6 +133,11 @@ fn every_command_the_readme_lists_runs() {
     for (lang, body) in blocks(&text).into_iter().filter(|(lang, _)| lang == "sh") {
         let _ = lang;
         for command in body.lines().filter_map(command_of) {
+            if command.starts_with("gongkai serve") {
+                serves(dir.path(), &command);
+                ran += 1;
+                continue;
+            }
             let out = run_shell(dir.path(), &command);
             ran += 1;
             let code = out.status.code();

@@ -56,6 +56,9 @@ pub enum Command {
     /// Check and normalise an archive: folders or .zip files of reports in, converted files and a dataset
     /// (summary.csv, values.csv, keys.csv, diagnostics.jsonl) out.
     Batch(BatchArgs),
+    /// A local web page where reports are dropped, checked and downloaded corrected (for those who never open a
+    /// terminal). Listens on 127.0.0.1 unless --host says otherwise.
+    Serve(ServeArgs),
     /// Write a blank standard report: .xlsx with total formulas, validation and a 勾稽关系 check, or .docx.
     Template {
         /// The file to write (.xlsx or .docx).
@@ -131,6 +134,50 @@ pub struct BatchArgs {
     pub lang: LangArg,
 }
 
+#[derive(Args)]
+pub struct ServeArgs {
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8150)]
+    pub port: u16,
+    /// The address to listen on. Another than 127.0.0.1 (0.0.0.0: every network of this computer) lets other
+    /// computers use the page: pass --token then.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// A password every request must carry (`?token=` in the address the others open).
+    #[arg(long)]
+    pub token: Option<String>,
+    /// Open the page in the browser.
+    #[arg(long)]
+    pub open: bool,
+    /// The kind of body that publishes the reports, for the publication deadline.
+    #[arg(long, value_enum)]
+    pub org_type: Option<OrgTypeArg>,
+    /// Run only these rules (codes, code prefixes or names), comma-separated.
+    #[arg(long, value_delimiter = ',', value_parser = rule_selector)]
+    pub select: Vec<String>,
+    /// Skip these rules, comma-separated.
+    #[arg(long, value_delimiter = ',', value_parser = rule_selector)]
+    pub ignore: Vec<String>,
+    /// The page's language until switched, and of the messages printed here.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    pub lang: LangArg,
+    /// The largest upload, in MB (all its files together).
+    #[arg(long, default_value_t = 50, value_name = "MB")]
+    pub max_upload_mb: usize,
+    /// The most files in one upload.
+    #[arg(long, default_value_t = 20)]
+    pub max_files: usize,
+    /// Uploads checked at once (default: the number of cores); more wait in the queue.
+    #[arg(long)]
+    pub max_checks: Option<usize>,
+    /// Uploads that may wait for a turn; beyond them the page is told the server is busy.
+    #[arg(long, default_value_t = 64)]
+    pub queue: usize,
+    /// The longest one upload's check may take, in seconds.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub check_seconds: u64,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ToFormat {
     Xlsx,
@@ -203,6 +250,15 @@ pub enum OrgTypeArg {
     Department,
     /// 县级以上地方人民政府: publish by 3月31日.
     Government,
+}
+
+impl From<OrgTypeArg> for gongkai::model::OrgType {
+    fn from(o: OrgTypeArg) -> gongkai::model::OrgType {
+        match o {
+            OrgTypeArg::Department => gongkai::model::OrgType::Department,
+            OrgTypeArg::Government => gongkai::model::OrgType::Government,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -11,7 +11,7 @@ use gongkai::lint::{self, Diagnostic, Selection, Severity};
 use gongkai::model::Report;
 use gongkai::render::{self, FileResult, Summary, html};
 
-use super::args::{CheckArgs, Level, OrgTypeArg, OutputFormat};
+use super::args::{CheckArgs, Level, OutputFormat};
 use crate::{Failure, Run, known_rule_codes, output_error, say, say_passed_over};
 
 pub fn run(args: CheckArgs) -> Run {
@@ -30,10 +30,7 @@ pub fn run(args: CheckArgs) -> Run {
     {
         return Err(crate::exists_use_force(path, lang).into());
     }
-    let org_type = args.org_type.map(|o| match o {
-        OrgTypeArg::Department => gongkai::model::OrgType::Department,
-        OrgTypeArg::Government => gongkai::model::OrgType::Government,
-    });
+    let org_type = args.org_type.map(Into::into);
     let baseline =
         args.baseline.as_deref().map(gongkai::baseline::Baseline::load).transpose().map_err(|e| e.message(lang))?;
     let policy = Policy {

@@ -4,3 +4,4 @@ pub mod args;
 pub mod batch;
 pub mod check;
 pub mod fix;
+pub mod serve;

@@ -2,24 +2,25 @@
 //! `check` and `batch` without being unpacked. Member names are decoded as UTF-8 or GBK.
 
 use crate::import::Words;
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 use super::{ImportError, is_report_name, limits, read_owned};
 use crate::model::Report;
 
-/// A zip archive of reports (not one document), open for reading its members one at a time.
-pub struct ZipOfReports {
+/// A zip archive of reports (not one document), open for reading its members one at a time: a file, or bytes
+/// held in memory (an upload to `gongkai serve`).
+pub struct ZipOfReports<R = std::io::BufReader<std::fs::File>> {
     path: PathBuf,
-    zip: zip::ZipArchive<std::io::BufReader<std::fs::File>>,
+    zip: zip::ZipArchive<R>,
     /// Member names by index, decoded.
     names: Vec<String>,
 }
 
 /// What a `.zip` found in a folder turns out to be.
-pub enum FoundZip {
+pub enum FoundZip<R = std::io::BufReader<std::fs::File>> {
     /// An archive of reports, open.
-    Reports(ZipOfReports),
+    Reports(ZipOfReports<R>),
     /// A sound archive without a report in it (photos, PDFs): passed over, its member names kept for the count.
     NoReports(Vec<String>),
     /// One Word or Excel document named `.zip`, or a zip that cannot be opened: read as a file, which says what it
@@ -40,7 +41,20 @@ impl ZipOfReports {
     /// Open `path` and say what it is.
     pub fn probe(path: &Path) -> FoundZip {
         let Ok(file) = std::fs::File::open(path) else { return FoundZip::File };
-        let Ok(zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else { return FoundZip::File };
+        ZipOfReports::probe_reader(path, std::io::BufReader::new(file))
+    }
+}
+
+impl<'a> ZipOfReports<std::io::Cursor<&'a [u8]>> {
+    /// Say what the zip in `bytes` is, its members named `name/MEMBER`.
+    pub fn probe_bytes(name: &str, bytes: &'a [u8]) -> FoundZip<std::io::Cursor<&'a [u8]>> {
+        ZipOfReports::probe_reader(Path::new(name), std::io::Cursor::new(bytes))
+    }
+}
+
+impl<R: Read + Seek> ZipOfReports<R> {
+    fn probe_reader(path: &Path, reader: R) -> FoundZip<R> {
+        let Ok(zip) = zip::ZipArchive::new(reader) else { return FoundZip::File };
         let names: Vec<String> = zip.file_names_raw().map(member_name).collect();
         if holds_a_document(&names) {
             FoundZip::File

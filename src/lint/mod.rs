@@ -313,6 +313,46 @@ pub fn selector(text: &str) -> String {
     if code_like { text.trim().to_ascii_uppercase() } else { text.trim().to_string() }
 }
 
+impl Rule {
+    /// What `gongkai rule CODE` prints: the heading, the summary, the default severity and fix, and the
+    /// explanation (what, why, example, fix), in `lang`.
+    pub fn explanation(&self, lang: crate::lang::Lang) -> String {
+        use crate::lang::Lang;
+        let (r, code, name) = (self, self.code, self.name);
+        match lang {
+            Lang::Zh => {
+                let severity = match r.severity {
+                    Severity::Error => "错误",
+                    Severity::Warning => "警告",
+                    Severity::Info => "提示",
+                };
+                let fix = match r.fix {
+                    FixAvailability::None => "无",
+                    FixAvailability::Safe => "安全修复（gongkai fix 直接应用）",
+                    FixAvailability::Unsafe => "会改变数字的修复（gongkai fix --unsafe-fixes 才应用）",
+                };
+                format!(
+                    "# {code} {name}（{severity}）\n\n{}\n\n默认级别：{severity}。自动修复：{fix}。\n\n{}\n",
+                    r.summary, r.explain_zh
+                )
+            }
+            Lang::En => {
+                let severity = r.severity.as_str();
+                let fix = match r.fix {
+                    FixAvailability::None => "none",
+                    FixAvailability::Safe => "safe",
+                    FixAvailability::Unsafe => "unsafe (applied with --unsafe-fixes)",
+                };
+                format!(
+                    "# {code} {name} ({severity})\n\n{}\n\nDefault severity: {severity}. Fix: {fix}.\n\n{}\n",
+                    r.summary_en, r.explain
+                )
+            }
+        }
+    }
+}
+
+/// The rule with this code (any case) or name.
 pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
     rules::listed().find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }

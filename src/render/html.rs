@@ -46,9 +46,12 @@ pub fn findings(report: &Report, diagnostics: &[Diagnostic], lang: Lang) -> Stri
     let mut out = String::new();
     for d in diagnostics {
         let at = d.origin.map(|o| address_in(report, o, lang)).unwrap_or_default();
+        // The cell drawn for the finding (a merged cell's anchor), for a page that points from one to the other.
+        let cell = d.origin.and_then(|o| report.grids.get(o.grid).map(|g| (o.grid, g.anchor_of(o.row, o.col))));
+        let cell = cell.map(|(gi, (r, c))| format!(" data-cell=\"{gi}-{r}-{c}\"")).unwrap_or_default();
         let _ = write!(
             out,
-            "<li class=\"{}\"><span class=\"code\">{}</span> <span class=\"sev\">{}</span> <span class=\"at\">{}</span> {}",
+            "<li class=\"{}\"{cell}><span class=\"code\">{}</span> <span class=\"sev\">{}</span> <span class=\"at\">{}</span> {}",
             severity_class(d.severity),
             d.code,
             severity_word(d.severity, lang),
@@ -173,7 +176,7 @@ fn draw_table(
                 let title: Vec<String> = found.iter().map(|d| format!("{} {}", d.code, d.message.get(lang))).collect();
                 let _ = write!(
                     attrs,
-                    " class=\"{}\" style=\"background:{}\" title=\"{}: {}\"",
+                    " data-cell=\"{gi}-{r}-{c}\" class=\"{}\" style=\"background:{}\" title=\"{}: {}\"",
                     severity_class(worst),
                     severity_colour(worst),
                     escape(&address_in(report, Origin::cell(gi, r, c), lang)),
@@ -230,6 +233,9 @@ mod tests {
         assert!(page.contains("<caption>表三 收到和处理政府信息公开申请情况</caption>"), "{page}");
         assert!(page.contains("colspan=") && page.contains("rowspan="), "merged headers stay merged");
         assert!(page.contains("class=\"error\" style=\"background:#f8c4c4\" title=\"年报!K25: C303"), "{page}");
+        // The finding and its cell name the same drawn cell.
+        let cell = page.split("<li class=\"error\" data-cell=\"").nth(1).and_then(|s| s.split('"').next()).unwrap();
+        assert!(page.contains(&format!("<td data-cell=\"{cell}\" class=\"error\"")), "{page}");
         assert!(page.contains("<span class=\"code\">C303</span>"));
     }
 }
