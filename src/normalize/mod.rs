@@ -315,9 +315,11 @@ fn may_be_in_value(c: char) -> bool {
 /// A decimal number with an optional sign and thousands separators. Returns the value and whether it was
 /// written plainly (no separators, no plus sign).
 fn parse_number(s: &str) -> Option<(f64, bool)> {
-    let (sign, digits) = match s.as_bytes().first()? {
-        b'+' => (1.0, &s[1..]),
-        b'-' => (-1.0, &s[1..]),
+    // The minus sign as typeset (−, U+2212, which NFKC keeps) is a sign as `-` is.
+    let first = s.chars().next()?;
+    let (sign, digits) = match first {
+        '+' => (1.0, &s[1..]),
+        '-' | '−' | '﹣' => (-1.0, &s[first.len_utf8()..]),
         _ => (1.0, s),
     };
     if digits.is_empty() {
@@ -382,6 +384,16 @@ pub fn format_number(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_minus_sign_makes_a_negative_count_and_a_lone_dash_is_blank() {
+        for raw in ["-1", "－1", "−1", "﹣1", " − 1 "] {
+            assert!(matches!(parse_value(raw), Parsed::Number { value, .. } if value == -1.0), "{raw}");
+        }
+        for raw in ["-", "—", "－"] {
+            assert!(!matches!(parse_value(raw), Parsed::Number { .. }), "{raw}");
+        }
+    }
 
     #[test]
     fn every_character_of_a_unit_or_placeholder_may_be_in_a_value() {

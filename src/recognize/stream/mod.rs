@@ -115,7 +115,11 @@ impl Stream {
         let mut cur = String::new();
         let mut start = a;
         for i in a..b.min(self.chars.len()) {
-            let c = self.chars[i];
+            // A minus sign as typeset (−, U+2212) or full width (－) is the sign of a negative count, as `-` is.
+            let c = match self.chars[i] {
+                '−' | '－' | '﹣' => '-',
+                c => c,
+            };
             let numeric = c.is_ascii_digit()
                 || (matches!(c, '.' | ',') && !cur.is_empty())
                 || (matches!(c, '+' | '-') && cur.is_empty());
