@@ -15,8 +15,8 @@ pub const RULE: Rule = Rule {
     summary_en: "A number in the text contradicts the tables",
     explain: "## What it does\n\
 Compares the counts the text states with the tables (the tables of 国办公开办函〔2021〕30号; README › Rules): applications received \
-(\"共收到政府信息公开申请81件\" against 表三 本年新收 总计; \"受理…X件\" may also mean 新收 + 上年结转 and is accepted \
-either way), applications answered (办结/答复 against (七)总计), carried forward (结转下年度 against 四、结转下年度继续办理), \
+(\"共收到政府信息公开申请81件\" against 表三 本年新收 总计, or 新收 + 上年结转 when the sentence says it includes them; \
+\"受理…X件\" and \"办理…X件\" may count 上年结转 too and are accepted either way), applications answered (办结/答复 against (七)总计), carried forward (结转下年度 against 四、结转下年度继续办理), \
 administrative reviews and lawsuits (against 表四's totals).\n\n\
 ## Why\n\
 Text that contradicts the table is a common review finding: the Shanghai 2019 report's text gave 258 applications \
@@ -26,7 +26,7 @@ granted where its table gave 275.\n\n\
 ## Fix\n\
 None: correct the text or the table.",
     explain_zh: "## 作用\n\
-把正文中写明的数字与统计表比较：收到的申请（「共收到政府信息公开申请81件」对表三本年新收总计；「受理…X件」也可能指新收加上年结转，两种都接受）、办结答复的申请（办结/答复对(七)总计）、结转的申请（结转下年度对「四、结转下年度继续办理」）、行政复议和行政诉讼（对表四的总计）。\n\n\
+把正文中写明的数字与统计表比较：收到的申请（「共收到政府信息公开申请81件」对表三本年新收总计，句中说明含上年结转时也对新收加上年结转；「受理…X件」「办理…X件」可能含上年结转，两种都接受）、办结答复的申请（办结/答复对(七)总计）、结转的申请（结转下年度对「四、结转下年度继续办理」）、行政复议和行政诉讼（对表四的总计）。\n\n\
 ## 原因\n\
 正文与表格矛盾是常见的审核意见：上海市 2019 年报告正文写予以公开 258 件，表中为 275 件。\n\n\
 ## 示例\n\
@@ -64,8 +64,8 @@ struct Claim {
     pattern: &'static str,
     what_zh: &'static str,
     what_en: &'static str,
-    /// The table values the number may equal, and the key to point at.
-    accept: fn(&Report) -> Accepted,
+    /// The table values the number may equal (given the sentence the claim is in), and the key to point at.
+    accept: fn(&Report, &str) -> Accepted,
 }
 
 fn total(report: &Report, key: &str) -> Option<f64> {
@@ -99,10 +99,23 @@ fn group_total(report: &Report, prefix: &str) -> Option<f64> {
 
 const CLAIMS: &[Claim] = &[
     Claim {
-        pattern: r"(?:新收|收到|接收|受理|接到)[^。；;，,]{0,24}?申请[^。；;0-9０-９]{0,8}?([0-9０-９]+)件",
+        // "收到" counts what arrived this year (本年新收), unless the sentence itself says it takes in 上年结转.
+        pattern: r"(?:新收|收到|接收|接到)[^。；;，,]{0,24}?申请[^。；;0-9０-９]{0,8}?([0-9０-９]+)件",
         what_zh: "收到的申请",
         what_en: "applications received",
-        accept: |r| {
+        accept: |r, sentence| {
+            let new = total(r, "t3.new_received.total")?;
+            let over = total(r, "t3.carried_over.total").unwrap_or(0.0);
+            let with_carried_over = sentence.contains("上年结转") || sentence.contains("含结转");
+            Some((if with_carried_over { vec![new, new + over] } else { vec![new] }, "t3.new_received.total"))
+        },
+    },
+    Claim {
+        // "受理" and "办理" may count the applications carried over from last year too.
+        pattern: r"(?:受理|办理)[^。；;，,]{0,24}?申请[^。；;0-9０-９]{0,8}?([0-9０-９]+)件",
+        what_zh: "受理的申请",
+        what_en: "applications accepted",
+        accept: |r, _| {
             let new = total(r, "t3.new_received.total")?;
             let over = total(r, "t3.carried_over.total").unwrap_or(0.0);
             Some((vec![new, new + over], "t3.new_received.total"))
@@ -113,13 +126,13 @@ const CLAIMS: &[Claim] = &[
         pattern: r"(?:共办结|办结|办理完成)(?:政府信息公开申请|申请|依申请公开申请)?(?:共|共计)?([0-9０-９]+)件",
         what_zh: "办结的申请",
         what_en: "applications answered",
-        accept: |r| Some((vec![total(r, "t3.result.total.total")?], "t3.result.total.total")),
+        accept: |r, _| Some((vec![total(r, "t3.result.total.total")?], "t3.result.total.total")),
     },
     Claim {
         pattern: r"予以公开(?:及|和|与)部分公开[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
         what_zh: "予以公开及部分公开",
         what_en: "applications granted in whole or in part",
-        accept: |r| {
+        accept: |r, _| {
             let sum = group_total(r, "result.granted")? + group_total(r, "result.partially_granted").unwrap_or(0.0);
             Some((vec![sum], "t3.result.granted.total"))
         },
@@ -128,19 +141,19 @@ const CLAIMS: &[Claim] = &[
         pattern: r"(?:^|[；;，,。])不予公开[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
         what_zh: "不予公开",
         what_en: "applications denied",
-        accept: |r| Some((vec![group_total(r, "result.denied.")?], "t3.result.denied.state_secret.total")),
+        accept: |r, _| Some((vec![group_total(r, "result.denied.")?], "t3.result.denied.state_secret.total")),
     },
     Claim {
         pattern: r"无法提供[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
         what_zh: "无法提供",
         what_en: "applications that could not be met",
-        accept: |r| Some((vec![group_total(r, "result.unable.")?], "t3.result.unable.not_held.total")),
+        accept: |r, _| Some((vec![group_total(r, "result.unable.")?], "t3.result.unable.not_held.total")),
     },
     Claim {
         pattern: r"不予处理[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
         what_zh: "不予处理",
         what_en: "applications not processed",
-        accept: |r| {
+        accept: |r, _| {
             Some((vec![group_total(r, "result.not_processed.")?], "t3.result.not_processed.petition_complaint.total"))
         },
     },
@@ -148,19 +161,19 @@ const CLAIMS: &[Claim] = &[
         pattern: r"结转下年度[^。；;0-9０-９]{0,10}?([0-9０-９]+)件",
         what_zh: "结转下年度的申请",
         what_en: "applications carried forward",
-        accept: |r| Some((vec![total(r, "t3.carried_forward.total")?], "t3.carried_forward.total")),
+        accept: |r, _| Some((vec![total(r, "t3.carried_forward.total")?], "t3.carried_forward.total")),
     },
     Claim {
         pattern: r"行政复议(?:案件)?(?:共)?([0-9０-９]+)件",
         what_zh: "行政复议",
         what_en: "administrative reviews",
-        accept: |r| Some((vec![total(r, "t4.review.total")?], "t4.review.total")),
+        accept: |r, _| Some((vec![total(r, "t4.review.total")?], "t4.review.total")),
     },
     Claim {
         pattern: r"行政诉讼(?:案件)?(?:共)?([0-9０-９]+)件",
         what_zh: "行政诉讼",
         what_en: "lawsuits",
-        accept: |r| {
+        accept: |r, _| {
             let sum = total(r, "t4.litigation_direct.total")? + total(r, "t4.litigation_after_review.total")?;
             Some((vec![sum], "t4.litigation_direct.total"))
         },
@@ -186,8 +199,13 @@ fn check(report: &Report, sink: &mut Sink) {
             if claims.peek().is_none() {
                 continue;
             }
-            let Some((accepted, key)) = (claim.accept)(report) else { continue };
             for c in claims {
+                let whole = c.get(0).map_or(0..0, |m| m.range());
+                let sentence_start = text[..whole.start].rfind('。').map_or(0, |at| at + '。'.len_utf8());
+                let sentence_end = text[whole.end..].find('。').map_or(text.len(), |at| whole.end + at);
+                let Some((accepted, key)) = (claim.accept)(report, &text[sentence_start..sentence_end]) else {
+                    continue;
+                };
                 // The count as a table cell's text would be read: ASCII or full-width digits (８１).
                 let Some(n) = crate::normalize::parse_value(&c[1]).number() else { continue };
                 if accepted.iter().any(|a| (a - n).abs() < 1e-9) {
@@ -223,6 +241,20 @@ mod tests {
         set(&mut r, "t3.new_received.total", "81");
         r.sections.push(section("overview", "一、总体情况", text));
         r
+    }
+
+    #[test]
+    fn received_is_this_years_and_accepted_may_take_in_last_years() {
+        let mut r = received_81_and_saying("全年共收到政府信息公开申请82件。");
+        set(&mut r, "t3.carried_over.natural_person", "1");
+        set(&mut r, "t3.carried_over.total", "1");
+        assert_eq!(run(&r, "T608").len(), 1, "收到 82 against 本年新收 81");
+        r.sections[0].text = "全年共受理政府信息公开申请82件。".into();
+        assert!(run(&r, "T608").is_empty(), "受理 may count the one carried over");
+        r.sections[0].text = "全年共收到政府信息公开申请82件（含上年结转1件）。".into();
+        assert!(run(&r, "T608").is_empty(), "the sentence says it includes 上年结转");
+        r.sections[0].text = "全年共收到政府信息公开申请81件。".into();
+        assert!(run(&r, "T608").is_empty());
     }
 
     #[test]
