@@ -55,14 +55,17 @@ const EXPECTED: &[(&str, &str, usize, usize, &str)] = &[
     ("平潭综合实验区_2020_page.txt", "2019-trial", 170, 12, "C302x2 S107x6"),
     ("平潭综合实验区_2021_page.txt", "2021", 197, 0, "S107x1"),
     // Its text says 收到…申请75件 where 本年新收 is 74 (75 counts the one carried over from 2021): T608.
-    ("平潭综合实验区_2022_page.txt", "2021", 197, 0, "S107x1 T601x1 T608x1"),
+    // Section 四 is titled 「政府信息公开行政法复议、行政诉讼情况」 (one character added): T603, not a missing section.
+    ("平潭综合实验区_2022_page.txt", "2021", 197, 0, "S107x1 T603x1 T608x1"),
     ("平潭综合实验区_2023_page.txt", "2021", 197, 0, "S107x1"),
     ("平潭综合实验区_2024_page.txt", "2021", 197, 0, "S107x1"),
     ("平潭综合实验区_2025_page.txt", "2021", 197, 0, "S107x1"),
     ("沭阳县人民政府_2025_ocr_markdown.txt", "2021", 171, 0, "S102x2 S107x2 T603x1"),
     ("淮安市人民政府_2024_section3_excerpt_pdftext.txt", "2021", 94, 0, "M501x1 M502x1 S101x1 S102x14 S107x1 T601x5"),
-    ("上海市人民政府办公厅_2025_pdf2md.md", "2021", 165, 0, "S102x2 S107x5 T601x1"),
-    ("上海市科学技术委员会_2024_pdf2md.md", "2021", 103, 0, "S102x3 S107x12 T601x5"),
+    // The converter lost section 五's heading: found by its first sub-heading (T603).
+    ("上海市人民政府办公厅_2025_pdf2md.md", "2021", 165, 0, "S102x2 S107x5 T603x1"),
+    // Sections 二…六 numbered 一…五 (and 五's heading lost): found by their words, each a T603.
+    ("上海市科学技术委员会_2024_pdf2md.md", "2021", 103, 0, "S102x3 S107x12 T603x5"),
     ("宿迁市人民政府_2025_partial_tables_kirogov_test.md", "2021", 28, 0, "S102x28"),
     // Printed by WPS through 极速PDF: Identity-H and Identity-V fonts, stroked borders, white cell backgrounds.
     ("淮安市人民政府_2024_report.pdf", "2021", 200, 0, ""),

@@ -67,8 +67,8 @@ pub(super) fn read_text(
     }
 
     let mut sections: Vec<Section> = Vec::new();
-    for (text, origin) in lines {
-        if let Some(key) = section_key(text) {
+    for ((text, origin), key) in lines.iter().zip(section_keys(lines)) {
+        if let Some(key) = key {
             sections.push(Section {
                 key,
                 heading: text.trim().to_string(),
@@ -85,6 +85,67 @@ pub(super) fn read_text(
         }
     }
     (meta, sections)
+}
+
+/// The section each line opens, if any: the headings of the format and its known wordings first; then, for a
+/// section not found so, its heading under another numeral (`一、主动公开政府信息情况` for 二), or with one
+/// character wrong (`四、政府信息公开行政法复议、行政诉讼情况`); then, for 五 whose heading a converter lost, its
+/// first sub-heading on its problems (`（一）主要问题`) between 四 and 六. A section so found is reported by T603
+/// with the standard heading, not as missing.
+fn section_keys(lines: &[(String, String)]) -> Vec<Option<&'static str>> {
+    let mut keys: Vec<Option<&'static str>> = lines.iter().map(|(t, _)| section_key(t)).collect();
+    for (key, heading) in layout::SECTIONS {
+        if keys.contains(&Some(key)) {
+            continue;
+        }
+        let standard = without_ordinal(&normalize::label(heading)).to_string();
+        let best = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| keys[*i].is_none())
+            .filter_map(|(i, (text, _))| {
+                if text.chars().count() > 40 {
+                    return None;
+                }
+                let found = normalize::label(text);
+                let distance = strsim::levenshtein(without_ordinal(&found), &standard);
+                (distance <= 1).then_some((distance, i))
+            })
+            .min();
+        if let Some((_, i)) = best {
+            keys[i] = Some(key);
+        }
+    }
+    if !keys.contains(&Some("problems")) {
+        let after = keys.iter().position(|k| *k == Some("review_litigation"));
+        let before = keys.iter().position(|k| *k == Some("other_matters")).unwrap_or(keys.len());
+        if let Some(after) = after.filter(|a| *a < before) {
+            let sub_heading = (after + 1..before).find(|&i| {
+                let text = lines[i].0.trim();
+                text.chars().count() <= 30
+                    && (text.starts_with('（') || text.starts_with('('))
+                    && (text.contains("问题") || text.contains("改进"))
+            });
+            if let Some(i) = sub_heading {
+                keys[i] = Some("problems");
+            }
+        }
+    }
+    keys
+}
+
+/// A normalised heading without its leading numeral (`一、`, `(一)`, `1.`), which may be another section's.
+fn without_ordinal(label: &str) -> &str {
+    let rest = label.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit());
+    if rest.len() < label.len() {
+        return rest.trim_start_matches(['、', '.', ',', ' ']);
+    }
+    if let Some(inner) = label.strip_prefix('(')
+        && let Some(close) = inner.find(')')
+    {
+        return &inner[close + 1..];
+    }
+    label
 }
 
 /// The section a heading line opens, if it is one of the six (or a known variant).
@@ -136,7 +197,7 @@ pub(super) fn split_at_headings(lines: Vec<(String, String)>) -> Vec<(String, St
     for (text, origin) in lines {
         let mut cuts: Vec<(usize, usize)> = headings
             .iter()
-            .filter_map(|h| text.find(h).map(|at| (at, at + h.len())))
+            .filter_map(|h| text.find(h).map(|at| (at, at + h.len())).or_else(|| near_heading(&text, h)))
             .filter(|&(a, b)| !(a == 0 && b == text.len()))
             .collect();
         if cuts.is_empty() {
@@ -161,6 +222,25 @@ pub(super) fn split_at_headings(lines: Vec<(String, String)>) -> Vec<(String, St
         }
     }
     out
+}
+
+/// Where `text` holds `heading` with one character wrong (one added, lost or changed after its numeral), as a
+/// byte range: a dump's running text keeps a heading's typo (`四、政府信息公开行政法复议、行政诉讼情况`).
+fn near_heading(text: &str, heading: &str) -> Option<(usize, usize)> {
+    let numeral: String = heading.chars().take(2).collect();
+    let length = heading.chars().count();
+    for (at, _) in text.match_indices(numeral.as_str()) {
+        let ends: Vec<usize> =
+            text[at..].char_indices().take(length + 2).map(|(i, _)| at + i).chain([text.len()]).collect();
+        let best = (length.saturating_sub(1)..=length + 1)
+            .filter_map(|n| ends.get(n).map(|&end| (strsim::levenshtein(&text[at..end], heading), end)))
+            .filter(|(distance, _)| *distance <= 1)
+            .min();
+        if let Some((_, end)) = best {
+            return Some((at, end));
+        }
+    }
+    None
 }
 
 /// The first plausible 4-digit year followed by 年.
@@ -206,6 +286,49 @@ fn period_year(text: &str) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lines(texts: &[&str]) -> Vec<(String, String)> {
+        texts.iter().enumerate().map(|(i, t)| (t.to_string(), format!("第{}行", i + 1))).collect()
+    }
+
+    #[test]
+    fn sections_are_found_by_their_words_under_other_numerals_or_with_a_typo() {
+        let renumbered = lines(&[
+            "一、总体情况",
+            "三、主动公开工作情况",
+            "一、主动公开政府信息情况",
+            "二、收到和处理政府信息公开申请情况",
+            "一、本年新收政府信息公开申请数量",
+            "三、政府信息公开行政复议、行政诉讼情况",
+            "（一）主要问题",
+            "五、其他需要报告的事项",
+        ]);
+        assert_eq!(
+            section_keys(&renumbered),
+            [
+                Some("overview"),
+                None,
+                Some("active_disclosure"),
+                Some("applications"),
+                None,
+                Some("review_litigation"),
+                Some("problems"),
+                Some("other_matters")
+            ]
+        );
+        let typo = lines(&["四、政府信息公开行政法复议、行政诉讼情况", "表四：政府信息公开行政复议、行政诉讼情况"]);
+        assert_eq!(section_keys(&typo)[0], Some("review_litigation"));
+        // A table's caption is not a section.
+        assert_eq!(section_keys(&lines(&["表二：主动公开政府信息情况"])), [None]);
+    }
+
+    #[test]
+    fn a_heading_with_a_typo_cuts_running_text() {
+        let text = "…均已结案。四、政府信息公开行政法复议、行政诉讼情况行政复议 0 1 1";
+        let (a, b) = near_heading(text, "四、政府信息公开行政复议、行政诉讼情况").unwrap();
+        assert_eq!(&text[a..b], "四、政府信息公开行政法复议、行政诉讼情况");
+        assert_eq!(near_heading("四、其他", "四、政府信息公开行政复议、行政诉讼情况"), None);
+    }
 
     #[test]
     fn garbled_dates() {
