@@ -41,3 +41,18 @@ fn a_negative_count_keeps_its_sign_in_every_text_form() {
         assert!(concise(&pipe).contains("V201"), "{minus} in a pipe row");
     }
 }
+
+#[test]
+fn a_portal_pages_title_is_read_without_the_portals_suffix() {
+    // The body's title line taken out: the page's <title> is the only one.
+    let page = std::fs::read_to_string("fixtures/html/clean-libreoffice.html").unwrap();
+    let body_title = page.lines().find(|l| l.contains("年度政府信息公开工作年度报告")).unwrap();
+    let page = page.replace(body_title, "").replace(
+        "<title></title>",
+        "<title>乌鲁木齐市人民政府外事办公室2023年政府信息公开工作年度报告_政府信息公开年报_乌鲁木齐市人民政府</title>",
+    );
+    let report = gongkai::import::read_bytes("portal.html", page.as_bytes()).unwrap();
+    assert_eq!(report.meta.title.as_deref(), Some("乌鲁木齐市人民政府外事办公室2023年政府信息公开工作年度报告"));
+    assert_eq!(report.meta.year, Some(2023));
+    assert!(!gongkai::lint::check(&report).iter().any(|d| d.code == "M502"));
+}

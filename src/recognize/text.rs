@@ -11,6 +11,7 @@ pub(super) fn read_text(
     page_date: Option<&str>,
 ) -> (Meta, Vec<Section>) {
     let mut meta = Meta::default();
+    let property_title = property_title.map(without_portal_suffix);
     let mut head: Vec<String> =
         lines.iter().take(12).map(|(t, _)| t.trim().to_string()).filter(|t| t.chars().count() < 80).collect();
     // A title broken over two lines (PDF conversions): the pair joined, tried after the lines themselves.
@@ -243,6 +244,15 @@ fn near_heading(text: &str, heading: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// A page's `<title>` without what the portal appends to every page's (`…年度报告_政府信息公开年报_平潭综合实验区
+/// 党工委管委会`, `…年度报告 - 某市人民政府`): cut at the first separator after the report's name.
+fn without_portal_suffix(title: &str) -> &str {
+    let Some(at) = title.find("报告") else { return title };
+    let end = at + "报告".len();
+    let rest = title[end..].trim_start();
+    if rest.starts_with(['_', '|', '-', '－', '—', '–', '｜']) { &title[..end] } else { title }
+}
+
 /// The first plausible 4-digit year followed by 年.
 fn year_in(text: &str) -> Option<i32> {
     // Each 年 with four ASCII digits before it (bytes, as the digits are ASCII: no allocation per window).
@@ -320,6 +330,18 @@ mod tests {
         assert_eq!(section_keys(&typo)[0], Some("review_litigation"));
         // A table's caption is not a section.
         assert_eq!(section_keys(&lines(&["表二：主动公开政府信息情况"])), [None]);
+    }
+
+    #[test]
+    fn a_page_title_loses_the_portals_suffix() {
+        let title = "平潭综合实验区交通运输局2023年政府信息公开年度报告_政府信息公开年报_平潭综合实验区党工委管委会";
+        assert_eq!(without_portal_suffix(title), "平潭综合实验区交通运输局2023年政府信息公开年度报告");
+        assert_eq!(
+            without_portal_suffix("某市2023年政府信息公开工作年度报告 - 某市人民政府"),
+            "某市2023年政府信息公开工作年度报告"
+        );
+        assert_eq!(without_portal_suffix("某市2023年政府信息公开工作年度报告"), "某市2023年政府信息公开工作年度报告");
+        assert_eq!(without_portal_suffix("首页_某市人民政府"), "首页_某市人民政府");
     }
 
     #[test]
