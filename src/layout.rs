@@ -15,6 +15,9 @@ pub enum FormatVersion {
     /// 国办公开办函〔2019〕60号 试行格式, for the reports of 2019 and 2020.
     #[serde(rename = "2019-trial")]
     Trial2019,
+    /// A report in the layout used before 2019 (no 第二十条 tables): named, not mapped.
+    #[serde(rename = "pre-2019")]
+    Legacy,
     /// No standard table was recognised.
     #[serde(rename = "unknown")]
     Unknown,
@@ -26,6 +29,7 @@ impl FormatVersion {
         match self {
             FormatVersion::V2021 => "2021",
             FormatVersion::Trial2019 => "2019-trial",
+            FormatVersion::Legacy => "pre-2019",
             FormatVersion::Unknown => "unknown",
         }
     }

@@ -56,3 +56,45 @@ fn a_portal_pages_title_is_read_without_the_portals_suffix() {
     assert_eq!(report.meta.year, Some(2023));
     assert!(!gongkai::lint::check(&report).iter().any(|d| d.code == "M502"));
 }
+
+/// A report of 2016 in the layout of its time: its title, headings and a table of its own.
+const REPORT_OF_2016: &str = "某市交通运输局2016年政府信息公开工作年度报告
+本报告由某市交通运输局根据《中华人民共和国政府信息公开条例》要求编制。
+一、概述
+2016年，我局认真贯彻落实《条例》，主动公开政府信息120条。
+二、主动公开政府信息情况
+全年主动公开政府信息120条，其中规范性文件3件。
+| 类别 | 条数 |
+| 机构职能 | 10 |
+| 政策文件 | 30 |
+三、依申请公开政府信息情况
+全年共收到政府信息公开申请5件，均已按期答复。
+四、政府信息公开的收费及减免情况
+本年度未收取任何费用。
+五、因政府信息公开申请提起行政复议、行政诉讼的情况
+本年度未发生行政复议和行政诉讼。
+六、存在的主要问题及改进措施
+公开的及时性有待提高。
+七、其他需要报告的事项
+无。
+某市交通运输局
+2017年3月20日
+";
+
+#[test]
+fn a_report_of_before_2019_is_named_once_and_batch_calls_it_legacy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2016.txt");
+    std::fs::write(&path, REPORT_OF_2016).unwrap();
+    let report = gongkai::import::read(&path).unwrap();
+    assert_eq!(report.format.as_str(), "pre-2019");
+    assert_eq!((report.meta.year, report.meta.agency.as_deref()), (Some(2016), Some("某市交通运输局")));
+    let codes: Vec<&str> = gongkai::lint::check(&report).iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["F403"], "one finding, not dozens of missing rows");
+    let out = dir.path().join("out");
+    let run = gongkai().args(["batch", "-o"]).arg(&out).args(["--to", "none"]).arg(dir.path()).output().unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let row = summary.lines().find(|l| l.contains("2016.txt")).unwrap();
+    assert!(row.contains(",pre-2019,") && row.contains(",legacy,"), "{row}");
+}

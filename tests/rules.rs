@@ -105,6 +105,7 @@ fn build(fixture: Option<&str>, year: i32, changes: &[Given]) -> Report {
             Given::TitleProperty(title) => raw.property_title = Some(title.to_string()).filter(|t| !t.is_empty()),
             Given::OrgType(o) => org_type = Some(o),
             Given::YearBefore(_) => {}
+            Given::NoTables => raw.grids.clear(),
         }
     }
     let mut report = gongkai::recognize::recognize(&name, raw);

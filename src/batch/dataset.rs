@@ -46,6 +46,8 @@ pub struct Totals {
     pub with_errors: usize,
     pub unreadable: usize,
     pub failed: usize,
+    /// Reports in the layout used before 2019.
+    pub legacy: usize,
     pub written: usize,
     pub up_to_date: usize,
     pub top_codes: Vec<(String, usize)>,
@@ -82,7 +84,14 @@ impl Totals {
                 "dataset: ",
             ),
         };
-        let mut out = counts + "\n";
+        let mut out = counts;
+        if self.legacy > 0 {
+            let _ = match lang {
+                Lang::Zh => write!(out, "；{} 个为 2019 年以前的旧格式", self.legacy),
+                Lang::En => write!(out, "; {} in the layout used before 2019", self.legacy),
+            };
+        }
+        out.push('\n');
         if !self.top_codes.is_empty() {
             let codes: Vec<String> = self.top_codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
             let _ = writeln!(out, "{top}{}", codes.join(separator));
@@ -182,6 +191,7 @@ impl Sinks {
                 Status::Errors => totals.with_errors += 1,
                 Status::Unreadable => totals.unreadable += 1,
                 Status::Failed => totals.failed += 1,
+                Status::Legacy => totals.legacy += 1,
             }
             for (c, n) in &row.codes {
                 *codes.entry(c.clone()).or_default() += n;

@@ -26,6 +26,7 @@ use crate::discover::{DiscoverError, Found, Reader};
 use crate::export::{self, ExportError, Format};
 use crate::import::ImportError;
 use crate::lang::Lang;
+use crate::layout::FormatVersion;
 use crate::lint::{self, Diagnostic};
 use crate::model::Report;
 use crate::series::SeriesCells;
@@ -54,6 +55,8 @@ pub enum Status {
     Unreadable,
     /// Processing the file failed inside gongkai (a bug): isolated and reported.
     Failed,
+    /// A report in the layout used before 2019: its title, year and agency read, its tables not mapped.
+    Legacy,
 }
 
 impl Status {
@@ -63,6 +66,7 @@ impl Status {
             Status::Errors => "errors",
             Status::Unreadable => "unreadable",
             Status::Failed => "failed",
+            Status::Legacy => "legacy",
         }
     }
 }
@@ -237,7 +241,7 @@ fn check_bytes(item: &Found, bytes: &[u8], options: &Options) -> Stage {
         year: report.meta.year,
         format: report.format.as_str().to_string(),
         published: report.meta.published.clone(),
-        status: Status::Ok,
+        status: if report.format == FormatVersion::Legacy { Status::Legacy } else { Status::Ok },
         errors: 0,
         warnings: 0,
         codes: BTreeMap::new(),

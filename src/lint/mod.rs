@@ -156,6 +156,8 @@ pub enum Given {
     OrgType(OrgType),
     /// The same agency's report of the year before, with its own changes: the cross-year rules compare the two.
     YearBefore(&'static [Given]),
+    /// The document without its tables: a report in an older layout, or a notice.
+    NoTables,
 }
 
 /// Collects a rule's findings, stamping them with the rule's identity.
@@ -289,8 +291,9 @@ pub fn check(report: &Report) -> Vec<Diagnostic> {
 /// Run the selected rules over a report. Diagnostics come in source order (table, row, column), then by code.
 pub fn check_with(report: &Report, selection: &Selection) -> Vec<Diagnostic> {
     let mut all = Vec::new();
+    let legacy = report.format == crate::layout::FormatVersion::Legacy;
     for rule in rules::ALL {
-        if !selection.wants(rule) {
+        if !selection.wants(rule) || (legacy && !asks_of_a_legacy_report(rule.code)) {
             continue;
         }
         let mut sink = Sink { rule, out: Vec::new() };
@@ -304,7 +307,6 @@ pub fn check_with(report: &Report, selection: &Selection) -> Vec<Diagnostic> {
     all
 }
 
-/// Find a rule (or E000) by code or name.
 /// A rule selector as the user typed it, in the form the rules are matched with: a code or code prefix in capitals
 /// (`c3` → `C3`, `t608` → `T608`), a name as it is (`t3-row-total`).
 pub fn selector(text: &str) -> String {
@@ -350,6 +352,12 @@ impl Rule {
             }
         }
     }
+}
+
+/// What is asked of a report in the layout used before 2019 (F403 says which it is): its title, year and dates,
+/// and what its text says of itself; not the tables, sections and counts of a layout it does not follow.
+fn asks_of_a_legacy_report(code: &str) -> bool {
+    code.starts_with('M') || matches!(code, "F403" | "T604" | "T605" | "T606")
 }
 
 /// The rule with this code (any case) or name.

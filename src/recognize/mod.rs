@@ -66,6 +66,8 @@ pub fn recognize(path: &str, mut raw: RawDocument) -> Report {
         lines = text::split_at_headings(lines);
     }
     let (mut meta, sections) = text::read_text(&lines, raw.property_title.as_deref(), raw.published.as_deref());
+    let format =
+        if format == FormatVersion::Unknown && text::is_legacy(&meta, &lines) { FormatVersion::Legacy } else { format };
     meta.published = raw.published.clone().or_else(|| meta.date_line.clone());
     if text_grid.is_some_and(|gi| !tables.values().any(|t| t.grid == gi)) {
         raw.grids.pop();

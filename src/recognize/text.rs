@@ -244,6 +244,20 @@ fn near_heading(text: &str, heading: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// A report in the layout used before 2019, for a text without the tables of 2019 or 2021: a report's title for a
+/// year before 2019, or the old layout's headings (依申请公开政府信息情况, the fees and their waivers, reviews and
+/// lawsuits over applications).
+pub(super) fn is_legacy(meta: &Meta, lines: &[(String, String)]) -> bool {
+    if meta.title.is_some() && meta.year.is_some_and(|y| y < 2019) {
+        return true;
+    }
+    const OLD_HEADINGS: &[&str] =
+        &["依申请公开政府信息情况", "政府信息公开的收费及减免情况", "收费及减免情况", "因政府信息公开申请提起行政复议"];
+    let old =
+        lines.iter().filter(|(t, _)| t.chars().count() <= 40 && OLD_HEADINGS.iter().any(|h| t.contains(h))).count();
+    old >= 2 && !lines.iter().any(|(t, _)| t.contains("第二十条"))
+}
+
 /// A page's `<title>` without what the portal appends to every page's (`…年度报告_政府信息公开年报_平潭综合实验区
 /// 党工委管委会`, `…年度报告 - 某市人民政府`): cut at the first separator after the report's name.
 fn without_portal_suffix(title: &str) -> &str {

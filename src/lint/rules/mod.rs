@@ -19,6 +19,7 @@ mod in_force_drift;
 mod invalid_amount;
 mod label_variant;
 mod late_publication;
+mod legacy_format;
 mod missing_column;
 mod missing_row;
 mod missing_table;
@@ -72,6 +73,7 @@ pub static ALL: &[&Rule] = &[
     &in_force_drift::RULE,
     &trial_format_after_2021::RULE,
     &new_format_before_2021::RULE,
+    &legacy_format::RULE,
     &year_missing::RULE,
     &title_pattern::RULE,
     &period_year::RULE,
