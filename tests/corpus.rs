@@ -60,7 +60,8 @@ const EXPECTED: &[(&str, &str, usize, usize, &str)] = &[
     ("平潭综合实验区_2023_page.txt", "2021", 197, 0, "S107x1"),
     ("平潭综合实验区_2024_page.txt", "2021", 197, 0, "S107x1"),
     ("平潭综合实验区_2025_page.txt", "2021", 197, 0, "S107x1"),
-    ("沭阳县人民政府_2025_ocr_markdown.txt", "2021", 171, 0, "S102x2 S107x2 T603x1"),
+    // Table 4 split by the OCR into its three groups, each under its own header; a label's 、 written as a comma.
+    ("沭阳县人民政府_2025_ocr_markdown.txt", "2021", 200, 0, "T603x1"),
     ("淮安市人民政府_2024_section3_excerpt_pdftext.txt", "2021", 94, 0, "M501x1 M502x1 S101x1 S102x14 S107x1 T601x5"),
     // The converter lost section 五's heading: found by its first sub-heading (T603).
     ("上海市人民政府办公厅_2025_pdf2md.md", "2021", 165, 0, "S102x2 S107x5 T603x1"),

@@ -154,6 +154,15 @@ fn flush_number(cur: &mut String, start: usize, out: &mut Vec<(String, usize)>) 
 /// A label found in the stream: where it starts and ends. Tried with its numbering first, then without it (the
 /// numbering then stays outside the numbers).
 fn find_label(s: &Stream, label: &str, from: usize, to: usize) -> Option<(usize, usize, bool)> {
+    find_label_as_written(s, label, from, to).or_else(|| {
+        // OCR and converters write a label's 、 as a comma (`逾期不补正, 行政机关不再处理…`).
+        let inner = label.char_indices().skip(3).find(|(_, c)| *c == '、').map(|(at, _)| at)?;
+        let with_comma = format!("{},{}", &label[..inner], &label[inner + '、'.len_utf8()..]);
+        find_label_as_written(s, &with_comma, from, to)
+    })
+}
+
+fn find_label_as_written(s: &Stream, label: &str, from: usize, to: usize) -> Option<(usize, usize, bool)> {
     let full = normalize::label(label);
     let full_chars: Vec<char> = full.chars().collect();
     if let Some(i) = s.find(&full_chars, from, to) {
@@ -391,16 +400,30 @@ fn table4(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) {
     // The numbers follow the last column header (总计 of 复议后起诉).
     let mut start = a;
     let mut cursor = a;
+    let mut first_total = None;
     while let Some(i) = s.find_str("总计", cursor, b) {
+        first_total.get_or_insert(i + 2);
         start = i + 2;
         cursor = i + 2;
     }
-    let tokens = s.numbers(start, b);
-    let texts: Vec<String> = tokens.iter().map(|(t, _)| t.clone()).take(15).collect();
-    let line = s.row(start);
     let group_ok = |w: &Vec<String>| {
         w.chunks(5).all(|g| g.len() == 5 && (g[..4].iter().map(|x| num(x)).sum::<f64>() - num(&g[4])).abs() < 1e-9)
     };
+    let mut tokens = s.numbers(start, b);
+    // Table 4 split into its three groups, each under its own header (OCR markdown): the numbers follow each
+    // group's 总计. Taken so only when the five of each group add up and the last header leaves fewer than 15.
+    if tokens.len() < 15
+        && let Some(first) = first_total
+    {
+        let split = s.numbers(first, b);
+        let texts: Vec<String> = split.iter().map(|(t, _)| t.clone()).take(15).collect();
+        if texts.len() == 15 && group_ok(&texts) {
+            start = first;
+            tokens = split;
+        }
+    }
+    let texts: Vec<String> = tokens.iter().map(|(t, _)| t.clone()).take(15).collect();
+    let line = s.row(start);
     let ways: Vec<Vec<String>> = if texts.len() == 15 {
         vec![texts.clone()]
     } else {
@@ -480,5 +503,32 @@ mod tests {
         let found = recognize(&lines, &[TableId::T4]);
         let got: Vec<&str> = found.values.iter().map(|v| v.raw.as_str()).collect();
         assert_eq!(got, vec!["1", "1", "0", "0", "2", "4", "0", "0", "1", "5", "1", "0", "1", "0", "2"]);
+    }
+
+    #[test]
+    fn table_four_split_into_its_groups() {
+        let header = "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |";
+        let lines = v(&[
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "行政复议",
+            header,
+            "| 27 | 10 | 9 | 15 | 61 |",
+            "行政诉讼（未经复议直接起诉）",
+            header,
+            "| 3 | 0 | 0 | 0 | 3 |",
+            "行政诉讼（复议后起诉）",
+            header,
+            "| 8 | 0 | 1 | 1 | 10 |",
+        ]);
+        let found = recognize(&lines, &[TableId::T4]);
+        let got: Vec<&str> = found.values.iter().map(|v| v.raw.as_str()).collect();
+        assert_eq!(got, ["27", "10", "9", "15", "61", "3", "0", "0", "0", "3", "8", "0", "1", "1", "10"]);
+    }
+
+    #[test]
+    fn a_labels_enumeration_comma_is_its_own() {
+        let s = Stream::new(&v(&["1. 申请人无正当理由逾期不补正, 行政机关不再处理其政府信息公开申请 | 9 | 0 |"]));
+        let label = "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请";
+        assert!(find_label(&s, label, 0, s.chars.len()).is_some());
     }
 }
