@@ -319,6 +319,9 @@ pub enum Note {
     /// Cells of a row in running text that could not be read with certainty (wrong count of numbers, or digits
     /// run together that can be cut more than one way); they were left unknown.
     UnreadableCells { table: TableId, label: String, text: String, reason: String, reason_en: String, origin: Origin },
+    /// Digits run together that the table's arithmetic left several ways to cut, settled by the counts the report's
+    /// own text states (`制发88件`, `现行有效698件`): read so, and said how.
+    SettledCells { table: TableId, label: String, text: String, reading: String, stated: String, origin: Origin },
 }
 
 /// Where a national table was found.

@@ -56,7 +56,8 @@ const EXPECTED: &[(&str, &str, usize, usize, &str)] = &[
     ("平潭综合实验区_2021_page.txt", "2021", 197, 0, "S107x1"),
     // Its text says 收到…申请75件 where 本年新收 is 74 (75 counts the one carried over from 2021): T608.
     // Section 四 is titled 「政府信息公开行政法复议、行政诉讼情况」 (one character added): T603, not a missing section.
-    ("平潭综合实验区_2022_page.txt", "2021", 197, 0, "S107x1 T603x1 T608x1"),
+    // Its 行政规范性文件8855698 is cut 88 | 55 | 698 by its text's 制发88件 and 现行有效698件 (S108).
+    ("平潭综合实验区_2022_page.txt", "2021", 200, 0, "S108x1 T603x1 T608x1"),
     ("平潭综合实验区_2023_page.txt", "2021", 197, 0, "S107x1"),
     ("平潭综合实验区_2024_page.txt", "2021", 197, 0, "S107x1"),
     ("平潭综合实验区_2025_page.txt", "2021", 197, 0, "S107x1"),

@@ -9,6 +9,7 @@ mod blank_total;
 mod carry_over;
 mod date_ambiguous;
 mod date_mismatch;
+mod digits_settled;
 mod empty_table;
 mod extra_column;
 mod fee_statement;
@@ -56,6 +57,7 @@ pub static ALL: &[&Rule] = &[
     &unknown_row::RULE,
     &label_variant::RULE,
     &unreadable_cells::RULE,
+    &digits_settled::RULE,
     &not_a_count::RULE,
     &invalid_amount::RULE,
     &amount_unit::RULE,

@@ -40,6 +40,7 @@ pub(super) struct StreamFindings {
 pub(super) enum NoteKind {
     Unreadable { table: TableId, label: String, text: String, reason: String, reason_en: String },
     LabelVariant { table: TableId, found: String, expected: String },
+    Settled { table: TableId, label: String, text: String, reading: String, stated: String },
 }
 
 impl NoteKind {
@@ -49,6 +50,9 @@ impl NoteKind {
                 Note::UnreadableCells { table, label, text, reason, reason_en, origin }
             }
             NoteKind::LabelVariant { table, found, expected } => Note::LabelVariant { table, found, expected, origin },
+            NoteKind::Settled { table, label, text, reading, stated } => {
+                Note::SettledCells { table, label, text, reading, stated, origin }
+            }
         }
     }
 }
@@ -313,8 +317,17 @@ fn table2(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) {
         let tokens = s.numbers(start, stop);
         let n = row.fields.len();
         let texts: Vec<String> = tokens.iter().map(|(t, _)| t.clone()).collect();
-        let ways = cuts(&texts, n, CAP);
+        let mut ways = cuts(&texts, n, CAP);
         let line = s.row(start);
+        if ways.len() > 1
+            && let Some((way, stated)) = settled_by_the_text(s, row, &ways)
+        {
+            let text = texts.join(" ");
+            let reading = way.join(" | ");
+            let note = NoteKind::Settled { table: TableId::T2, label: row.label.to_string(), text, reading, stated };
+            found.notes.push((note, line, s.col_on(label_at, line)));
+            ways = vec![way];
+        }
         if ways.len() == 1 {
             let lines = value_lines(s, &tokens, n, line);
             for ((f, raw), row_line) in row.fields.iter().zip(&ways[0]).zip(lines) {
@@ -330,6 +343,43 @@ fn table2(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) {
             let u = Unreadable { table: TableId::T2, label: row.label, text, row: line, label_at };
             unreadable(found, s, u, cut_reason(&texts, n, ways.len()));
         }
+    }
+}
+
+/// The one way to cut a 第二十条第（一）项 row's run of digits that agrees with the counts the report's text states
+/// of it (`本年度制发的规范性文件88件`, `现行有效行政规范性文件698件`, `废止…3件`), and the statements; `None` when
+/// the text states none, or not one way agrees.
+fn settled_by_the_text(s: &Stream, row: &T2Row, ways: &[Vec<String>]) -> Option<(Vec<String>, String)> {
+    let word = match row.row_key {
+        "rules" => "规章",
+        "normative_docs" => "规范性文件",
+        _ => return None,
+    };
+    let text: String = s.chars.iter().collect();
+    let mut checks: Vec<(usize, f64)> = Vec::new();
+    let mut quotes: Vec<String> = Vec::new();
+    for (field, verb) in [("made", "制发"), ("repealed", "废止"), ("in_force", "现行有效")] {
+        let Some(at) = row.fields.iter().position(|f| f.key == field) else { continue };
+        let pattern = format!("{verb}[^。；;，,0-9]{{0,10}}?{word}([0-9]+)件");
+        let Ok(re) = regex::Regex::new(&pattern) else { continue };
+        let stated: Vec<regex::Captures> = re.captures_iter(&text).collect();
+        // The text states it once, or the same count each time.
+        let Some(first) = stated.first() else { continue };
+        let value = num(&first[1]);
+        if stated.iter().any(|c| num(&c[1]) != value) {
+            return None;
+        }
+        checks.push((at, value));
+        quotes.push(format!("「{}」", &first[0]));
+    }
+    if checks.is_empty() {
+        return None;
+    }
+    let agreeing: Vec<&Vec<String>> =
+        ways.iter().filter(|w| checks.iter().all(|(at, value)| w.get(*at).is_some_and(|v| num(v) == *value))).collect();
+    match agreeing.as_slice() {
+        [one] => Some(((*one).clone(), quotes.join(""))),
+        _ => None,
     }
 }
 
