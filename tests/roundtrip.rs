@@ -146,8 +146,9 @@ fn csv_has_a_row_per_key() {
 
 /// What converting to the standard layout cures, and so may take away from a check of the file written: numbers
 /// written plainly (V204), formula results worked out and written (V208), columns and rows outside the format left
-/// out (S104, S105), labels written in the format's words (S106), a garbled date written as it was read (T605).
-const CURED_BY_CONVERTING: &[&str] = &["V204", "V208", "S104", "S105", "S106", "T605"];
+/// out (S104, S105), labels written in the format's words (S106), digits run together written in their cells as the
+/// text settled them (S108), a garbled date written as it was read (T605).
+const CURED_BY_CONVERTING: &[&str] = &["V204", "V208", "S104", "S105", "S106", "S108", "T605"];
 
 /// What only the source can be checked for: the time a web page was published (M504 late publication, M505 the
 /// signature's date against it) is the page's, not the document's.
