@@ -30,6 +30,8 @@ const BLOCKS: &[&str] = &[
     "footer",
     "br",
     "tr",
+    "td",
+    "th",
     "table",
     "title",
     "blockquote",
@@ -95,6 +97,8 @@ struct Walker {
     current: String,
     grids: Vec<Grid>,
     title: Option<String>,
+    /// The tables that hold other tables: a portal's layout, walked into as blocks, not read as a grid.
+    layout_tables: std::collections::HashSet<ego_tree::NodeId>,
 }
 
 impl Walker {
@@ -108,6 +112,7 @@ impl Walker {
 
     /// Walk the tree in document order with an explicit stack (deeply nested pages must not overflow the stack).
     fn walk(&mut self, root: NodeRef<Node>) {
+        self.layout_tables = layout_tables(root);
         let mut stack: Vec<(NodeRef<Node>, bool)> = vec![(root, false)];
         while let Some((node, closing)) = stack.pop() {
             match node.value() {
@@ -132,7 +137,7 @@ impl Walker {
                     if SKIP.contains(&name) {
                         continue;
                     }
-                    if name == "table" {
+                    if name == "table" && !self.layout_tables.contains(&node.id()) {
                         self.flush();
                         let index = self.grids.len() + 1;
                         self.grids.push(table_grid(node, index));
@@ -157,6 +162,28 @@ impl Walker {
             }
         }
     }
+}
+
+/// The tables that contain another table, in one pass: each table marks the nearest table around it (which was
+/// marked in turn by its own when it opened, if it has one).
+fn layout_tables(root: NodeRef<Node>) -> std::collections::HashSet<ego_tree::NodeId> {
+    let mut open: Vec<ego_tree::NodeId> = Vec::new();
+    let mut layout = std::collections::HashSet::new();
+    for edge in root.traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) if n.value().as_element().is_some_and(|e| e.name() == "table") => {
+                if let Some(outer) = open.last() {
+                    layout.insert(*outer);
+                }
+                open.push(n.id());
+            }
+            ego_tree::iter::Edge::Close(n) if n.value().as_element().is_some_and(|e| e.name() == "table") => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    layout
 }
 
 /// The text of a cell: line breaks at `<br>` and block elements, nested tables flattened.
