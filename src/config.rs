@@ -7,6 +7,7 @@
 //! ignore = ["T608"]
 //! org-type = "department"           # or "government": the publication deadline (1月31日 or 3月31日)
 //! deadline = "02-28"                # or a deadline of its own (month-day of the year after the report's)
+//! thin-section-chars = 20           # T609: sections 一 and 五 shorter than this (characters) are thin
 //!
 //! [severity]
 //! W505 = "error"                    # error, warning or info
@@ -53,6 +54,7 @@ struct File {
     ignore: Option<Vec<String>>,
     org_type: Option<String>,
     deadline: Option<String>,
+    thin_section_chars: Option<usize>,
     #[serde(default)]
     severity: BTreeMap<String, String>,
     #[serde(default)]
@@ -71,6 +73,8 @@ pub struct Config {
     pub org_type: Option<OrgType>,
     /// The publication deadline, `MM-DD` of the year after the report's.
     pub deadline: Option<String>,
+    /// T609's floor for sections 一 and 五, in characters.
+    pub thin_section_chars: Option<usize>,
     severity: Vec<(String, Severity)>,
     per_file_ignores: Vec<(globset::GlobMatcher, Vec<Ignore>)>,
 }
@@ -213,6 +217,7 @@ impl Config {
             ignore: file.ignore,
             org_type,
             deadline: file.deadline,
+            thin_section_chars: file.thin_section_chars,
             severity,
             per_file_ignores,
         })
@@ -228,6 +233,7 @@ impl Config {
             Some(_) => None,
             None => self.deadline.clone(),
         };
+        meta.thin_section_chars = self.thin_section_chars;
     }
 
     /// The rules to run: the command line's choice where it made one, else this file's.

@@ -256,6 +256,9 @@ pub struct Meta {
     /// is neither of the two the organisation types have.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline_given: Option<String>,
+    /// A floor for sections 一 and 五 the user gave (`thin-section-chars`), for T609.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thin_section_chars: Option<usize>,
     /// Dates and references whose lost characters were restored, or could not be.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub repairs: Vec<Repair>,

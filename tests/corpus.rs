@@ -68,7 +68,8 @@ const EXPECTED: &[(&str, &str, usize, usize, &str)] = &[
     ("上海市人民政府办公厅_2025_pdf2md.md", "2021", 165, 0, "S102x2 S107x5 T603x1"),
     // Sections 二…六 numbered 一…五 (and 五's heading lost): found by their words, each a T603.
     ("上海市科学技术委员会_2024_pdf2md.md", "2021", 103, 0, "S102x3 S107x12 T603x5"),
-    ("宿迁市人民政府_2025_partial_tables_kirogov_test.md", "2021", 28, 0, "S102x28"),
+    // A partial excerpt: most rows and most of the text left out (its sections 一 and 五 are one sentence: T609).
+    ("宿迁市人民政府_2025_partial_tables_kirogov_test.md", "2021", 28, 0, "S102x28 T609x2"),
     // Printed by WPS through 极速PDF: Identity-H and Identity-V fonts, stroked borders, white cell backgrounds.
     ("淮安市人民政府_2024_report.pdf", "2021", 200, 0, ""),
     // Table 3 keeps the trial format's single (六)其他处理 row (F401; its 21 cells are null, the row is summed);

@@ -34,8 +34,10 @@ mod row_total;
 mod section_heading_variant;
 mod section_missing;
 mod section_order;
+mod section_thin;
 mod t3_balance;
 mod t4_total;
+mod text_self_contradiction;
 mod text_table;
 mod title_pattern;
 mod trial_format_after_2021;
@@ -89,6 +91,8 @@ pub static ALL: &[&Rule] = &[
     &date_ambiguous::RULE,
     &fee_statement::RULE,
     &text_table::RULE,
+    &section_thin::RULE,
+    &text_self_contradiction::RULE,
 ];
 
 /// E000, the code every output gives a file that could not be read: described like the rules, never run.
