@@ -8,6 +8,7 @@
 //! org-type = "department"           # or "government": the publication deadline (1月31日 or 3月31日)
 //! deadline = "02-28"                # or a deadline of its own (month-day of the year after the report's)
 //! thin-section-chars = 20           # T609: sections 一 and 五 shorter than this (characters) are thin
+//! copied-text-share = 0.8           # T611: the share of section 一 or 五 repeating last year's text that warns
 //!
 //! [severity]
 //! W505 = "error"                    # error, warning or info
@@ -55,6 +56,7 @@ struct File {
     org_type: Option<String>,
     deadline: Option<String>,
     thin_section_chars: Option<usize>,
+    copied_text_share: Option<f64>,
     #[serde(default)]
     severity: BTreeMap<String, String>,
     #[serde(default)]
@@ -75,6 +77,8 @@ pub struct Config {
     pub deadline: Option<String>,
     /// T609's floor for sections 一 and 五, in characters.
     pub thin_section_chars: Option<usize>,
+    /// T611's threshold: the share of a section's text repeating last year's.
+    pub copied_text_share: Option<f64>,
     severity: Vec<(String, Severity)>,
     per_file_ignores: Vec<(globset::GlobMatcher, Vec<Ignore>)>,
 }
@@ -145,6 +149,14 @@ impl Config {
             return Err(fail(
                 format!("deadline 应为一年中的某月某日，如 \"03-31\"，而不是「{deadline}」"),
                 format!("deadline is a month and day of the year like \"03-31\", not `{deadline}`"),
+            ));
+        }
+        if let Some(share) = file.copied_text_share
+            && !(share > 0.0 && share <= 1.0)
+        {
+            return Err(fail(
+                format!("copied-text-share 应为 0 到 1 之间的比例，如 0.8，而不是 {share}"),
+                format!("copied-text-share is a share between 0 and 1 like 0.8, not {share}"),
             ));
         }
         let mut severity = Vec::new();
@@ -218,6 +230,7 @@ impl Config {
             org_type,
             deadline: file.deadline,
             thin_section_chars: file.thin_section_chars,
+            copied_text_share: file.copied_text_share,
             severity,
             per_file_ignores,
         })
@@ -234,6 +247,7 @@ impl Config {
             None => self.deadline.clone(),
         };
         meta.thin_section_chars = self.thin_section_chars;
+        meta.copied_text_share = self.copied_text_share;
     }
 
     /// The rules to run: the command line's choice where it made one, else this file's.

@@ -776,6 +776,10 @@ pub static SECTIONS: &[(&str, &str)] = &[
     ("other_matters", "六、其他需要报告的事项"),
 ];
 
+/// The sections whose text is compared across years (T611): 一 and 五, where a year's own work is told. (Sections
+/// 二–四 mostly point at their tables, and 六's fee sentence is rightly the same each year.)
+pub const COMPARED_SECTIONS: &[&str] = &["overview", "problems"];
+
 /// What a converted or corrected document says under a section its source did not have: the standard heading stands
 /// (the file keeps the national layout), with this note instead of text. The check of such a file reports the
 /// section as missing, as it reported the source.

@@ -259,6 +259,9 @@ pub struct Meta {
     /// A floor for sections 一 and 五 the user gave (`thin-section-chars`), for T609.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thin_section_chars: Option<usize>,
+    /// The share of a section's text repeating last year's above which T611 warns (`copied-text-share`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copied_text_share: Option<f64>,
     /// Dates and references whose lost characters were restored, or could not be.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub repairs: Vec<Repair>,

@@ -19,7 +19,27 @@ pub struct SeriesCells {
     places: Vec<Option<crate::model::Origin>>,
     /// How the grids of those places are addressed (a text dump's line numbers only as far as the places go).
     grids: Vec<crate::raw::Addressing>,
+    /// The text of the sections T611 compares (一 and 五): heading, text and where it starts.
+    #[serde(default)]
+    texts: Vec<SectionText>,
+    /// T611's threshold, as the report's `gongkai.toml` gives it.
+    #[serde(default)]
+    copied_text_share: Option<f64>,
 }
+
+/// A section's text as the cross-year text rule reads it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct SectionText {
+    key: String,
+    heading: String,
+    text: String,
+    origin: String,
+}
+
+use crate::layout::COMPARED_SECTIONS;
+
+/// The longest section text kept for the comparison, in bytes.
+const MAX_TEXT: usize = 64 * 1024;
 
 /// A cell as the cross-year rules read it, in 16 bytes.
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
@@ -84,7 +104,25 @@ impl SeriesCells {
                 Some(addressing)
             })
             .collect();
-        Some(SeriesCells { agency, year, cells, places, grids })
+        let texts = report
+            .sections
+            .iter()
+            .filter(|s| COMPARED_SECTIONS.contains(&s.key))
+            .map(|s| {
+                let mut end = s.text.len().min(MAX_TEXT);
+                while !s.text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                SectionText {
+                    key: s.key.to_string(),
+                    heading: s.heading.clone(),
+                    text: s.text[..end].to_string(),
+                    origin: s.origin.clone(),
+                }
+            })
+            .collect();
+        let copied_text_share = report.meta.copied_text_share;
+        Some(SeriesCells { agency, year, cells, places, grids, texts, copied_text_share })
     }
 
     /// A minimal report holding just these cells, at their places (its grids are empty: they only address).
@@ -93,6 +131,20 @@ impl SeriesCells {
         r.path = id.to_string();
         r.meta.agency = Some(self.agency.clone());
         r.grids = self.grids.iter().map(|a| crate::raw::Grid::new(a.clone(), 0, 0)).collect();
+        r.meta.copied_text_share = self.copied_text_share;
+        r.sections = self
+            .texts
+            .iter()
+            .filter_map(|t| {
+                let key = COMPARED_SECTIONS.iter().find(|k| **k == t.key)?;
+                Some(crate::model::Section {
+                    key,
+                    heading: t.heading.clone(),
+                    text: t.text.clone(),
+                    origin: t.origin.clone(),
+                })
+            })
+            .collect();
         use crate::normalize::Parsed;
         r.cells = series_keys()
             .iter()

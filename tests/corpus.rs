@@ -263,7 +263,7 @@ fn the_wps_blank_template_printed_to_pdf_by_libreoffice_is_recognised_whole() {
     if !present(TEMPLATE) {
         return;
     }
-    let Some(pdf) = print_to_pdf(TEMPLATE) else { return };
+    let Some((_folder, pdf)) = print_to_pdf(TEMPLATE) else { return };
     let report = gongkai::import::read(&pdf).expect("the printed template imports");
     assert_eq!(report.format, FormatVersion::V2021);
     for spec in KEYS_2021.iter() {
@@ -273,10 +273,11 @@ fn the_wps_blank_template_printed_to_pdf_by_libreoffice_is_recognised_whole() {
     assert_eq!(report.sections.len(), 6, "{:?}", report.sections);
 }
 
-/// Print a document to PDF with LibreOffice into a temporary folder; `None` (with a message) without `soffice`.
-fn print_to_pdf(path: &str) -> Option<std::path::PathBuf> {
-    let out = std::env::temp_dir().join(format!("gongkai-corpus-pdf-{}", std::process::id()));
-    std::fs::create_dir_all(&out).unwrap();
+/// Print a document to PDF with LibreOffice into a temporary folder (removed when the folder is dropped); `None`
+/// (with a message) without `soffice`.
+fn print_to_pdf(path: &str) -> Option<(tempfile::TempDir, std::path::PathBuf)> {
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().to_path_buf();
     let profile = format!("-env:UserInstallation=file://{}", out.join("profile").display());
     let run = std::process::Command::new("soffice")
         .args([profile.as_str(), "--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
@@ -292,5 +293,5 @@ fn print_to_pdf(path: &str) -> Option<std::path::PathBuf> {
         }
     }
     let stem = Path::new(path).file_stem().unwrap();
-    Some(out.join(stem).with_extension("pdf"))
+    Some((folder, out.join(stem).with_extension("pdf")))
 }

@@ -7,6 +7,7 @@ mod amount_unit;
 mod blank_as_zero;
 mod blank_total;
 mod carry_over;
+mod copied_text;
 mod date_ambiguous;
 mod date_mismatch;
 mod digits_settled;
@@ -93,6 +94,7 @@ pub static ALL: &[&Rule] = &[
     &text_table::RULE,
     &section_thin::RULE,
     &text_self_contradiction::RULE,
+    &copied_text::RULE,
 ];
 
 /// E000, the code every output gives a file that could not be read: described like the rules, never run.
@@ -107,8 +109,11 @@ pub fn listed() -> impl Iterator<Item = &'static Rule> {
 pub type PairCheck = fn(&Report, &Report, &mut super::Sink);
 
 /// The rules that compare a report with the same agency's report for the year before, and their checks.
-pub static SERIES: &[(&Rule, PairCheck)] =
-    &[(&carry_over::RULE, carry_over::check_pair), (&in_force_drift::RULE, in_force_drift::check_pair)];
+pub static SERIES: &[(&Rule, PairCheck)] = &[
+    (&carry_over::RULE, carry_over::check_pair),
+    (&in_force_drift::RULE, in_force_drift::check_pair),
+    (&copied_text::RULE, copied_text::check_pair),
+];
 
 /// The format version table 3 follows: the report's, except that a 2021 report whose table 3 has the trial
 /// format's single `(六)其他处理` row and none of the three 2021 rows under it (an old table 3 kept in a new

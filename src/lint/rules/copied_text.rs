@@ -1,0 +1,144 @@
+//! T611: section 一 or 五 repeats the agency's report of the year before.
+
+use rustc_hash::FxHashSet;
+
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
+use crate::model::Report;
+
+/// The share above which a repeated section is warned of, when `gongkai.toml` gives none.
+pub const DEFAULT_SHARE: f64 = 0.8;
+/// Below the threshold, a share from this one up is said as an info (counted by `--statistics`).
+const INFO_SHARE: f64 = 0.5;
+/// Shingles of this many characters: a phrase, not a word.
+const SHINGLE: usize = 8;
+/// Sections shorter than this (characters compared) are not compared: a sentence may rightly recur.
+const MIN_CHARS: usize = 20;
+
+pub const RULE: Rule = Rule {
+    code: "T611",
+    name: "copied-from-last-year",
+    severity: Severity::Warning,
+    summary: "第一或第五部分的文字大段照搬上一年度的报告",
+    summary_en: "Section 一 or 五 repeats most of the agency's report of the year before",
+    explain: "## What it does\n\
+When the same agency's reports of consecutive years are checked in one run, measures for sections 一、总体情况 and \
+五、存在的主要问题及改进情况 the share of this year's text that repeats last year's: the share of its 8-character \
+phrases found in last year's section, after numbers, years, punctuation and whitespace are set aside (so that a \
+text copied with new figures still counts as copied). A warning at 80% or more (`copied-text-share` in \
+gongkai.toml), an info from 50%, with the longest repeated passage quoted. Sections under 20 characters are not \
+compared, nor are 二–四 (which point at their tables) or 六 (whose fee sentence rightly recurs).\n\n\
+## Why\n\
+国办公开办函〔2021〕30号 names 内容雷同 among the grounds for accountability; evaluations (法治蓝皮书) found reports \
+repeating up to 90% of the previous year's text.\n\n\
+## Example\n\
+五、存在的主要问题及改进情况 of 2024 word for word that of 2023: 100%.\n\n\
+## Fix\n\
+None: write this year's own account.",
+    explain_zh: "## 作用\n\
+同一机关相邻两年的报告在同一次运行中检查时，对第一部分「总体情况」和第五部分「存在的主要问题及改进情况」，计算今年文字中照搬上一年的比例：\
+去掉数字、年份、标点和空白后，今年文字中每 8 个字的片段有多少出现在上一年的同一部分里（换了数字照搬的仍算照搬）。\
+达到 80%（可在 gongkai.toml 中用 copied-text-share 设定）时警告，50% 起作为提示，并引用最长的重复段落。短于 20 个字的部分不比较，\
+第二至四部分（指向表格）和第六部分（收费说明每年相同是正常的）也不比较。\n\n\
+## 原因\n\
+国办公开办函〔2021〕30号把内容雷同列为追责情形；对年报的评估（法治蓝皮书）发现有的报告重复上一年文字达 90%。\n\n\
+## 示例\n\
+2024 年报告的第五部分与 2023 年的一字不差：100%。\n\n\
+## 修复\n\
+无：写出本年度自己的情况。",
+    fix: FixAvailability::None,
+    check: |_, _| {},
+    vectors: &[
+        Vector::pass("clean", &[]),
+        Vector::pass(
+            "rewritten",
+            &[Given::YearBefore(&[
+                Given::Paragraph("本局认真贯彻落实", "去年全局围绕中心工作推进公开，重点领域信息发布及时准确完整。"),
+                Given::Paragraph("存在的主要问题是", "去年的问题在于栏目更新较慢，今后要定期巡查网站各个栏目。"),
+            ])],
+        ),
+        Vector::fail("copied-word-for-word", 2, &[Given::YearBefore(&[])]),
+    ],
+};
+
+/// The characters compared: letters and ideographs, not digits (figures and years change), punctuation or spaces.
+fn compared(text: &str) -> Vec<char> {
+    text.chars().filter(|c| c.is_alphabetic()).collect()
+}
+
+fn shingles(chars: &[char]) -> FxHashSet<&[char]> {
+    chars.windows(SHINGLE).collect()
+}
+
+/// Compare a report with the same agency's report for the year before.
+pub fn check_pair(previous: &Report, current: &Report, sink: &mut Sink) {
+    let threshold = current.meta.copied_text_share.unwrap_or(DEFAULT_SHARE);
+    for now in current.sections.iter().filter(|s| crate::layout::COMPARED_SECTIONS.contains(&s.key)) {
+        let Some(before) = previous.sections.iter().find(|s| s.key == now.key) else { continue };
+        let (a, b) = (compared(&now.text), compared(&before.text));
+        if a.len() < MIN_CHARS || b.len() < MIN_CHARS {
+            continue;
+        }
+        let last_year = shingles(&b);
+        let windows: Vec<&[char]> = a.windows(SHINGLE).collect();
+        let repeated: Vec<bool> = windows.iter().map(|w| last_year.contains(w)).collect();
+        let share = repeated.iter().filter(|r| **r).count() as f64 / windows.len().max(1) as f64;
+        if share < INFO_SHARE.min(threshold) {
+            continue;
+        }
+        // The longest run of repeated phrases, as text.
+        let (mut best, mut run_start, mut best_at) = (0usize, 0usize, 0usize);
+        for (i, r) in repeated.iter().enumerate() {
+            if !r {
+                run_start = i + 1;
+            } else if i + 1 - run_start > best {
+                best = i + 1 - run_start;
+                best_at = run_start;
+            }
+        }
+        let passage: String = a[best_at..(best_at + best + SHINGLE - 1).min(a.len())].iter().take(40).collect();
+        let percent = (share * 100.0).round();
+        let year = previous.meta.year.map(|y| format!("{y} 年度")).unwrap_or_else(|| "上一年度".into());
+        let year_en = previous.meta.year.map_or_else(|| "the year before".to_string(), |y| y.to_string());
+        let mut finding = Finding::new(
+            format!("「{}」的文字有 {percent}% 与{year}报告的同一部分相同，如「{passage}…」", now.heading),
+            format!(
+                "{percent}% of 「{}」 repeats the same section of the {year_en} report, e.g. 「{passage}…」",
+                now.heading
+            ),
+        )
+        .help("写出本年度自己的工作情况和问题", "write this year's own account");
+        if share < threshold {
+            finding = finding.severity(Severity::Info);
+        }
+        sink.push(finding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn copied_with_new_figures_is_still_copied() {
+        let text = |year: i32, n: i32| {
+            format!(
+                "{year}年，本局共主动公开政府信息{n}条，办理依申请公开{n}件，认真落实条例要求，持续深化重点领域信息公开，做好政策解读和回应关切。"
+            )
+        };
+        let mut before = clean_report();
+        before.meta.year = Some(2022);
+        before.sections.push(section("overview", "一、总体情况", &text(2022, 120)));
+        let mut now = clean_report();
+        now.sections.push(section("overview", "一、总体情况", &text(2023, 135)));
+        let mut sink = crate::lint::Sink::for_rule(&super::RULE);
+        super::check_pair(&before, &now, &mut sink);
+        let found = sink.into_findings();
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.get(crate::lang::Lang::Zh).contains("100%"), "{:?}", found[0].message);
+        now.sections[0].text =
+            "本年度围绕优化营商环境开展专项公开，上线政策问答库，组织三场政务开放日活动，群众满意度明显提高。".into();
+        let mut sink = crate::lint::Sink::for_rule(&super::RULE);
+        super::check_pair(&before, &now, &mut sink);
+        assert!(sink.into_findings().is_empty());
+    }
+}

@@ -1,0 +1,66 @@
+//! The reviewer's text rules through the real binary: a report whose sections repeat the agency's report of the
+//! year before (T611), in `check` over a folder and in `batch`, and one rewritten, which passes.
+
+use std::path::Path;
+use std::process::Command;
+
+fn gongkai() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+}
+
+const OVERVIEW_2022: &str = "2022年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，持续深化重点领域信息公开，做好政策解读和回应关切，本年度政务公开信息共计98条。";
+const OVERVIEW_2023_COPIED: &str = "2023年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，持续深化重点领域信息公开，做好政策解读和回应关切，本年度政务公开信息共计120条。";
+const OVERVIEW_2023_OWN: &str =
+    "2023年，本机关围绕优化营商环境开展专项公开，上线政策问答库，组织三场政务开放日活动，全年主动公开信息120条。";
+
+const PROBLEMS_2023_OWN: &str = "（一）存在主要问题：网站栏目更新不够及时，个别答复书引用条款不准确。";
+
+/// The 2023 fixture as two years of one agency: 2022's with its own overview, 2023's with `overview` (and, when
+/// it is its own, its own problems too).
+fn two_years(dir: &Path, overview: &str) {
+    let text = std::fs::read_to_string("fixtures/text/one-cell-per-line.txt").unwrap();
+    let line = text.lines().find(|l| l.starts_with("2023年，本机关认真贯彻落实")).unwrap();
+    let earlier = text.replace(line, OVERVIEW_2022).replacen("2023年度政府信息公开", "2022年度政府信息公开", 1);
+    std::fs::write(dir.join("2022.txt"), earlier).unwrap();
+    let mut later = text.replace(line, overview);
+    if overview == OVERVIEW_2023_OWN {
+        later = later.replace("（一）存在主要问题：政策解读形式较为单一。", PROBLEMS_2023_OWN);
+    }
+    std::fs::write(dir.join("2023.txt"), later).unwrap();
+}
+
+fn concise(dir: &Path) -> String {
+    let out = gongkai().args(["check", "--output-format", "concise", "--select", "T611"]).arg(dir).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_section_copied_from_last_years_report_is_found_in_check_and_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    two_years(dir.path(), OVERVIEW_2023_COPIED);
+    let said = concise(dir.path());
+    let line = said.lines().find(|l| l.contains("T611")).unwrap_or_else(|| panic!("{said}"));
+    assert!(line.contains("2023.txt") && line.contains("一、总体情况") && line.contains("2022 年度"), "{line}");
+    // The same in batch, whose pairs are compared from what it kept of each report.
+    let out = dir.path().join("out");
+    gongkai().args(["batch", "--to", "none", "-o"]).arg(&out).arg(dir.path()).output().unwrap();
+    let diagnostics = std::fs::read_to_string(out.join("diagnostics.jsonl")).unwrap();
+    assert!(diagnostics.lines().any(|l| l.contains("\"T611\"") && l.contains("2023.txt")), "{diagnostics}");
+}
+
+#[test]
+fn a_rewritten_section_passes_and_the_threshold_is_the_configs() {
+    let dir = tempfile::tempdir().unwrap();
+    two_years(dir.path(), OVERVIEW_2023_OWN);
+    assert!(!concise(dir.path()).contains("T611"));
+    // Most of last year's overview, and a passage of this year's own: between the info share and the warning's.
+    let mostly = format!("{OVERVIEW_2023_COPIED}本年度还上线了政策问答库，并组织了三场政务开放日活动。");
+    two_years(dir.path(), &mostly);
+    let said = concise(dir.path());
+    let overview = said.lines().find(|l| l.contains("一、总体情况")).unwrap_or_else(|| panic!("{said}"));
+    assert!(overview.contains("T611 [info]"), "{overview}");
+    std::fs::write(dir.path().join("gongkai.toml"), "copied-text-share = 0.5\n").unwrap();
+    let said = concise(dir.path());
+    let overview = said.lines().find(|l| l.contains("一、总体情况")).unwrap_or_else(|| panic!("{said}"));
+    assert!(overview.contains("T611 [warning]"), "the file's lower threshold: {overview}");
+}
