@@ -95,22 +95,28 @@ pub(super) fn read_text(
 /// with the standard heading, not as missing.
 fn section_keys(lines: &[(String, String)]) -> Vec<Option<&'static str>> {
     let mut keys: Vec<Option<&'static str>> = lines.iter().map(|(t, _)| section_key(t)).collect();
+    if layout::SECTIONS.iter().all(|(key, _)| keys.contains(&Some(*key))) {
+        return keys;
+    }
+    // The short lines that head no section yet, without their numerals, each normalised once.
+    let candidates: Vec<(usize, String)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, (text, _))| keys[*i].is_none() && text.len() <= 40 * 4 && text.chars().count() <= 40)
+        .map(|(i, (text, _))| (i, without_ordinal(&normalize::label(text)).to_string()))
+        .collect();
     for (key, heading) in layout::SECTIONS {
         if keys.contains(&Some(key)) {
             continue;
         }
         let standard = without_ordinal(&normalize::label(heading)).to_string();
-        let best = lines
+        let length = standard.chars().count();
+        let best = candidates
             .iter()
-            .enumerate()
-            .filter(|(i, _)| keys[*i].is_none())
-            .filter_map(|(i, (text, _))| {
-                if text.chars().count() > 40 {
-                    return None;
-                }
-                let found = normalize::label(text);
-                let distance = strsim::levenshtein(without_ordinal(&found), &standard);
-                (distance <= 1).then_some((distance, i))
+            .filter(|(i, found)| keys[*i].is_none() && found.chars().count().abs_diff(length) <= 1)
+            .filter_map(|(i, found)| {
+                let distance = strsim::levenshtein(found, &standard);
+                (distance <= 1).then_some((distance, *i))
             })
             .min();
         if let Some((_, i)) = best {

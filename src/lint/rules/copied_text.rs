@@ -65,8 +65,12 @@ fn compared(text: &str) -> Vec<char> {
     text.chars().filter(|c| c.is_alphabetic()).collect()
 }
 
-fn shingles(chars: &[char]) -> FxHashSet<&[char]> {
-    chars.windows(SHINGLE).collect()
+/// Each phrase of `SHINGLE` characters as one number (a collision only counts a phrase as repeated that is not).
+fn shingles(chars: &[char]) -> Vec<u64> {
+    chars
+        .windows(SHINGLE)
+        .map(|w| w.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, c| (h ^ u64::from(*c)).wrapping_mul(0x0100_0000_01b3)))
+        .collect()
 }
 
 /// Compare a report with the same agency's report for the year before.
@@ -78,10 +82,9 @@ pub fn check_pair(previous: &Report, current: &Report, sink: &mut Sink) {
         if a.len() < MIN_CHARS || b.len() < MIN_CHARS {
             continue;
         }
-        let last_year = shingles(&b);
-        let windows: Vec<&[char]> = a.windows(SHINGLE).collect();
-        let repeated: Vec<bool> = windows.iter().map(|w| last_year.contains(w)).collect();
-        let share = repeated.iter().filter(|r| **r).count() as f64 / windows.len().max(1) as f64;
+        let last_year: FxHashSet<u64> = shingles(&b).into_iter().collect();
+        let repeated: Vec<bool> = shingles(&a).iter().map(|w| last_year.contains(w)).collect();
+        let share = repeated.iter().filter(|r| **r).count() as f64 / repeated.len().max(1) as f64;
         if share < INFO_SHARE.min(threshold) {
             continue;
         }

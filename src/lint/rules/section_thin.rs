@@ -57,7 +57,7 @@ fn says_nothing(text: &str) -> bool {
 }
 
 fn check(report: &Report, sink: &mut Sink) {
-    let active = report.values().values().any(|v| v.as_f64().is_some_and(|n| n > 0.0));
+    let active = report.cells.iter().any(|(_, cell)| cell.number().is_some_and(|n| n > 0.0));
     if !active {
         return;
     }
@@ -66,7 +66,8 @@ fn check(report: &Report, sink: &mut Sink) {
         if crate::layout::is_absence_note(&s.text) {
             continue;
         }
-        let length = s.text.chars().filter(|c| c.is_alphanumeric()).count();
+        // Counted as far as the floor: a long section is not walked to its end.
+        let length = s.text.chars().filter(|c| c.is_alphanumeric()).take(floor).count();
         if length >= floor && !says_nothing(&s.text) {
             continue;
         }

@@ -65,6 +65,8 @@ struct Claim {
     what_zh: &'static str,
     what_en: &'static str,
     /// The table values the number may equal (given the sentence the claim is in), and the key to point at.
+    /// Whether what is accepted depends on the sentence (else it is worked out once per claim).
+    sentence_matters: bool,
     accept: fn(&Report, &str) -> Accepted,
 }
 
@@ -103,6 +105,7 @@ const CLAIMS: &[Claim] = &[
         pattern: r"(?:新收|收到|接收|接到)[^。；;，,]{0,24}?申请[^。；;0-9０-９]{0,8}?([0-9０-９]+)件",
         what_zh: "收到的申请",
         what_en: "applications received",
+        sentence_matters: true,
         accept: |r, sentence| {
             let new = total(r, "t3.new_received.total")?;
             let over = total(r, "t3.carried_over.total").unwrap_or(0.0);
@@ -115,6 +118,7 @@ const CLAIMS: &[Claim] = &[
         pattern: r"(?:受理|办理)[^。；;，,]{0,24}?申请[^。；;0-9０-９]{0,8}?([0-9０-９]+)件",
         what_zh: "受理的申请",
         what_en: "applications accepted",
+        sentence_matters: false,
         accept: |r, _| {
             let new = total(r, "t3.new_received.total")?;
             let over = total(r, "t3.carried_over.total").unwrap_or(0.0);
@@ -126,12 +130,14 @@ const CLAIMS: &[Claim] = &[
         pattern: r"(?:共办结|办结|办理完成)(?:政府信息公开申请|申请|依申请公开申请)?(?:共|共计)?([0-9０-９]+)件",
         what_zh: "办结的申请",
         what_en: "applications answered",
+        sentence_matters: false,
         accept: |r, _| Some((vec![total(r, "t3.result.total.total")?], "t3.result.total.total")),
     },
     Claim {
         pattern: r"予以公开(?:及|和|与)部分公开[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
         what_zh: "予以公开及部分公开",
         what_en: "applications granted in whole or in part",
+        sentence_matters: false,
         accept: |r, _| {
             let sum = group_total(r, "result.granted")? + group_total(r, "result.partially_granted").unwrap_or(0.0);
             Some((vec![sum], "t3.result.granted.total"))
@@ -141,18 +147,21 @@ const CLAIMS: &[Claim] = &[
         pattern: r"(?:^|[；;，,。])不予公开[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
         what_zh: "不予公开",
         what_en: "applications denied",
+        sentence_matters: false,
         accept: |r, _| Some((vec![group_total(r, "result.denied.")?], "t3.result.denied.state_secret.total")),
     },
     Claim {
         pattern: r"无法提供[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
         what_zh: "无法提供",
         what_en: "applications that could not be met",
+        sentence_matters: false,
         accept: |r, _| Some((vec![group_total(r, "result.unable.")?], "t3.result.unable.not_held.total")),
     },
     Claim {
         pattern: r"不予处理[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
         what_zh: "不予处理",
         what_en: "applications not processed",
+        sentence_matters: false,
         accept: |r, _| {
             Some((vec![group_total(r, "result.not_processed.")?], "t3.result.not_processed.petition_complaint.total"))
         },
@@ -161,18 +170,21 @@ const CLAIMS: &[Claim] = &[
         pattern: r"结转下年度[^。；;0-9０-９]{0,10}?([0-9０-９]+)件",
         what_zh: "结转下年度的申请",
         what_en: "applications carried forward",
+        sentence_matters: false,
         accept: |r, _| Some((vec![total(r, "t3.carried_forward.total")?], "t3.carried_forward.total")),
     },
     Claim {
         pattern: r"行政复议(?:案件)?(?:共)?([0-9０-９]+)件",
         what_zh: "行政复议",
         what_en: "administrative reviews",
+        sentence_matters: false,
         accept: |r, _| Some((vec![total(r, "t4.review.total")?], "t4.review.total")),
     },
     Claim {
         pattern: r"行政诉讼(?:案件)?(?:共)?([0-9０-９]+)件",
         what_zh: "行政诉讼",
         what_en: "lawsuits",
+        sentence_matters: false,
         accept: |r, _| {
             let sum = total(r, "t4.litigation_direct.total")? + total(r, "t4.litigation_after_review.total")?;
             Some((vec![sum], "t4.litigation_direct.total"))
@@ -199,13 +211,18 @@ fn check(report: &Report, sink: &mut Sink) {
             if claims.peek().is_none() {
                 continue;
             }
+            let once = if claim.sentence_matters { None } else { Some((claim.accept)(report, "")) };
             for c in claims {
-                let whole = c.get(0).map_or(0..0, |m| m.range());
-                let sentence_start = text[..whole.start].rfind('。').map_or(0, |at| at + '。'.len_utf8());
-                let sentence_end = text[whole.end..].find('。').map_or(text.len(), |at| whole.end + at);
-                let Some((accepted, key)) = (claim.accept)(report, &text[sentence_start..sentence_end]) else {
-                    continue;
+                let accepted = match &once {
+                    Some(accepted) => accepted.clone(),
+                    None => {
+                        let whole = c.get(0).map_or(0..0, |m| m.range());
+                        let start = text[..whole.start].rfind('。').map_or(0, |at| at + '。'.len_utf8());
+                        let end = text[whole.end..].find('。').map_or(text.len(), |at| whole.end + at);
+                        (claim.accept)(report, &text[start..end])
+                    }
                 };
+                let Some((accepted, key)) = accepted else { continue };
                 // The count as a table cell's text would be read: ASCII or full-width digits (８１).
                 let Some(n) = crate::normalize::parse_value(&c[1]).number() else { continue };
                 if accepted.iter().any(|a| (a - n).abs() < 1e-9) {
