@@ -20,7 +20,8 @@ each as dozens of missing rows would bury what can be said of them. In batch, it
 ## Example\n\
 `某市某局2017年政府信息公开工作年度报告` with a table of 主动公开政府信息 by category.\n\n\
 ## Fix\n\
-None for an archived report. A report of 2021 or later must be rewritten in the format of 国办公开办函〔2021〕30号.",
+None for an archived report. A report of 2019 or later in that layout is an error (and is checked as any other): it \
+must be rewritten in the format of 国办公开办函〔2021〕30号.",
     explain_zh: "## 作用\n\
 对使用 2019 年试行格式（国办公开办函〔2019〕60号）以前旧格式的报告提示一次：没有第二十条各表，标题为旧式（依申请公开政府信息情况、\
 政府信息公开的收费及减免情况）。读出并检查其标题、年度、机关和日期；表格、部分和数字不检查，也不再逐项报告缺失。\n\n\
@@ -29,7 +30,7 @@ None for an archived report. A report of 2021 or later must be rewritten in the 
 ## 示例\n\
 「某市某局2017年政府信息公开工作年度报告」，其中主动公开政府信息按类别列表。\n\n\
 ## 修复\n\
-存档报告无须处理。2021 年及以后的报告须按国办公开办函〔2021〕30号的格式重写。",
+存档报告无须处理。2019 年及以后的报告使用旧格式时为错误（并照常检查），须按国办公开办函〔2021〕30号的格式重写。",
     fix: FixAvailability::None,
     check,
     vectors: &[
@@ -48,16 +49,20 @@ fn check(report: &Report, sink: &mut Sink) {
     }
     let year = report.meta.year.map(|y| format!("{y} 年度的")).unwrap_or_default();
     let year_en = report.meta.year.map(|y| format!(" of {y}")).unwrap_or_default();
-    sink.push(
-        Finding::new(
-            format!("{year}报告使用 2019 年以前的旧格式，无法对应到标准表格：表格和各部分未检查"),
-            format!("the report{year_en} uses the layout of before 2019, which cannot be mapped onto the standard tables: its tables and sections are not checked"),
-        )
-        .help(
-            "存档报告无须处理；2021 年及以后的报告须按国办公开办函〔2021〕30号的格式编写",
-            "nothing to do for an archived report; reports of 2021 and later follow 国办公开办函〔2021〕30号",
-        ),
+    let finding = Finding::new(
+        format!("{year}报告使用 2019 年以前的旧格式，无法对应到标准表格：表格和各部分未检查"),
+        format!("the report{year_en} uses the layout of before 2019, which cannot be mapped onto the standard tables: its tables and sections are not checked"),
+    )
+    .help(
+        "存档报告无须处理；2021 年及以后的报告须按国办公开办函〔2021〕30号的格式编写",
+        "nothing to do for an archived report; reports of 2021 and later follow 国办公开办函〔2021〕30号",
     );
+    // A report of 2019 or later in the old layout is not an archive's: it must be rewritten.
+    if report.meta.year.is_some_and(|y| y >= 2019) {
+        sink.push(finding.severity(Severity::Error));
+    } else {
+        sink.push(finding);
+    }
 }
 
 #[cfg(test)]
@@ -73,5 +78,8 @@ mod tests {
         let found = run(&r, "F403");
         assert_eq!(found.len(), 1);
         assert!(found[0].message.get(crate::lang::Lang::Zh).contains("2016 年度"));
+        assert_eq!(found[0].severity, crate::lint::Severity::Warning);
+        r.meta.year = Some(2023);
+        assert_eq!(run(&r, "F403")[0].severity, crate::lint::Severity::Error, "a new report in the old layout");
     }
 }
