@@ -30,6 +30,7 @@ mod not_a_count;
 mod number_format;
 mod period_year;
 mod placeholder;
+mod reference_title;
 mod result_sum;
 mod row_total;
 mod section_heading_variant;
@@ -95,6 +96,7 @@ pub static ALL: &[&Rule] = &[
     &section_thin::RULE,
     &text_self_contradiction::RULE,
     &copied_text::RULE,
+    &reference_title::RULE,
 ];
 
 /// E000, the code every output gives a file that could not be read: described like the rules, never run.
