@@ -5,7 +5,6 @@
 //! 【字体:, 打印, 附件下载, 相关链接, …) is dropped, and the page's 发布时间/发布日期 is kept as metadata. Pages in
 //! GBK/GB2312/GB18030 are decoded by their declared charset (encoding_rs), or by trying GB18030 when UTF-8 fails.
 
-use crate::import::Words;
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
@@ -59,19 +58,7 @@ const BOILERPLATE: &[&str] = &[
 ];
 
 pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
-    if bytes.len() as u64 > limits::MAX_HTML_BYTES {
-        return Err(ImportError::Limit {
-            path: name.to_string(),
-            limit: Words::owned(
-                format!(
-                    "{} MiB of HTML, more than {} MiB",
-                    bytes.len() / 1024 / 1024,
-                    limits::MAX_HTML_BYTES / 1024 / 1024
-                ),
-                format!("网页 {} MiB，超过 {} MiB", bytes.len() / 1024 / 1024, limits::MAX_HTML_BYTES / 1024 / 1024),
-            ),
-        });
-    }
+    super::web::within_limit(name, bytes, "HTML", "网页")?;
     let text = super::web::decode(bytes);
     let html = Html::parse_document(&text);
     let mut walker = Walker::default();

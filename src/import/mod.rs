@@ -30,7 +30,7 @@ pub(crate) use error::source_not;
 pub use error::{ImportError, Words, readable_formats};
 pub use sniff::{EXTENSIONS, is_report_name, published_form};
 pub(crate) use sniff::{Sniffed, contains_utf16, sniff};
-pub(crate) use xlsx::workbook_parts;
+pub(crate) use xlsx::{resolve_part, workbook_parts};
 pub(crate) use xml::{bound_text, enter_element, event_text, into_text, local_name, local_part, push_bounded};
 pub(crate) use zip::{Archive, read_part, read_part_bytes, zip_kind};
 

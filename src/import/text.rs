@@ -5,8 +5,7 @@
 //! furniture, keeps the page's 发布时间, and hands the lines on; the recogniser reads the tables out of the line stream
 //! (pipes, spaces and line breaks all separate cells there).
 
-use super::{ImportError, bound_text, limits};
-use crate::import::Words;
+use super::{ImportError, bound_text};
 use crate::raw::{InputKind, Paragraph, RawDocument};
 
 /// Crawler and page furniture lines that are not part of the report.
@@ -28,19 +27,7 @@ const FURNITURE: &[&str] = &[
 ];
 
 pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
-    if bytes.len() as u64 > limits::MAX_HTML_BYTES {
-        return Err(ImportError::Limit {
-            path: name.to_string(),
-            limit: Words::owned(
-                format!(
-                    "{} MiB of text, more than {} MiB",
-                    bytes.len() / 1024 / 1024,
-                    limits::MAX_HTML_BYTES / 1024 / 1024
-                ),
-                format!("文本 {} MiB，超过 {} MiB", bytes.len() / 1024 / 1024, limits::MAX_HTML_BYTES / 1024 / 1024),
-            ),
-        });
-    }
+    super::web::within_limit(name, bytes, "text", "文本")?;
     let text = super::web::decode(bytes);
     let mut paragraphs = Vec::new();
     let mut published = None;

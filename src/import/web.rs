@@ -2,6 +2,22 @@
 //! telling binary junk from text, and reading the page's publication date (发布时间). The HTML reader and the text
 //! reader both stand on this module; neither uses the other.
 
+/// Refuse a page or text dump over the size limit, naming what it is (`HTML`/`网页`, `text`/`文本`).
+pub(crate) fn within_limit(name: &str, bytes: &[u8], what_en: &str, what_zh: &str) -> Result<(), super::ImportError> {
+    use super::limits::MAX_HTML_BYTES;
+    if bytes.len() as u64 <= MAX_HTML_BYTES {
+        return Ok(());
+    }
+    let (mib, max) = (bytes.len() / 1024 / 1024, MAX_HTML_BYTES / 1024 / 1024);
+    Err(super::ImportError::Limit {
+        path: name.to_string(),
+        limit: super::Words::owned(
+            format!("{mib} MiB of {what_en}, more than {max} MiB"),
+            format!("{what_zh} {mib} MiB，超过 {max} MiB"),
+        ),
+    })
+}
+
 /// Decode page bytes: BOM, then a declared charset, then UTF-8, then GB18030.
 pub(crate) fn decode(bytes: &[u8]) -> String {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {

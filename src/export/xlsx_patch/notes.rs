@@ -10,6 +10,7 @@ use quick_xml::events::Event;
 
 use super::{Target, cell_ref, parse_ref};
 use crate::export::ExportError;
+use crate::import::resolve_part;
 
 const REL_COMMENTS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
 const REL_VML: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing";
@@ -72,26 +73,6 @@ fn rels_of(part: &str) -> String {
     if dir.is_empty() { format!("_rels/{file}.rels") } else { format!("{dir}/_rels/{file}.rels") }
 }
 
-/// A relationship target resolved against the folder of the part it belongs to.
-fn resolve(dir: &str, target: &str) -> String {
-    let joined = match target.strip_prefix('/') {
-        Some(absolute) => absolute.to_string(),
-        None if dir.is_empty() => target.to_string(),
-        None => format!("{dir}/{target}"),
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for p in joined.split('/') {
-        match p {
-            ".." => {
-                parts.pop();
-            }
-            "." | "" => {}
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
-}
-
 /// The target that reaches `part` from the folder `dir`.
 fn relative(dir: &str, part: &str) -> String {
     let from: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
@@ -118,7 +99,7 @@ fn relationships(xml: &[u8], dir: &str) -> Result<Vec<Rel>, quick_xml::Error> {
                 if let (Some(id), Some(kind), Some(target)) = (attr(&e, "Id"), attr(&e, "Type"), attr(&e, "Target"))
                     && attr(&e, "TargetMode").as_deref() != Some("External")
                 {
-                    out.push(Rel { id, kind, part: resolve(dir, &target) });
+                    out.push(Rel { id, kind, part: resolve_part(dir, &target) });
                 }
             }
             Event::Eof => return Ok(out),
@@ -368,8 +349,8 @@ mod tests {
     fn targets_go_from_the_sheets_folder() {
         assert_eq!(relative("xl/worksheets", "xl/comments1.xml"), "../comments1.xml");
         assert_eq!(relative("xl/worksheets", "xl/drawings/vmlDrawing2.vml"), "../drawings/vmlDrawing2.vml");
-        assert_eq!(resolve("xl/worksheets", "../comments1.xml"), "xl/comments1.xml");
-        assert_eq!(resolve("xl/worksheets", "/xl/comments9.xml"), "xl/comments9.xml");
+        assert_eq!(resolve_part("xl/worksheets", "../comments1.xml"), "xl/comments1.xml");
+        assert_eq!(resolve_part("xl/worksheets", "/xl/comments9.xml"), "xl/comments9.xml");
         assert_eq!(rels_of("xl/worksheets/sheet2.xml"), "xl/worksheets/_rels/sheet2.xml.rels");
     }
 

@@ -27,6 +27,7 @@ use calamine::{ExcelDateTime, ExcelDateTimeType};
 use super::{ImportError, limits};
 use crate::raw::{Addressing, FormulaNote, Grid, InputKind, RawDocument};
 use workbook::Relationship;
+pub(crate) use workbook::resolve_part;
 
 /// A merged range, its first and last cell `(row, col)`, 0-based and absolute.
 pub(super) type Merge = ((u32, u32), (u32, u32));

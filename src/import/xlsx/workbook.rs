@@ -23,10 +23,18 @@ fn rel_id_attr(e: &BytesStart) -> Option<String> {
     attr_value(e, |key| key.contains(':') && crate::import::local_name(key) == "id")
 }
 
+/// A relationship target of the workbook, resolved against `xl/`.
 fn resolve_target(target: &str) -> String {
+    resolve_part("xl", target)
+}
+
+/// A relationship target resolved against the folder `dir` of the part it belongs to (`..` and `.` walked, an
+/// absolute target taken from the package's root): the reader and the workbook patcher resolve parts alike.
+pub(crate) fn resolve_part(dir: &str, target: &str) -> String {
     let joined = match target.strip_prefix('/') {
         Some(absolute) => absolute.to_string(),
-        None => format!("xl/{target}"),
+        None if dir.is_empty() => target.to_string(),
+        None => format!("{dir}/{target}"),
     };
     let mut parts: Vec<&str> = Vec::new();
     for p in joined.split('/') {
