@@ -114,7 +114,8 @@ pub static T2_2021: &[T2Row] = &[
         block: "第二十条第(一)项",
         block_key: "art20_1",
         label: "行政规范性文件",
-        label_variants: &[],
+        // The trial layout's name, which many 2021 reports kept.
+        label_variants: &["规范性文件"],
         row_key: "normative_docs",
         fields: ART20_1_2021,
     },

@@ -316,6 +316,17 @@ pub struct Paragraph {
     pub text: String,
     /// Where it is: `第12段` for a document, `Sheet!A1` for a cell of text in a workbook.
     pub origin: String,
+    /// When the paragraph is a row of a table written as text (a markdown pipe table), its cells as the table's
+    /// parser read them, empty ones kept; empty for any other paragraph.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<TextCell>,
+}
+
+/// A cell of a table written as text: what it says, and the character of its paragraph where it starts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TextCell {
+    pub text: String,
+    pub at: u32,
 }
 
 /// Everything an importer read from one file.

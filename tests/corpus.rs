@@ -64,10 +64,15 @@ const EXPECTED: &[(&str, &str, usize, usize, &str)] = &[
     // Table 4 split by the OCR into its three groups, each under its own header; a label's 、 written as a comma.
     ("沭阳县人民政府_2025_ocr_markdown.txt", "2021", 200, 0, "T603x1"),
     ("淮安市人民政府_2024_section3_excerpt_pdftext.txt", "2021", 94, 0, "M501x1 M502x1 S101x1 S102x14 S107x1 T601x5"),
-    // The converter lost section 五's heading: found by its first sub-heading (T603).
-    ("上海市人民政府办公厅_2025_pdf2md.md", "2021", 165, 0, "S102x2 S107x5 T603x1"),
-    // Sections 二…六 numbered 一…五 (and 五's heading lost): found by their words, each a T603.
-    ("上海市科学技术委员会_2024_pdf2md.md", "2021", 103, 0, "S102x3 S107x12 T603x5"),
+    // The converter lost section 五's heading: found by its first sub-heading (T603). Table 3's rows whose labels
+    // the converter wrapped into the text are placed by the table's row order; the page number `— 4 —` is no count.
+    // 规章 and 行政规范性文件 have two numbers for three columns (`| 规章 | 22 | 235 |`): S107, never a guess.
+    ("上海市人民政府办公厅_2025_pdf2md.md", "2021", 194, 0, "S107x2 T603x1"),
+    // Sections 二…六 numbered 一…五 (and 五's heading lost): found by their words, each a T603. Table 3 cut into
+    // pieces, most of its labels wrapped into the text above and their numbers in rows of their own: placed by the
+    // table's row order between the rows that kept their labels. 规范性文件 is the trial layout's name of 行政规范性
+    // 文件. The converter lost 四、结转下年度继续办理's 总计 (an empty cell): V206 names it.
+    ("上海市科学技术委员会_2024_pdf2md.md", "2021", 199, 0, "T603x5 V206x1"),
     // A partial excerpt: most rows and most of the text left out (its sections 一 and 五 are one sentence: T609).
     ("宿迁市人民政府_2025_partial_tables_kirogov_test.md", "2021", 28, 0, "S102x28 T609x2"),
     // Printed by WPS through 极速PDF: Identity-H and Identity-V fonts, stroked borders, white cell backgrounds.

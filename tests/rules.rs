@@ -99,7 +99,8 @@ fn build(fixture: Option<&str>, year: i32, changes: &[Given]) -> Report {
                     1 + raw.paragraphs.iter().position(|p| p.text.contains(after)).expect(after)
                 };
                 let origin = format!("第{}段", at + 1);
-                raw.paragraphs.insert(at, gongkai::raw::Paragraph { text: text.to_string(), origin });
+                raw.paragraphs
+                    .insert(at, gongkai::raw::Paragraph { text: text.to_string(), origin, cells: Vec::new() });
             }
             Given::Published(date) => raw.published = Some(date.to_string()),
             Given::TitleProperty(title) => raw.property_title = Some(title.to_string()).filter(|t| !t.is_empty()),

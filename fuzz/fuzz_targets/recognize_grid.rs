@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    let paragraphs = text.lines().take(500).enumerate().map(|(i, l)| Paragraph { text: l.to_string(), origin: format!("第{}行", i + 1) }).collect();
+    let paragraphs = text.lines().take(500).enumerate().map(|(i, l)| Paragraph { text: l.to_string(), origin: format!("第{}行", i + 1), cells: Vec::new() }).collect();
     for raw in [
         RawDocument { kind: InputKind::Docx, paragraphs: Vec::new(), grids: vec![grid], property_title: None, published: None },
         RawDocument { kind: InputKind::Text, paragraphs, grids: Vec::new(), property_title: None, published: None },

@@ -274,7 +274,7 @@ fn flush_paragraph(para: &mut String, paragraphs: &mut Vec<Paragraph>, count: &m
     *count += 1;
     let text = std::mem::take(para);
     if !text.trim().is_empty() {
-        paragraphs.push(Paragraph { text: bound_text(text), origin: format!("第{count}段") });
+        paragraphs.push(Paragraph { text: bound_text(text), origin: format!("第{count}段"), cells: Vec::new() });
     }
 }
 

@@ -73,7 +73,7 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError>
         if BOILERPLATE.iter().any(|b| line.contains(b)) && line.chars().count() < 120 {
             continue;
         }
-        paragraphs.push(Paragraph { text: bound_text(line), origin: format!("第{}段", i + 1) });
+        paragraphs.push(Paragraph { text: bound_text(line), origin: format!("第{}段", i + 1), cells: Vec::new() });
     }
     Ok(RawDocument { kind: InputKind::Html, paragraphs, grids: walker.grids, property_title: walker.title, published })
 }

@@ -10,6 +10,7 @@ mod error;
 mod html;
 mod inflate;
 mod pdf;
+mod pipe;
 mod sniff;
 mod text;
 mod web;

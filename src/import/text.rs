@@ -32,6 +32,7 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError>
     let mut paragraphs = Vec::new();
     let mut published = None;
     let mut title = None;
+    let mut table_rows = super::pipe::rows_by_line(&text);
     for (i, raw_line) in text.lines().enumerate() {
         let line = raw_line.trim_matches(|c: char| c.is_whitespace());
         if line.is_empty() {
@@ -46,6 +47,9 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError>
             title = Some(t.trim().to_string());
             continue;
         }
+        if is_page_number(line) {
+            continue;
+        }
         if (FURNITURE.iter().any(|f| line.contains(f))
             || line.starts_with("发布时间")
             || line.starts_with("文号:")
@@ -58,9 +62,23 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<RawDocument, ImportError>
         if line.is_empty() {
             continue;
         }
-        paragraphs.push(Paragraph { text: bound_text(line.to_string()), origin: format!("第{}行", i + 1) });
+        let mut cells = table_rows.remove(&i).unwrap_or_default();
+        // Cells are placed on the line as written; the paragraph is the line without its leading whitespace.
+        let indent = raw_line.chars().take_while(|c| c.is_whitespace()).count() as u32;
+        for cell in &mut cells {
+            cell.at = cell.at.saturating_sub(indent);
+        }
+        paragraphs.push(Paragraph { text: bound_text(line.to_string()), origin: format!("第{}行", i + 1), cells });
     }
     Ok(RawDocument { kind: InputKind::Text, paragraphs, grids: Vec::new(), property_title: title, published })
+}
+
+/// A page number as PDF converters leave it between two pages (`— 4 —`, `- 12 -`): its digits are no count.
+fn is_page_number(line: &str) -> bool {
+    let dashes = ['—', '-', '－', '–'];
+    let Some(inner) = line.strip_prefix(dashes).and_then(|l| l.strip_suffix(dashes)) else { return false };
+    let inner = inner.trim_matches(|c: char| c.is_whitespace() || dashes.contains(&c));
+    !inner.is_empty() && inner.len() <= 4 && inner.chars().all(|c| c.is_ascii_digit())
 }
 
 /// A line without its markdown heading marks (`## 一、总体情况` → `一、总体情况`): `.md` files and the text of PDFs
@@ -78,6 +96,16 @@ fn without_heading_marks(line: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_numbers_between_pages() {
+        assert!(is_page_number("— 4 —"));
+        assert!(is_page_number("- 12 -"));
+        assert!(is_page_number("——5——"));
+        assert!(!is_page_number("— 2024 年 —"));
+        assert!(!is_page_number("-1"), "a negative count is no page number");
+        assert!(!is_page_number("— —"));
+    }
 
     #[test]
     fn markdown_heading_marks_are_dropped() {

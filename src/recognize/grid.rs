@@ -107,8 +107,7 @@ impl<'a> Builder<'a> {
         if want.is_empty() {
             return;
         }
-        let lines: Vec<String> = raw.paragraphs.iter().map(|p| p.text.clone()).collect();
-        let found = stream::recognize(&lines, &want);
+        let found = stream::recognize(&raw.paragraphs, &want);
         // Prose that merely names a few labels (a notice quoting the format) is not a report's table.
         if found.values.len() < 10 {
             return;

@@ -102,7 +102,11 @@ impl Document {
             last.text.push_str(&line.text);
         } else {
             let origin = format!("第{}页第{}行", line.page, line.number);
-            self.paragraphs.push(Paragraph { text: crate::import::bound_text(line.text.clone()), origin });
+            self.paragraphs.push(Paragraph {
+                text: crate::import::bound_text(line.text.clone()),
+                origin,
+                cells: Vec::new(),
+            });
         }
         // A line that reaches the right margin may run on into the next.
         self.open = (line.right >= right - 1.5 * line.size && !cells).then_some(line.size);

@@ -8,6 +8,7 @@
 //! otherwise the cells stay unknown and a note says why. Guessing is never done.
 
 mod digits;
+mod rows;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -16,6 +17,7 @@ use digits::{CAP, cut_reason, cuts, first_numbers, num, resolve_columns, row_tot
 use crate::layout::{self, T2Row, T3Row, TableId};
 use crate::model::Note;
 use crate::normalize::{self, Parsed};
+use crate::raw::{Paragraph, TextCell};
 
 /// A value read from the text: canonical key, the text it came from, the row (line) it is on, and where on that
 /// line its table row starts (the character of its label; 0 when the label is on another line).
@@ -63,12 +65,24 @@ struct Stream {
     row_of: Vec<u32>,
     /// For each character, the character of its line it came from.
     col_of: Vec<u32>,
+    /// The lines that are rows of a table written as text, with their cells, in line order.
+    table_rows: Vec<(u32, Vec<TextCell>)>,
 }
 
 impl Stream {
-    fn new(lines: &[String]) -> Stream {
-        let mut s = Stream { chars: Vec::new(), sep_before: Vec::new(), row_of: Vec::new(), col_of: Vec::new() };
-        for (row, line) in lines.iter().enumerate() {
+    fn new(paragraphs: &[Paragraph]) -> Stream {
+        let mut s = Stream {
+            chars: Vec::new(),
+            sep_before: Vec::new(),
+            row_of: Vec::new(),
+            col_of: Vec::new(),
+            table_rows: Vec::new(),
+        };
+        for (row, paragraph) in paragraphs.iter().enumerate() {
+            let line = &paragraph.text;
+            if !paragraph.cells.is_empty() {
+                s.table_rows.push((row as u32, paragraph.cells.clone()));
+            }
             let mut sep = true;
             // Character by character, to know where each came from (compositions across characters do not occur
             // in report text).
@@ -101,6 +115,24 @@ impl Stream {
     fn find_str(&self, pat: &str, from: usize, to: usize) -> Option<usize> {
         let p: Vec<char> = normalize::label(pat).chars().collect();
         self.find(&p, from, to)
+    }
+
+    /// The stream position just after line `line`.
+    fn end_of_line(&self, line: u32) -> usize {
+        self.row_of.partition_point(|&r| r <= line)
+    }
+
+    /// The cells of line `line` when it is a row of a text table with exactly `width` values.
+    fn own_cells(&self, line: u32, width: usize) -> Option<Vec<String>> {
+        let rows = rows::value_rows(&self.table_rows, line, line);
+        let cells = rows.first()?.fitted(width)?;
+        Some(cells.iter().map(|c| c.text.clone()).collect())
+    }
+
+    /// Whether line `line` is a row of a text table: its cells are what the table's parser read, and a cell's
+    /// digits are one number, never cut.
+    fn is_table_row(&self, line: u32) -> bool {
+        self.table_rows.binary_search_by_key(&line, |(l, _)| *l).is_ok()
     }
 
     fn row(&self, at: usize) -> u32 {
@@ -188,9 +220,10 @@ fn find_label_as_written(s: &Stream, label: &str, from: usize, to: usize) -> Opt
     None
 }
 
-/// Read tables 2, 3 and 4 out of running text. `want` says which tables to look for.
-pub(super) fn recognize(lines: &[String], want: &[TableId]) -> StreamFindings {
-    let s = Stream::new(lines);
+/// Read tables 2, 3 and 4 out of running text (the paragraphs, some of them rows of text tables). `want` says
+/// which tables to look for.
+pub(super) fn recognize(paragraphs: &[Paragraph], want: &[TableId]) -> StreamFindings {
+    let s = Stream::new(paragraphs);
     let end = s.chars.len();
     let mut found = StreamFindings::default();
     // Where each table starts: its heading cell, or failing that its first label (partial dumps lose headers).
@@ -309,7 +342,12 @@ fn table2(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) {
         ));
     }
     found.tables.push((TableId::T2, s.row(a)));
-    let located = locate(s, rows.iter().map(|r| r.label), a, b);
+    // A row under another name the format knows (规范性文件 for 行政规范性文件) when its own is not there.
+    let labels = rows.iter().map(|r| {
+        let written = |l: &&str| s.find_str(l, a, b).is_some();
+        if written(&r.label) { r.label } else { r.label_variants.iter().copied().find(written).unwrap_or(r.label) }
+    });
+    let located = locate(s, labels, a, b);
     for (i, row) in rows.iter().enumerate() {
         let Some((label_at, start)) = located[i] else { continue };
         let stop = next_start(&located, start, b);
@@ -317,7 +355,18 @@ fn table2(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) {
         let tokens = s.numbers(start, stop);
         let n = row.fields.len();
         let texts: Vec<String> = tokens.iter().map(|(t, _)| t.clone()).collect();
-        let mut ways = cuts(&texts, n, CAP);
+        let own = s.own_cells(s.row(label_at), n);
+        let mut ways = match &own {
+            Some(cells) => vec![cells.clone()],
+            None if s.is_table_row(s.row(label_at)) => {
+                if texts.len() == n {
+                    vec![texts.clone()]
+                } else {
+                    Vec::new()
+                }
+            }
+            None => cuts(&texts, n, CAP),
+        };
         let line = s.row(start);
         if ways.len() > 1
             && let Some((way, stated)) = settled_by_the_text(s, row, &ways)
@@ -329,7 +378,7 @@ fn table2(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) {
             ways = vec![way];
         }
         if ways.len() == 1 {
-            let lines = value_lines(s, &tokens, n, line);
+            let lines = if own.is_some() { vec![s.row(label_at); n] } else { value_lines(s, &tokens, n, line) };
             for ((f, raw), row_line) in row.fields.iter().zip(&ways[0]).zip(lines) {
                 found.values.push(Value {
                     key: format!("{prefix}.{}.{}.{}", row.block_key, row.row_key, f.key),
@@ -388,15 +437,33 @@ fn table3(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) -> usize {
     let modern = s.find_str("逾期不补正", a, b).is_some() || s.find_str("逾期未按收费通知", a, b).is_some();
     let rows: &[T3Row] = if modern { &layout::T3_ROWS_2021 } else { &layout::T3_ROWS_TRIAL };
     found.tables.push((TableId::T3, s.row(a)));
-    let located = locate(s, rows.iter().map(|r| r.label), a, b);
     let ncols = layout::T3_COLS.len();
+    // Rows of text tables, placed by the table's row order: when that places every row, it is the reading.
+    let region = rows::value_rows(&s.table_rows, s.row(a), s.row(b.saturating_sub(1).max(a)));
+    let labels: Vec<&str> = rows.iter().map(|r| r.label).collect();
+    let ordered = rows::in_order(&region, &labels, ncols);
+    let push_row = |found: &mut StreamFindings, row: &T3Row, p: usize| {
+        let Some(cells) = region[p].fitted(ncols) else { return };
+        for (ci, cell) in cells.iter().enumerate() {
+            let key = layout::t3_key(row.key, ci);
+            found.values.push(Value { key, raw: cell.text.clone(), row: region[p].line, at: 0 });
+        }
+    };
+    if !region.is_empty() && ordered.iter().all(Option::is_some) {
+        for (row, p) in rows.iter().zip(ordered.iter().flatten()) {
+            push_row(found, row, *p);
+        }
+        return region.iter().map(|r| s.end_of_line(r.line)).max().unwrap_or(a);
+    }
+
+    let located = locate(s, rows.iter().map(|r| r.label), a, b);
     // Candidate cuts per row; rows with one candidate are settled.
     let mut candidates: Vec<Vec<Vec<String>>> = Vec::new();
     let mut rows_at: Vec<(usize, usize)> = Vec::new();
     let mut token_lines: Vec<Vec<u32>> = Vec::new();
     let mut last_end = a;
-    for (i, row) in rows.iter().enumerate() {
-        let Some((_, start)) = located[i] else {
+    for (i, _) in rows.iter().enumerate() {
+        let Some((label_at, start)) = located[i] else {
             candidates.push(Vec::new());
             rows_at.push((b, b));
             token_lines.push(Vec::new());
@@ -410,35 +477,54 @@ fn table3(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) -> usize {
             stop = stop.min(at + t.chars().count());
             last_end = last_end.max(stop);
         }
+        // A row of a text table holding its label reads its own cells, blank ones too.
+        if let Some(cells) = s.own_cells(s.row(label_at), ncols) {
+            token_lines.push(vec![s.row(label_at); ncols]);
+            candidates.push(vec![cells]);
+            rows_at.push((start, stop));
+            continue;
+        }
         let texts: Vec<String> = tokens.iter().map(|(t, _)| t.clone()).collect();
         let ways: Vec<Vec<String>> = if texts.len() == ncols {
             vec![texts]
+        } else if s.is_table_row(s.row(label_at)) {
+            Vec::new()
         } else {
             cuts(&texts, ncols, CAP).into_iter().filter(|w| row_total_holds(w)).collect()
         };
-        let _ = row;
         token_lines.push(value_lines(s, &tokens, ncols, s.row(start)));
         candidates.push(ways);
         rows_at.push((start, stop));
     }
     let choice = resolve_columns(rows, &candidates);
+    // Lines the labels' reading took: a row placed by order never reads them again.
+    let taken: std::collections::HashSet<u32> = (0..rows.len())
+        .filter(|&i| located[i].is_some() && choice.get(i).is_some_and(Option::is_some))
+        .flat_map(|i| token_lines[i].iter().copied())
+        .collect();
     for (i, row) in rows.iter().enumerate() {
         let (start, stop) = rows_at[i];
-        let Some((label_at, _)) = located[i] else { continue };
-        let line = s.row(start);
-        match choice.get(i).and_then(Option::as_ref) {
-            Some(values) => {
+        let by_order = ordered[i].filter(|&p| !taken.contains(&region[p].line));
+        match (located[i], choice.get(i).and_then(Option::as_ref)) {
+            (Some((label_at, _)), Some(values)) => {
+                let line = s.row(start);
                 for (ci, raw) in values.iter().enumerate() {
                     let row_line = token_lines[i].get(ci).copied().unwrap_or(line);
                     let at = s.col_on(label_at, row_line);
                     found.values.push(Value { key: layout::t3_key(row.key, ci), raw: raw.clone(), row: row_line, at });
                 }
             }
-            None => {
-                let tokens: Vec<String> = s.numbers(start, stop).into_iter().map(|(t, _)| t).collect();
-                let text = segment_text(s, start, stop);
-                let u = Unreadable { table: TableId::T3, label: row.label, text, row: line, label_at };
-                unreadable(found, s, u, cut_reason(&tokens, ncols, candidates[i].len()));
+            (label, _) => {
+                if let Some(p) = by_order {
+                    push_row(found, row, p);
+                    last_end = last_end.max(s.end_of_line(region[p].line));
+                } else if let Some((label_at, _)) = label {
+                    let line = s.row(start);
+                    let tokens: Vec<String> = s.numbers(start, stop).into_iter().map(|(t, _)| t).collect();
+                    let text = segment_text(s, start, stop);
+                    let u = Unreadable { table: TableId::T3, label: row.label, text, row: line, label_at };
+                    unreadable(found, s, u, cut_reason(&tokens, ncols, candidates[i].len()));
+                }
             }
         }
     }
@@ -506,10 +592,14 @@ mod tests {
         xs.iter().map(|s| s.to_string()).collect()
     }
 
+    fn paragraphs(lines: &[String]) -> Vec<Paragraph> {
+        lines.iter().map(|l| Paragraph { text: l.clone(), origin: String::new(), cells: Vec::new() }).collect()
+    }
+
     #[test]
     fn a_label_longer_than_the_text_is_not_found() {
         // StreamFindings by fuzzing: a pattern longer than the whole stream indexed past its end.
-        let s = Stream::new(&["规章".to_string()]);
+        let s = Stream::new(&paragraphs(&["规章".to_string()]));
         assert_eq!(s.find_str("第二十条第(一)项", 0, s.chars.len()), None);
         assert_eq!(s.find_str("规章", 0, s.chars.len()), Some(0));
     }
@@ -542,7 +632,7 @@ mod tests {
                 lines.push("0".into());
             }
         }
-        let found = recognize(&lines, &[TableId::T3]);
+        let found = recognize(&paragraphs(&lines), &[TableId::T3]);
         assert_eq!(found.values.len(), 175);
         assert!(found.notes.is_empty());
     }
@@ -550,7 +640,7 @@ mod tests {
     #[test]
     fn run_together_table_four() {
         let lines = vec!["行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计110024001510102".to_string()];
-        let found = recognize(&lines, &[TableId::T4]);
+        let found = recognize(&paragraphs(&lines), &[TableId::T4]);
         let got: Vec<&str> = found.values.iter().map(|v| v.raw.as_str()).collect();
         assert_eq!(got, vec!["1", "1", "0", "0", "2", "4", "0", "0", "1", "5", "1", "0", "1", "0", "2"]);
     }
@@ -570,14 +660,16 @@ mod tests {
             header,
             "| 8 | 0 | 1 | 1 | 10 |",
         ]);
-        let found = recognize(&lines, &[TableId::T4]);
+        let found = recognize(&paragraphs(&lines), &[TableId::T4]);
         let got: Vec<&str> = found.values.iter().map(|v| v.raw.as_str()).collect();
         assert_eq!(got, ["27", "10", "9", "15", "61", "3", "0", "0", "0", "3", "8", "0", "1", "1", "10"]);
     }
 
     #[test]
     fn a_labels_enumeration_comma_is_its_own() {
-        let s = Stream::new(&v(&["1. 申请人无正当理由逾期不补正, 行政机关不再处理其政府信息公开申请 | 9 | 0 |"]));
+        let s = Stream::new(&paragraphs(&v(&[
+            "1. 申请人无正当理由逾期不补正, 行政机关不再处理其政府信息公开申请 | 9 | 0 |",
+        ])));
         let label = "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请";
         assert!(find_label(&s, label, 0, s.chars.len()).is_some());
     }
