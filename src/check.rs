@@ -21,6 +21,7 @@ use crate::lint::{self, Diagnostic, Selection};
 use crate::model::{OrgType, Report};
 use crate::render::FileResult;
 use crate::series::{Pairing, SeriesCells};
+use crate::similar::Sketch;
 use crate::spill::Spill;
 
 /// What decides a file's findings beyond the rules themselves.
@@ -86,8 +87,9 @@ pub struct Options {
 pub enum Event<'a, T> {
     /// A report checked (or found unreadable), with what `prepare` made of it on the checking thread.
     File { index: usize, found: &'a Found, result: &'a FileResult, prepared: &'a T },
-    /// The cross-year findings of report `index`, a report checked already: right after it when its year before was
-    /// listed earlier, at the end of the run otherwise.
+    /// Findings that compare report `index`, a report checked already, with another report of the run: the
+    /// cross-year findings right after it when its year before was listed earlier, at the end of the run otherwise;
+    /// the findings across agencies (T613) at the end of the run, one event per other report named.
     Series { index: usize, found: &'a Found, report: &'a Report, findings: &'a [Diagnostic] },
 }
 
@@ -141,6 +143,7 @@ pub fn check<T: Send, E>(
 ) -> Result<Outcome, CheckError<E>> {
     let policy = &options.policy;
     policy.load(reports)?;
+    let across_agencies = crate::similar::wanted(&policy.selection);
     let hidden = AtomicUsize::new(0);
     let findings = |path: &Path, report: &Report, rules: &dyn Fn(&Selection) -> Vec<Diagnostic>| {
         let (found, n) = policy.findings(path, report, rules);
@@ -176,7 +179,8 @@ pub fn check<T: Send, E>(
             }
             FileResult::Unreadable(_) => None,
         };
-        (result, prepared, series)
+        let sketch = series.as_ref().filter(|_| across_agencies).and_then(|(cells, _)| Sketch::of(cells));
+        (result, prepared, series, sketch)
     };
 
     // Each report's cross-year cells wait in a temporary file: a report is compared with the one of the year before
@@ -184,7 +188,9 @@ pub fn check<T: Send, E>(
     let mut spill = Spill::new().map_err(CheckError::Spill)?;
     let mut series_at = vec![None; reports.len()];
     let mut pairing = Pairing::default();
-    crate::pool::in_order(reports, work, |index, (result, prepared, series)| {
+    let mut sketches: Vec<Option<Sketch>> = vec![None; reports.len()];
+    crate::pool::in_order(reports, work, |index, (result, prepared, series, sketch)| {
+        sketches[index] = sketch.clone();
         let found = &reports[index];
         each(Event::File { index, found, result, prepared }).map_err(CheckError::Caller)?;
         let (FileResult::Checked { report, .. }, Some((cells, record))) = (result, series) else {
@@ -242,6 +248,39 @@ pub fn check<T: Send, E>(
         for (index, report, findings) in &compared {
             let found = &reports[*index];
             each(Event::Series { index: *index, found, report, findings }).map_err(CheckError::Caller)?;
+        }
+    }
+
+    // Text shared between agencies: the pairs the sketches point at, compared in full on the cells the rules read,
+    // a bounded batch at a time.
+    let mut named = vec![0usize; reports.len()];
+    for pairs in crate::similar::candidates(&sketches).chunks(256) {
+        let mut held: rustc_hash::FxHashMap<usize, Report> = rustc_hash::FxHashMap::default();
+        for &index in pairs.iter().flat_map(|(a, b)| [a, b]) {
+            if !held.contains_key(&index)
+                && let Some(cells) = read_series(index)
+            {
+                held.insert(index, cells.report(&reports[index].path.display().to_string()));
+            }
+        }
+        let compared: Vec<(usize, usize, Vec<Diagnostic>, Vec<Diagnostic>)> = pairs
+            .par_iter()
+            .filter_map(|&(a, b)| {
+                let (ra, rb) = (held.get(&a)?, held.get(&b)?);
+                let fa = findings(&reports[a].path, ra, &|s| crate::similar::check_peer(rb, ra, s));
+                let fb = findings(&reports[b].path, rb, &|s| crate::similar::check_peer(ra, rb, s));
+                Some((a, b, fa, fb))
+            })
+            .collect();
+        for (a, b, fa, fb) in &compared {
+            for (index, findings) in [(*a, fa), (*b, fb)] {
+                if findings.is_empty() || named[index] >= crate::similar::MAX_NAMED {
+                    continue;
+                }
+                named[index] += 1;
+                let (found, report) = (&reports[index], &held[&index]);
+                each(Event::Series { index, found, report, findings }).map_err(CheckError::Caller)?;
+            }
         }
     }
     Ok(Outcome { hidden: hidden.into_inner() })

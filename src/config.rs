@@ -9,6 +9,7 @@
 //! deadline = "02-28"                # or a deadline of its own (month-day of the year after the report's)
 //! thin-section-chars = 20           # T609: sections 一 and 五 shorter than this (characters) are thin
 //! copied-text-share = 0.8           # T611: the share of section 一 or 五 repeating last year's text that warns
+//! shared-text-share = 0.8           # T613: the share of section 一 or 五 found in another agency's report that warns
 //!
 //! [severity]
 //! W505 = "error"                    # error, warning or info
@@ -57,6 +58,7 @@ struct File {
     deadline: Option<String>,
     thin_section_chars: Option<usize>,
     copied_text_share: Option<f64>,
+    shared_text_share: Option<f64>,
     #[serde(default)]
     severity: BTreeMap<String, String>,
     #[serde(default)]
@@ -79,6 +81,8 @@ pub struct Config {
     pub thin_section_chars: Option<usize>,
     /// T611's threshold: the share of a section's text repeating last year's.
     pub copied_text_share: Option<f64>,
+    /// T613's threshold: the share of a section's text found in another agency's report.
+    pub shared_text_share: Option<f64>,
     severity: Vec<(String, Severity)>,
     per_file_ignores: Vec<(globset::GlobMatcher, Vec<Ignore>)>,
 }
@@ -151,13 +155,17 @@ impl Config {
                 format!("deadline is a month and day of the year like \"03-31\", not `{deadline}`"),
             ));
         }
-        if let Some(share) = file.copied_text_share
-            && !(share > 0.0 && share <= 1.0)
+        for (name, share) in
+            [("copied-text-share", file.copied_text_share), ("shared-text-share", file.shared_text_share)]
         {
-            return Err(fail(
-                format!("copied-text-share 应为 0 到 1 之间的比例，如 0.8，而不是 {share}"),
-                format!("copied-text-share is a share between 0 and 1 like 0.8, not {share}"),
-            ));
+            if let Some(share) = share
+                && !(share > 0.0 && share <= 1.0)
+            {
+                return Err(fail(
+                    format!("{name} 应为 0 到 1 之间的比例，如 0.8，而不是 {share}"),
+                    format!("{name} is a share between 0 and 1 like 0.8, not {share}"),
+                ));
+            }
         }
         let mut severity = Vec::new();
         for (rule, level) in &file.severity {
@@ -231,6 +239,7 @@ impl Config {
             deadline: file.deadline,
             thin_section_chars: file.thin_section_chars,
             copied_text_share: file.copied_text_share,
+            shared_text_share: file.shared_text_share,
             severity,
             per_file_ignores,
         })
@@ -248,6 +257,7 @@ impl Config {
         };
         meta.thin_section_chars = self.thin_section_chars;
         meta.copied_text_share = self.copied_text_share;
+        meta.shared_text_share = self.shared_text_share;
     }
 
     /// The rules to run: the command line's choice where it made one, else this file's.

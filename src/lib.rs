@@ -28,6 +28,7 @@ pub mod recognize;
 pub mod render;
 pub mod series;
 pub mod serve;
+pub mod similar;
 pub mod spill;
 
 pub use contained::panic_is_expected;

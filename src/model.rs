@@ -232,6 +232,17 @@ pub struct Section {
     pub text: String,
     /// Where the heading is.
     pub origin: String,
+    /// Where each line of `text` is (`第12段`, `第40行`), when the reader knew; not part of the JSON model.
+    #[serde(skip)]
+    pub line_origins: Vec<String>,
+}
+
+impl Section {
+    /// Where the line of `text` holding byte `at` is: its paragraph's address when known, else the heading's.
+    pub fn origin_at(&self, at: usize) -> &str {
+        let line = self.text.as_bytes()[..at.min(self.text.len())].iter().filter(|b| **b == b'\n').count();
+        self.line_origins.get(line).map_or(self.origin.as_str(), String::as_str)
+    }
 }
 
 /// Report metadata.
@@ -262,6 +273,9 @@ pub struct Meta {
     /// The share of a section's text repeating last year's above which T611 warns (`copied-text-share`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copied_text_share: Option<f64>,
+    /// The share of a section's text found in another agency's report above which T613 warns (`shared-text-share`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared_text_share: Option<f64>,
     /// Dates and references whose lost characters were restored, or could not be.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub repairs: Vec<Repair>,

@@ -25,6 +25,9 @@ pub struct SeriesCells {
     /// T611's threshold, as the report's `gongkai.toml` gives it.
     #[serde(default)]
     copied_text_share: Option<f64>,
+    /// T613's threshold, as the report's `gongkai.toml` gives it.
+    #[serde(default)]
+    shared_text_share: Option<f64>,
 }
 
 /// A section's text as the cross-year text rule reads it.
@@ -121,8 +124,8 @@ impl SeriesCells {
                 }
             })
             .collect();
-        let copied_text_share = report.meta.copied_text_share;
-        Some(SeriesCells { agency, year, cells, places, grids, texts, copied_text_share })
+        let (copied_text_share, shared_text_share) = (report.meta.copied_text_share, report.meta.shared_text_share);
+        Some(SeriesCells { agency, year, cells, places, grids, texts, copied_text_share, shared_text_share })
     }
 
     /// A minimal report holding just these cells, at their places (its grids are empty: they only address).
@@ -132,6 +135,7 @@ impl SeriesCells {
         r.meta.agency = Some(self.agency.clone());
         r.grids = self.grids.iter().map(|a| crate::raw::Grid::new(a.clone(), 0, 0)).collect();
         r.meta.copied_text_share = self.copied_text_share;
+        r.meta.shared_text_share = self.shared_text_share;
         r.sections = self
             .texts
             .iter()
@@ -142,6 +146,7 @@ impl SeriesCells {
                     heading: t.heading.clone(),
                     text: t.text.clone(),
                     origin: t.origin.clone(),
+                    line_origins: Vec::new(),
                 })
             })
             .collect();
@@ -174,6 +179,16 @@ impl SeriesCells {
     /// This report's key in the series.
     pub fn key(&self, index: usize) -> SeriesKey {
         (hash_agency(&crate::normalize::label(&self.agency)), self.year, index)
+    }
+
+    /// The compared sections' texts, by section key.
+    pub fn section_texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.texts.iter().map(|t| (t.key.as_str(), t.text.as_str()))
+    }
+
+    /// The hash of the normalised agency.
+    pub fn agency_hash(&self) -> u64 {
+        hash_agency(&crate::normalize::label(&self.agency))
     }
 
     /// True when `other` is of the same agency (after normalisation).

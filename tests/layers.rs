@@ -27,6 +27,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("config", &["lint", "model", "raw", "lang"]),
     ("baseline", &["config", "lint", "model", "lang", "atomic"]),
     ("series", &["lint", "model", "layout", "normalize", "raw"]),
+    // Text shared between agencies, on what series keeps of each report.
+    ("similar", &["series", "lint", "model", "layout"]),
     // export reads a workbook's own parts through import to patch it in place.
     ("export", &["import", "lint", "model", "layout", "normalize", "raw", "lang", "atomic", "contained"]),
     ("render", &["import", "lint", "model", "layout", "normalize", "raw", "lang"]),
@@ -39,6 +41,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "config",
             "baseline",
             "series",
+            "similar",
             "render",
             "import",
             "lint",
@@ -56,6 +59,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "config",
             "discover",
             "series",
+            "similar",
             "export",
             "render",
             "import",

@@ -1,5 +1,6 @@
 //! The reviewer's text rules through the real binary: a report whose sections repeat the agency's report of the
-//! year before (T611), in `check` over a folder and in `batch`, and one rewritten, which passes.
+//! year before (T611), in `check` over a folder and in `batch`, and one rewritten, which passes; reports of
+//! different agencies sharing their text (T613), and the dataset's similar_reports.csv.
 
 use std::path::Path;
 use std::process::Command;
@@ -63,4 +64,53 @@ fn a_rewritten_section_passes_and_the_threshold_is_the_configs() {
     let said = concise(dir.path());
     let overview = said.lines().find(|l| l.contains("一、总体情况")).unwrap_or_else(|| panic!("{said}"));
     assert!(overview.contains("T611 [warning]"), "the file's lower threshold: {overview}");
+}
+
+/// An overview long enough to be compared between agencies.
+const SHARED_OVERVIEW: &str = "2023年，本机关坚持以人民为中心的发展思想，围绕全区中心工作，持续深化政务公开，加强政策解读和回应关切，推进重点领域信息公开，完善政府信息公开制度，规范依申请公开办理流程，提升政务公开标准化规范化水平。";
+const OWN_OVERVIEW: &str = "2023年，我们把主要力量放在网站改版上，新建了惠企政策专栏，组织了两次政务开放日，来信来访明显减少，并在乡镇推广依申请公开的线上办理，补齐档案数字化的短板，做到件件有回音、事事有着落。";
+
+/// The 2023 fixture as the report of `agency`, with `overview` as its section 一.
+fn report_of(dir: &Path, file: &str, agency: &str, overview: &str) {
+    let text = std::fs::read_to_string("fixtures/text/one-cell-per-line.txt").unwrap();
+    let line = text.lines().find(|l| l.starts_with("2023年，本机关认真贯彻落实")).unwrap();
+    let text = text.replace(line, overview).replace("乌鲁木齐市人民政府外事办公室", agency);
+    std::fs::write(dir.join(file), text).unwrap();
+}
+
+#[test]
+fn text_shared_between_agencies_is_found_in_both_reports_in_check_and_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    report_of(dir.path(), "a.txt", "某县教育局", SHARED_OVERVIEW);
+    report_of(dir.path(), "b.txt", "某县卫生健康局", SHARED_OVERVIEW);
+    report_of(dir.path(), "c.txt", "某县水利局", OWN_OVERVIEW);
+    // The same agency's second copy is no pair of agencies.
+    report_of(dir.path(), "a-copy.txt", "某县教育局", SHARED_OVERVIEW);
+    let out =
+        gongkai().args(["check", "--output-format", "concise", "--select", "T613"]).arg(dir.path()).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    let found: Vec<&str> = said.lines().filter(|l| l.contains("T613")).collect();
+    let of = |file: &str| found.iter().filter(|l| l.contains(&format!("{file}:"))).count();
+    assert!(of("a.txt") == 1 && of("a-copy.txt") == 1, "{said}");
+    assert_eq!(of("b.txt"), 2, "b names both of the others: {said}");
+    assert_eq!(of("c.txt"), 0, "{said}");
+    let line_b = found.iter().find(|l| l.contains("b.txt:")).unwrap();
+    assert!(line_b.contains("某县教育局") && line_b.contains("一、总体情况") && line_b.contains("100%"), "{line_b}");
+
+    let dataset = dir.path().join("out");
+    gongkai().args(["batch", "--to", "none", "-o"]).arg(&dataset).arg(dir.path()).output().unwrap();
+    let similar = std::fs::read_to_string(dataset.join("similar_reports.csv")).unwrap();
+    let rows: Vec<&str> = similar.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "a–b and a-copy–b, not a–a-copy: {similar}");
+    assert!(
+        rows.iter().all(|r| r.contains("b.txt") && r.contains("一、总体情况") && r.contains(",100,100,")),
+        "{similar}"
+    );
+    let diagnostics = std::fs::read_to_string(dataset.join("diagnostics.jsonl")).unwrap();
+    let t613 = diagnostics.lines().filter(|l| l.contains("\"T613\"")).count();
+    assert_eq!(t613, 4, "a, a-copy and b (twice: each of the others): {diagnostics}");
+    // Turned off, it is not looked for.
+    let off = dir.path().join("off");
+    gongkai().args(["batch", "--to", "none", "--ignore", "T613", "-o"]).arg(&off).arg(dir.path()).output().unwrap();
+    assert_eq!(std::fs::read_to_string(off.join("similar_reports.csv")).unwrap().lines().count(), 1);
 }

@@ -30,7 +30,13 @@ fn standard_docx(year: i32) -> Vec<u8> {
     report.meta.date_line = Some(format!("{}-01-20", year + 1));
     for (key, text) in SECTIONS {
         let heading = gongkai::layout::SECTIONS.iter().find(|(k, _)| *k == key).map(|(_, h)| *h).unwrap();
-        report.sections.push(Section { key, heading: heading.into(), text: text.into(), origin: String::new() });
+        report.sections.push(Section {
+            key,
+            heading: heading.into(),
+            text: text.into(),
+            origin: String::new(),
+            line_origins: Vec::new(),
+        });
     }
     for spec in gongkai::layout::KEYS_2021.iter() {
         let parsed = normalize::parse_value("0");
@@ -105,7 +111,7 @@ fn build(fixture: Option<&str>, year: i32, changes: &[Given]) -> Report {
             Given::Published(date) => raw.published = Some(date.to_string()),
             Given::TitleProperty(title) => raw.property_title = Some(title.to_string()).filter(|t| !t.is_empty()),
             Given::OrgType(o) => org_type = Some(o),
-            Given::YearBefore(_) => {}
+            Given::YearBefore(_) | Given::OtherAgency(_) => {}
             Given::NoTables => raw.grids.clear(),
         }
     }
@@ -124,12 +130,29 @@ fn year_before(vector: &Vector) -> Option<Report> {
     })
 }
 
-/// What `rule` finds in a report (and, for a cross-year rule, against the report of the year before).
-fn run(rule: &Rule, report: &Report, previous: Option<&Report>) -> Vec<Diagnostic> {
+/// Another agency's report of the same year a vector names, if it names one.
+fn other_agency(vector: &Vector) -> Option<Report> {
+    vector.changes.iter().find_map(|c| match c {
+        Given::OtherAgency(changes) => {
+            let mut other = build(None, 2023, changes);
+            other.meta.agency = Some("某市另一局".into());
+            other.path = "另一局.docx".into();
+            Some(other)
+        }
+        _ => None,
+    })
+}
+
+/// What `rule` finds in a report (and, for a cross-year rule, against the report of the year before; for a rule
+/// across agencies, against the other agency's report).
+fn run(rule: &Rule, report: &Report, previous: Option<&Report>, other: Option<&Report>) -> Vec<Diagnostic> {
     let only = Selection { select: vec![rule.code.to_string()], ignore: Vec::new() };
     let mut found = lint::check_with(report, &only);
     if let Some(previous) = previous {
         found.extend(gongkai::series::check_pair(previous, report, &only));
+    }
+    if let Some(other) = other {
+        found.extend(gongkai::similar::check_peer(other, report, &only));
     }
     found.retain(|d| d.code == rule.code);
     found
@@ -174,7 +197,8 @@ fn every_vector_gives_its_findings_drawn_and_fixed() {
         for vector in rule.vectors {
             let report = build(vector.fixture, 2023, vector.changes);
             let previous = year_before(vector);
-            let found = run(rule, &report, previous.as_ref());
+            let other = other_agency(vector);
+            let found = run(rule, &report, previous.as_ref(), other.as_ref());
             if found.len() != vector.findings {
                 faults.push(format!(
                     "{} {}: {} findings, the vector says {}\n{}",
@@ -197,7 +221,7 @@ fn every_vector_gives_its_findings_drawn_and_fixed() {
             }
             let (fixed, edits) = lint::apply_fixes(&report, &found, true);
             let edited: BTreeSet<&str> = edits.iter().map(|e| e.key.as_str()).collect();
-            let left: Vec<Diagnostic> = run(rule, &fixed, previous.as_ref())
+            let left: Vec<Diagnostic> = run(rule, &fixed, previous.as_ref(), other.as_ref())
                 .into_iter()
                 .filter(|d| d.key.as_deref().is_some_and(|k| edited.contains(k)))
                 .collect();

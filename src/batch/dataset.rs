@@ -15,6 +15,7 @@ use crate::lang::Lang;
 use crate::lint::{Diagnostic, Severity};
 use crate::model::Report;
 use crate::series::{Pairing, SeriesCells};
+use crate::similar::Sketch;
 use crate::spill::{Span, Spill, SpillReader};
 
 /// The summary of one report, for `summary.csv` and the cross-year rules. Rows are spilled to a temporary file as
@@ -111,6 +112,8 @@ pub(super) struct Sinks {
     pub row_at: Vec<Option<Span>>,
     /// The agency and year of each read report that has both, for the cross-year rules.
     pub series: Pairing,
+    /// Each read report's sketch of its text, for the rules across agencies.
+    pub sketches: Vec<Option<Sketch>>,
 }
 
 fn read_row(rows: &mut SpillReader, span: Span) -> std::io::Result<Row> {
@@ -129,6 +132,7 @@ impl Sinks {
             rows: Spill::new_in(out).map_err(io(out, "summary.csv"))?,
             row_at: vec![None; items],
             series: Pairing::default(),
+            sketches: vec![None; items],
         })
     }
 
@@ -137,7 +141,7 @@ impl Sinks {
         let out = &options.out_dir;
         let io = |name: &str| io(out, name);
         let temp = |name: &str| temporary(out, name);
-        let Sinks { values, mut diagnostics, rows: spill, row_at, series } = self;
+        let Sinks { values, mut diagnostics, rows: spill, row_at, series, sketches } = self;
         let interrupted = row_at.iter().any(Option::is_none);
         let mut rows = spill.finish().map_err(io("summary.csv"))?;
 
@@ -163,6 +167,64 @@ impl Sinks {
             diagnostics.write_all(&lines).map_err(io("diagnostics.jsonl"))?;
             cross.entry(c).or_default().extend(found.iter().map(|d| (d.severity, d.code)));
         }
+
+        // Text shared between agencies: the pairs the sketches point at, compared in full, each listed in
+        // similar_reports.csv and named in both reports' findings (each report naming a few others at most).
+        let mut similar = temp("similar_reports.csv")?;
+        similar.write_all(b"\xEF\xBB\xBF").map_err(io("similar_reports.csv"))?;
+        let mut similar = csv::Writer::from_writer(similar);
+        let csv_error = |e: csv::Error| io("similar_reports.csv")(e.into());
+        similar.write_record(SIMILAR_HEADER).map_err(csv_error)?;
+        let mut named = vec![0usize; items.len()];
+        for (a, b) in crate::similar::candidates(&sketches) {
+            let (Some(at_a), Some(at_b)) = (row_at[a], row_at[b]) else { continue };
+            let row_a = read_row(&mut rows, at_a).map_err(io("summary.csv"))?;
+            let row_b = read_row(&mut rows, at_b).map_err(io("summary.csv"))?;
+            let (Some(cells_a), Some(cells_b)) = (&row_a.series, &row_b.series) else { continue };
+            let (report_a, report_b) = (cells_a.report(&row_a.id), cells_b.report(&row_b.id));
+            let threshold = [&report_a, &report_b]
+                .iter()
+                .map(|r| r.meta.shared_text_share.unwrap_or(crate::similar::DEFAULT_SHARE))
+                .fold(1.0, f64::min);
+            for shared in crate::similar::shared(&report_a, &report_b, threshold) {
+                let percent = |share: f64| format!("{:.0}", share * 100.0);
+                let year = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
+                similar
+                    .write_record([
+                        row_a.id.as_str(),
+                        row_a.agency.as_deref().unwrap_or(""),
+                        &year(row_a.year),
+                        &row_b.id,
+                        row_b.agency.as_deref().unwrap_or(""),
+                        &year(row_b.year),
+                        &shared.section,
+                        &percent(shared.share_a),
+                        &percent(shared.share_b),
+                        &shared.passage,
+                    ])
+                    .map_err(csv_error)?;
+            }
+            for (index, report, other) in [(a, &report_a, &report_b), (b, &report_b, &report_a)] {
+                if named[index] >= crate::similar::MAX_NAMED {
+                    continue;
+                }
+                let (found, _) = options.policy.findings(&items[index].path, report, |selection| {
+                    crate::similar::check_peer(other, report, selection)
+                });
+                if found.is_empty() {
+                    continue;
+                }
+                named[index] += 1;
+                let mut lines = Vec::new();
+                for d in &found {
+                    write_diagnostic(&mut lines, &items[index].id, report, d, options.lang);
+                }
+                diagnostics.write_all(&lines).map_err(io("diagnostics.jsonl"))?;
+                cross.entry(index).or_default().extend(found.iter().map(|d| (d.severity, d.code)));
+            }
+        }
+        let similar = similar.into_inner().map_err(|e| io("similar_reports.csv")(e.into_error()))?;
+        persist(similar, &out.join("similar_reports.csv"))?;
 
         persist(values, &out.join("values.csv"))?;
         persist(diagnostics, &out.join("diagnostics.jsonl"))?;
@@ -336,6 +398,11 @@ pub(super) fn write_diagnostic(out: &mut impl Write, id: &str, report: &Report, 
         let _ = out.write_all(b"\n");
     }
 }
+
+/// The columns of similar_reports.csv: the two reports, the section they share, each one's share of its text found
+/// in the other (percent), and the longest passage they share.
+const SIMILAR_HEADER: [&str; 10] =
+    ["report_a", "agency_a", "year_a", "report_b", "agency_b", "year_b", "section", "share_a", "share_b", "passage"];
 
 const SUMMARY_HEADER: [&str; 11] = [
     "path",

@@ -127,6 +127,7 @@ pub fn run(
     options.policy.load(items)?;
     let out = &options.out_dir;
     let sinks = Mutex::new(Sinks::create(out, items.len())?);
+    let across_agencies = crate::similar::wanted(&options.policy.selection);
     let counts = Written::default();
     let spill_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
     let finish_all = |pending: &mut Vec<(usize, Stage)>| {
@@ -141,10 +142,12 @@ pub fn run(
             };
             progress(Progress { id: &item.id, status: row.status });
             let record = serde_json::to_vec(&row).map_err(std::io::Error::other);
+            let sketch = row.series.as_ref().filter(|_| across_agencies).and_then(crate::similar::Sketch::of);
             if let Ok(mut s) = sinks.lock() {
                 if let Some(series) = &row.series {
                     s.series.add(series.key(index));
                 }
+                s.sketches[index] = sketch;
                 match record.and_then(|r| s.rows.push(&r)) {
                     Ok(span) => s.row_at[index] = Some(span),
                     Err(e) => {

@@ -156,6 +156,8 @@ pub enum Given {
     OrgType(OrgType),
     /// The same agency's report of the year before, with its own changes: the cross-year rules compare the two.
     YearBefore(&'static [Given]),
+    /// Another agency's report of the same year, with its own changes: the rules across agencies compare the two.
+    OtherAgency(&'static [Given]),
     /// The document without its tables: a report in an older layout, or a notice.
     NoTables,
 }

@@ -75,6 +75,7 @@ pub(super) fn read_text(
                 heading: text.trim().to_string(),
                 text: String::new(),
                 origin: origin.clone(),
+                line_origins: Vec::new(),
             });
         } else if let Some(s) = sections.last_mut()
             && date_line(text).is_none()
@@ -83,6 +84,7 @@ pub(super) fn read_text(
                 s.text.push('\n');
             }
             s.text.push_str(text.trim());
+            s.line_origins.push(origin.clone());
         }
     }
     (meta, sections)

@@ -61,16 +61,47 @@ None: write this year's own account.",
 };
 
 /// The characters compared: letters and ideographs, not digits (figures and years change), punctuation or spaces.
-fn compared(text: &str) -> Vec<char> {
+pub(crate) fn compared(text: &str) -> Vec<char> {
     text.chars().filter(|c| c.is_alphabetic()).collect()
 }
 
 /// Each phrase of `SHINGLE` characters as one number (a collision only counts a phrase as repeated that is not).
-fn shingles(chars: &[char]) -> Vec<u64> {
+pub(crate) fn shingles(chars: &[char]) -> Vec<u64> {
     chars
         .windows(SHINGLE)
         .map(|w| w.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, c| (h ^ u64::from(*c)).wrapping_mul(0x0100_0000_01b3)))
         .collect()
+}
+
+/// How much of one text repeats another: the share of its phrases found in the other, and its longest repeated
+/// passage (up to 40 characters).
+pub(crate) struct Repeat {
+    pub share: f64,
+    pub passage: String,
+}
+
+/// What of `text` repeats `other`, both compared as [`compared`] keeps them; `None` when either is shorter than
+/// `MIN_CHARS` (a sentence may rightly recur).
+pub(crate) fn repeat(text: &str, other: &str) -> Option<Repeat> {
+    let (a, b) = (compared(text), compared(other));
+    if a.len() < MIN_CHARS || b.len() < MIN_CHARS {
+        return None;
+    }
+    let theirs: FxHashSet<u64> = shingles(&b).into_iter().collect();
+    let repeated: Vec<bool> = shingles(&a).iter().map(|w| theirs.contains(w)).collect();
+    let share = repeated.iter().filter(|r| **r).count() as f64 / repeated.len().max(1) as f64;
+    // The longest run of repeated phrases, as text.
+    let (mut best, mut run_start, mut best_at) = (0usize, 0usize, 0usize);
+    for (i, r) in repeated.iter().enumerate() {
+        if !r {
+            run_start = i + 1;
+        } else if i + 1 - run_start > best {
+            best = i + 1 - run_start;
+            best_at = run_start;
+        }
+    }
+    let passage = a[best_at..(best_at + best + SHINGLE - 1).min(a.len())].iter().take(40).collect();
+    Some(Repeat { share, passage })
 }
 
 /// Compare a report with the same agency's report for the year before.
@@ -78,27 +109,10 @@ pub fn check_pair(previous: &Report, current: &Report, sink: &mut Sink) {
     let threshold = current.meta.copied_text_share.unwrap_or(DEFAULT_SHARE);
     for now in current.sections.iter().filter(|s| crate::layout::COMPARED_SECTIONS.contains(&s.key)) {
         let Some(before) = previous.sections.iter().find(|s| s.key == now.key) else { continue };
-        let (a, b) = (compared(&now.text), compared(&before.text));
-        if a.len() < MIN_CHARS || b.len() < MIN_CHARS {
-            continue;
-        }
-        let last_year: FxHashSet<u64> = shingles(&b).into_iter().collect();
-        let repeated: Vec<bool> = shingles(&a).iter().map(|w| last_year.contains(w)).collect();
-        let share = repeated.iter().filter(|r| **r).count() as f64 / repeated.len().max(1) as f64;
+        let Some(Repeat { share, passage }) = repeat(&now.text, &before.text) else { continue };
         if share < INFO_SHARE.min(threshold) {
             continue;
         }
-        // The longest run of repeated phrases, as text.
-        let (mut best, mut run_start, mut best_at) = (0usize, 0usize, 0usize);
-        for (i, r) in repeated.iter().enumerate() {
-            if !r {
-                run_start = i + 1;
-            } else if i + 1 - run_start > best {
-                best = i + 1 - run_start;
-                best_at = run_start;
-            }
-        }
-        let passage: String = a[best_at..(best_at + best + SHINGLE - 1).min(a.len())].iter().take(40).collect();
         let percent = (share * 100.0).round();
         let year = previous.meta.year.map(|y| format!("{y} 年度")).unwrap_or_else(|| "上一年度".into());
         let year_en = previous.meta.year.map_or_else(|| "the year before".to_string(), |y| y.to_string());

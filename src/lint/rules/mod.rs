@@ -7,7 +7,7 @@ mod amount_unit;
 mod blank_as_zero;
 mod blank_total;
 mod carry_over;
-mod copied_text;
+pub(crate) mod copied_text;
 mod date_ambiguous;
 mod date_mismatch;
 mod digits_settled;
@@ -37,6 +37,7 @@ mod section_heading_variant;
 mod section_missing;
 mod section_order;
 mod section_thin;
+pub(crate) mod shared_text;
 mod t3_balance;
 mod t4_total;
 mod text_self_contradiction;
@@ -97,6 +98,7 @@ pub static ALL: &[&Rule] = &[
     &text_self_contradiction::RULE,
     &copied_text::RULE,
     &reference_title::RULE,
+    &shared_text::RULE,
 ];
 
 /// E000, the code every output gives a file that could not be read: described like the rules, never run.
@@ -116,6 +118,9 @@ pub static SERIES: &[(&Rule, PairCheck)] = &[
     (&in_force_drift::RULE, in_force_drift::check_pair),
     (&copied_text::RULE, copied_text::check_pair),
 ];
+
+/// The rules that compare a report with another agency's report of the same run, and their checks.
+pub static PEERS: &[(&Rule, PairCheck)] = &[(&shared_text::RULE, shared_text::check_peer)];
 
 /// The format version table 3 follows: the report's, except that a 2021 report whose table 3 has the trial
 /// format's single `(六)其他处理` row and none of the three 2021 rows under it (an old table 3 kept in a new
@@ -294,7 +299,13 @@ pub(crate) mod testing {
 
     /// A section of the text, as the recogniser would read it.
     pub fn section(key: &'static str, heading: &str, text: &str) -> crate::model::Section {
-        crate::model::Section { key, heading: heading.into(), text: text.into(), origin: String::new() }
+        crate::model::Section {
+            key,
+            heading: heading.into(),
+            text: text.into(),
+            origin: String::new(),
+            line_origins: Vec::new(),
+        }
     }
 
     /// Run one rule.

@@ -1,0 +1,228 @@
+//! Text shared between the reports of different agencies in one run (T613), found without comparing every report
+//! with every other: each report's sections 一 and 五 are reduced to a sketch of 64 numbers (one-permutation
+//! MinHash over their 8-character phrases), sketches that agree on all four numbers of any of 16 bands are the
+//! candidate pairs (locality-sensitive hashing), and only those are compared in full, phrase by phrase, as T611
+//! compares an agency's two years. A run of n reports does O(n) work plus the candidates: a bucket of many reports
+//! sharing a text (a county's template copied by every office) pairs each of them with a few of the others, not
+//! with all of them.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::lint::{self, Diagnostic, Selection};
+use crate::model::Report;
+use crate::series::SeriesCells;
+
+pub use lint::rules::shared_text::DEFAULT_SHARE;
+
+const BINS: usize = 64;
+const BANDS: usize = 16;
+const ROWS: usize = BINS / BANDS;
+/// A bucket up to this size is compared pair by pair; a larger one pairs each member with the first `STAR`.
+const ALL_PAIRS_UP_TO: usize = 24;
+const STAR: usize = 6;
+/// Pairs whose sketches agree on fewer bins than this share are not compared in full: they share too little.
+const MIN_AGREEMENT: f64 = 0.25;
+
+/// What a report's compared sections look like to the index: its agency (hashed) and 64 MinHash bins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sketch {
+    agency: u64,
+    bins: [u32; BINS],
+}
+
+fn mix(mut x: u64) -> u64 {
+    // splitmix64's finaliser: every bit of the phrase's hash moves every bit of the result.
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+impl Sketch {
+    /// The sketch of a report's compared sections; `None` when none is long enough to be compared.
+    pub fn of(cells: &SeriesCells) -> Option<Sketch> {
+        let mut bins = [u32::MAX; BINS];
+        let mut any = false;
+        for (key, text) in cells.section_texts() {
+            let chars = lint::rules::copied_text::compared(text);
+            if chars.len() < lint::rules::shared_text::MIN_CHARS {
+                continue;
+            }
+            // A phrase of 一 is not a phrase of 五: the section is part of what is hashed.
+            let section = mix(key.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))));
+            for shingle in lint::rules::copied_text::shingles(&chars) {
+                let h = mix(shingle ^ section);
+                let bin = (h >> 58) as usize;
+                bins[bin] = bins[bin].min(h as u32);
+                any = true;
+            }
+        }
+        if !any {
+            return None;
+        }
+        // Empty bins take the next filled one's value, moved by their distance (densification), so that two
+        // sketches agree on them as often as on the bins they were filled from.
+        for i in 0..BINS {
+            if bins[i] == u32::MAX
+                && let Some(d) = (1..BINS).find(|d| bins[(i + d) % BINS] != u32::MAX)
+            {
+                bins[i] = bins[(i + d) % BINS].wrapping_add((d as u32).wrapping_mul(0x9e37_79b9));
+            }
+        }
+        let agency = mix(cells.agency_hash());
+        Some(Sketch { agency, bins })
+    }
+
+    /// The share of bins two sketches agree on: an estimate of how many of their phrases they share.
+    fn agreement(&self, other: &Sketch) -> f64 {
+        self.bins.iter().zip(&other.bins).filter(|(a, b)| a == b).count() as f64 / BINS as f64
+    }
+}
+
+/// The pairs of reports (by index, the lower first) of different agencies whose sketches say they may share much
+/// of their text, most alike first.
+pub fn candidates(sketches: &[Option<Sketch>]) -> Vec<(usize, usize)> {
+    let mut pairs: FxHashSet<(u32, u32)> = FxHashSet::default();
+    let consider = |a: u32, b: u32, pairs: &mut FxHashSet<(u32, u32)>| {
+        let (Some(x), Some(y)) = (&sketches[a as usize], &sketches[b as usize]) else { return };
+        if x.agency != y.agency && x.agreement(y) >= MIN_AGREEMENT {
+            pairs.insert((a.min(b), a.max(b)));
+        }
+    };
+    let mut buckets: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    for band in 0..BANDS {
+        buckets.clear();
+        for (i, sketch) in sketches.iter().enumerate() {
+            let Some(sketch) = sketch else { continue };
+            let rows = &sketch.bins[band * ROWS..(band + 1) * ROWS];
+            let key = rows.iter().fold(mix(band as u64 + 1), |h, &v| mix(h ^ u64::from(v)));
+            buckets.entry(key).or_default().push(i as u32);
+        }
+        for members in buckets.values().filter(|m| m.len() > 1) {
+            if members.len() <= ALL_PAIRS_UP_TO {
+                for (k, &a) in members.iter().enumerate() {
+                    for &b in &members[k + 1..] {
+                        consider(a, b, &mut pairs);
+                    }
+                }
+            } else {
+                for &a in members {
+                    for &b in members.iter().take(STAR) {
+                        if a != b {
+                            consider(a, b, &mut pairs);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut out: Vec<(usize, usize, f64)> = pairs
+        .into_iter()
+        .filter_map(|(a, b)| {
+            let (x, y) = (sketches[a as usize].as_ref()?, sketches[b as usize].as_ref()?);
+            Some((a as usize, b as usize, x.agreement(y)))
+        })
+        .collect();
+    out.sort_by(|x, y| y.2.total_cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
+    out.into_iter().map(|(a, b, _)| (a, b)).collect()
+}
+
+/// Whether the selection runs any rule across agencies (so that sketches are worth making).
+pub fn wanted(selection: &Selection) -> bool {
+    lint::rules::PEERS.iter().any(|(rule, _)| selection.wants(rule))
+}
+
+/// How many other reports a report's findings across agencies name at most (the most alike first): a text copied by
+/// a whole county is told by three names as well as by three hundred.
+pub const MAX_NAMED: usize = 3;
+
+/// The findings of `current` against `other`, a report of another agency in the same run.
+pub fn check_peer(other: &Report, current: &Report, selection: &Selection) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (rule, peer) in lint::rules::PEERS {
+        if selection.wants(rule) {
+            let mut sink = lint::Sink::for_rule(rule);
+            peer(other, current, &mut sink);
+            found.extend(sink.into_findings());
+        }
+    }
+    found
+}
+
+/// A pair of reports found to share text, for `similar_reports.csv`: each one's share of the other's phrases, by
+/// section, the larger first.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    pub section: String,
+    pub share_a: f64,
+    pub share_b: f64,
+    pub passage: String,
+}
+
+/// What two reports' compared sections share, section by section, where either repeats the other at `threshold` or
+/// more.
+pub fn shared(a: &Report, b: &Report, threshold: f64) -> Vec<Shared> {
+    let mut out = Vec::new();
+    for sa in a.sections.iter().filter(|s| crate::layout::COMPARED_SECTIONS.contains(&s.key)) {
+        let Some(sb) = b.sections.iter().find(|s| s.key == sa.key) else { continue };
+        if !lint::rules::shared_text::long_enough(&sa.text) || !lint::rules::shared_text::long_enough(&sb.text) {
+            continue;
+        }
+        let (Some(ra), Some(rb)) = (
+            lint::rules::copied_text::repeat(&sa.text, &sb.text),
+            lint::rules::copied_text::repeat(&sb.text, &sa.text),
+        ) else {
+            continue;
+        };
+        if ra.share.max(rb.share) >= threshold {
+            let passage =
+                if ra.passage.chars().count() >= rb.passage.chars().count() { ra.passage } else { rb.passage };
+            out.push(Shared { section: sa.heading.clone(), share_a: ra.share, share_b: rb.share, passage });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(agency: &str, overview: &str) -> SeriesCells {
+        let mut report = crate::model::Report::blank(String::new(), Some(2023));
+        report.meta.agency = Some(agency.to_string());
+        report.sections.push(crate::model::Section {
+            key: "overview",
+            heading: "一、总体情况".into(),
+            text: overview.to_string(),
+            origin: "第3段".into(),
+            line_origins: Vec::new(),
+        });
+        SeriesCells::of(&report).unwrap()
+    }
+
+    const TEXT: &str = "本局坚持以人民为中心的发展思想，围绕全区中心工作，持续深化政务公开，加强政策解读和回应关切，\
+                        推进重点领域信息公开，完善政府信息公开制度，规范依申请公开办理流程，提升政务公开标准化规范化水平。";
+
+    #[test]
+    fn the_same_text_of_two_agencies_is_a_candidate_and_their_own_texts_are_not() {
+        let other = "今年我们把精力放在网站改版上，新建了惠企政策专栏，组织了两次政务开放日，群众来访明显减少，\
+                     明年计划在乡镇推广依申请公开的线上办理，同时补齐档案数字化的短板，做到件件有回音。";
+        let sketches = vec![
+            Sketch::of(&cells("甲局", TEXT)),
+            Sketch::of(&cells("乙局", TEXT)),
+            Sketch::of(&cells("丙局", other)),
+            Sketch::of(&cells("甲局", TEXT)),
+        ];
+        assert_eq!(candidates(&sketches), vec![(0, 1), (1, 3)], "the same agency's two files are no pair");
+    }
+
+    #[test]
+    fn a_bucket_of_many_copies_pairs_each_with_a_few() {
+        let sketches: Vec<Option<Sketch>> = (0..200).map(|i| Sketch::of(&cells(&format!("第{i}局"), TEXT))).collect();
+        let pairs = candidates(&sketches);
+        assert!(pairs.len() < 200 * STAR, "{} pairs: not every pair of 200", pairs.len());
+        let paired: FxHashSet<usize> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+        assert_eq!(paired.len(), 200, "every copy is paired with another");
+    }
+}
