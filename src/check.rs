@@ -263,12 +263,14 @@ pub fn check<T: Send, E>(
                 held.insert(index, cells.report(&reports[index].path.display().to_string()));
             }
         }
+        let ready: rustc_hash::FxHashMap<usize, crate::similar::Ready> =
+            held.par_iter().map(|(&index, report)| (index, crate::similar::Ready::of(report))).collect();
         let compared: Vec<(usize, usize, Vec<Diagnostic>, Vec<Diagnostic>)> = pairs
             .par_iter()
             .filter_map(|&(a, b)| {
-                let (ra, rb) = (held.get(&a)?, held.get(&b)?);
-                let fa = findings(&reports[a].path, ra, &|s| crate::similar::check_peer(rb, ra, s));
-                let fb = findings(&reports[b].path, rb, &|s| crate::similar::check_peer(ra, rb, s));
+                let (ra, rb, pa, pb) = (held.get(&a)?, held.get(&b)?, ready.get(&a)?, ready.get(&b)?);
+                let fa = findings(&reports[a].path, ra, &|s| crate::similar::check_ready(rb, pb, ra, pa, s));
+                let fb = findings(&reports[b].path, rb, &|s| crate::similar::check_ready(ra, pa, rb, pb, s));
                 Some((a, b, fa, fb))
             })
             .collect();

@@ -20,6 +20,8 @@ const ROWS: usize = BINS / BANDS;
 /// A bucket up to this size is compared pair by pair; a larger one pairs each member with the first `STAR`.
 const ALL_PAIRS_UP_TO: usize = 24;
 const STAR: usize = 6;
+/// How many of its most alike others each report is compared with in full.
+const PARTNERS: usize = MAX_NAMED + 1;
 /// Pairs whose sketches agree on fewer bins than this share are not compared in full: they share too little.
 const MIN_AGREEMENT: f64 = 0.25;
 
@@ -125,6 +127,17 @@ pub fn candidates(sketches: &[Option<Sketch>]) -> Vec<(usize, usize)> {
         })
         .collect();
     out.sort_by(|x, y| y.2.total_cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
+    // Each report's most alike partners only: a report is named with a few others, so comparing it with more is
+    // work no finding shows (a text a whole county copied would otherwise be compared n² times).
+    let mut partners = vec![0usize; sketches.len()];
+    out.retain(|&(a, b, _)| {
+        let keep = partners[a] < PARTNERS || partners[b] < PARTNERS;
+        if keep {
+            partners[a] += 1;
+            partners[b] += 1;
+        }
+        keep
+    });
     out.into_iter().map(|(a, b, _)| (a, b)).collect()
 }
 
@@ -139,21 +152,79 @@ pub const MAX_NAMED: usize = 3;
 
 /// The findings of `current` against `other`, a report of another agency in the same run.
 pub fn check_peer(other: &Report, current: &Report, selection: &Selection) -> Vec<Diagnostic> {
+    check_ready(other, &Ready::of(other), current, &Ready::of(current), selection)
+}
+
+/// A report made ready to be compared with others: the phrases of its compared sections, made once.
+pub struct Ready {
+    phrases: Vec<Option<lint::rules::copied_text::Phrases>>,
+}
+
+impl Ready {
+    pub fn of(report: &Report) -> Ready {
+        let phrases = report
+            .sections
+            .iter()
+            .map(|s| {
+                crate::layout::COMPARED_SECTIONS
+                    .contains(&s.key)
+                    .then(|| lint::rules::copied_text::Phrases::of(&s.text))
+            })
+            .collect();
+        Ready { phrases }
+    }
+}
+
+/// [`check_peer`] on reports made ready.
+pub fn check_ready(
+    other: &Report,
+    other_ready: &Ready,
+    current: &Report,
+    ready: &Ready,
+    selection: &Selection,
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    for (rule, peer) in lint::rules::PEERS {
-        if selection.wants(rule) {
-            let mut sink = lint::Sink::for_rule(rule);
-            peer(other, current, &mut sink);
-            found.extend(sink.into_findings());
-        }
+    if selection.wants(&lint::rules::shared_text::RULE) {
+        let mut sink = lint::Sink::for_rule(&lint::rules::shared_text::RULE);
+        lint::rules::shared_text::check_ready(other, &other_ready.phrases, current, &ready.phrases, &mut sink);
+        found.extend(sink.into_findings());
     }
     found
 }
 
+/// The findings of one report of a pair whose [`shared`] sections are known (`a`: whether it is the pair's first),
+/// without comparing the two again.
+pub fn findings_of(
+    shared: &[Shared],
+    a: bool,
+    other: &Report,
+    current: &Report,
+    selection: &Selection,
+) -> Vec<Diagnostic> {
+    let rule = &lint::rules::shared_text::RULE;
+    if !selection.wants(rule) {
+        return Vec::new();
+    }
+    let threshold = current.meta.shared_text_share.unwrap_or(DEFAULT_SHARE);
+    let mine: Vec<(&crate::model::Section, lint::rules::copied_text::Repeat)> = shared
+        .iter()
+        .filter_map(|s| {
+            let share = if a { s.share_a } else { s.share_b };
+            let section = current.sections.iter().find(|x| x.key == s.key)?;
+            (share >= threshold)
+                .then(|| (section, lint::rules::copied_text::Repeat { share, passage: s.passage.clone() }))
+        })
+        .collect();
+    let mut sink = lint::Sink::for_rule(rule);
+    lint::rules::shared_text::push_finding(other, &mine, &mut sink);
+    sink.into_findings()
+}
+
 /// A pair of reports found to share text, for `similar_reports.csv`: each one's share of the other's phrases, by
-/// section, the larger first.
+/// section.
 #[derive(Debug, Clone)]
 pub struct Shared {
+    key: &'static str,
     pub section: String,
     pub share_a: f64,
     pub share_b: f64,
@@ -162,23 +233,29 @@ pub struct Shared {
 
 /// What two reports' compared sections share, section by section, where either repeats the other at `threshold` or
 /// more.
-pub fn shared(a: &Report, b: &Report, threshold: f64) -> Vec<Shared> {
+pub fn shared(a: &Report, ready_a: &Ready, b: &Report, ready_b: &Ready, threshold: f64) -> Vec<Shared> {
+    use lint::rules::copied_text::repeat_of;
+    let min = lint::rules::shared_text::MIN_CHARS;
     let mut out = Vec::new();
-    for sa in a.sections.iter().filter(|s| crate::layout::COMPARED_SECTIONS.contains(&s.key)) {
-        let Some(sb) = b.sections.iter().find(|s| s.key == sa.key) else { continue };
-        if !lint::rules::shared_text::long_enough(&sa.text) || !lint::rules::shared_text::long_enough(&sb.text) {
-            continue;
-        }
-        let (Some(ra), Some(rb)) = (
-            lint::rules::copied_text::repeat(&sa.text, &sb.text),
-            lint::rules::copied_text::repeat(&sb.text, &sa.text),
-        ) else {
+    for (sa, pa) in a.sections.iter().zip(&ready_a.phrases) {
+        let Some(pa) = pa else { continue };
+        let Some((_, Some(pb))) = b.sections.iter().zip(&ready_b.phrases).find(|(s, _)| s.key == sa.key) else {
             continue;
         };
+        if pa.len() < min || pb.len() < min {
+            continue;
+        }
+        let (Some(ra), Some(rb)) = (repeat_of(pa, pb), repeat_of(pb, pa)) else { continue };
         if ra.share.max(rb.share) >= threshold {
             let passage =
                 if ra.passage.chars().count() >= rb.passage.chars().count() { ra.passage } else { rb.passage };
-            out.push(Shared { section: sa.heading.clone(), share_a: ra.share, share_b: rb.share, passage });
+            out.push(Shared {
+                key: sa.key,
+                section: sa.heading.clone(),
+                share_a: ra.share,
+                share_b: rb.share,
+                passage,
+            });
         }
     }
     out

@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::{BatchError, Options, Status};
 use crate::discover::Found;
 use crate::export::Format;
@@ -176,51 +178,78 @@ impl Sinks {
         let csv_error = |e: csv::Error| io("similar_reports.csv")(e.into());
         similar.write_record(SIMILAR_HEADER).map_err(csv_error)?;
         let mut named = vec![0usize; items.len()];
-        for (a, b) in crate::similar::candidates(&sketches) {
-            let (Some(at_a), Some(at_b)) = (row_at[a], row_at[b]) else { continue };
-            let row_a = read_row(&mut rows, at_a).map_err(io("summary.csv"))?;
-            let row_b = read_row(&mut rows, at_b).map_err(io("summary.csv"))?;
-            let (Some(cells_a), Some(cells_b)) = (&row_a.series, &row_b.series) else { continue };
-            let (report_a, report_b) = (cells_a.report(&row_a.id), cells_b.report(&row_b.id));
-            let threshold = [&report_a, &report_b]
-                .iter()
-                .map(|r| r.meta.shared_text_share.unwrap_or(crate::similar::DEFAULT_SHARE))
-                .fold(1.0, f64::min);
-            for shared in crate::similar::shared(&report_a, &report_b, threshold) {
+        for pairs in crate::similar::candidates(&sketches).chunks(1024) {
+            // Each report of the batch read back once, as the compact cells the rule reads.
+            let mut held: rustc_hash::FxHashMap<usize, (Row, Report)> = rustc_hash::FxHashMap::default();
+            for &index in pairs.iter().flat_map(|(a, b)| [a, b]) {
+                if held.contains_key(&index) {
+                    continue;
+                }
+                let Some(at) = row_at[index] else { continue };
+                let row = read_row(&mut rows, at).map_err(io("summary.csv"))?;
+                if let Some(report) = row.series.as_ref().map(|cells| cells.report(&row.id)) {
+                    held.insert(index, (row, report));
+                }
+            }
+            let ready: rustc_hash::FxHashMap<usize, crate::similar::Ready> =
+                held.par_iter().map(|(&index, (_, report))| (index, crate::similar::Ready::of(report))).collect();
+            type Compared = (usize, usize, Vec<crate::similar::Shared>, Vec<Diagnostic>, Vec<Diagnostic>);
+            let compared: Vec<Compared> = pairs
+                .par_iter()
+                .filter_map(|&(a, b)| {
+                    let ((_, report_a), (_, report_b)) = (held.get(&a)?, held.get(&b)?);
+                    let (ready_a, ready_b) = (ready.get(&a)?, ready.get(&b)?);
+                    let threshold = [report_a, report_b]
+                        .iter()
+                        .map(|r| r.meta.shared_text_share.unwrap_or(crate::similar::DEFAULT_SHARE))
+                        .fold(1.0, f64::min);
+                    let shared = crate::similar::shared(report_a, ready_a, report_b, ready_b, threshold);
+                    if shared.is_empty() {
+                        return None;
+                    }
+                    let peer = |index: usize, first: bool, report: &Report, other: &Report| {
+                        let (found, _) = options.policy.findings(&items[index].path, report, |selection| {
+                            crate::similar::findings_of(&shared, first, other, report, selection)
+                        });
+                        found
+                    };
+                    let found_a = peer(a, true, report_a, report_b);
+                    let found_b = peer(b, false, report_b, report_a);
+                    Some((a, b, shared, found_a, found_b))
+                })
+                .collect();
+            for (a, b, shared, found_a, found_b) in &compared {
+                let ((row_a, _), (row_b, _)) = (&held[a], &held[b]);
                 let percent = |share: f64| format!("{:.0}", share * 100.0);
                 let year = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
-                similar
-                    .write_record([
-                        row_a.id.as_str(),
-                        row_a.agency.as_deref().unwrap_or(""),
-                        &year(row_a.year),
-                        &row_b.id,
-                        row_b.agency.as_deref().unwrap_or(""),
-                        &year(row_b.year),
-                        &shared.section,
-                        &percent(shared.share_a),
-                        &percent(shared.share_b),
-                        &shared.passage,
-                    ])
-                    .map_err(csv_error)?;
-            }
-            for (index, report, other) in [(a, &report_a, &report_b), (b, &report_b, &report_a)] {
-                if named[index] >= crate::similar::MAX_NAMED {
-                    continue;
+                for s in shared {
+                    similar
+                        .write_record([
+                            row_a.id.as_str(),
+                            row_a.agency.as_deref().unwrap_or(""),
+                            &year(row_a.year),
+                            &row_b.id,
+                            row_b.agency.as_deref().unwrap_or(""),
+                            &year(row_b.year),
+                            &s.section,
+                            &percent(s.share_a),
+                            &percent(s.share_b),
+                            &s.passage,
+                        ])
+                        .map_err(csv_error)?;
                 }
-                let (found, _) = options.policy.findings(&items[index].path, report, |selection| {
-                    crate::similar::check_peer(other, report, selection)
-                });
-                if found.is_empty() {
-                    continue;
+                for (index, found) in [(*a, found_a), (*b, found_b)] {
+                    if found.is_empty() || named[index] >= crate::similar::MAX_NAMED {
+                        continue;
+                    }
+                    named[index] += 1;
+                    let mut lines = Vec::new();
+                    for d in found {
+                        write_diagnostic(&mut lines, &items[index].id, &held[&index].1, d, options.lang);
+                    }
+                    diagnostics.write_all(&lines).map_err(io("diagnostics.jsonl"))?;
+                    cross.entry(index).or_default().extend(found.iter().map(|d| (d.severity, d.code)));
                 }
-                named[index] += 1;
-                let mut lines = Vec::new();
-                for d in &found {
-                    write_diagnostic(&mut lines, &items[index].id, report, d, options.lang);
-                }
-                diagnostics.write_all(&lines).map_err(io("diagnostics.jsonl"))?;
-                cross.entry(index).or_default().extend(found.iter().map(|d| (d.severity, d.code)));
             }
         }
         let similar = similar.into_inner().map_err(|e| io("similar_reports.csv")(e.into_error()))?;

@@ -62,7 +62,22 @@ None: write this year's own account.",
 
 /// The characters compared: letters and ideographs, not digits (figures and years change), punctuation or spaces.
 pub(crate) fn compared(text: &str) -> Vec<char> {
-    text.chars().filter(|c| c.is_alphabetic()).collect()
+    text.chars().filter(|&c| is_compared(c)).collect()
+}
+
+/// A letter or an ideograph. The common ideographs and ASCII are decided by their range: the standard library's
+/// table lookup for a CJK character is most of the cost of comparing two reports.
+pub(crate) fn is_compared(c: char) -> bool {
+    match c {
+        '\u{4e00}'..='\u{9fff}' | 'a'..='z' | 'A'..='Z' => true,
+        '\0'..='\u{7f}'
+        | '\u{2010}'..='\u{2027}'
+        | '\u{3000}'..='\u{3004}'
+        | '\u{3008}'..='\u{3020}'
+        | '\u{ff00}'..='\u{ff0f}'
+        | '\u{ff1a}'..='\u{ff20}' => false,
+        _ => c.is_alphabetic(),
+    }
 }
 
 /// Each phrase of `SHINGLE` characters as one number (a collision only counts a phrase as repeated that is not).
@@ -75,20 +90,46 @@ pub(crate) fn shingles(chars: &[char]) -> Vec<u64> {
 
 /// How much of one text repeats another: the share of its phrases found in the other, and its longest repeated
 /// passage (up to 40 characters).
+#[derive(Debug, Clone)]
 pub(crate) struct Repeat {
     pub share: f64,
     pub passage: String,
 }
 
+/// A text made ready for comparing: its compared characters, its phrases in order, and the set of them.
+pub(crate) struct Phrases {
+    chars: Vec<char>,
+    shingles: Vec<u64>,
+    set: FxHashSet<u64>,
+}
+
+impl Phrases {
+    pub(crate) fn of(text: &str) -> Phrases {
+        let chars = compared(text);
+        let shingles = shingles(&chars);
+        let set = shingles.iter().copied().collect();
+        Phrases { chars, shingles, set }
+    }
+
+    /// How many characters are compared.
+    pub(crate) fn len(&self) -> usize {
+        self.chars.len()
+    }
+}
+
 /// What of `text` repeats `other`, both compared as [`compared`] keeps them; `None` when either is shorter than
 /// `MIN_CHARS` (a sentence may rightly recur).
 pub(crate) fn repeat(text: &str, other: &str) -> Option<Repeat> {
-    let (a, b) = (compared(text), compared(other));
-    if a.len() < MIN_CHARS || b.len() < MIN_CHARS {
+    repeat_of(&Phrases::of(text), &Phrases::of(other))
+}
+
+/// [`repeat`] of two texts made ready.
+pub(crate) fn repeat_of(text: &Phrases, other: &Phrases) -> Option<Repeat> {
+    let (a, theirs) = (&text.chars, &other.set);
+    if a.len() < MIN_CHARS || other.chars.len() < MIN_CHARS {
         return None;
     }
-    let theirs: FxHashSet<u64> = shingles(&b).into_iter().collect();
-    let repeated: Vec<bool> = shingles(&a).iter().map(|w| theirs.contains(w)).collect();
+    let repeated: Vec<bool> = text.shingles.iter().map(|w| theirs.contains(w)).collect();
     let share = repeated.iter().filter(|r| **r).count() as f64 / repeated.len().max(1) as f64;
     // The longest run of repeated phrases, as text.
     let (mut best, mut run_start, mut best_at) = (0usize, 0usize, 0usize);
@@ -157,5 +198,15 @@ mod tests {
         let mut sink = crate::lint::Sink::for_rule(&super::RULE);
         super::check_pair(&before, &now, &mut sink);
         assert!(sink.into_findings().is_empty());
+    }
+}
+
+#[cfg(test)]
+mod compared_tests {
+    #[test]
+    fn the_fast_ranges_agree_with_the_standard_library() {
+        for c in ('\0'..='\u{ffff}').chain(['\u{20000}', '\u{1f600}']) {
+            assert_eq!(super::is_compared(c), c.is_alphabetic(), "{c:?} U+{:04X}", c as u32);
+        }
     }
 }

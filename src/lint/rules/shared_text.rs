@@ -1,5 +1,6 @@
 //! T613: sections 一 or 五 share most of their text with the report of another agency in the same run.
 
+use super::copied_text::Phrases;
 use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
@@ -71,33 +72,59 @@ None: write the agency's own account.",
     ],
 };
 
-/// Whether a section's text is long enough to be compared between agencies.
-pub fn long_enough(text: &str) -> bool {
-    text.chars().filter(|c| c.is_alphabetic()).take(MIN_CHARS).count() >= MIN_CHARS
-}
-
 /// Compare a report with the report of another agency: one finding naming the other report and every section of
 /// this one that repeats it at the threshold or more.
 pub fn check_peer(other: &Report, current: &Report, sink: &mut Sink) {
+    let ready = |r: &Report| -> Vec<Option<Phrases>> {
+        r.sections
+            .iter()
+            .map(|s| crate::layout::COMPARED_SECTIONS.contains(&s.key).then(|| Phrases::of(&s.text)))
+            .collect()
+    };
+    check_ready(other, &ready(other), current, &ready(current), sink);
+}
+
+/// [`check_peer`] with each report's compared sections made ready (`None` for the others), so that a report compared
+/// with several is read once.
+pub(crate) fn check_ready(
+    other: &Report,
+    other_phrases: &[Option<Phrases>],
+    current: &Report,
+    current_phrases: &[Option<Phrases>],
+    sink: &mut Sink,
+) {
     let threshold = current.meta.shared_text_share.unwrap_or(DEFAULT_SHARE);
     let mut shared = Vec::new();
-    for now in current.sections.iter().filter(|s| crate::layout::COMPARED_SECTIONS.contains(&s.key)) {
-        let Some(theirs) = other.sections.iter().find(|s| s.key == now.key) else { continue };
-        if !long_enough(&now.text) || !long_enough(&theirs.text) {
+    for (now, mine) in current.sections.iter().zip(current_phrases) {
+        let Some(mine) = mine else { continue };
+        let Some((_, Some(theirs))) = other.sections.iter().zip(other_phrases).find(|(s, _)| s.key == now.key) else {
+            continue;
+        };
+        if mine.len() < MIN_CHARS || theirs.len() < MIN_CHARS {
             continue;
         }
-        if let Some(r) = super::copied_text::repeat(&now.text, &theirs.text)
+        if let Some(r) = super::copied_text::repeat_of(mine, theirs)
             && r.share >= threshold
         {
             shared.push((now, r));
         }
     }
+    push_finding(other, &shared, sink);
+}
+
+/// The finding that names `other`, for the sections of the report checked that repeat it (with their shares):
+/// none when there are none.
+pub(crate) fn push_finding(
+    other: &Report,
+    shared: &[(&crate::model::Section, super::copied_text::Repeat)],
+    sink: &mut Sink,
+) {
     if shared.is_empty() {
         return;
     }
     let passage = shared.iter().map(|(_, r)| &r.passage).max_by_key(|p| p.chars().count()).cloned().unwrap_or_default();
     let sections = |sep: &str, en: bool| -> String {
-        let one = |(s, r): &(&crate::model::Section, super::copied_text::Repeat)| {
+        let one = |(s, r): &(&crate::model::Section, super::copied_text::Repeat)| -> String {
             let at = match (s.origin.is_empty(), en) {
                 (true, _) => String::new(),
                 (false, false) => format!("（{}）", s.origin),
