@@ -273,6 +273,10 @@ pub struct Meta {
     /// The share of a section's text repeating last year's above which T611 warns (`copied-text-share`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copied_text_share: Option<f64>,
+    /// The year was read from the 落款 date (the year before it), neither the title nor the statistics period
+    /// giving one: M501 says so.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub year_from_date_line: bool,
     /// The share of a section's text found in another agency's report above which T613 warns (`shared-text-share`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_text_share: Option<f64>,

@@ -82,8 +82,8 @@ impl Sketch {
     }
 }
 
-/// The pairs of reports (by index, the lower first) of different agencies whose sketches say they may share much
-/// of their text, most alike first.
+/// The pairs of reports (by index, the lower first, in order) of different agencies whose sketches say they may share
+/// much of their text: each report with the few others it is most alike.
 pub fn candidates(sketches: &[Option<Sketch>]) -> Vec<(usize, usize)> {
     let mut pairs: FxHashSet<(u32, u32)> = FxHashSet::default();
     let consider = |a: u32, b: u32, pairs: &mut FxHashSet<(u32, u32)>| {
@@ -138,7 +138,10 @@ pub fn candidates(sketches: &[Option<Sketch>]) -> Vec<(usize, usize)> {
         }
         keep
     });
-    out.into_iter().map(|(a, b, _)| (a, b)).collect()
+    // In the order of the reports: a report's pairs come together, so it is made ready for comparing once.
+    let mut pairs: Vec<(usize, usize)> = out.into_iter().map(|(a, b, _)| (a, b)).collect();
+    pairs.sort_unstable();
+    pairs
 }
 
 /// Whether the selection runs any rule across agencies (so that sketches are worth making).
@@ -146,7 +149,7 @@ pub fn wanted(selection: &Selection) -> bool {
     lint::rules::PEERS.iter().any(|(rule, _)| selection.wants(rule))
 }
 
-/// How many other reports a report's findings across agencies name at most (the most alike first): a text copied by
+/// How many other reports a report's findings across agencies name at most: a text copied by
 /// a whole county is told by three names as well as by three hundred.
 pub const MAX_NAMED: usize = 3;
 
@@ -283,6 +286,7 @@ mod tests {
 
     #[test]
     fn the_same_text_of_two_agencies_is_a_candidate_and_their_own_texts_are_not() {
+        // (pairs in the order of their reports)
         let other = "今年我们把精力放在网站改版上，新建了惠企政策专栏，组织了两次政务开放日，群众来访明显减少，\
                      明年计划在乡镇推广依申请公开的线上办理，同时补齐档案数字化的短板，做到件件有回音。";
         let sketches = vec![

@@ -50,7 +50,8 @@ fn the_wps_blank_template_is_recognised_whole() {
 const EXPECTED: &[(&str, &str, usize, usize, &str)] = &[
     ("FIXTURE_hangzhou-style_testcity_2025_kirogov.html", "2021", 200, 0, "T603x1"),
     ("上海市人民政府办公厅_2019_trialformat_simplified.html", "2019-trial", 46, 18, "T608x2 V205x2 V206x11"),
-    ("乌鲁木齐市人民政府外事办公室_2023_page.txt", "2021", 200, 0, "S106x1 T603x1 T605x2"),
+    // Its paragraph on applications ends on `依申请公开事项0`, without 件 (T614, FORMAT.md §7).
+    ("乌鲁木齐市人民政府外事办公室_2023_page.txt", "2021", 200, 0, "S106x1 T603x1 T605x2 T614x1"),
     ("平潭综合实验区_2019_page.txt", "2019-trial", 170, 10, "S107x7"),
     ("平潭综合实验区_2020_page.txt", "2019-trial", 170, 12, "C302x2 S107x6"),
     ("平潭综合实验区_2021_page.txt", "2021", 197, 0, "S107x1"),
@@ -143,7 +144,12 @@ fn the_urumqi_sample_gives_the_findings_of_format_section_7() {
     assert!(report.values().values().all(|v| v.as_f64() == Some(0.0)));
     let d = lint::check(&report);
     let messages: Vec<&str> = d.iter().map(|d| d.message.zh.as_str()).collect();
-    assert_eq!(d.len(), 4, "{messages:?}");
+    assert_eq!(d.len(), 5, "{messages:?}");
+    // W-TEXT-TRUNCATED of FORMAT.md §7: its paragraph ends on `依申请公开事项0`, with the line it is on.
+    assert!(
+        d.iter()
+            .any(|x| x.code == "T614" && x.message.zh.contains("依申请公开事项0") && x.message.zh.contains("第11行"))
+    );
     assert!(d.iter().any(|x| x.code == "T603" && x.message.zh.contains("信息公开工作存在的主要问题及改进情况")));
     assert!(d.iter().any(|x| x.code == "S106" && x.message.zh.contains("本年发件数")));
     assert!(d.iter().any(|x| x.code == "T605" && x.message.zh.contains("国办函〔2020〕109号")));

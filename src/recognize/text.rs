@@ -66,6 +66,16 @@ pub(super) fn read_text(
         };
         meta.repairs.push(crate::model::Repair { original: digits, readings, origin: origin.clone() });
     }
+    // Last, the 落款 date: a report is signed in the first months of the year after the one it covers. Only when it
+    // has a title (a report, not a notice or an excerpt), and never before the format's year 2019.
+    if meta.year.is_none()
+        && meta.title.is_some()
+        && let Some(signed) = meta.date_line.as_deref().and_then(|d| d.get(..4)?.parse::<i32>().ok())
+        && signed > 2019
+    {
+        meta.year = Some(signed - 1);
+        meta.year_from_date_line = true;
+    }
 
     let mut sections: Vec<Section> = Vec::new();
     for ((text, origin), key) in lines.iter().zip(section_keys(lines)) {

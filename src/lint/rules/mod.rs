@@ -8,6 +8,7 @@ mod blank_as_zero;
 mod blank_total;
 mod carry_over;
 pub(crate) mod copied_text;
+mod count_cut_off;
 mod date_ambiguous;
 mod date_mismatch;
 mod digits_settled;
@@ -99,6 +100,7 @@ pub static ALL: &[&Rule] = &[
     &copied_text::RULE,
     &reference_title::RULE,
     &shared_text::RULE,
+    &count_cut_off::RULE,
 ];
 
 /// E000, the code every output gives a file that could not be read: described like the rules, never run.

@@ -29,7 +29,8 @@ gongkai.toml): the share of a section's 8-character phrases found in the other r
 years, punctuation and whitespace are set aside. Reports are not compared each with each: a sketch of each \
 report's phrases (MinHash) finds the pairs that may share text, and those are compared in full, so a run of \
 10 000 reports stays near-linear. Each pair is reported once in each of the two reports, naming the other; a \
-report is named with at most three others (the most alike); `batch` lists every pair in `similar_reports.csv`. \
+report is compared in full with the four others its sketch is most alike, and named with at most three of them; \
+`batch` lists every pair so found in `similar_reports.csv`. \
 Sections under 60 characters are not compared.\n\n\
 ## Why\n\
 国办公开办函〔2021〕30号 names 内容雷同 among the grounds for accountability; evaluations (法治蓝皮书) found whole \
@@ -43,7 +44,7 @@ None: write the agency's own account.",
 有 80% 以上文字相同的报告（可在 gongkai.toml 中用 shared-text-share 设定）：去掉数字、年份、标点和空白后，\
 一份报告该部分每 8 个字的片段有多少出现在另一份报告的同一部分里。报告不两两比较：先为每份报告的文字做一个摘要（MinHash），\
 找出可能相同的报告对，再逐字比较，因此一万份报告也近乎线性。每对报告在两份报告中各报告一次，并写明另一份；\
-一份报告最多列出最相似的三份；batch 还把所有报告对写入 similar_reports.csv。短于 60 个字的部分不比较。\n\n\
+一份报告只与摘要最相似的四份逐字比较，最多列出其中三份；batch 还把找到的报告对写入 similar_reports.csv。短于 60 个字的部分不比较。\n\n\
 ## 原因\n\
 国办公开办函〔2021〕30号把内容雷同列为追责情形；对年报的评估（法治蓝皮书）发现有机关之间整段照抄。\n\n\
 ## 示例\n\
