@@ -82,8 +82,8 @@ impl Sketch {
     }
 }
 
-/// The pairs of reports (by index, the lower first, in order) of different agencies whose sketches say they may share
-/// much of their text: each report with the few others it is most alike.
+/// The pairs of reports (by index, the lower first) of different agencies whose sketches say they may share much of
+/// their text, most alike first: each report with the few others it is most alike.
 pub fn candidates(sketches: &[Option<Sketch>]) -> Vec<(usize, usize)> {
     let mut pairs: FxHashSet<(u32, u32)> = FxHashSet::default();
     let consider = |a: u32, b: u32, pairs: &mut FxHashSet<(u32, u32)>| {
@@ -138,10 +138,7 @@ pub fn candidates(sketches: &[Option<Sketch>]) -> Vec<(usize, usize)> {
         }
         keep
     });
-    // In the order of the reports: a report's pairs come together, so it is made ready for comparing once.
-    let mut pairs: Vec<(usize, usize)> = out.into_iter().map(|(a, b, _)| (a, b)).collect();
-    pairs.sort_unstable();
-    pairs
+    out.into_iter().map(|(a, b, _)| (a, b)).collect()
 }
 
 /// Whether the selection runs any rule across agencies (so that sketches are worth making).
@@ -286,7 +283,6 @@ mod tests {
 
     #[test]
     fn the_same_text_of_two_agencies_is_a_candidate_and_their_own_texts_are_not() {
-        // (pairs in the order of their reports)
         let other = "今年我们把精力放在网站改版上，新建了惠企政策专栏，组织了两次政务开放日，群众来访明显减少，\
                      明年计划在乡镇推广依申请公开的线上办理，同时补齐档案数字化的短板，做到件件有回音。";
         let sketches = vec![
