@@ -179,8 +179,9 @@ impl Sinks {
         similar.write_record(SIMILAR_HEADER).map_err(csv_error)?;
         let mut named = vec![0usize; items.len()];
         for pairs in crate::similar::candidates(&sketches).chunks(1024) {
-            // Each report of the batch read back once, as the compact cells the rule reads.
-            let mut held: rustc_hash::FxHashMap<usize, (Row, Report)> = rustc_hash::FxHashMap::default();
+            // Each report of the batch read back once, as the compact report of the cells the rule reads (its
+            // path the report's id); the rest of its row is let go.
+            let mut held: rustc_hash::FxHashMap<usize, Report> = rustc_hash::FxHashMap::default();
             for &index in pairs.iter().flat_map(|(a, b)| [a, b]) {
                 if held.contains_key(&index) {
                     continue;
@@ -188,16 +189,16 @@ impl Sinks {
                 let Some(at) = row_at[index] else { continue };
                 let row = read_row(&mut rows, at).map_err(io("summary.csv"))?;
                 if let Some(report) = row.series.as_ref().map(|cells| cells.report(&row.id)) {
-                    held.insert(index, (row, report));
+                    held.insert(index, report);
                 }
             }
             let ready: rustc_hash::FxHashMap<usize, crate::similar::Ready> =
-                held.par_iter().map(|(&index, (_, report))| (index, crate::similar::Ready::of(report))).collect();
+                held.par_iter().map(|(&index, report)| (index, crate::similar::Ready::of(report))).collect();
             type Compared = (usize, usize, Vec<crate::similar::Shared>, Vec<Diagnostic>, Vec<Diagnostic>);
             let compared: Vec<Compared> = pairs
                 .par_iter()
                 .filter_map(|&(a, b)| {
-                    let ((_, report_a), (_, report_b)) = (held.get(&a)?, held.get(&b)?);
+                    let (report_a, report_b) = (held.get(&a)?, held.get(&b)?);
                     let (ready_a, ready_b) = (ready.get(&a)?, ready.get(&b)?);
                     let threshold = [report_a, report_b]
                         .iter()
@@ -219,18 +220,18 @@ impl Sinks {
                 })
                 .collect();
             for (a, b, shared, found_a, found_b) in &compared {
-                let ((row_a, _), (row_b, _)) = (&held[a], &held[b]);
+                let (report_a, report_b) = (&held[a], &held[b]);
                 let percent = |share: f64| format!("{:.0}", share * 100.0);
                 let year = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
                 for s in shared {
                     similar
                         .write_record([
-                            row_a.id.as_str(),
-                            row_a.agency.as_deref().unwrap_or(""),
-                            &year(row_a.year),
-                            &row_b.id,
-                            row_b.agency.as_deref().unwrap_or(""),
-                            &year(row_b.year),
+                            report_a.path.as_str(),
+                            report_a.meta.agency.as_deref().unwrap_or(""),
+                            &year(report_a.meta.year),
+                            &report_b.path,
+                            report_b.meta.agency.as_deref().unwrap_or(""),
+                            &year(report_b.meta.year),
                             &s.section,
                             &percent(s.share_a),
                             &percent(s.share_b),
@@ -245,7 +246,7 @@ impl Sinks {
                     named[index] += 1;
                     let mut lines = Vec::new();
                     for d in found {
-                        write_diagnostic(&mut lines, &items[index].id, &held[&index].1, d, options.lang);
+                        write_diagnostic(&mut lines, &items[index].id, &held[&index], d, options.lang);
                     }
                     diagnostics.write_all(&lines).map_err(io("diagnostics.jsonl"))?;
                     cross.entry(index).or_default().extend(found.iter().map(|d| (d.severity, d.code)));

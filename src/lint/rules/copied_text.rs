@@ -99,14 +99,16 @@ pub(crate) struct Repeat {
 /// A text made ready for comparing: its compared characters, its phrases in order, and the set of them.
 pub(crate) struct Phrases {
     chars: Vec<char>,
-    shingles: Vec<u64>,
-    set: FxHashSet<u64>,
+    /// The phrases' hashes, folded to 32 bits: half the memory of a report held for comparing, at a collision
+    /// rate (1 in 4 billion a pair of phrases) no share shows.
+    shingles: Vec<u32>,
+    set: FxHashSet<u32>,
 }
 
 impl Phrases {
     pub(crate) fn of(text: &str) -> Phrases {
         let chars = compared(text);
-        let shingles = shingles(&chars);
+        let shingles: Vec<u32> = shingles(&chars).into_iter().map(|h| (h ^ (h >> 32)) as u32).collect();
         let set = shingles.iter().copied().collect();
         Phrases { chars, shingles, set }
     }
