@@ -253,7 +253,7 @@ pub fn check<T: Send, E>(
 
     // Text shared between agencies: the pairs the sketches point at, compared in full on the cells the rules read,
     // a bounded batch at a time.
-    let mut named = vec![0usize; reports.len()];
+    let mut named = crate::similar::Named::new(reports.len());
     for pairs in crate::similar::candidates(&sketches).chunks(256) {
         let mut held: rustc_hash::FxHashMap<usize, Report> = rustc_hash::FxHashMap::default();
         for &index in pairs.iter().flat_map(|(a, b)| [a, b]) {
@@ -263,23 +263,13 @@ pub fn check<T: Send, E>(
                 held.insert(index, cells.report(&reports[index].path.display().to_string()));
             }
         }
-        let ready: rustc_hash::FxHashMap<usize, crate::similar::Ready> =
-            held.par_iter().map(|(&index, report)| (index, crate::similar::Ready::of(report))).collect();
-        let compared: Vec<(usize, usize, Vec<Diagnostic>, Vec<Diagnostic>)> = pairs
-            .par_iter()
-            .filter_map(|&(a, b)| {
-                let (ra, rb, pa, pb) = (held.get(&a)?, held.get(&b)?, ready.get(&a)?, ready.get(&b)?);
-                let fa = findings(&reports[a].path, ra, &|s| crate::similar::check_ready(rb, pb, ra, pa, s));
-                let fb = findings(&reports[b].path, rb, &|s| crate::similar::check_ready(ra, pa, rb, pb, s));
-                Some((a, b, fa, fb))
-            })
-            .collect();
-        for (a, b, fa, fb) in &compared {
-            for (index, findings) in [(*a, fa), (*b, fb)] {
-                if findings.is_empty() || named[index] >= crate::similar::MAX_NAMED {
+        let compared =
+            crate::similar::compare(pairs, &held, |index, report, rules| findings(&reports[index].path, report, rules));
+        for c in &compared {
+            for (index, findings) in [(c.a, &c.found_a), (c.b, &c.found_b)] {
+                if findings.is_empty() || !named.take(index) {
                     continue;
                 }
-                named[index] += 1;
                 let (found, report) = (&reports[index], &held[&index]);
                 each(Event::Series { index, found, report, findings }).map_err(CheckError::Caller)?;
             }

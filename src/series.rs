@@ -237,15 +237,7 @@ impl Pairing {
 
 /// The cross-year findings of `current` against `previous`, the same agency's report of the year before.
 pub fn check_pair(previous: &Report, current: &Report, selection: &Selection) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    for (rule, pair) in lint::rules::SERIES {
-        if selection.wants(rule) {
-            let mut sink = lint::Sink::for_rule(rule);
-            pair(previous, current, &mut sink);
-            found.extend(sink.into_findings());
-        }
-    }
-    found
+    lint::check_against(lint::rules::SERIES, previous, current, selection)
 }
 
 /// The cross-year findings of a set of reports held in memory: each report compared with the report of the same

@@ -152,7 +152,7 @@ pub const MAX_NAMED: usize = 3;
 
 /// The findings of `current` against `other`, a report of another agency in the same run.
 pub fn check_peer(other: &Report, current: &Report, selection: &Selection) -> Vec<Diagnostic> {
-    check_ready(other, &Ready::of(other), current, &Ready::of(current), selection)
+    lint::check_against(lint::rules::PEERS, other, current, selection)
 }
 
 /// A report made ready to be compared with others: the phrases of its compared sections, made once.
@@ -162,34 +162,63 @@ pub struct Ready {
 
 impl Ready {
     pub fn of(report: &Report) -> Ready {
-        let phrases = report
-            .sections
-            .iter()
-            .map(|s| {
-                crate::layout::COMPARED_SECTIONS
-                    .contains(&s.key)
-                    .then(|| lint::rules::copied_text::Phrases::of(&s.text))
-            })
-            .collect();
-        Ready { phrases }
+        Ready { phrases: lint::rules::shared_text::phrases_of(report) }
     }
 }
 
-/// [`check_peer`] on reports made ready.
-pub fn check_ready(
-    other: &Report,
-    other_ready: &Ready,
-    current: &Report,
-    ready: &Ready,
-    selection: &Selection,
-) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    if selection.wants(&lint::rules::shared_text::RULE) {
-        let mut sink = lint::Sink::for_rule(&lint::rules::shared_text::RULE);
-        lint::rules::shared_text::check_ready(other, &other_ready.phrases, current, &ready.phrases, &mut sink);
-        found.extend(sink.into_findings());
+/// Two reports of a run compared: what they share (for `similar_reports.csv`) and each one's findings.
+pub struct Compared {
+    pub a: usize,
+    pub b: usize,
+    pub shared: Vec<Shared>,
+    pub found_a: Vec<Diagnostic>,
+    pub found_b: Vec<Diagnostic>,
+}
+
+/// Compare `pairs` of the reports `held` (by index) on the threads, each report made ready once;
+/// `findings(index, report, rules)` decides what a report's findings are (its gongkai.toml, the baseline). The pairs
+/// that share nothing at their threshold are left out.
+pub fn compare<F>(pairs: &[(usize, usize)], held: &FxHashMap<usize, Report>, findings: F) -> Vec<Compared>
+where
+    F: Fn(usize, &Report, &dyn Fn(&Selection) -> Vec<Diagnostic>) -> Vec<Diagnostic> + Sync,
+{
+    use rayon::prelude::*;
+    let ready: FxHashMap<usize, Ready> = held.par_iter().map(|(&index, report)| (index, Ready::of(report))).collect();
+    pairs
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let (report_a, report_b, ready_a, ready_b) = (held.get(&a)?, held.get(&b)?, ready.get(&a)?, ready.get(&b)?);
+            let threshold = [report_a, report_b]
+                .iter()
+                .map(|r| r.meta.shared_text_share.unwrap_or(DEFAULT_SHARE))
+                .fold(1.0, f64::min);
+            let shared = shared(report_a, ready_a, report_b, ready_b, threshold);
+            if shared.is_empty() {
+                return None;
+            }
+            let found_a = findings(a, report_a, &|s| findings_of(&shared, true, report_b, report_a, s));
+            let found_b = findings(b, report_b, &|s| findings_of(&shared, false, report_a, report_b, s));
+            Some(Compared { a, b, shared, found_a, found_b })
+        })
+        .collect()
+}
+
+/// How many others each report's findings have named so far, against [`MAX_NAMED`].
+pub struct Named(Vec<usize>);
+
+impl Named {
+    pub fn new(reports: usize) -> Named {
+        Named(vec![0; reports])
     }
-    found
+
+    /// Whether report `index` may name one more other report (and count it when it may).
+    pub fn take(&mut self, index: usize) -> bool {
+        let may = self.0.get(index).is_some_and(|&n| n < MAX_NAMED);
+        if may {
+            self.0[index] += 1;
+        }
+        may
+    }
 }
 
 /// The findings of one report of a pair whose [`shared`] sections are known (`a`: whether it is the pair's first),
@@ -235,23 +264,15 @@ pub struct Shared {
 /// more.
 pub fn shared(a: &Report, ready_a: &Ready, b: &Report, ready_b: &Ready, threshold: f64) -> Vec<Shared> {
     use lint::rules::copied_text::repeat_of;
-    let min = lint::rules::shared_text::MIN_CHARS;
     let mut out = Vec::new();
-    for (sa, pa) in a.sections.iter().zip(&ready_a.phrases) {
-        let Some(pa) = pa else { continue };
-        let Some((_, Some(pb))) = b.sections.iter().zip(&ready_b.phrases).find(|(s, _)| s.key == sa.key) else {
-            continue;
-        };
-        if pa.len() < min || pb.len() < min {
-            continue;
-        }
+    for (section, pa, pb) in lint::rules::shared_text::compared_sections(a, &ready_a.phrases, b, &ready_b.phrases) {
         let (Some(ra), Some(rb)) = (repeat_of(pa, pb), repeat_of(pb, pa)) else { continue };
         if ra.share.max(rb.share) >= threshold {
             let passage =
                 if ra.passage.chars().count() >= rb.passage.chars().count() { ra.passage } else { rb.passage };
             out.push(Shared {
-                key: sa.key,
-                section: sa.heading.clone(),
+                key: section.key,
+                section: section.heading.clone(),
                 share_a: ra.share,
                 share_b: rb.share,
                 passage,

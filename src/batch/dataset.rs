@@ -8,8 +8,6 @@ use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use super::{BatchError, Options, Status};
 use crate::discover::Found;
 use crate::export::Format;
@@ -177,7 +175,7 @@ impl Sinks {
         let mut similar = csv::Writer::from_writer(similar);
         let csv_error = |e: csv::Error| io("similar_reports.csv")(e.into());
         similar.write_record(SIMILAR_HEADER).map_err(csv_error)?;
-        let mut named = vec![0usize; items.len()];
+        let mut named = crate::similar::Named::new(items.len());
         for pairs in crate::similar::candidates(&sketches).chunks(1024) {
             // Each report of the batch read back once, as the compact report of the cells the rule reads (its
             // path the report's id); the rest of its row is let go.
@@ -192,38 +190,14 @@ impl Sinks {
                     held.insert(index, report);
                 }
             }
-            let ready: rustc_hash::FxHashMap<usize, crate::similar::Ready> =
-                held.par_iter().map(|(&index, report)| (index, crate::similar::Ready::of(report))).collect();
-            type Compared = (usize, usize, Vec<crate::similar::Shared>, Vec<Diagnostic>, Vec<Diagnostic>);
-            let compared: Vec<Compared> = pairs
-                .par_iter()
-                .filter_map(|&(a, b)| {
-                    let (report_a, report_b) = (held.get(&a)?, held.get(&b)?);
-                    let (ready_a, ready_b) = (ready.get(&a)?, ready.get(&b)?);
-                    let threshold = [report_a, report_b]
-                        .iter()
-                        .map(|r| r.meta.shared_text_share.unwrap_or(crate::similar::DEFAULT_SHARE))
-                        .fold(1.0, f64::min);
-                    let shared = crate::similar::shared(report_a, ready_a, report_b, ready_b, threshold);
-                    if shared.is_empty() {
-                        return None;
-                    }
-                    let peer = |index: usize, first: bool, report: &Report, other: &Report| {
-                        let (found, _) = options.policy.findings(&items[index].path, report, |selection| {
-                            crate::similar::findings_of(&shared, first, other, report, selection)
-                        });
-                        found
-                    };
-                    let found_a = peer(a, true, report_a, report_b);
-                    let found_b = peer(b, false, report_b, report_a);
-                    Some((a, b, shared, found_a, found_b))
-                })
-                .collect();
-            for (a, b, shared, found_a, found_b) in &compared {
-                let (report_a, report_b) = (&held[a], &held[b]);
+            let compared = crate::similar::compare(pairs, &held, |index, report, rules| {
+                options.policy.findings(&items[index].path, report, rules).0
+            });
+            for c in &compared {
+                let (report_a, report_b) = (&held[&c.a], &held[&c.b]);
                 let percent = |share: f64| format!("{:.0}", share * 100.0);
                 let year = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
-                for s in shared {
+                for s in &c.shared {
                     similar
                         .write_record([
                             report_a.path.as_str(),
@@ -239,11 +213,10 @@ impl Sinks {
                         ])
                         .map_err(csv_error)?;
                 }
-                for (index, found) in [(*a, found_a), (*b, found_b)] {
-                    if found.is_empty() || named[index] >= crate::similar::MAX_NAMED {
+                for (index, found) in [(c.a, &c.found_a), (c.b, &c.found_b)] {
+                    if found.is_empty() || !named.take(index) {
                         continue;
                     }
-                    named[index] += 1;
                     let mut lines = Vec::new();
                     for d in found {
                         write_diagnostic(&mut lines, &items[index].id, &held[&index], d, options.lang);

@@ -290,6 +290,25 @@ pub fn check(report: &Report) -> Vec<Diagnostic> {
     check_with(report, &Selection::default())
 }
 
+/// Run the selected rules of `checks` (the cross-year ones, or those across agencies) over `current` against
+/// `other`, a report of the same run.
+pub fn check_against(
+    checks: &[(&Rule, rules::PairCheck)],
+    other: &Report,
+    current: &Report,
+    selection: &Selection,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (rule, check) in checks {
+        if selection.wants(rule) {
+            let mut sink = Sink::for_rule(rule);
+            check(other, current, &mut sink);
+            found.extend(sink.into_findings());
+        }
+    }
+    found
+}
+
 /// Run the selected rules over a report. Diagnostics come in source order (table, row, column), then by code.
 pub fn check_with(report: &Report, selection: &Selection) -> Vec<Diagnostic> {
     let mut all = Vec::new();

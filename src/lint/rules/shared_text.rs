@@ -76,41 +76,44 @@ None: write the agency's own account.",
 /// Compare a report with the report of another agency: one finding naming the other report and every section of
 /// this one that repeats it at the threshold or more.
 pub fn check_peer(other: &Report, current: &Report, sink: &mut Sink) {
-    let ready = |r: &Report| -> Vec<Option<Phrases>> {
-        r.sections
-            .iter()
-            .map(|s| crate::layout::COMPARED_SECTIONS.contains(&s.key).then(|| Phrases::of(&s.text)))
-            .collect()
-    };
-    check_ready(other, &ready(other), current, &ready(current), sink);
+    let threshold = current.meta.shared_text_share.unwrap_or(DEFAULT_SHARE);
+    let (mine, theirs) = (phrases_of(current), phrases_of(other));
+    let shared: Vec<_> = compared_sections(current, &mine, other, &theirs)
+        .into_iter()
+        .filter_map(|(section, mine, theirs)| {
+            super::copied_text::repeat_of(mine, theirs).filter(|r| r.share >= threshold).map(|r| (section, r))
+        })
+        .collect();
+    push_finding(other, &shared, sink);
 }
 
-/// [`check_peer`] with each report's compared sections made ready (`None` for the others), so that a report compared
-/// with several is read once.
-pub(crate) fn check_ready(
-    other: &Report,
-    other_phrases: &[Option<Phrases>],
-    current: &Report,
-    current_phrases: &[Option<Phrases>],
-    sink: &mut Sink,
-) {
-    let threshold = current.meta.shared_text_share.unwrap_or(DEFAULT_SHARE);
-    let mut shared = Vec::new();
-    for (now, mine) in current.sections.iter().zip(current_phrases) {
-        let Some(mine) = mine else { continue };
-        let Some((_, Some(theirs))) = other.sections.iter().zip(other_phrases).find(|(s, _)| s.key == now.key) else {
-            continue;
-        };
-        if mine.len() < MIN_CHARS || theirs.len() < MIN_CHARS {
-            continue;
-        }
-        if let Some(r) = super::copied_text::repeat_of(mine, theirs)
-            && r.share >= threshold
-        {
-            shared.push((now, r));
-        }
-    }
-    push_finding(other, &shared, sink);
+/// A report's sections made ready for comparing, by position: the compared ones' phrases, `None` for the others.
+pub(crate) fn phrases_of(report: &Report) -> Vec<Option<Phrases>> {
+    report
+        .sections
+        .iter()
+        .map(|s| crate::layout::COMPARED_SECTIONS.contains(&s.key).then(|| Phrases::of(&s.text)))
+        .collect()
+}
+
+/// The compared sections two reports both have, each long enough to be compared between agencies: the section of
+/// `a`, its phrases and those of `b`'s same section.
+pub(crate) fn compared_sections<'a, 'p>(
+    a: &'a Report,
+    phrases_a: &'p [Option<Phrases>],
+    b: &Report,
+    phrases_b: &'p [Option<Phrases>],
+) -> Vec<(&'a crate::model::Section, &'p Phrases, &'p Phrases)> {
+    a.sections
+        .iter()
+        .zip(phrases_a)
+        .filter_map(|(section, pa)| {
+            let pa = pa.as_ref()?;
+            let (_, pb) = b.sections.iter().zip(phrases_b).find(|(s, _)| s.key == section.key)?;
+            let pb = pb.as_ref()?;
+            (pa.len() >= MIN_CHARS && pb.len() >= MIN_CHARS).then_some((section, pa, pb))
+        })
+        .collect()
 }
 
 /// The finding that names `other`, for the sections of the report checked that repeat it (with their shares):
