@@ -21,7 +21,7 @@ use crate::lint::{self, Diagnostic, Selection};
 use crate::model::{OrgType, Report};
 use crate::render::FileResult;
 use crate::series::{Pairing, SeriesCells};
-use crate::similar::Sketch;
+use crate::similar::{Peer, Sketch};
 use crate::spill::Spill;
 
 /// What decides a file's findings beyond the rules themselves.
@@ -179,8 +179,13 @@ pub fn check<T: Send, E>(
             }
             FileResult::Unreadable(_) => None,
         };
-        let sketch = series.as_ref().filter(|_| across_agencies).and_then(|(cells, _)| Sketch::of(cells));
-        (result, prepared, series, sketch)
+        // What the comparison across agencies reads, made here on the thread: its phrases are not made again.
+        let peer = series
+            .as_ref()
+            .filter(|_| across_agencies)
+            .map(|(cells, _)| Peer::of(cells, &found.path.display().to_string()))
+            .and_then(|peer| Some((Sketch::of(&peer)?, peer.to_bytes())));
+        (result, prepared, series, peer)
     };
 
     // Each report's cross-year cells wait in a temporary file: a report is compared with the one of the year before
@@ -189,8 +194,12 @@ pub fn check<T: Send, E>(
     let mut series_at = vec![None; reports.len()];
     let mut pairing = Pairing::default();
     let mut sketches: Vec<Option<Sketch>> = vec![None; reports.len()];
-    crate::pool::in_order(reports, work, |index, (result, prepared, series, sketch)| {
-        sketches[index] = sketch.clone();
+    let mut peer_at = vec![None; reports.len()];
+    crate::pool::in_order(reports, work, |index, (result, prepared, series, peer)| {
+        if let Some((sketch, bytes)) = peer {
+            sketches[index] = Some(sketch.clone());
+            peer_at[index] = Some(spill.push(bytes).map_err(CheckError::Spill)?);
+        }
         let found = &reports[index];
         each(Event::File { index, found, result, prepared }).map_err(CheckError::Caller)?;
         let (FileResult::Checked { report, .. }, Some((cells, record))) = (result, series) else {
@@ -254,15 +263,12 @@ pub fn check<T: Send, E>(
     // Text shared between agencies: the pairs the sketches point at, compared in full on the cells the rules read,
     // a bounded batch at a time.
     let mut named = crate::similar::Named::new(reports.len());
+    let mut held = rustc_hash::FxHashMap::default();
     for pairs in crate::similar::candidates(&sketches).chunks(256) {
-        let mut held: rustc_hash::FxHashMap<usize, Report> = rustc_hash::FxHashMap::default();
-        for &index in pairs.iter().flat_map(|(a, b)| [a, b]) {
-            if !held.contains_key(&index)
-                && let Some(cells) = read_series(index)
-            {
-                held.insert(index, cells.report(&reports[index].path.display().to_string()));
-            }
-        }
+        held = crate::similar::hold(pairs, std::mem::take(&mut held), |index| {
+            peer_at[index].map(|at| spilled.get(at)).transpose()
+        })
+        .map_err(CheckError::Spill)?;
         let compared =
             crate::similar::compare(pairs, &held, |index, report, rules| findings(&reports[index].path, report, rules));
         for c in &compared {
@@ -270,7 +276,7 @@ pub fn check<T: Send, E>(
                 if findings.is_empty() || !named.take(index) {
                     continue;
                 }
-                let (found, report) = (&reports[index], &held[&index]);
+                let (found, report) = (&reports[index], &held[&index].report());
                 each(Event::Series { index, found, report, findings }).map_err(CheckError::Caller)?;
             }
         }

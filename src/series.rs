@@ -181,9 +181,14 @@ impl SeriesCells {
         (hash_agency(&crate::normalize::label(&self.agency)), self.year, index)
     }
 
-    /// The compared sections' texts, by section key.
-    pub fn section_texts(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.texts.iter().map(|t| (t.key.as_str(), t.text.as_str()))
+    /// The compared sections: key, heading, text and where the section starts.
+    pub fn section_texts(&self) -> impl Iterator<Item = (&str, &str, &str, &str)> {
+        self.texts.iter().map(|t| (t.key.as_str(), t.heading.as_str(), t.text.as_str(), t.origin.as_str()))
+    }
+
+    /// T613's threshold, as the report's `gongkai.toml` gives it.
+    pub fn shared_text_share(&self) -> Option<f64> {
+        self.shared_text_share
     }
 
     /// The hash of the normalised agency.

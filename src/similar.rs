@@ -43,24 +43,18 @@ fn mix(mut x: u64) -> u64 {
 
 impl Sketch {
     /// The sketch of a report's compared sections; `None` when none is long enough to be compared.
-    pub fn of(cells: &SeriesCells) -> Option<Sketch> {
+    pub fn of(peer: &Peer) -> Option<Sketch> {
         let mut bins = [u32::MAX; BINS];
-        let mut any = false;
-        for (key, text) in cells.section_texts() {
-            let chars = lint::rules::copied_text::compared(text);
-            if chars.len() < lint::rules::shared_text::MIN_CHARS {
-                continue;
-            }
+        for section in &peer.sections {
             // A phrase of 一 is not a phrase of 五: the section is part of what is hashed.
-            let section = mix(key.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))));
-            for shingle in lint::rules::copied_text::shingles(&chars) {
-                let h = mix(shingle ^ section);
+            let key = mix(section.key.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))));
+            for &phrase in section.phrases.hashes() {
+                let h = mix(u64::from(phrase) ^ key);
                 let bin = (h >> 58) as usize;
                 bins[bin] = bins[bin].min(h as u32);
-                any = true;
             }
         }
-        if !any {
+        if peer.sections.iter().all(|s| s.phrases.hashes().is_empty()) {
             return None;
         }
         // Empty bins take the next filled one's value, moved by their distance (densification), so that two
@@ -72,8 +66,7 @@ impl Sketch {
                 bins[i] = bins[(i + d) % BINS].wrapping_add((d as u32).wrapping_mul(0x9e37_79b9));
             }
         }
-        let agency = mix(cells.agency_hash());
-        Some(Sketch { agency, bins })
+        Some(Sketch { agency: mix(peer.agency_hash), bins })
     }
 
     /// The share of bins two sketches agree on: an estimate of how many of their phrases they share.
@@ -155,15 +148,187 @@ pub fn check_peer(other: &Report, current: &Report, selection: &Selection) -> Ve
     lint::check_against(lint::rules::PEERS, other, current, selection)
 }
 
-/// A report made ready to be compared with others: the phrases of its compared sections, made once.
-pub struct Ready {
-    phrases: Vec<Option<lint::rules::copied_text::Phrases>>,
+/// A report as the comparison across agencies reads it, made on the thread that checked it and kept in a temporary
+/// file until the end of the run: its name, agency and year, T613's threshold, and for each compared section long
+/// enough to be compared its heading, its place and its phrases (their hashes made once, here).
+pub struct Peer {
+    id: String,
+    agency: String,
+    agency_hash: u64,
+    year: i32,
+    share: Option<f64>,
+    sections: Vec<PeerSection>,
 }
 
-impl Ready {
-    pub fn of(report: &Report) -> Ready {
-        Ready { phrases: lint::rules::shared_text::phrases_of(report) }
+struct PeerSection {
+    key: &'static str,
+    heading: String,
+    origin: String,
+    phrases: Phrases,
+}
+
+use lint::rules::copied_text::Phrases;
+
+impl Peer {
+    /// What the comparison reads of a report, from the cells the cross-year rules keep (`id`: how the report is
+    /// named in findings).
+    pub fn of(cells: &SeriesCells, id: &str) -> Peer {
+        let sections = cells
+            .section_texts()
+            .filter_map(|(key, heading, text, origin)| {
+                let key = crate::layout::COMPARED_SECTIONS.iter().find(|k| **k == key)?;
+                let phrases = Phrases::of(text);
+                (phrases.len() >= lint::rules::shared_text::MIN_CHARS).then(|| PeerSection {
+                    key,
+                    heading: heading.to_string(),
+                    origin: origin.to_string(),
+                    phrases,
+                })
+            })
+            .collect();
+        Peer {
+            id: id.to_string(),
+            agency: cells.agency.clone(),
+            agency_hash: cells.agency_hash(),
+            year: cells.year,
+            share: cells.shared_text_share(),
+            sections,
+        }
     }
+
+    /// The record kept in the temporary file: lengths and numbers little-endian, texts as UTF-8.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        fn text(out: &mut Vec<u8>, s: &str) {
+            out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        }
+        let mut out = Vec::with_capacity(256 + self.sections.iter().map(|s| s.phrases.len() * 11).sum::<usize>());
+        text(&mut out, &self.id);
+        text(&mut out, &self.agency);
+        out.extend_from_slice(&self.agency_hash.to_le_bytes());
+        out.extend_from_slice(&self.year.to_le_bytes());
+        out.extend_from_slice(&self.share.unwrap_or(f64::NAN).to_le_bytes());
+        out.push(self.sections.len() as u8);
+        for s in &self.sections {
+            text(&mut out, s.key);
+            text(&mut out, &s.heading);
+            text(&mut out, &s.origin);
+            let (chars, set, places) = s.phrases.parts();
+            text(&mut out, chars);
+            for numbers in [set, places] {
+                out.extend_from_slice(&(numbers.len() as u32).to_le_bytes());
+                for n in numbers {
+                    out.extend_from_slice(&n.to_le_bytes());
+                }
+            }
+        }
+        out
+    }
+
+    /// The record [`Peer::to_bytes`] wrote; `None` when it is not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Peer> {
+        struct Cursor<'a>(&'a [u8]);
+        impl<'a> Cursor<'a> {
+            fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+                let (head, rest) = self.0.split_at_checked(n)?;
+                self.0 = rest;
+                Some(head)
+            }
+            fn u32(&mut self) -> Option<u32> {
+                Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+            }
+            fn u64(&mut self) -> Option<u64> {
+                Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+            }
+            fn numbers(&mut self) -> Option<Vec<u32>> {
+                let n = self.u32()? as usize;
+                let bytes = self.take(n.checked_mul(4)?)?;
+                Some(bytes.chunks_exact(4).map(|h| u32::from_le_bytes([h[0], h[1], h[2], h[3]])).collect())
+            }
+            fn text(&mut self) -> Option<&'a str> {
+                let n = self.u32()? as usize;
+                std::str::from_utf8(self.take(n)?).ok()
+            }
+        }
+        let mut c = Cursor(bytes);
+        let (id, agency) = (c.text()?.to_string(), c.text()?.to_string());
+        let agency_hash = c.u64()?;
+        let year = c.u32()? as i32;
+        let share = Some(f64::from_bits(c.u64()?)).filter(|s| !s.is_nan());
+        let count = c.take(1)?[0];
+        let mut sections = Vec::with_capacity(usize::from(count));
+        for _ in 0..count {
+            let key = c.text()?;
+            let key = *crate::layout::COMPARED_SECTIONS.iter().find(|k| **k == key)?;
+            let (heading, origin) = (c.text()?.to_string(), c.text()?.to_string());
+            let chars = c.text()?.to_string();
+            let (set, places) = (c.numbers()?, c.numbers()?);
+            sections.push(PeerSection { key, heading, origin, phrases: Phrases::from_parts(chars, set, places)? });
+        }
+        Some(Peer { id, agency, agency_hash, year, share, sections })
+    }
+
+    /// The report's name in findings (its path, or its id in a batch).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn agency(&self) -> &str {
+        &self.agency
+    }
+
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// A minimal report for the findings: the agency, the year, the threshold and the compared sections' headings
+    /// and places (not their text).
+    pub fn report(&self) -> Report {
+        let mut r = Report::blank(String::new(), Some(self.year));
+        r.path = self.id.clone();
+        r.meta.agency = Some(self.agency.clone());
+        r.meta.shared_text_share = self.share;
+        r.sections = self
+            .sections
+            .iter()
+            .map(|s| crate::model::Section {
+                key: s.key,
+                heading: s.heading.clone(),
+                text: String::new(),
+                origin: s.origin.clone(),
+                line_origins: Vec::new(),
+            })
+            .collect();
+        r
+    }
+}
+
+/// The reports of `pairs`, each read once: those of `before` (the previous batch's) that `pairs` has again are kept,
+/// the others read with `record(index)`, which gives a report's [`Peer::to_bytes`] record (`None` when it has none),
+/// in turn; the records are then decoded on the threads.
+///
+/// # Errors
+/// The first error of `record`.
+pub fn hold<E>(
+    pairs: &[(usize, usize)],
+    mut before: FxHashMap<usize, Peer>,
+    mut record: impl FnMut(usize) -> Result<Option<Vec<u8>>, E>,
+) -> Result<FxHashMap<usize, Peer>, E> {
+    use rayon::prelude::*;
+    let mut held = FxHashMap::default();
+    let (mut records, mut seen) = (Vec::new(), FxHashSet::default());
+    for index in pairs.iter().flat_map(|&(a, b)| [a, b]) {
+        if !seen.insert(index) {
+            continue;
+        }
+        if let Some(peer) = before.remove(&index) {
+            held.insert(index, peer);
+        } else if let Some(bytes) = record(index)? {
+            records.push((index, bytes));
+        }
+    }
+    held.par_extend(records.into_par_iter().filter_map(|(index, bytes)| Some((index, Peer::from_bytes(&bytes)?))));
+    Ok(held)
 }
 
 /// Two reports of a run compared: what they share (for `similar_reports.csv`) and each one's findings.
@@ -175,29 +340,26 @@ pub struct Compared {
     pub found_b: Vec<Diagnostic>,
 }
 
-/// Compare `pairs` of the reports `held` (by index) on the threads, each report made ready once;
-/// `findings(index, report, rules)` decides what a report's findings are (its gongkai.toml, the baseline). The pairs
-/// that share nothing at their threshold are left out.
-pub fn compare<F>(pairs: &[(usize, usize)], held: &FxHashMap<usize, Report>, findings: F) -> Vec<Compared>
+/// Compare `pairs` of the reports `held` (by index) on the threads; `findings(index, report, rules)` decides what a
+/// report's findings are (its gongkai.toml, the baseline). The pairs that share nothing at their threshold are left
+/// out.
+pub fn compare<F>(pairs: &[(usize, usize)], held: &FxHashMap<usize, Peer>, findings: F) -> Vec<Compared>
 where
     F: Fn(usize, &Report, &dyn Fn(&Selection) -> Vec<Diagnostic>) -> Vec<Diagnostic> + Sync,
 {
     use rayon::prelude::*;
-    let ready: FxHashMap<usize, Ready> = held.par_iter().map(|(&index, report)| (index, Ready::of(report))).collect();
     pairs
         .par_iter()
         .filter_map(|&(a, b)| {
-            let (report_a, report_b, ready_a, ready_b) = (held.get(&a)?, held.get(&b)?, ready.get(&a)?, ready.get(&b)?);
-            let threshold = [report_a, report_b]
-                .iter()
-                .map(|r| r.meta.shared_text_share.unwrap_or(DEFAULT_SHARE))
-                .fold(1.0, f64::min);
-            let shared = shared(report_a, ready_a, report_b, ready_b, threshold);
+            let (peer_a, peer_b) = (held.get(&a)?, held.get(&b)?);
+            let threshold = [peer_a, peer_b].iter().map(|p| p.share.unwrap_or(DEFAULT_SHARE)).fold(1.0, f64::min);
+            let shared = shared(peer_a, peer_b, threshold);
             if shared.is_empty() {
                 return None;
             }
-            let found_a = findings(a, report_a, &|s| findings_of(&shared, true, report_b, report_a, s));
-            let found_b = findings(b, report_b, &|s| findings_of(&shared, false, report_a, report_b, s));
+            let (report_a, report_b) = (peer_a.report(), peer_b.report());
+            let found_a = findings(a, &report_a, &|s| findings_of(&shared, true, &report_b, &report_a, s));
+            let found_b = findings(b, &report_b, &|s| findings_of(&shared, false, &report_a, &report_b, s));
             Some(Compared { a, b, shared, found_a, found_b })
         })
         .collect()
@@ -262,10 +424,12 @@ pub struct Shared {
 
 /// What two reports' compared sections share, section by section, where either repeats the other at `threshold` or
 /// more.
-pub fn shared(a: &Report, ready_a: &Ready, b: &Report, ready_b: &Ready, threshold: f64) -> Vec<Shared> {
+pub fn shared(a: &Peer, b: &Peer, threshold: f64) -> Vec<Shared> {
     use lint::rules::copied_text::repeat_of;
     let mut out = Vec::new();
-    for (section, pa, pb) in lint::rules::shared_text::compared_sections(a, &ready_a.phrases, b, &ready_b.phrases) {
+    for section in &a.sections {
+        let Some(theirs) = b.sections.iter().find(|s| s.key == section.key) else { continue };
+        let (pa, pb) = (&section.phrases, &theirs.phrases);
         let (Some(ra), Some(rb)) = (repeat_of(pa, pb), repeat_of(pb, pa)) else { continue };
         if ra.share.max(rb.share) >= threshold {
             let passage =
@@ -299,6 +463,38 @@ mod tests {
         SeriesCells::of(&report).unwrap()
     }
 
+    fn sketch(agency: &str, overview: &str) -> Option<Sketch> {
+        Sketch::of(&Peer::of(&cells(agency, overview), agency))
+    }
+
+    #[test]
+    fn a_peer_is_read_back_as_written() {
+        let mut report = crate::model::Report::blank(String::new(), Some(2023));
+        report.meta.agency = Some("甲局".into());
+        report.meta.shared_text_share = Some(0.7);
+        for (key, heading) in [("overview", "一、总体情况"), ("problems", "五、存在的主要问题及改进情况")]
+        {
+            report.sections.push(crate::model::Section {
+                key,
+                heading: heading.into(),
+                text: TEXT.into(),
+                origin: "第3段".into(),
+                line_origins: Vec::new(),
+            });
+        }
+        let peer = Peer::of(&SeriesCells::of(&report).unwrap(), "a/甲局.docx");
+        let back = Peer::from_bytes(&peer.to_bytes()).expect("read back");
+        assert_eq!((back.id(), back.agency(), back.year(), back.share), ("a/甲局.docx", "甲局", 2023, Some(0.7)));
+        assert_eq!(Sketch::of(&back), Sketch::of(&peer));
+        assert_eq!(back.sections.len(), 2);
+        for (x, y) in back.sections.iter().zip(&peer.sections) {
+            assert_eq!((x.key, &x.heading, &x.origin), (y.key, &y.heading, &y.origin));
+            assert_eq!(x.phrases.parts(), y.phrases.parts());
+        }
+        let bytes = peer.to_bytes();
+        assert!(Peer::from_bytes(&bytes[..bytes.len() - 1]).is_none(), "a record cut short is no record");
+    }
+
     const TEXT: &str = "本局坚持以人民为中心的发展思想，围绕全区中心工作，持续深化政务公开，加强政策解读和回应关切，\
                         推进重点领域信息公开，完善政府信息公开制度，规范依申请公开办理流程，提升政务公开标准化规范化水平。";
 
@@ -306,18 +502,13 @@ mod tests {
     fn the_same_text_of_two_agencies_is_a_candidate_and_their_own_texts_are_not() {
         let other = "今年我们把精力放在网站改版上，新建了惠企政策专栏，组织了两次政务开放日，群众来访明显减少，\
                      明年计划在乡镇推广依申请公开的线上办理，同时补齐档案数字化的短板，做到件件有回音。";
-        let sketches = vec![
-            Sketch::of(&cells("甲局", TEXT)),
-            Sketch::of(&cells("乙局", TEXT)),
-            Sketch::of(&cells("丙局", other)),
-            Sketch::of(&cells("甲局", TEXT)),
-        ];
+        let sketches = vec![sketch("甲局", TEXT), sketch("乙局", TEXT), sketch("丙局", other), sketch("甲局", TEXT)];
         assert_eq!(candidates(&sketches), vec![(0, 1), (1, 3)], "the same agency's two files are no pair");
     }
 
     #[test]
     fn a_bucket_of_many_copies_pairs_each_with_a_few() {
-        let sketches: Vec<Option<Sketch>> = (0..200).map(|i| Sketch::of(&cells(&format!("第{i}局"), TEXT))).collect();
+        let sketches: Vec<Option<Sketch>> = (0..200).map(|i| sketch(&format!("第{i}局"), TEXT)).collect();
         let pairs = candidates(&sketches);
         assert!(pairs.len() < 200 * STAR, "{} pairs: not every pair of 200", pairs.len());
         let paired: FxHashSet<usize> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();

@@ -114,6 +114,9 @@ pub(super) struct Sinks {
     pub series: Pairing,
     /// Each read report's sketch of its text, for the rules across agencies.
     pub sketches: Vec<Option<Sketch>>,
+    /// What the rules across agencies read of each report with a sketch ([`crate::similar::Peer`]).
+    pub peers: Spill,
+    pub peer_at: Vec<Option<Span>>,
 }
 
 fn read_row(rows: &mut SpillReader, span: Span) -> std::io::Result<Row> {
@@ -133,6 +136,8 @@ impl Sinks {
             row_at: vec![None; items],
             series: Pairing::default(),
             sketches: vec![None; items],
+            peers: Spill::new_in(out).map_err(io(out, "similar_reports.csv"))?,
+            peer_at: vec![None; items],
         })
     }
 
@@ -141,7 +146,7 @@ impl Sinks {
         let out = &options.out_dir;
         let io = |name: &str| io(out, name);
         let temp = |name: &str| temporary(out, name);
-        let Sinks { values, mut diagnostics, rows: spill, row_at, series, sketches } = self;
+        let Sinks { values, mut diagnostics, rows: spill, row_at, series, sketches, peers, peer_at } = self;
         let interrupted = row_at.iter().any(Option::is_none);
         let mut rows = spill.finish().map_err(io("summary.csv"))?;
 
@@ -176,36 +181,29 @@ impl Sinks {
         let csv_error = |e: csv::Error| io("similar_reports.csv")(e.into());
         similar.write_record(SIMILAR_HEADER).map_err(csv_error)?;
         let mut named = crate::similar::Named::new(items.len());
+        let mut peers = peers.finish().map_err(io("similar_reports.csv"))?;
+        let mut held = rustc_hash::FxHashMap::default();
         for pairs in crate::similar::candidates(&sketches).chunks(1024) {
-            // Each report of the batch read back once, as the compact report of the cells the rule reads (its
-            // path the report's id); the rest of its row is let go.
-            let mut held: rustc_hash::FxHashMap<usize, Report> = rustc_hash::FxHashMap::default();
-            for &index in pairs.iter().flat_map(|(a, b)| [a, b]) {
-                if held.contains_key(&index) {
-                    continue;
-                }
-                let Some(at) = row_at[index] else { continue };
-                let row = read_row(&mut rows, at).map_err(io("summary.csv"))?;
-                if let Some(report) = row.series.as_ref().map(|cells| cells.report(&row.id)) {
-                    held.insert(index, report);
-                }
-            }
+            // Each report of the batch read back once, as what the comparison reads of it.
+            held = crate::similar::hold(pairs, std::mem::take(&mut held), |index| {
+                peer_at[index].map(|at| peers.get(at)).transpose()
+            })
+            .map_err(io("similar_reports.csv"))?;
             let compared = crate::similar::compare(pairs, &held, |index, report, rules| {
                 options.policy.findings(&items[index].path, report, rules).0
             });
             for c in &compared {
-                let (report_a, report_b) = (&held[&c.a], &held[&c.b]);
+                let (peer_a, peer_b) = (&held[&c.a], &held[&c.b]);
                 let percent = |share: f64| format!("{:.0}", share * 100.0);
-                let year = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
                 for s in &c.shared {
                     similar
                         .write_record([
-                            report_a.path.as_str(),
-                            report_a.meta.agency.as_deref().unwrap_or(""),
-                            &year(report_a.meta.year),
-                            &report_b.path,
-                            report_b.meta.agency.as_deref().unwrap_or(""),
-                            &year(report_b.meta.year),
+                            peer_a.id(),
+                            peer_a.agency(),
+                            &peer_a.year().to_string(),
+                            peer_b.id(),
+                            peer_b.agency(),
+                            &peer_b.year().to_string(),
                             &s.section,
                             &percent(s.share_a),
                             &percent(s.share_b),
@@ -217,9 +215,10 @@ impl Sinks {
                     if found.is_empty() || !named.take(index) {
                         continue;
                     }
+                    let report = held[&index].report();
                     let mut lines = Vec::new();
                     for d in found {
-                        write_diagnostic(&mut lines, &items[index].id, &held[&index], d, options.lang);
+                        write_diagnostic(&mut lines, &items[index].id, &report, d, options.lang);
                     }
                     diagnostics.write_all(&lines).map_err(io("diagnostics.jsonl"))?;
                     cross.entry(index).or_default().extend(found.iter().map(|d| (d.severity, d.code)));

@@ -142,12 +142,28 @@ pub fn run(
             };
             progress(Progress { id: &item.id, status: row.status });
             let record = serde_json::to_vec(&row).map_err(std::io::Error::other);
-            let sketch = row.series.as_ref().filter(|_| across_agencies).and_then(crate::similar::Sketch::of);
+            // What the comparison across agencies reads, made here on the worker: its phrases are not made again.
+            let peer = row
+                .series
+                .as_ref()
+                .filter(|_| across_agencies)
+                .map(|cells| crate::similar::Peer::of(cells, &item.id))
+                .and_then(|peer| Some((crate::similar::Sketch::of(&peer)?, peer.to_bytes())));
             if let Ok(mut s) = sinks.lock() {
                 if let Some(series) = &row.series {
                     s.series.add(series.key(index));
                 }
-                s.sketches[index] = sketch;
+                if let Some((sketch, bytes)) = peer {
+                    s.sketches[index] = Some(sketch);
+                    match s.peers.push(&bytes) {
+                        Ok(span) => s.peer_at[index] = Some(span),
+                        Err(e) => {
+                            if let Ok(mut slot) = spill_error.lock() {
+                                slot.get_or_insert(e);
+                            }
+                        }
+                    }
+                }
                 match record.and_then(|r| s.rows.push(&r)) {
                     Ok(span) => s.row_at[index] = Some(span),
                     Err(e) => {

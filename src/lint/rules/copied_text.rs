@@ -1,7 +1,5 @@
 //! T611: section 一 or 五 repeats the agency's report of the year before.
 
-use rustc_hash::FxHashSet;
-
 use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
 use crate::model::Report;
 
@@ -96,26 +94,79 @@ pub(crate) struct Repeat {
     pub passage: String,
 }
 
-/// A text made ready for comparing: its compared characters, its phrases in order, and the set of them.
+/// A text made ready for comparing: its compared characters, the set of its phrases (their hashes, sorted), and
+/// its phrases in order as places in that set. Two texts are then compared by merging their sets, without hashing
+/// or searching: what the comparison across agencies does for thousands of pairs.
 pub(crate) struct Phrases {
-    chars: Vec<char>,
-    /// The phrases' hashes, folded to 32 bits: half the memory of a report held for comparing, at a collision
-    /// rate (1 in 4 billion a pair of phrases) no share shows.
-    shingles: Vec<u32>,
-    set: FxHashSet<u32>,
+    /// The compared characters, as text.
+    text: String,
+    /// How many they are.
+    chars: usize,
+    /// The phrases' hashes, folded to 32 bits (at a collision rate, 1 in 4 billion a pair of phrases, no share
+    /// shows), sorted, each once.
+    set: Vec<u32>,
+    /// Each phrase in order: where its hash is in `set`.
+    places: Vec<u32>,
 }
 
 impl Phrases {
     pub(crate) fn of(text: &str) -> Phrases {
         let chars = compared(text);
-        let shingles: Vec<u32> = shingles(&chars).into_iter().map(|h| (h ^ (h >> 32)) as u32).collect();
-        let set = shingles.iter().copied().collect();
-        Phrases { chars, shingles, set }
+        let hashes: Vec<u32> = shingles(&chars).into_iter().map(|h| (h ^ (h >> 32)) as u32).collect();
+        let (text, chars) = (chars.iter().collect(), chars.len());
+        // One sort of (hash, position) gives both the set and each position's place in it.
+        let mut order: Vec<u64> = hashes.iter().enumerate().map(|(i, &h)| u64::from(h) << 32 | i as u64).collect();
+        order.sort_unstable();
+        let (mut set, mut places) = (Vec::with_capacity(order.len()), vec![0u32; order.len()]);
+        for key in order {
+            let hash = (key >> 32) as u32;
+            if set.last() != Some(&hash) {
+                set.push(hash);
+            }
+            places[(key & 0xffff_ffff) as usize] = set.len() as u32 - 1;
+        }
+        Phrases { text, chars, set, places }
+    }
+
+    /// The phrases made before (e.g. on the thread that read the report, kept as [`Phrases::parts`]); `None` when
+    /// the parts do not fit together.
+    pub(crate) fn from_parts(text: String, set: Vec<u32>, places: Vec<u32>) -> Option<Phrases> {
+        let chars = text.chars().count();
+        let fits = places.len() == chars.saturating_sub(SHINGLE - 1)
+            && places.iter().all(|&p| (p as usize) < set.len())
+            && set.is_sorted();
+        fits.then_some(Phrases { text, chars, set, places })
+    }
+
+    /// The compared characters, the sorted set of phrase hashes, and each phrase's place in it.
+    pub(crate) fn parts(&self) -> (&str, &[u32], &[u32]) {
+        (&self.text, &self.set, &self.places)
+    }
+
+    /// The phrases' hashes, each once.
+    pub(crate) fn hashes(&self) -> &[u32] {
+        &self.set
     }
 
     /// How many characters are compared.
     pub(crate) fn len(&self) -> usize {
-        self.chars.len()
+        self.chars
+    }
+
+    /// For each phrase of the set, whether `other` has it too: one merge of the two sorted sets.
+    fn found_in(&self, other: &Phrases) -> Vec<bool> {
+        let mut found = vec![false; self.set.len()];
+        let (mut j, theirs) = (0, &other.set);
+        for (i, h) in self.set.iter().enumerate() {
+            while j < theirs.len() && theirs[j] < *h {
+                j += 1;
+            }
+            if j == theirs.len() {
+                break;
+            }
+            found[i] = theirs[j] == *h;
+        }
+        found
     }
 }
 
@@ -127,11 +178,11 @@ pub(crate) fn repeat(text: &str, other: &str) -> Option<Repeat> {
 
 /// [`repeat`] of two texts made ready.
 pub(crate) fn repeat_of(text: &Phrases, other: &Phrases) -> Option<Repeat> {
-    let (a, theirs) = (&text.chars, &other.set);
-    if a.len() < MIN_CHARS || other.chars.len() < MIN_CHARS {
+    if text.chars < MIN_CHARS || other.chars < MIN_CHARS {
         return None;
     }
-    let repeated: Vec<bool> = text.shingles.iter().map(|w| theirs.contains(w)).collect();
+    let found = text.found_in(other);
+    let repeated: Vec<bool> = text.places.iter().map(|&p| found[p as usize]).collect();
     let share = repeated.iter().filter(|r| **r).count() as f64 / repeated.len().max(1) as f64;
     // The longest run of repeated phrases, as text.
     let (mut best, mut run_start, mut best_at) = (0usize, 0usize, 0usize);
@@ -143,7 +194,7 @@ pub(crate) fn repeat_of(text: &Phrases, other: &Phrases) -> Option<Repeat> {
             best_at = run_start;
         }
     }
-    let passage = a[best_at..(best_at + best + SHINGLE - 1).min(a.len())].iter().take(40).collect();
+    let passage = text.text.chars().skip(best_at).take((best + SHINGLE - 1).min(40)).collect();
     Some(Repeat { share, passage })
 }
 
