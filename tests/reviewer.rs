@@ -114,3 +114,35 @@ fn text_shared_between_agencies_is_found_in_both_reports_in_check_and_batch() {
     gongkai().args(["batch", "--to", "none", "--ignore", "T613", "-o"]).arg(&off).arg(dir.path()).output().unwrap();
     assert_eq!(std::fs::read_to_string(off.join("similar_reports.csv")).unwrap().lines().count(), 1);
 }
+
+/// A report published without its tables (as a page whose tables were images), stating its applications received in
+/// sections 一 and 三.
+fn without_tables(dir: &Path, received_in_overview: u32, received_in_applications: u32) -> std::path::PathBuf {
+    let text = format!(
+        "某县某局2023年度政府信息公开工作年度报告\n\n一、总体情况\n2023年，本局认真贯彻落实《中华人民共和国政府信息公开条例》。\
+         全年共收到政府信息公开申请{received_in_overview}件。\n\n二、主动公开政府信息情况\n详见附件。\n\n\
+         三、收到和处理政府信息公开申请情况\n本年度共收到政府信息公开申请{received_in_applications}件，较上年收到申请9件有所减少。\n\n\
+         四、政府信息公开行政复议、行政诉讼情况\n本年度未发生政府信息公开行政复议、行政诉讼。\n\n\
+         五、存在的主要问题及改进情况\n公开内容还不够丰富，下一步将加强业务培训。\n\n\
+         六、其他需要报告的事项\n本年度未收取信息处理费。\n\n某县某局\n2024年1月20日\n"
+    );
+    let path = dir.join("2023.txt");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_count_stated_twice_with_two_numbers_is_found_where_no_table_settles_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |path: &Path| {
+        let out =
+            gongkai().args(["check", "--output-format", "concise", "--select", "T615"]).arg(path).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let said = check(&without_tables(dir.path(), 5, 7));
+    let line = said.lines().find(|l| l.contains("T615")).unwrap_or_else(|| panic!("{said}"));
+    // Both sentences named with their lines; last year's 9 is not a third number.
+    assert!(line.contains("申请5件") && line.contains("申请7件") && !line.contains('9'), "{line}");
+    assert!(line.contains("第4行") && line.contains("第10行"), "{line}");
+    assert!(!check(&without_tables(dir.path(), 7, 7)).contains("T615"));
+}

@@ -9,6 +9,7 @@ mod blank_total;
 mod carry_over;
 pub(crate) mod copied_text;
 mod count_cut_off;
+mod count_twice;
 mod date_ambiguous;
 mod date_mismatch;
 mod digits_settled;
@@ -101,6 +102,7 @@ pub static ALL: &[&Rule] = &[
     &reference_title::RULE,
     &shared_text::RULE,
     &count_cut_off::RULE,
+    &count_twice::RULE,
 ];
 
 /// E000, the code every output gives a file that could not be read: described like the rules, never run.

@@ -58,16 +58,19 @@ None: correct the text or the table.",
 };
 
 /// The table values a stated number may equal, and the key of the cell to point at.
-type Accepted = Option<(Vec<f64>, &'static str)>;
+pub(super) type Accepted = Option<(Vec<f64>, &'static str)>;
 
-struct Claim {
+pub(super) struct Claim {
     pattern: &'static str,
-    what_zh: &'static str,
-    what_en: &'static str,
+    pub(super) what_zh: &'static str,
+    pub(super) what_en: &'static str,
     /// The table values the number may equal (given the sentence the claim is in), and the key to point at.
     /// Whether what is accepted depends on the sentence (else it is worked out once per claim).
     sentence_matters: bool,
-    accept: fn(&Report, &str) -> Accepted,
+    pub(super) accept: fn(&Report, &str) -> Accepted,
+    /// Whether two sentences stating this count must give the same number (T615): not so for a count that may or
+    /// may not take in last year's applications.
+    pub(super) one_number: bool,
 }
 
 fn total(report: &Report, key: &str) -> Option<f64> {
@@ -99,7 +102,7 @@ fn group_total(report: &Report, prefix: &str) -> Option<f64> {
     any.then_some(sum)
 }
 
-const CLAIMS: &[Claim] = &[
+pub(super) const CLAIMS: &[Claim] = &[
     Claim {
         // "收到" counts what arrived this year (本年新收), unless the sentence itself says it takes in 上年结转.
         pattern: r"(?:新收|收到|接收|接到)[^。；;，,]{0,24}?申请[^。；;0-9０-９]{0,8}?([0-9０-９]+)件",
@@ -112,6 +115,7 @@ const CLAIMS: &[Claim] = &[
             let with_carried_over = sentence.contains("上年结转") || sentence.contains("含结转");
             Some((if with_carried_over { vec![new, new + over] } else { vec![new] }, "t3.new_received.total"))
         },
+        one_number: true,
     },
     Claim {
         // "受理" and "办理" may count the applications carried over from last year too.
@@ -124,6 +128,7 @@ const CLAIMS: &[Claim] = &[
             let over = total(r, "t3.carried_over.total").unwrap_or(0.0);
             Some((vec![new, new + over], "t3.new_received.total"))
         },
+        one_number: false,
     },
     Claim {
         // "办结…X件" counts every application answered; "答复" also introduces subsets (同意公开答复9件), so it is not used.
@@ -132,6 +137,7 @@ const CLAIMS: &[Claim] = &[
         what_en: "applications answered",
         sentence_matters: false,
         accept: |r, _| Some((vec![total(r, "t3.result.total.total")?], "t3.result.total.total")),
+        one_number: true,
     },
     Claim {
         pattern: r"予以公开(?:及|和|与)部分公开[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
@@ -142,6 +148,7 @@ const CLAIMS: &[Claim] = &[
             let sum = group_total(r, "result.granted")? + group_total(r, "result.partially_granted").unwrap_or(0.0);
             Some((vec![sum], "t3.result.granted.total"))
         },
+        one_number: true,
     },
     Claim {
         pattern: r"(?:^|[；;，,。])不予公开[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
@@ -149,6 +156,7 @@ const CLAIMS: &[Claim] = &[
         what_en: "applications denied",
         sentence_matters: false,
         accept: |r, _| Some((vec![group_total(r, "result.denied.")?], "t3.result.denied.state_secret.total")),
+        one_number: true,
     },
     Claim {
         pattern: r"无法提供[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
@@ -156,6 +164,7 @@ const CLAIMS: &[Claim] = &[
         what_en: "applications that could not be met",
         sentence_matters: false,
         accept: |r, _| Some((vec![group_total(r, "result.unable.")?], "t3.result.unable.not_held.total")),
+        one_number: true,
     },
     Claim {
         pattern: r"不予处理[^。；;，,0-9０-９]{0,6}?([0-9０-９]+)件",
@@ -165,6 +174,7 @@ const CLAIMS: &[Claim] = &[
         accept: |r, _| {
             Some((vec![group_total(r, "result.not_processed.")?], "t3.result.not_processed.petition_complaint.total"))
         },
+        one_number: true,
     },
     Claim {
         pattern: r"结转下年度[^。；;0-9０-９]{0,10}?([0-9０-９]+)件",
@@ -172,6 +182,7 @@ const CLAIMS: &[Claim] = &[
         what_en: "applications carried forward",
         sentence_matters: false,
         accept: |r, _| Some((vec![total(r, "t3.carried_forward.total")?], "t3.carried_forward.total")),
+        one_number: true,
     },
     Claim {
         pattern: r"行政复议(?:案件)?(?:共)?([0-9０-９]+)件",
@@ -179,6 +190,7 @@ const CLAIMS: &[Claim] = &[
         what_en: "administrative reviews",
         sentence_matters: false,
         accept: |r, _| Some((vec![total(r, "t4.review.total")?], "t4.review.total")),
+        one_number: true,
     },
     Claim {
         pattern: r"行政诉讼(?:案件)?(?:共)?([0-9０-９]+)件",
@@ -189,12 +201,13 @@ const CLAIMS: &[Claim] = &[
             let sum = total(r, "t4.litigation_direct.total")? + total(r, "t4.litigation_after_review.total")?;
             Some((vec![sum], "t4.litigation_direct.total"))
         },
+        one_number: true,
     },
 ];
 
 // Counts are matched as ASCII or full-width digits, not `\d`: the Unicode digit class (every script's digits)
 // makes compiling the patterns, once a process, dearer than checking a report (bench/NOTES.md).
-static PATTERNS: LazyLock<Vec<Regex>> =
+pub(super) static PATTERNS: LazyLock<Vec<Regex>> =
     LazyLock::new(|| CLAIMS.iter().map(|c| Regex::new(c.pattern).expect("valid pattern")).collect());
 
 fn check(report: &Report, sink: &mut Sink) {
