@@ -264,7 +264,7 @@ pub fn check<T: Send, E>(
     // a bounded batch at a time.
     let mut named = crate::similar::Named::new(reports.len());
     let mut held = rustc_hash::FxHashMap::default();
-    for pairs in crate::similar::candidates(&sketches).chunks(256) {
+    for pairs in crate::similar::candidates(&sketches).chunks(crate::similar::PAIRS_AT_ONCE) {
         held = crate::similar::hold(pairs, std::mem::take(&mut held), |index| {
             peer_at[index].map(|at| spilled.get(at)).transpose()
         })

@@ -365,6 +365,9 @@ where
         .collect()
 }
 
+/// How many pairs are compared at a time (`check` and `batch`): their reports are held in memory meanwhile.
+pub const PAIRS_AT_ONCE: usize = 1024;
+
 /// How many others each report's findings have named so far, against [`MAX_NAMED`].
 pub struct Named(Vec<usize>);
 

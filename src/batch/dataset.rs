@@ -183,7 +183,7 @@ impl Sinks {
         let mut named = crate::similar::Named::new(items.len());
         let mut peers = peers.finish().map_err(io("similar_reports.csv"))?;
         let mut held = rustc_hash::FxHashMap::default();
-        for pairs in crate::similar::candidates(&sketches).chunks(1024) {
+        for pairs in crate::similar::candidates(&sketches).chunks(crate::similar::PAIRS_AT_ONCE) {
             // Each report of the batch read back once, as what the comparison reads of it.
             held = crate::similar::hold(pairs, std::mem::take(&mut held), |index| {
                 peer_at[index].map(|at| peers.get(at)).transpose()
