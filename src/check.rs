@@ -201,18 +201,37 @@ pub fn check<T: Send, E>(
             peer_at[index] = Some(spill.push(bytes).map_err(CheckError::Spill)?);
         }
         let found = &reports[index];
+        // The same agency's report of the year before, when it was listed earlier.
+        let earlier = series.as_ref().and_then(|(cells, _)| {
+            let p = pairing.add(cells.key(index))?;
+            let previous: SeriesCells = serde_json::from_slice(&spill.get(series_at[p]?).ok()?).ok()?;
+            previous.same_agency(cells).then(|| previous.report(&reports[p].path.display().to_string()))
+        });
+        // Digits run together that the year before settles: the report read so, and checked again.
+        let settled = match (result, &earlier) {
+            (FileResult::Checked { report, .. }, Some(earlier)) if crate::series::has_open_cuts(report) => {
+                let mut report = report.as_ref().clone();
+                crate::series::settle_by_year_before(earlier, &mut report).then(|| {
+                    let diagnostics = findings(&found.path, &report, &|s| lint::check_with(&report, s));
+                    let series = SeriesCells::of(&report)
+                        .and_then(|cells| serde_json::to_vec(&cells).ok().map(|record| (cells, record)));
+                    let result = FileResult::Checked { report: Box::new(report), diagnostics };
+                    let prepared = prepare(&result);
+                    (result, prepared, series)
+                })
+            }
+            _ => None,
+        };
+        let (result, prepared, series) = match &settled {
+            Some((result, prepared, series)) => (result, prepared, series),
+            None => (result, prepared, series),
+        };
         each(Event::File { index, found, result, prepared }).map_err(CheckError::Caller)?;
-        let (FileResult::Checked { report, .. }, Some((cells, record))) = (result, series) else {
+        let (FileResult::Checked { report, .. }, Some((_, record))) = (result, series) else {
             return Ok::<(), CheckError<E>>(());
         };
-        if let Some(p) = pairing.add(cells.key(index))
-            && let Some(previous) = series_at[p]
-                .and_then(|at| spill.get(at).ok())
-                .and_then(|r| serde_json::from_slice::<SeriesCells>(&r).ok())
-            && previous.same_agency(cells)
-        {
-            let earlier = previous.report(&reports[p].path.display().to_string());
-            let findings = series_findings(&earlier, report, &found.path);
+        if let Some(earlier) = &earlier {
+            let findings = series_findings(earlier, report, &found.path);
             if !findings.is_empty() {
                 each(Event::Series { index, found, report, findings: &findings }).map_err(CheckError::Caller)?;
             }

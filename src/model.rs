@@ -342,10 +342,39 @@ pub enum Note {
     UnknownRow { table: TableId, label: String, origin: Origin },
     /// Cells of a row in running text that could not be read with certainty (wrong count of numbers, or digits
     /// run together that can be cut more than one way); they were left unknown.
-    UnreadableCells { table: TableId, label: String, text: String, reason: String, reason_en: String, origin: Origin },
+    UnreadableCells {
+        table: TableId,
+        label: String,
+        text: String,
+        reason: String,
+        reason_en: String,
+        origin: Origin,
+        /// The ways the row's digits can still be cut, when they are few: another report (the agency's year before)
+        /// may settle them.
+        #[serde(skip)]
+        cuts: Cuts,
+    },
     /// Digits run together that the table's arithmetic left several ways to cut, settled by the counts the report's
-    /// own text states (`制发88件`, `现行有效698件`): read so, and said how.
-    SettledCells { table: TableId, label: String, text: String, reading: String, stated: String, origin: Origin },
+    /// own text states (`制发88件`, `现行有效698件`) or by the agency's report of the year before: read so, and said
+    /// how (`stated`: 按正文「…」, 按上一年度报告…).
+    SettledCells {
+        table: TableId,
+        label: String,
+        text: String,
+        reading: String,
+        stated: String,
+        stated_en: String,
+        origin: Origin,
+    },
+}
+
+/// The ways a row's run-together digits can be cut: the keys of its cells, and each way's values in their order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cuts {
+    pub keys: Vec<String>,
+    pub ways: Vec<Vec<String>>,
+    /// The digits as written (`8855698`).
+    pub written: String,
 }
 
 /// Where a national table was found.

@@ -221,6 +221,11 @@ impl Pairing {
         previous
     }
 
+    /// The report of `agency`'s year before `year`, when one was added.
+    pub fn year_before(&self, agency: u64, year: i32) -> Option<usize> {
+        self.first_of_year.get(&(agency, year - 1)).copied()
+    }
+
     /// Every pair (year before, year) by index, in the order of the later report.
     pub fn pairs(&self) -> Vec<(usize, usize)> {
         let mut pairs: Vec<(usize, usize)> = self
@@ -238,6 +243,82 @@ impl Pairing {
     pub fn later_pairs(&self) -> Vec<(usize, usize)> {
         self.pairs().into_iter().filter(|(previous, current)| previous > current).collect()
     }
+}
+
+/// Whether `report` has rows whose run-together digits another report may settle ([`settle_by_year_before`]).
+pub fn has_open_cuts(report: &Report) -> bool {
+    report.notes.iter().any(|n| matches!(n, crate::model::Note::UnreadableCells { cuts, .. } if !cuts.ways.is_empty()))
+}
+
+/// Settle the rows of `report` whose run-together digits the report alone left several ways to cut, by the same
+/// agency's report of the year before: its 现行有效 plus this year's 本年制发 less 本年废止 is this year's 现行有效.
+/// A row that exactly one way keeps is read so (its cells filled, its note saying how, for S108); when several
+/// ways are kept and they are fewer, the row stays unknown and its note lists them. Returns whether a row was read.
+pub fn settle_by_year_before(previous: &Report, report: &mut Report) -> bool {
+    use crate::model::Note;
+    let number = |s: &str| crate::normalize::parse_value(s).number();
+    let year = previous.meta.year.map(|y| format!("（{y} 年度）")).unwrap_or_default();
+    let year_en = previous.meta.year.map(|y| format!(" ({y})")).unwrap_or_default();
+    let mut read = Vec::new();
+    for (index, note) in report.notes.iter_mut().enumerate() {
+        let Note::UnreadableCells { table, label, reason, reason_en, origin, cuts, .. } = note else { continue };
+        let field = |name: &str| cuts.keys.iter().position(|k| k.rsplit('.').next() == Some(name));
+        let (Some(made), Some(repealed), Some(in_force)) = (field("made"), field("repealed"), field("in_force")) else {
+            continue;
+        };
+        let Some(before) = previous.number(&cuts.keys[in_force]) else { continue };
+        let keeps = |w: &&Vec<String>| match (number(&w[made]), number(&w[repealed]), number(&w[in_force])) {
+            (Some(m), Some(r), Some(now)) => (before + m - r - now).abs() < 1e-9,
+            _ => false,
+        };
+        let kept: Vec<&Vec<String>> = cuts.ways.iter().filter(keeps).collect();
+        let stated =
+            format!("按上一年度{year}报告的现行有效 {} 件（加本年制发、减本年废止）", crate::lint::num(before));
+        match kept.as_slice() {
+            [way] => {
+                let stated_en = format!(
+                    "by the year before's report{year_en}: {} in force, plus made, less repealed",
+                    crate::lint::num(before)
+                );
+                read.push((
+                    index,
+                    (*way).clone(),
+                    cuts.keys.clone(),
+                    Note::SettledCells {
+                        table: *table,
+                        label: label.clone(),
+                        text: cuts.written.clone(),
+                        reading: way.join(" | "),
+                        stated,
+                        stated_en,
+                        origin: *origin,
+                    },
+                ));
+            }
+            several if several.len() > 1 && several.len() < cuts.ways.len() && several.len() <= 4 => {
+                let listed = |sep: &str| several.iter().map(|w| w.join(" | ")).collect::<Vec<_>>().join(sep);
+                reason.push_str(&format!("；{stated}仍有 {} 种：{}", several.len(), listed("；")));
+                reason_en.push_str(&format!(
+                    "; by the year before's report{year_en} ({} in force) {} still fit: {}",
+                    crate::lint::num(before),
+                    several.len(),
+                    listed("; ")
+                ));
+            }
+            _ => {}
+        }
+    }
+    let settled = !read.is_empty();
+    // The row's note becomes the note of its reading, and its cells are filled at the row's place.
+    for (index, way, keys, settled_note) in read {
+        let Note::SettledCells { origin, .. } = settled_note else { continue };
+        for (key, raw) in keys.iter().zip(way) {
+            let parsed = crate::normalize::parse_value(&raw);
+            report.cells.insert(key, crate::model::Cell { raw, parsed, origin, number_as_text: false });
+        }
+        report.notes[index] = settled_note;
+    }
+    settled
 }
 
 /// The cross-year findings of `current` against `previous`, the same agency's report of the year before.
@@ -273,6 +354,55 @@ fn hash_agency(normalised: &str) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use crate::model::{Cell, Cuts, Note, Origin, Report};
+
+    /// A report whose 行政规范性文件 row cuts `ways` ways, and the year before with `in_force` in force.
+    fn open_row(ways: &[[&str; 3]], in_force: &str) -> (Report, Report) {
+        let keys: Vec<String> =
+            ["made", "repealed", "in_force"].iter().map(|f| format!("t2.art20_1.normative_docs.{f}")).collect();
+        let mut before = Report::blank(String::new(), Some(2023));
+        let parsed = crate::normalize::parse_value(in_force);
+        let cell = Cell { raw: in_force.into(), parsed, origin: Origin::cell(0, 0, 0), number_as_text: false };
+        before.cells.insert(&keys[2], cell);
+        let mut report = Report::blank(String::new(), Some(2024));
+        report.notes.push(Note::UnreadableCells {
+            table: crate::layout::TableId::T2,
+            label: "行政规范性文件".into(),
+            text: "8855698".into(),
+            reason: "数字连写在一起".into(),
+            reason_en: "the digits run together".into(),
+            origin: Origin::cell(0, 9, 0),
+            cuts: Cuts {
+                keys,
+                ways: ways.iter().map(|w| w.iter().map(|v| v.to_string()).collect()).collect(),
+                written: "8855698".into(),
+            },
+        });
+        (before, report)
+    }
+
+    #[test]
+    fn the_year_before_reads_the_one_way_it_keeps_and_lists_several() {
+        let ways = [["88", "55", "698"], ["8", "855", "698"], ["885", "56", "98"], ["88", "556", "98"]];
+        let (before, mut report) = open_row(&ways, "665");
+        assert!(super::settle_by_year_before(&before, &mut report));
+        assert_eq!(report.number("t2.art20_1.normative_docs.made"), Some(88.0));
+        assert_eq!(report.number("t2.art20_1.normative_docs.in_force"), Some(698.0));
+        assert!(matches!(&report.notes[..], [Note::SettledCells { reading, .. }] if reading == "88 | 55 | 698"));
+        // 0 + 88 − 55 ≠ 698 and 0 + 8 − 855 ≠ 698: none kept, nothing read, the note as it was.
+        let (before, mut report) = open_row(&ways, "0");
+        let unchanged = report.clone();
+        assert!(!super::settle_by_year_before(&before, &mut report));
+        assert_eq!(report, unchanged);
+        // Two kept of three: still unknown, the two listed.
+        let ways = [["1", "1", "5"], ["2", "2", "5"], ["3", "1", "9"]];
+        let (before, mut report) = open_row(&ways, "5");
+        assert!(!super::settle_by_year_before(&before, &mut report));
+        assert!(report.number("t2.art20_1.normative_docs.made").is_none());
+        let Note::UnreadableCells { reason, .. } = &report.notes[0] else { panic!("{:?}", report.notes) };
+        assert!(reason.contains("仍有 2 种：1 | 1 | 5；2 | 2 | 5"), "{reason}");
+    }
+
     #[test]
     fn the_compact_cells_keep_their_addresses_through_the_spill() {
         let fixtures = [

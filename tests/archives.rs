@@ -98,3 +98,34 @@ fn a_report_of_before_2019_is_named_once_and_batch_calls_it_legacy() {
     let row = summary.lines().find(|l| l.contains("2016.txt")).unwrap();
     assert!(row.contains(",pre-2019,") && row.contains(",legacy,"), "{row}");
 }
+
+/// 2024's 行政规范性文件8855698 cuts 15 ways and its text states none of the counts; 2023's report, in the same run,
+/// leaves one (665 + 88 − 55 = 698): read so in `check` over the folder and in `batch`, with S108 saying how.
+#[test]
+fn digits_run_together_are_settled_by_the_agencys_year_before_in_the_run() {
+    let dir = std::path::Path::new("fixtures/text/year-before");
+    let alone = concise(&dir.join("agency-2024.txt"));
+    assert!(alone.contains("S107") && !alone.contains("S108"), "{alone}");
+    let out =
+        gongkai().args(["check", "--output-format", "concise", "--select", "S107,S108"]).arg(dir).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    let line = said.lines().find(|l| l.contains("S108")).unwrap_or_else(|| panic!("{said}"));
+    assert!(line.contains("agency-2024.txt") && line.contains("665") && line.contains("88 | 55 | 698"), "{line}");
+    assert!(!said.contains("S107"), "{said}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let status = gongkai().args(["batch", "--to", "json", "-o"]).arg(tmp.path()).arg(dir).status().unwrap();
+    assert!(status.success());
+    let values = std::fs::read_to_string(tmp.path().join("values.csv")).unwrap();
+    for (key, value) in [("made", "88"), ("repealed", "55"), ("in_force", "698")] {
+        let row = format!("agency-2024.txt,t2.art20_1.normative_docs.{key},{value}");
+        assert!(values.lines().any(|l| l == row), "{row} not in values.csv");
+    }
+    let diagnostics = std::fs::read_to_string(tmp.path().join("diagnostics.jsonl")).unwrap();
+    assert!(diagnostics.lines().any(|l| l.contains("\"S108\"") && l.contains("agency-2024")), "{diagnostics}");
+    assert!(!diagnostics.contains("\"S107\""), "{diagnostics}");
+    // The report's own output has the values too.
+    let json = std::fs::read_to_string(tmp.path().join("agency-2024.txt.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["values"]["t2.art20_1.normative_docs.in_force"], 698, "{json}");
+}

@@ -417,7 +417,7 @@ fn batch_reads_folders_and_zips_isolates_failures_and_writes_a_dataset() {
     let first = run(&[]);
     assert_eq!(first.status.code(), Some(1), "{}", stdout(&first));
     let rows = read_csv(&out.join("summary.csv"));
-    assert_eq!(rows.len(), 4 + 8, "{rows:?}");
+    assert_eq!(rows.len(), 4 + 10, "{rows:?}");
     let status = |id: &str| rows.iter().find(|r| r[0] == id).map(|r| r[5].clone()).unwrap_or_default();
     assert_eq!(status("archive/2023/市外办/clean.docx"), "ok");
     assert_eq!(status("archive/2023/市外办/wrong.xlsx"), "errors");

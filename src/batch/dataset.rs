@@ -141,6 +141,16 @@ impl Sinks {
         })
     }
 
+    /// The report of the year before of the report whose cross-year cells are `cells`, as those cells, when the run
+    /// has finished it.
+    pub(super) fn year_before(&mut self, cells: &SeriesCells) -> Option<Report> {
+        let (agency, year, _) = cells.key(0);
+        let p = self.series.year_before(agency, year)?;
+        let row: Row = serde_json::from_slice(&self.rows.get(self.row_at[p]?).ok()?).ok()?;
+        let previous = row.series?;
+        previous.same_agency(cells).then(|| previous.report(&row.id))
+    }
+
     /// The run's end: the cross-year findings over each agency's series, then the dataset's files put in place.
     pub(super) fn finish(self, items: &[Found], options: &Options) -> Result<Totals, BatchError> {
         let out = &options.out_dir;

@@ -130,13 +130,24 @@ pub fn run(
     let across_agencies = crate::similar::wanted(&options.policy.selection);
     let counts = Written::default();
     let spill_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
-    let finish_all = |pending: &mut Vec<(usize, Stage)>| {
+    // Reports whose run-together digits the year before may settle, by (year, index); and whether this pass holds
+    // them back (the second pass, at the end, does not).
+    let deferred: Mutex<Vec<(Option<i32>, usize)>> = Mutex::new(Vec::new());
+    let finish_all = |pending: &mut Vec<(usize, Stage)>, settling: bool| {
         for (index, stage) in pending.drain(..) {
             if stop.load(Ordering::Relaxed) {
                 return;
             }
             let item = &items[index];
             let row = match stage {
+                // Digits run together that the agency's year before may settle: finished at the end of the run,
+                // once the years before are in.
+                Stage::Checked(checked) if settling && crate::series::has_open_cuts(&checked.report) => {
+                    if let Ok(mut d) = deferred.lock() {
+                        d.push((checked.row.year, index));
+                    }
+                    continue;
+                }
                 Stage::Checked(checked) => finish(item, checked, options, &sinks, &counts),
                 Stage::Done(row) => row,
             };
@@ -191,12 +202,37 @@ pub fn run(
             pending.push((c * chunk + offset, checked));
             held += size;
             if held > HELD_INPUT_BYTES {
-                finish_all(&mut pending);
+                finish_all(&mut pending, true);
                 held = 0;
             }
         }
-        finish_all(&mut pending);
+        finish_all(&mut pending, true);
     });
+    // The held-back reports, the earlier years first (a year settled may settle the next): read again, settled by
+    // the year before when the run has it, then finished as any other.
+    let mut held_back = deferred.lock().map(|mut d| std::mem::take(&mut *d)).unwrap_or_default();
+    held_back.sort_unstable();
+    let mut reader = Reader::default();
+    for (_, index) in held_back {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let item = &items[index];
+        let (mut stage, _) = check_item(item, options, &mut reader);
+        if let Stage::Checked(checked) = &mut stage {
+            let earlier = sinks.lock().ok().and_then(|mut s| s.year_before(checked.row.series.as_ref()?));
+            if let Some(earlier) = earlier
+                && crate::series::settle_by_year_before(&earlier, &mut checked.report)
+            {
+                let report = &checked.report;
+                let (diagnostics, _) =
+                    options.policy.findings(&item.path, report, |selection| lint::check_with(report, selection));
+                checked.row = row_of(item, report, &diagnostics);
+                checked.diagnostics = diagnostics;
+            }
+        }
+        finish_all(&mut vec![(index, stage)], false);
+    }
     if let Some(e) = spill_error.into_inner().ok().flatten() {
         return Err(BatchError::Io(out.join("summary.csv").display().to_string(), e));
     }
@@ -254,6 +290,12 @@ fn check_bytes(item: &Found, bytes: &[u8], options: &Options) -> Stage {
     }
     let (diagnostics, _) =
         options.policy.findings(&item.path, &report, |selection| lint::check_with(&report, selection));
+    let row = row_of(item, &report, &diagnostics);
+    Stage::Checked(Checked { report: Box::new(report), diagnostics, row, inputs_modified })
+}
+
+/// A checked report's row of summary.csv, before its outputs are written.
+fn row_of(item: &Found, report: &Report, diagnostics: &[Diagnostic]) -> Row {
     let mut row = Row {
         id: item.id.clone(),
         agency: report.meta.agency.clone(),
@@ -266,12 +308,12 @@ fn check_bytes(item: &Found, bytes: &[u8], options: &Options) -> Stage {
         codes: BTreeMap::new(),
         message: None,
         values_read: None,
-        series: SeriesCells::of(&report),
+        series: SeriesCells::of(report),
     };
-    for d in &diagnostics {
+    for d in diagnostics {
         count(&mut row, d.severity, d.code);
     }
-    Stage::Checked(Checked { report: Box::new(report), diagnostics, row, inputs_modified })
+    row
 }
 
 /// Write a checked report's outputs and its dataset rows, isolated as its checking was.

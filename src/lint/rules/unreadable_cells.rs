@@ -41,7 +41,7 @@ None: read the numbers from the original document.",
 
 fn check(report: &Report, sink: &mut Sink) {
     for note in &report.notes {
-        if let Note::UnreadableCells { table, label, text, reason, reason_en, origin } = note {
+        if let Note::UnreadableCells { table, label, text, reason, reason_en, origin, .. } = note {
             sink.push(
                 Finding::new(
                     format!("{}「{}」行：{}", table.zh(), label, reason),

@@ -70,8 +70,8 @@ pub(super) fn num(s: &str) -> f64 {
 
 pub(super) const CAP: usize = 20_000;
 
-pub(super) fn cut_reason(tokens: &[String], n: usize, ways: usize) -> (String, String) {
-    if ways == 0 {
+pub(super) fn cut_reason(tokens: &[String], n: usize, ways: &[Vec<String>]) -> (String, String) {
+    if ways.is_empty() {
         (
             format!("应有 {n} 个数字，读到 {} 个（{}），无法对应到各栏", tokens.len(), tokens.join(" ")),
             format!(
@@ -81,11 +81,19 @@ pub(super) fn cut_reason(tokens: &[String], n: usize, ways: usize) -> (String, S
             ),
         )
     } else {
+        // A few ways are listed, for the reader who can settle them from what they know.
+        let listed = |sep: &str| ways.iter().map(|w| w.join(" | ")).collect::<Vec<_>>().join(sep);
+        let (zh, en) = if ways.len() <= 4 {
+            (format!("：{}", listed("；")), format!(": {}", listed("; ")))
+        } else {
+            (String::new(), String::new())
+        };
         (
-            format!("数字连写在一起（{}），有 {ways} 种拆分都说得通，无法确定各栏的值", tokens.join(" ")),
+            format!("数字连写在一起（{}），有 {} 种拆分都说得通{zh}，无法确定各栏的值", tokens.join(" "), ways.len()),
             format!(
-                "the digits run together ({}) and {ways} ways to cut them fit; the cells are left unknown",
-                tokens.join(" ")
+                "the digits run together ({}) and {} ways to cut them fit{en}; the cells are left unknown",
+                tokens.join(" "),
+                ways.len()
             ),
         )
     }

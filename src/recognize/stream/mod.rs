@@ -15,7 +15,7 @@ use unicode_normalization::UnicodeNormalization;
 use digits::{CAP, cut_reason, cuts, first_numbers, num, resolve_columns, row_total_holds};
 
 use crate::layout::{self, T2Row, T3Row, TableId};
-use crate::model::Note;
+use crate::model::{Cuts, Note};
 use crate::normalize::{self, Parsed};
 use crate::raw::{Paragraph, TextCell};
 
@@ -40,20 +40,20 @@ pub(super) struct StreamFindings {
 
 /// A note before it has an origin.
 pub(super) enum NoteKind {
-    Unreadable { table: TableId, label: String, text: String, reason: String, reason_en: String },
+    Unreadable { table: TableId, label: String, text: String, reason: String, reason_en: String, cuts: Cuts },
     LabelVariant { table: TableId, found: String, expected: String },
-    Settled { table: TableId, label: String, text: String, reading: String, stated: String },
+    Settled { table: TableId, label: String, text: String, reading: String, stated: String, stated_en: String },
 }
 
 impl NoteKind {
     pub(super) fn into_note(self, origin: crate::model::Origin) -> Note {
         match self {
-            NoteKind::Unreadable { table, label, text, reason, reason_en } => {
-                Note::UnreadableCells { table, label, text, reason, reason_en, origin }
+            NoteKind::Unreadable { table, label, text, reason, reason_en, cuts } => {
+                Note::UnreadableCells { table, label, text, reason, reason_en, origin, cuts }
             }
             NoteKind::LabelVariant { table, found, expected } => Note::LabelVariant { table, found, expected, origin },
-            NoteKind::Settled { table, label, text, reading, stated } => {
-                Note::SettledCells { table, label, text, reading, stated, origin }
+            NoteKind::Settled { table, label, text, reading, stated, stated_en } => {
+                Note::SettledCells { table, label, text, reading, stated, stated_en, origin }
             }
         }
     }
@@ -307,12 +307,15 @@ struct Unreadable<'l> {
     text: String,
     row: u32,
     label_at: usize,
+    /// The ways still open, for another report to settle (empty when there are none or too many).
+    cuts: Cuts,
 }
 
 fn unreadable(found: &mut StreamFindings, s: &Stream, u: Unreadable, (reason, reason_en): (String, String)) {
     let at = s.col_on(u.label_at, u.row);
+    let cuts = u.cuts;
     found.notes.push((
-        NoteKind::Unreadable { table: u.table, label: u.label.to_string(), text: u.text, reason, reason_en },
+        NoteKind::Unreadable { table: u.table, label: u.label.to_string(), text: u.text, reason, reason_en, cuts },
         u.row,
         at,
     ));
@@ -373,7 +376,9 @@ fn table2(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) {
         {
             let text = texts.join(" ");
             let reading = way.join(" | ");
-            let note = NoteKind::Settled { table: TableId::T2, label: row.label.to_string(), text, reading, stated };
+            let (label, stated_en) = (row.label.to_string(), format!("by the text's {stated}"));
+            let stated = format!("按正文{stated}");
+            let note = NoteKind::Settled { table: TableId::T2, label, text, reading, stated, stated_en };
             found.notes.push((note, line, s.col_on(label_at, line)));
             ways = vec![way];
         }
@@ -389,11 +394,22 @@ fn table2(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) {
             }
         } else {
             let text = segment_text(s, start, stop);
-            let u = Unreadable { table: TableId::T2, label: row.label, text, row: line, label_at };
-            unreadable(found, s, u, cut_reason(&texts, n, ways.len()));
+            let reason = cut_reason(&texts, n, &ways);
+            // A few ways of a row the agency's year before can settle (its 现行有效 + 本年制发 − 本年废止) are kept.
+            let cuts = if (2..=OPEN_CUTS).contains(&ways.len()) && row.fields.iter().any(|f| f.key == "in_force") {
+                let keys = row.fields.iter().map(|f| format!("{prefix}.{}.{}.{}", row.block_key, row.row_key, f.key));
+                Cuts { keys: keys.collect(), ways, written: texts.join(" ") }
+            } else {
+                Cuts::default()
+            };
+            let u = Unreadable { table: TableId::T2, label: row.label, text, row: line, label_at, cuts };
+            unreadable(found, s, u, reason);
         }
     }
 }
+
+/// How many ways to cut a row are kept for the year before to settle: more, and it would rarely leave one.
+const OPEN_CUTS: usize = 64;
 
 /// The one way to cut a 第二十条第（一）项 row's run of digits that agrees with the counts the report's text states
 /// of it (`本年度制发的规范性文件88件`, `现行有效行政规范性文件698件`, `废止…3件`), and the statements; `None` when
@@ -522,8 +538,15 @@ fn table3(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) -> usize {
                     let line = s.row(start);
                     let tokens: Vec<String> = s.numbers(start, stop).into_iter().map(|(t, _)| t).collect();
                     let text = segment_text(s, start, stop);
-                    let u = Unreadable { table: TableId::T3, label: row.label, text, row: line, label_at };
-                    unreadable(found, s, u, cut_reason(&tokens, ncols, candidates[i].len()));
+                    let u = Unreadable {
+                        table: TableId::T3,
+                        label: row.label,
+                        text,
+                        row: line,
+                        label_at,
+                        cuts: Cuts::default(),
+                    };
+                    unreadable(found, s, u, cut_reason(&tokens, ncols, &candidates[i]));
                 }
             }
         }
@@ -578,9 +601,15 @@ fn table4(s: &Stream, a: usize, b: usize, found: &mut StreamFindings) {
         }
     } else {
         let text = segment_text(s, start, b);
-        let u =
-            Unreadable { table: TableId::T4, label: "行政复议、行政诉讼", text, row: line, label_at: start };
-        unreadable(found, s, u, cut_reason(&texts, 15, ways.len()));
+        let u = Unreadable {
+            table: TableId::T4,
+            label: "行政复议、行政诉讼",
+            text,
+            row: line,
+            label_at: start,
+            cuts: Cuts::default(),
+        };
+        unreadable(found, s, u, cut_reason(&texts, 15, &ways));
     }
 }
 
