@@ -172,13 +172,7 @@ pub fn check<T: Send, E>(
             FileResult::Unreadable(ImportError::Internal { path: found.path.display().to_string(), detail })
         });
         let prepared = prepare(&result);
-        // What the cross-year rules read, and its record for the temporary file.
-        let series = match &result {
-            FileResult::Checked { report, .. } => {
-                SeriesCells::of(report).and_then(|cells| serde_json::to_vec(&cells).ok().map(|record| (cells, record)))
-            }
-            FileResult::Unreadable(_) => None,
-        };
+        let series = series_of(&result);
         // What the comparison across agencies reads, made here on the thread: its phrases are not made again.
         let peer = series
             .as_ref()
@@ -211,11 +205,21 @@ pub fn check<T: Send, E>(
         let settled = match (result, &earlier) {
             (FileResult::Checked { report, .. }, Some(earlier)) if crate::series::has_open_cuts(report) => {
                 let mut report = report.as_ref().clone();
-                crate::series::settle_by_year_before(earlier, &mut report).then(|| {
-                    let diagnostics = findings(&found.path, &report, &|s| lint::check_with(&report, s));
-                    let series = SeriesCells::of(&report)
-                        .and_then(|cells| serde_json::to_vec(&cells).ok().map(|record| (cells, record)));
-                    let result = FileResult::Checked { report: Box::new(report), diagnostics };
+                // Isolated as the first check was: a panic becomes the file's error, not the run's end.
+                crate::contained::isolate(|| {
+                    crate::series::settle_by_year_before(earlier, &mut report).then(|| {
+                        let diagnostics = findings(&found.path, &report, &|s| lint::check_with(&report, s));
+                        FileResult::Checked { report: Box::new(report), diagnostics }
+                    })
+                })
+                .unwrap_or_else(|detail| {
+                    Some(FileResult::Unreadable(ImportError::Internal {
+                        path: found.path.display().to_string(),
+                        detail,
+                    }))
+                })
+                .map(|result| {
+                    let series = series_of(&result);
                     let prepared = prepare(&result);
                     (result, prepared, series)
                 })
@@ -301,6 +305,12 @@ pub fn check<T: Send, E>(
         }
     }
     Ok(Outcome { hidden: hidden.into_inner() })
+}
+
+/// What the cross-year rules read of a checked report, and its record for the temporary file.
+fn series_of(result: &FileResult) -> Option<(SeriesCells, Vec<u8>)> {
+    let FileResult::Checked { report, .. } = result else { return None };
+    SeriesCells::of(report).and_then(|cells| serde_json::to_vec(&cells).ok().map(|record| (cells, record)))
 }
 
 thread_local! {

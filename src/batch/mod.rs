@@ -132,7 +132,7 @@ pub fn run(
     let spill_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
     // Reports whose run-together digits the year before may settle, by (year, index); and whether this pass holds
     // them back (the second pass, at the end, does not).
-    let deferred: Mutex<Vec<(Option<i32>, usize)>> = Mutex::new(Vec::new());
+    let deferred: Mutex<Vec<(i32, usize, SeriesCells)>> = Mutex::new(Vec::new());
     let finish_all = |pending: &mut Vec<(usize, Stage)>, settling: bool| {
         for (index, stage) in pending.drain(..) {
             if stop.load(Ordering::Relaxed) {
@@ -142,9 +142,11 @@ pub fn run(
             let row = match stage {
                 // Digits run together that the agency's year before may settle: finished at the end of the run,
                 // once the years before are in.
-                Stage::Checked(checked) if settling && crate::series::has_open_cuts(&checked.report) => {
+                Stage::Checked(Checked { row: Row { series: Some(cells), .. }, report, .. })
+                    if settling && crate::series::has_open_cuts(&report) =>
+                {
                     if let Ok(mut d) = deferred.lock() {
-                        d.push((checked.row.year, index));
+                        d.push((cells.year, index, cells));
                     }
                     continue;
                 }
@@ -198,7 +200,7 @@ pub fn run(
             if stop.load(Ordering::Relaxed) {
                 break;
             }
-            let (checked, size) = check_item(item, options, reader);
+            let (checked, size) = check_item(item, options, reader, None);
             pending.push((c * chunk + offset, checked));
             held += size;
             if held > HELD_INPUT_BYTES {
@@ -211,26 +213,14 @@ pub fn run(
     // The held-back reports, the earlier years first (a year settled may settle the next): read again, settled by
     // the year before when the run has it, then finished as any other.
     let mut held_back = deferred.lock().map(|mut d| std::mem::take(&mut *d)).unwrap_or_default();
-    held_back.sort_unstable();
+    held_back.sort_unstable_by_key(|&(year, index, _)| (year, index));
     let mut reader = Reader::default();
-    for (_, index) in held_back {
+    for (_, index, cells) in held_back {
         if stop.load(Ordering::Relaxed) {
             break;
         }
-        let item = &items[index];
-        let (mut stage, _) = check_item(item, options, &mut reader);
-        if let Stage::Checked(checked) = &mut stage {
-            let earlier = sinks.lock().ok().and_then(|mut s| s.year_before(checked.row.series.as_ref()?));
-            if let Some(earlier) = earlier
-                && crate::series::settle_by_year_before(&earlier, &mut checked.report)
-            {
-                let report = &checked.report;
-                let (diagnostics, _) =
-                    options.policy.findings(&item.path, report, |selection| lint::check_with(report, selection));
-                checked.row = row_of(item, report, &diagnostics);
-                checked.diagnostics = diagnostics;
-            }
-        }
+        let earlier = sinks.lock().ok().and_then(|mut s| s.year_before(&cells));
+        let (stage, _) = check_item(&items[index], options, &mut reader, earlier.as_ref());
         finish_all(&mut vec![(index, stage)], false);
     }
     if let Some(e) = spill_error.into_inner().ok().flatten() {
@@ -262,12 +252,12 @@ struct Checked {
 
 /// Read and check one report, isolated: a panic inside becomes a `failed` row. Also gives the size of the input,
 /// which bounds how much a worker holds before writing.
-fn check_item(item: &Found, options: &Options, reader: &mut Reader) -> (Stage, usize) {
+fn check_item(item: &Found, options: &Options, reader: &mut Reader, earlier: Option<&Report>) -> (Stage, usize) {
     let bytes = match reader.bytes(item, &item.id) {
         Ok(b) => b,
         Err(e) => return (Stage::Done(blank_row(item, Status::Unreadable, e.reason_in(options.lang))), 0),
     };
-    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| check_bytes(item, &bytes, options)));
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| check_bytes(item, &bytes, options, earlier)));
     (outcome.unwrap_or_else(|panic| Stage::Done(failed_row(item, &*panic, options.lang))), bytes.len())
 }
 
@@ -276,7 +266,7 @@ fn failed_row(item: &Found, panic: &(dyn std::any::Any + Send), lang: Lang) -> R
     blank_row(item, Status::Failed, failure.reason_in(lang))
 }
 
-fn check_bytes(item: &Found, bytes: &[u8], options: &Options) -> Stage {
+fn check_bytes(item: &Found, bytes: &[u8], options: &Options, earlier: Option<&Report>) -> Stage {
     let mut report = match crate::import::read_bytes(&item.id, bytes) {
         Ok(r) => r,
         Err(e) => return Stage::Done(blank_row(item, Status::Unreadable, e.reason_in(options.lang))),
@@ -287,6 +277,10 @@ fn check_bytes(item: &Found, bytes: &[u8], options: &Options) -> Stage {
     if let Some(config) = options.policy.config(&item.path) {
         config.give(&mut report.meta, None);
         inputs_modified = inputs_modified.max(config.modified);
+    }
+    // Digits run together that the agency's report of the year before settles.
+    if let Some(earlier) = earlier {
+        crate::series::settle_by_year_before(earlier, &mut report);
     }
     let (diagnostics, _) =
         options.policy.findings(&item.path, &report, |selection| lint::check_with(&report, selection));
