@@ -114,7 +114,9 @@ pub enum CheckError<E> {
 }
 
 /// Check `reports`. `prepare` runs on the checking thread for each file (to render its output while other files
-/// are checked); `each` gets every [`Event`] on this thread, in input order. An error from `each` stops the run.
+/// are checked); `each` gets every [`Event`] on this thread, in input order, except that a file whose run-together
+/// digits the agency's year before, listed after it, may settle comes once every file was read. An error from
+/// `each` stops the run.
 ///
 /// # Errors
 /// [`CheckError`]: a `gongkai.toml` that cannot be used (before any file is checked), a temporary file that cannot
@@ -189,6 +191,7 @@ pub fn check<T: Send, E>(
     let mut pairing = Pairing::default();
     let mut sketches: Vec<Option<Sketch>> = vec![None; reports.len()];
     let mut peer_at = vec![None; reports.len()];
+    let mut held_back: Vec<(usize, SeriesCells)> = Vec::new();
     crate::pool::in_order(reports, work, |index, (result, prepared, series, peer)| {
         if let Some((sketch, bytes)) = peer {
             sketches[index] = Some(sketch.clone());
@@ -230,6 +233,14 @@ pub fn check<T: Send, E>(
             Some((result, prepared, series)) => (result, prepared, series),
             None => (result, prepared, series),
         };
+        // Digits the year before may settle when it is listed later: the file is checked again at the end.
+        if let (FileResult::Checked { report, .. }, Some((cells, record)), None) = (result, series, &earlier)
+            && crate::series::has_open_cuts(report)
+        {
+            held_back.push((index, cells.clone()));
+            series_at[index] = Some(spill.push(record).map_err(CheckError::Spill)?);
+            return Ok(());
+        }
         each(Event::File { index, found, result, prepared }).map_err(CheckError::Caller)?;
         let (FileResult::Checked { report, .. }, Some((_, record))) = (result, series) else {
             return Ok::<(), CheckError<E>>(());
@@ -243,6 +254,37 @@ pub fn check<T: Send, E>(
         series_at[index] = Some(spill.push(record).map_err(CheckError::Spill)?);
         Ok(())
     })?;
+
+    // The files held back, now that every year before is in: read again, settled when their year before settles
+    // them, checked, and handed over (their cross-year findings follow with the other pairs found late).
+    for (index, cells) in held_back {
+        let found = &reports[index];
+        let (agency, year, _) = cells.key(index);
+        let earlier = pairing
+            .year_before(agency, year)
+            .and_then(|p| Some((p, spill.get(series_at[p]?).ok()?)))
+            .and_then(|(p, record)| Some((p, serde_json::from_slice::<SeriesCells>(&record).ok()?)))
+            .filter(|(_, previous)| previous.same_agency(&cells))
+            .map(|(p, previous)| previous.report(&reports[p].path.display().to_string()));
+        let result = crate::contained::isolate(|| match read(found) {
+            Ok(mut report) => {
+                if let Some(earlier) = &earlier {
+                    crate::series::settle_by_year_before(earlier, &mut report);
+                }
+                let diagnostics = findings(&found.path, &report, &|s| lint::check_with(&report, s));
+                FileResult::Checked { report: Box::new(report), diagnostics }
+            }
+            Err(err) => FileResult::Unreadable(err),
+        })
+        .unwrap_or_else(|detail| {
+            FileResult::Unreadable(ImportError::Internal { path: found.path.display().to_string(), detail })
+        });
+        if let Some((_, record)) = series_of(&result) {
+            series_at[index] = Some(spill.push(&record).map_err(CheckError::Spill)?);
+        }
+        let prepared = prepare(&result);
+        each(Event::File { index, found, result: &result, prepared: &prepared }).map_err(CheckError::Caller)?;
+    }
 
     let mut spilled = spill.finish().map_err(CheckError::Spill)?;
     let mut read_series =

@@ -56,7 +56,8 @@ pub fn run(args: CheckArgs) -> Run {
     // Each file's output is rendered on the checking threads and spilled to a temporary file as it comes, in file
     // order: memory does not grow with the number of files. Findings of the cross-year rules follow their file's.
     let mut spill = gongkai::spill::Spill::new().map_err(spill_error)?;
-    let mut blocks = Vec::with_capacity(reports.len());
+    // By file: a file may come late (its digits settled by a year before listed after it).
+    let mut blocks = vec![None; reports.len()];
     let mut tally = Tally::new(fail);
     let mut later: BTreeMap<usize, Vec<Vec<u8>>> = BTreeMap::new();
     // With --write-baseline: every finding of the run, to be written at the end.
@@ -69,13 +70,13 @@ pub fn run(args: CheckArgs) -> Run {
     let prepare = |result: &FileResult| if args.statistics { Vec::new() } else { output.block(result) };
     let outcome = gongkai::check::check(&reports, &options, prepare, |event| {
         match event {
-            Event::File { found, result, prepared, .. } => {
+            Event::File { index, found, result, prepared } => {
                 tally.file(result);
                 if let FileResult::Checked { report, diagnostics } = result {
                     accept(&found.path, report, diagnostics);
                 }
                 if !args.statistics {
-                    blocks.push(spill.push(prepared).map_err(spill_error)?);
+                    blocks[index] = Some(spill.push(prepared).map_err(spill_error)?);
                 }
             }
             Event::Series { index, found, report, findings } => {
@@ -127,7 +128,13 @@ pub fn run(args: CheckArgs) -> Run {
             _ => writeln!(out, "{}{}", statistics.table(), summary.line(lang)),
         }
     } else {
-        output.write(&mut out, reports.len(), |index| spilled.get(blocks[index]), &later, &summary)
+        output.write(
+            &mut out,
+            reports.len(),
+            |index| blocks[index].map_or(Ok(Vec::new()), |at| spilled.get(at)),
+            &later,
+            &summary,
+        )
     }
     .and_then(|()| out.flush())
     .map_err(output_error)?;

@@ -14,8 +14,8 @@ pub const RULE: Rule = Rule {
 Tells how a row of 第二十条第（一）项 read from a web page or a text dump was settled when its digits run together \
 (`行政规范性文件8855698`) and the table's arithmetic leaves several ways to cut them: the counts the report's own \
 text states (`本年度制发的规范性文件88件`, `现行有效行政规范性文件698件`, `废止…件`) leave exactly one, which is read \
-(88 | 55 | 698). Otherwise, when the same agency's report of the year before is in the run (`check` over a folder \
-with the year before listed first, `batch`), its 现行有效 must equal this year's 现行有效 less 本年制发 plus 本年废止: \
+(88 | 55 | 698). Otherwise, when the same agency's report of the year before is in the run (`check` over several \
+files or a folder, `batch`), its 现行有效 must equal this year's 现行有效 less 本年制发 plus 本年废止: \
 when exactly one way keeps that, it is read. When neither settles it, the cells stay unknown (S107), with the ways \
 listed when they are few.\n\n\
 ## Why\n\
@@ -28,7 +28,7 @@ None needed; check the numbers against the original document if it matters.",
     explain_zh: "## 作用\n\
 说明从网页或文本中读出的第二十条第（一）项某行，数字连在一起（「行政规范性文件8855698」）、按表格的算术关系有多种切法时，是如何确定的：\
 报告正文写明的件数（「本年度制发的规范性文件88件」「现行有效行政规范性文件698件」「废止…件」）只留下一种切法，按它读出（88 | 55 | 698）。\
-否则，同一机关上一年度的报告也在这次运行中时（对文件夹运行 check 且上一年度排在前面，或 batch），上一年度的现行有效件数应等于本年现行有效减本年制发加本年废止：\
+否则，同一机关上一年度的报告也在这次运行中时（check 检查多个文件或文件夹，或 batch），上一年度的现行有效件数应等于本年现行有效减本年制发加本年废止：\
 只有一种切法满足时按它读出。两者都确定不了时，单元格留作未知（S107），切法不多时列出。\n\n\
 ## 原因\n\
 同一报告的正文和表格说的是同样的件数；文本提取丢掉了表格单元格的边界时，正文可以确定算术关系确定不了的切法。说明出来，便于对照原件核实。\n\n\
