@@ -83,7 +83,7 @@ pub struct Options {
     pub series_sources: bool,
 }
 
-/// What the caller is handed, in input order.
+/// What the caller is handed, in input order (but see [`check`] for a file that comes late).
 pub enum Event<'a, T> {
     /// A report checked (or found unreadable), with what `prepare` made of it on the checking thread.
     File { index: usize, found: &'a Found, result: &'a FileResult, prepared: &'a T },
