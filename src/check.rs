@@ -201,8 +201,7 @@ pub fn check<T: Send, E>(
         // The same agency's report of the year before, when it was listed earlier.
         let earlier = series.as_ref().and_then(|(cells, _)| {
             let p = pairing.add(cells.key(index))?;
-            let previous: SeriesCells = serde_json::from_slice(&spill.get(series_at[p]?).ok()?).ok()?;
-            previous.same_agency(cells).then(|| previous.report(&reports[p].path.display().to_string()))
+            year_before(&mut spill, series_at[p]?, cells, &reports[p])
         });
         // Digits run together that the year before settles: the report read so, and checked again.
         let settled = match (result, &earlier) {
@@ -260,12 +259,8 @@ pub fn check<T: Send, E>(
     for (index, cells) in held_back {
         let found = &reports[index];
         let (agency, year, _) = cells.key(index);
-        let earlier = pairing
-            .year_before(agency, year)
-            .and_then(|p| Some((p, spill.get(series_at[p]?).ok()?)))
-            .and_then(|(p, record)| Some((p, serde_json::from_slice::<SeriesCells>(&record).ok()?)))
-            .filter(|(_, previous)| previous.same_agency(&cells))
-            .map(|(p, previous)| previous.report(&reports[p].path.display().to_string()));
+        let earlier =
+            pairing.year_before(agency, year).and_then(|p| year_before(&mut spill, series_at[p]?, &cells, &reports[p]));
         let result = crate::contained::isolate(|| match read(found) {
             Ok(mut report) => {
                 if let Some(earlier) = &earlier {
@@ -347,6 +342,13 @@ pub fn check<T: Send, E>(
         }
     }
     Ok(Outcome { hidden: hidden.into_inner() })
+}
+
+/// The report of the year before (`found`, its cross-year cells at `at` in the spill) of the report whose cells are
+/// `cells`, as those cells; `None` when it is another agency's after all (a hash collision).
+fn year_before(spill: &mut Spill, at: crate::spill::Span, cells: &SeriesCells, found: &Found) -> Option<Report> {
+    let previous: SeriesCells = serde_json::from_slice(&spill.get(at).ok()?).ok()?;
+    previous.same_agency(cells).then(|| previous.report(&found.path.display().to_string()))
 }
 
 /// What the cross-year rules read of a checked report, and its record for the temporary file.

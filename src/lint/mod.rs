@@ -478,6 +478,12 @@ pub fn raw_of(report: &Report, key: &str) -> String {
     report.cell(key).map_or_else(String::new, |c| c.raw.clone())
 }
 
+/// A place in the text (`第5行`, `第3段`) as a message puts it after what it names: `（第5行）` in Chinese,
+/// ` (第5行)` in English; nothing when the place is unknown.
+pub fn place(at: &str) -> (String, String) {
+    if at.is_empty() { (String::new(), String::new()) } else { (format!("（{at}）"), format!(" ({at})")) }
+}
+
 /// Format a number for a message.
 pub fn num(v: f64) -> String {
     format_number(v)

@@ -252,6 +252,19 @@ impl Parsed {
 const PLACEHOLDERS: &[&str] = &["/", "-", "—", "－", "–", "--", "——", "—-", "无", "/无", "\\", "空"];
 const UNITS: &[&str] = &["万元", "元", "件", "个", "项", "人次", "次", "宗", "人"];
 
+/// The plausible years (1990–2100) a text names as four ASCII digits followed by 年, in order.
+pub fn years_in(text: &str) -> impl Iterator<Item = i32> + '_ {
+    // Each 年 with four ASCII digits before it (bytes, as the digits are ASCII: no allocation per window).
+    text.match_indices('年').filter_map(|(at, _)| {
+        let digits = text.as_bytes().get(at.checked_sub(4)?..at)?;
+        if !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let year = digits.iter().fold(0i32, |y, d| y * 10 + i32::from(d - b'0'));
+        (1990..=2100).contains(&year).then_some(year)
+    })
+}
+
 /// Parse the text of a value cell.
 ///
 /// ```

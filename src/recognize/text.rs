@@ -287,15 +287,7 @@ fn without_portal_suffix(title: &str) -> &str {
 
 /// The first plausible 4-digit year followed by 年.
 fn year_in(text: &str) -> Option<i32> {
-    // Each 年 with four ASCII digits before it (bytes, as the digits are ASCII: no allocation per window).
-    text.match_indices('年').find_map(|(at, _)| {
-        let digits = text.as_bytes().get(at.checked_sub(4)?..at)?;
-        if !digits.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        let year = digits.iter().fold(0i32, |y, d| y * 10 + i32::from(d - b'0'));
-        (1990..=2100).contains(&year).then_some(year)
-    })
+    normalize::years_in(text).next()
 }
 
 /// The agency named in a title: the text around the year, before 政府信息公开工作.

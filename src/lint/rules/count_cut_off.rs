@@ -59,12 +59,7 @@ fn check(report: &Report, sink: &mut Sink) {
                 let whole = m.get(0).map_or(0..0, |g| g.range());
                 let start = line[..whole.start].char_indices().rev().nth(11).map_or(0, |(i, _)| i);
                 let quote = line[start..whole.end].trim_end_matches(['；', ';']).trim_end();
-                let at = s.origin_at(offset);
-                let (at, at_en) = if at.is_empty() {
-                    (String::new(), String::new())
-                } else {
-                    (format!("（{at}）"), format!(" ({at})"))
-                };
+                let (at, at_en) = crate::lint::place(s.origin_at(offset));
                 sink.push(
                     Finding::new(
                         format!("「{}」{at}的句子「…{quote}」停在数字上，没有单位，像是被截断了", s.heading),

@@ -1,9 +1,9 @@
 //! T615: the text states the same count twice with two numbers, where the tables cannot say which is right.
 
-use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector};
+use crate::lint::{Finding, FixAvailability, Given, Rule, Severity, Sink, Vector, place};
 use crate::model::Report;
 
-use super::text_table::{CLAIMS, PATTERNS};
+use super::text_table::{CLAIMS, PATTERNS, around};
 
 pub const RULE: Rule = Rule {
     code: "T615",
@@ -159,28 +159,16 @@ fn check(report: &Report, sink: &mut Sink) {
         }
         let Some(first) = stated.first() else { continue };
         let Some(other) = stated.iter().find(|s| (s.number - first.number).abs() > 1e-9) else { continue };
-        let place = |s: &Stated, en: bool| match (s.at.is_empty(), en) {
-            (true, _) => String::new(),
-            (false, false) => format!("（{}）", s.at),
-            (false, true) => format!(" ({})", s.at),
-        };
+        let ((first_at, first_en), (other_at, other_en)) = (place(&first.at), place(&other.at));
         sink.push(
             Finding::new(
                 format!(
-                    "正文对{}写了两个数：「{}」{}与「{}」{}",
-                    claim.what_zh,
-                    first.quote,
-                    place(first, false),
-                    other.quote,
-                    place(other, false)
+                    "正文对{}写了两个数：「{}」{first_at}与「{}」{other_at}",
+                    claim.what_zh, first.quote, other.quote
                 ),
                 format!(
-                    "the text gives two numbers of {}: 「{}」{} and 「{}」{}",
-                    claim.what_en,
-                    first.quote,
-                    place(first, true),
-                    other.quote,
-                    place(other, true)
+                    "the text gives two numbers of {}: 「{}」{first_en} and 「{}」{other_en}",
+                    claim.what_en, first.quote, other.quote
                 ),
             )
             .help("查清正确的数字，各处写成一致", "find the right count and state it the same way everywhere"),
@@ -191,20 +179,7 @@ fn check(report: &Report, sink: &mut Sink) {
 const CLAUSE_END: &[char] = &['。', '；', ';', '，', ',', '：', ':'];
 const SENTENCE_END: &[char] = &['。', '；', ';'];
 
-/// The stretch of `text` around `span` up to the nearest of `ends` on either side.
-fn around<'t>(text: &'t str, span: std::ops::Range<usize>, ends: &[char]) -> &'t str {
-    let start =
-        text[..span.start].char_indices().rfind(|(_, c)| ends.contains(c)).map_or(0, |(at, c)| at + c.len_utf8());
-    let end = text[span.end..].find(ends).map_or(text.len(), |at| span.end + at);
-    &text[start..end]
-}
-
 /// Whether a sentence names a year other than the report's (2022年收到申请8件).
 fn of_another_year(sentence: &str, year: Option<i32>) -> bool {
-    let chars: Vec<char> = sentence.chars().collect();
-    chars.windows(5).any(|w| {
-        w[4] == '年'
-            && w[..4].iter().all(char::is_ascii_digit)
-            && w[..4].iter().collect::<String>().parse::<i32>().ok() != year
-    })
+    crate::normalize::years_in(sentence).any(|y| Some(y) != year)
 }

@@ -129,11 +129,8 @@ pub(crate) fn push_finding(
     let passage = shared.iter().map(|(_, r)| &r.passage).max_by_key(|p| p.chars().count()).cloned().unwrap_or_default();
     let sections = |sep: &str, en: bool| -> String {
         let one = |(s, r): &(&crate::model::Section, super::copied_text::Repeat)| -> String {
-            let at = match (s.origin.is_empty(), en) {
-                (true, _) => String::new(),
-                (false, false) => format!("（{}）", s.origin),
-                (false, true) => format!(" ({})", s.origin),
-            };
+            let (zh, english) = crate::lint::place(&s.origin);
+            let at = if en { english } else { zh };
             format!("「{}」{at} {}%", s.heading, (r.share * 100.0).round())
         };
         shared.iter().map(one).collect::<Vec<_>>().join(sep)

@@ -230,9 +230,7 @@ fn check(report: &Report, sink: &mut Sink) {
                     Some(accepted) => accepted.clone(),
                     None => {
                         let whole = c.get(0).map_or(0..0, |m| m.range());
-                        let start = text[..whole.start].rfind('。').map_or(0, |at| at + '。'.len_utf8());
-                        let end = text[whole.end..].find('。').map_or(text.len(), |at| whole.end + at);
-                        (claim.accept)(report, &text[start..end])
+                        (claim.accept)(report, around(&text, whole, &['。']))
                     }
                 };
                 let Some((accepted, key)) = accepted else { continue };
@@ -258,6 +256,14 @@ fn check(report: &Report, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// The stretch of `text` around `span` up to the nearest of `ends` on either side.
+pub(super) fn around<'t>(text: &'t str, span: std::ops::Range<usize>, ends: &[char]) -> &'t str {
+    let start =
+        text[..span.start].char_indices().rfind(|(_, c)| ends.contains(c)).map_or(0, |(at, c)| at + c.len_utf8());
+    let end = text[span.end..].find(ends).map_or(text.len(), |at| span.end + at);
+    &text[start..end]
 }
 
 #[cfg(test)]
