@@ -213,8 +213,10 @@ impl Peer {
             text(&mut out, s.key);
             text(&mut out, &s.heading);
             text(&mut out, &s.origin);
-            let (chars, set, places) = s.phrases.parts();
-            text(&mut out, chars);
+            let (chars, count, set, places) = s.phrases.parts();
+            out.extend_from_slice(&(chars.len() as u32).to_le_bytes());
+            out.extend_from_slice(chars);
+            out.extend_from_slice(&(count as u32).to_le_bytes());
             for numbers in [set, places] {
                 out.extend_from_slice(&(numbers.len() as u32).to_le_bytes());
                 for n in numbers {
@@ -245,9 +247,12 @@ impl Peer {
                 let bytes = self.take(n.checked_mul(4)?)?;
                 Some(bytes.chunks_exact(4).map(|h| u32::from_le_bytes([h[0], h[1], h[2], h[3]])).collect())
             }
-            fn text(&mut self) -> Option<&'a str> {
+            fn bytes(&mut self) -> Option<&'a [u8]> {
                 let n = self.u32()? as usize;
-                std::str::from_utf8(self.take(n)?).ok()
+                self.take(n)
+            }
+            fn text(&mut self) -> Option<&'a str> {
+                std::str::from_utf8(self.bytes()?).ok()
             }
         }
         let mut c = Cursor(bytes);
@@ -261,9 +266,10 @@ impl Peer {
             let key = c.text()?;
             let key = *crate::layout::COMPARED_SECTIONS.iter().find(|k| **k == key)?;
             let (heading, origin) = (c.text()?.to_string(), c.text()?.to_string());
-            let chars = c.text()?.to_string();
+            let (chars, count) = (c.bytes()?.to_vec(), c.u32()? as usize);
             let (set, places) = (c.numbers()?, c.numbers()?);
-            sections.push(PeerSection { key, heading, origin, phrases: Phrases::from_parts(chars, set, places)? });
+            let phrases = Phrases::from_parts(chars, count, set, places)?;
+            sections.push(PeerSection { key, heading, origin, phrases });
         }
         Some(Peer { id, agency, agency_hash, year, share, sections })
     }
@@ -428,23 +434,15 @@ pub struct Shared {
 /// What two reports' compared sections share, section by section, where either repeats the other at `threshold` or
 /// more.
 pub fn shared(a: &Peer, b: &Peer, threshold: f64) -> Vec<Shared> {
-    use lint::rules::copied_text::repeat_of;
     let mut out = Vec::new();
     for section in &a.sections {
         let Some(theirs) = b.sections.iter().find(|s| s.key == section.key) else { continue };
-        let (pa, pb) = (&section.phrases, &theirs.phrases);
-        let (Some(ra), Some(rb)) = (repeat_of(pa, pb), repeat_of(pb, pa)) else { continue };
-        if ra.share.max(rb.share) >= threshold {
-            let passage =
-                if ra.passage.chars().count() >= rb.passage.chars().count() { ra.passage } else { rb.passage };
-            out.push(Shared {
-                key: section.key,
-                section: section.heading.clone(),
-                share_a: ra.share,
-                share_b: rb.share,
-                passage,
-            });
-        }
+        let Some((share_a, share_b, passage)) =
+            lint::rules::copied_text::repeats_between(&section.phrases, &theirs.phrases, threshold)
+        else {
+            continue;
+        };
+        out.push(Shared { key: section.key, section: section.heading.clone(), share_a, share_b, passage });
     }
     out
 }

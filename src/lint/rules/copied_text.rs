@@ -58,11 +58,6 @@ None: write this year's own account.",
     ],
 };
 
-/// The characters compared: letters and ideographs, not digits (figures and years change), punctuation or spaces.
-pub(crate) fn compared(text: &str) -> Vec<char> {
-    text.chars().filter(|&c| is_compared(c)).collect()
-}
-
 /// A letter or an ideograph. The common ideographs and ASCII are decided by their range: the standard library's
 /// table lookup for a CJK character is most of the cost of comparing two reports.
 pub(crate) fn is_compared(c: char) -> bool {
@@ -78,12 +73,26 @@ pub(crate) fn is_compared(c: char) -> bool {
     }
 }
 
-/// Each phrase of `SHINGLE` characters as one number (a collision only counts a phrase as repeated that is not).
-pub(crate) fn shingles(chars: &[char]) -> Vec<u64> {
-    chars
-        .windows(SHINGLE)
-        .map(|w| w.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, c| (h ^ u64::from(*c)).wrapping_mul(0x0100_0000_01b3)))
-        .collect()
+/// The base of the phrases' rolling hash (odd, its bits spread), and its `SHINGLE`-th power: the weight of the
+/// character that leaves the window.
+const BASE: u64 = 0x9e37_79b9_7f4a_7c15;
+const BASE_OUT: u64 = BASE.wrapping_pow(SHINGLE as u32);
+
+/// Each phrase of `SHINGLE` characters as one 32-bit number, in order (a collision only counts a phrase as
+/// repeated that is not: at 1 in 4 billion a pair of phrases, no share shows). A polynomial hash rolled along the
+/// text, two multiplications a character, its high bits taken after one more.
+fn shingles(chars: impl Iterator<Item = char>, mut each: impl FnMut(u32)) {
+    let (mut window, mut hash) = ([0u32; SHINGLE], 0u64);
+    for (i, c) in chars.enumerate() {
+        let out = std::mem::replace(&mut window[i % SHINGLE], c as u32);
+        hash = hash
+            .wrapping_mul(BASE)
+            .wrapping_add(u64::from(c as u32))
+            .wrapping_sub(u64::from(out).wrapping_mul(BASE_OUT));
+        if i + 1 >= SHINGLE {
+            each((hash.wrapping_mul(0xff51_afd7_ed55_8ccd) >> 32) as u32);
+        }
+    }
 }
 
 /// How much of one text repeats another: the share of its phrases found in the other, and its longest repeated
@@ -98,12 +107,12 @@ pub(crate) struct Repeat {
 /// its phrases in order as places in that set. Two texts are then compared by merging their sets, without hashing
 /// or searching: what the comparison across agencies does for thousands of pairs.
 pub(crate) struct Phrases {
-    /// The compared characters, as text.
-    text: String,
+    /// The compared characters, as UTF-8 (checked only where a passage is quoted: a record read back is not
+    /// checked whole).
+    text: Vec<u8>,
     /// How many they are.
     chars: usize,
-    /// The phrases' hashes, folded to 32 bits (at a collision rate, 1 in 4 billion a pair of phrases, no share
-    /// shows), sorted, each once.
+    /// The phrases' hashes, sorted, each once.
     set: Vec<u32>,
     /// Each phrase in order: where its hash is in `set`.
     places: Vec<u32>,
@@ -111,11 +120,11 @@ pub(crate) struct Phrases {
 
 impl Phrases {
     pub(crate) fn of(text: &str) -> Phrases {
-        let chars = compared(text);
-        let hashes: Vec<u32> = shingles(&chars).into_iter().map(|h| (h ^ (h >> 32)) as u32).collect();
-        let (text, chars) = (chars.iter().collect(), chars.len());
+        let mut kept = String::with_capacity(text.len());
+        kept.extend(text.chars().filter(|&c| is_compared(c)));
         // One sort of (hash, position) gives both the set and each position's place in it.
-        let mut order: Vec<u64> = hashes.iter().enumerate().map(|(i, &h)| u64::from(h) << 32 | i as u64).collect();
+        let mut order: Vec<u64> = Vec::with_capacity(kept.len() / 3);
+        shingles(kept.chars(), |h| order.push(u64::from(h) << 32 | order.len() as u64));
         order.sort_unstable();
         let (mut set, mut places) = (Vec::with_capacity(order.len()), vec![0u32; order.len()]);
         for key in order {
@@ -125,22 +134,24 @@ impl Phrases {
             }
             places[(key & 0xffff_ffff) as usize] = set.len() as u32 - 1;
         }
-        Phrases { text, chars, set, places }
+        let chars = places.len() + SHINGLE - 1;
+        let chars = if places.is_empty() { kept.chars().count() } else { chars };
+        Phrases { text: kept.into_bytes(), chars, set, places }
     }
 
     /// The phrases made before (e.g. on the thread that read the report, kept as [`Phrases::parts`]); `None` when
     /// the parts do not fit together.
-    pub(crate) fn from_parts(text: String, set: Vec<u32>, places: Vec<u32>) -> Option<Phrases> {
-        let chars = text.chars().count();
+    pub(crate) fn from_parts(text: Vec<u8>, chars: usize, set: Vec<u32>, places: Vec<u32>) -> Option<Phrases> {
         let fits = places.len() == chars.saturating_sub(SHINGLE - 1)
             && places.iter().all(|&p| (p as usize) < set.len())
             && set.is_sorted();
         fits.then_some(Phrases { text, chars, set, places })
     }
 
-    /// The compared characters, the sorted set of phrase hashes, and each phrase's place in it.
-    pub(crate) fn parts(&self) -> (&str, &[u32], &[u32]) {
-        (&self.text, &self.set, &self.places)
+    /// The compared characters (UTF-8), how many they are, the sorted set of phrase hashes, and each phrase's place
+    /// in it.
+    pub(crate) fn parts(&self) -> (&[u8], usize, &[u32], &[u32]) {
+        (&self.text, self.chars, &self.set, &self.places)
     }
 
     /// The phrases' hashes, each once.
@@ -153,24 +164,69 @@ impl Phrases {
         self.chars
     }
 
-    /// For each phrase of the set, whether `other` has it too: one merge of the two sorted sets.
-    fn found_in(&self, other: &Phrases) -> Vec<bool> {
-        let mut found = vec![false; self.set.len()];
-        let (mut j, theirs) = (0, &other.set);
-        for (i, h) in self.set.iter().enumerate() {
-            while j < theirs.len() && theirs[j] < *h {
-                j += 1;
-            }
-            if j == theirs.len() {
-                break;
-            }
-            found[i] = theirs[j] == *h;
+    /// For each phrase of either set, whether the other has it too: one merge of the two sorted sets, without a
+    /// branch on the data (which half of them a processor would guess wrong).
+    fn found_both(&self, other: &Phrases) -> (Vec<bool>, Vec<bool>) {
+        let (mine, theirs) = (&self.set, &other.set);
+        let (mut found_mine, mut found_theirs) = (vec![false; mine.len()], vec![false; theirs.len()]);
+        let (mut i, mut j) = (0, 0);
+        while i < mine.len() && j < theirs.len() {
+            let (x, y) = (mine[i], theirs[j]);
+            // The last write to a place is the one made as the merge leaves it: true only where the two are equal.
+            found_mine[i] = x == y;
+            found_theirs[j] = x == y;
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
         }
-        found
+        (found_mine, found_theirs)
+    }
+
+    /// The share of this text's phrases that `found` marks, and its longest run of them (where it starts, how many
+    /// phrases).
+    fn overlap(&self, found: &[bool]) -> Overlap {
+        let (mut count, mut run, mut best, mut best_end) = (0usize, 0usize, 0usize, 0usize);
+        for (i, &p) in self.places.iter().enumerate() {
+            let hit = found[p as usize];
+            count += usize::from(hit);
+            run = if hit { run + 1 } else { 0 };
+            if run > best {
+                best = run;
+                best_end = i + 1;
+            }
+        }
+        Overlap { share: count as f64 / self.places.len().max(1) as f64, at: best_end - best, phrases: best }
+    }
+
+    /// The passage an overlap's longest run covers, up to 40 characters.
+    fn passage(&self, overlap: &Overlap) -> String {
+        self.text
+            .utf8_chunks()
+            .flat_map(|chunk| chunk.valid().chars())
+            .skip(overlap.at)
+            .take(overlap.passage_chars())
+            .collect()
+    }
+
+    fn repeat(&self, overlap: &Overlap) -> Repeat {
+        Repeat { share: overlap.share, passage: self.passage(overlap) }
     }
 }
 
-/// What of `text` repeats `other`, both compared as [`compared`] keeps them; `None` when either is shorter than
+/// What of one text another has: its share of the text's phrases and the text's longest run of them.
+struct Overlap {
+    share: f64,
+    at: usize,
+    phrases: usize,
+}
+
+impl Overlap {
+    /// How many characters the longest run's passage quotes.
+    fn passage_chars(&self) -> usize {
+        (self.phrases + SHINGLE - 1).min(40)
+    }
+}
+
+/// What of `text` repeats `other`, both compared as [`is_compared`] keeps them; `None` when either is shorter than
 /// `MIN_CHARS` (a sentence may rightly recur).
 pub(crate) fn repeat(text: &str, other: &str) -> Option<Repeat> {
     repeat_of(&Phrases::of(text), &Phrases::of(other))
@@ -181,21 +237,24 @@ pub(crate) fn repeat_of(text: &Phrases, other: &Phrases) -> Option<Repeat> {
     if text.chars < MIN_CHARS || other.chars < MIN_CHARS {
         return None;
     }
-    let found = text.found_in(other);
-    let repeated: Vec<bool> = text.places.iter().map(|&p| found[p as usize]).collect();
-    let share = repeated.iter().filter(|r| **r).count() as f64 / repeated.len().max(1) as f64;
-    // The longest run of repeated phrases, as text.
-    let (mut best, mut run_start, mut best_at) = (0usize, 0usize, 0usize);
-    for (i, r) in repeated.iter().enumerate() {
-        if !r {
-            run_start = i + 1;
-        } else if i + 1 - run_start > best {
-            best = i + 1 - run_start;
-            best_at = run_start;
-        }
+    let (found, _) = text.found_both(other);
+    Some(text.repeat(&text.overlap(&found)))
+}
+
+/// What each of two texts made ready repeats of the other, from one merge: each one's share, and the longer of the
+/// two longest repeated passages (the first's when they are as long); `None` when either is shorter than
+/// `MIN_CHARS`, or when neither repeats `threshold` or more of the other (the passage is then not quoted).
+pub(crate) fn repeats_between(a: &Phrases, b: &Phrases, threshold: f64) -> Option<(f64, f64, String)> {
+    if a.chars < MIN_CHARS || b.chars < MIN_CHARS {
+        return None;
     }
-    let passage = text.text.chars().skip(best_at).take((best + SHINGLE - 1).min(40)).collect();
-    Some(Repeat { share, passage })
+    let (found_a, found_b) = a.found_both(b);
+    let (in_a, in_b) = (a.overlap(&found_a), b.overlap(&found_b));
+    if in_a.share.max(in_b.share) < threshold {
+        return None;
+    }
+    let passage = if in_a.passage_chars() >= in_b.passage_chars() { a.passage(&in_a) } else { b.passage(&in_b) };
+    Some((in_a.share, in_b.share, passage))
 }
 
 /// Compare a report with the same agency's report for the year before.
@@ -260,6 +319,35 @@ mod compared_tests {
     fn the_fast_ranges_agree_with_the_standard_library() {
         for c in ('\0'..='\u{ffff}').chain(['\u{20000}', '\u{1f600}']) {
             assert_eq!(super::is_compared(c), c.is_alphabetic(), "{c:?} U+{:04X}", c as u32);
+        }
+    }
+
+    /// Each window's hash from scratch, as the rolling hash must give it.
+    fn window_hash(window: &[char]) -> u32 {
+        let hash = window.iter().fold(0u64, |h, &c| h.wrapping_mul(super::BASE).wrapping_add(u64::from(c as u32)));
+        (hash.wrapping_mul(0xff51_afd7_ed55_8ccd) >> 32) as u32
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_rolling_hash_is_each_window_hashed_whole(text in "[一二三四五六七八九十公开政府信息ab]{0,40}") {
+            let chars: Vec<char> = text.chars().collect();
+            let mut rolled = Vec::new();
+            super::shingles(chars.iter().copied(), |h| rolled.push(h));
+            let whole: Vec<u32> = chars.windows(super::SHINGLE).map(window_hash).collect();
+            proptest::prop_assert_eq!(rolled, whole);
+        }
+
+        #[test]
+        fn one_merge_finds_what_each_set_has_of_the_other(
+            mine in "[一二三四五六七八九十]{8,60}",
+            theirs in "[一二三四五六七八九十]{8,60}",
+        ) {
+            let (a, b) = (super::Phrases::of(&mine), super::Phrases::of(&theirs));
+            let (found_a, found_b) = a.found_both(&b);
+            let has = |set: &[u32], h: &u32| set.binary_search(h).is_ok();
+            proptest::prop_assert_eq!(found_a, a.set.iter().map(|h| has(&b.set, h)).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(found_b, b.set.iter().map(|h| has(&a.set, h)).collect::<Vec<_>>());
         }
     }
 }
