@@ -21,7 +21,7 @@ use crate::lint::{self, Diagnostic, Selection};
 use crate::model::{OrgType, Report};
 use crate::render::FileResult;
 use crate::series::{Pairing, SeriesCells};
-use crate::similar::{Peer, Sketch};
+use crate::similar::{Peer, PeerAt, Sketch};
 use crate::spill::Spill;
 
 /// What decides a file's findings beyond the rules themselves.
@@ -193,9 +193,9 @@ pub fn check<T: Send, E>(
     let mut peer_at = vec![None; reports.len()];
     let mut held_back: Vec<(usize, SeriesCells)> = Vec::new();
     crate::pool::in_order(reports, work, |index, (result, prepared, series, peer)| {
-        if let Some((sketch, bytes)) = peer {
+        if let Some((sketch, (bytes, head))) = peer {
             sketches[index] = Some(sketch.clone());
-            peer_at[index] = Some(spill.push(bytes).map_err(CheckError::Spill)?);
+            peer_at[index] = Some(PeerAt::new(spill.push(bytes).map_err(CheckError::Spill)?, *head));
         }
         let found = &reports[index];
         // The same agency's report of the year before, when it was listed earlier.
@@ -281,8 +281,8 @@ pub fn check<T: Send, E>(
         each(Event::File { index, found, result: &result, prepared: &prepared }).map_err(CheckError::Caller)?;
     }
 
-    let mut spilled = spill.finish().map_err(CheckError::Spill)?;
-    let mut read_series =
+    let spilled = spill.finish().map_err(CheckError::Spill)?;
+    let read_series =
         |index: usize| -> Option<SeriesCells> { serde_json::from_slice(&spilled.get(series_at[index]?).ok()?).ok() };
     // A report whose year before came later in the listing: compared now on the cells the rules read, which know
     // their places. When findings are to be drawn on their source rows, a pair that finds something is compared
@@ -326,11 +326,16 @@ pub fn check<T: Send, E>(
     let mut held = rustc_hash::FxHashMap::default();
     for pairs in crate::similar::candidates(&sketches).chunks(crate::similar::PAIRS_AT_ONCE) {
         held = crate::similar::hold(pairs, std::mem::take(&mut held), |index| {
-            peer_at[index].map(|at| spilled.get(at)).transpose()
+            peer_at[index].map(|at| spilled.get(at.head())).transpose()
         })
         .map_err(CheckError::Spill)?;
-        let compared =
-            crate::similar::compare(pairs, &held, |index, report, rules| findings(&reports[index].path, report, rules));
+        let compared = crate::similar::compare(
+            pairs,
+            &held,
+            |index, bytes| spilled.get(crate::similar::text_span(&peer_at, index, bytes)?),
+            |index, report, rules| findings(&reports[index].path, report, rules),
+        )
+        .map_err(CheckError::Spill)?;
         for c in &compared {
             for (index, findings) in [(c.a, &c.found_a), (c.b, &c.found_b)] {
                 if findings.is_empty() || !named.take(index) {

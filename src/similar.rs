@@ -78,48 +78,20 @@ impl Sketch {
 /// The pairs of reports (by index, the lower first) of different agencies whose sketches say they may share much of
 /// their text, most alike first: each report with the few others it is most alike.
 pub fn candidates(sketches: &[Option<Sketch>]) -> Vec<(usize, usize)> {
-    let mut pairs: FxHashSet<(u32, u32)> = FxHashSet::default();
-    let consider = |a: u32, b: u32, pairs: &mut FxHashSet<(u32, u32)>| {
-        let (Some(x), Some(y)) = (&sketches[a as usize], &sketches[b as usize]) else { return };
-        if x.agency != y.agency && x.agreement(y) >= MIN_AGREEMENT {
-            pairs.insert((a.min(b), a.max(b)));
-        }
-    };
-    let mut buckets: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-    for band in 0..BANDS {
-        buckets.clear();
-        for (i, sketch) in sketches.iter().enumerate() {
-            let Some(sketch) = sketch else { continue };
-            let rows = &sketch.bins[band * ROWS..(band + 1) * ROWS];
-            let key = rows.iter().fold(mix(band as u64 + 1), |h, &v| mix(h ^ u64::from(v)));
-            buckets.entry(key).or_default().push(i as u32);
-        }
-        for members in buckets.values().filter(|m| m.len() > 1) {
-            if members.len() <= ALL_PAIRS_UP_TO {
-                for (k, &a) in members.iter().enumerate() {
-                    for &b in &members[k + 1..] {
-                        consider(a, b, &mut pairs);
-                    }
-                }
-            } else {
-                for &a in members {
-                    for &b in members.iter().take(STAR) {
-                        if a != b {
-                            consider(a, b, &mut pairs);
-                        }
-                    }
-                }
-            }
-        }
-    }
+    use rayon::prelude::*;
+    // Each band on a thread: the pairs its buckets give.
+    let mut pairs: Vec<(u32, u32)> =
+        (0..BANDS).into_par_iter().flat_map_iter(|band| band_pairs(sketches, band)).collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
     let mut out: Vec<(usize, usize, f64)> = pairs
-        .into_iter()
+        .into_par_iter()
         .filter_map(|(a, b)| {
             let (x, y) = (sketches[a as usize].as_ref()?, sketches[b as usize].as_ref()?);
             Some((a as usize, b as usize, x.agreement(y)))
         })
         .collect();
-    out.sort_by(|x, y| y.2.total_cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
+    out.par_sort_by(|x, y| y.2.total_cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
     // Each report's most alike partners only: a report is named with a few others, so comparing it with more is
     // work no finding shows (a text a whole county copied would otherwise be compared n² times).
     let mut partners = vec![0usize; sketches.len()];
@@ -132,6 +104,42 @@ pub fn candidates(sketches: &[Option<Sketch>]) -> Vec<(usize, usize)> {
         keep
     });
     out.into_iter().map(|(a, b, _)| (a, b)).collect()
+}
+
+/// The pairs (the lower index first) of different agencies that agree on `band`'s four bins and on enough of all.
+fn band_pairs(sketches: &[Option<Sketch>], band: usize) -> Vec<(u32, u32)> {
+    let mut pairs = Vec::new();
+    let mut consider = |a: u32, b: u32| {
+        let (Some(x), Some(y)) = (&sketches[a as usize], &sketches[b as usize]) else { return };
+        if x.agency != y.agency && x.agreement(y) >= MIN_AGREEMENT {
+            pairs.push((a.min(b), a.max(b)));
+        }
+    };
+    let mut buckets: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    for (i, sketch) in sketches.iter().enumerate() {
+        let Some(sketch) = sketch else { continue };
+        let rows = &sketch.bins[band * ROWS..(band + 1) * ROWS];
+        let key = rows.iter().fold(mix(band as u64 + 1), |h, &v| mix(h ^ u64::from(v)));
+        buckets.entry(key).or_default().push(i as u32);
+    }
+    for members in buckets.values().filter(|m| m.len() > 1) {
+        if members.len() <= ALL_PAIRS_UP_TO {
+            for (k, &a) in members.iter().enumerate() {
+                for &b in &members[k + 1..] {
+                    consider(a, b);
+                }
+            }
+        } else {
+            for &a in members {
+                for &b in members.iter().take(STAR) {
+                    if a != b {
+                        consider(a, b);
+                    }
+                }
+            }
+        }
+    }
+    pairs
 }
 
 /// Whether the selection runs any rule across agencies (so that sketches are worth making).
@@ -167,7 +175,7 @@ struct PeerSection {
     phrases: Phrases,
 }
 
-use lint::rules::copied_text::Phrases;
+use lint::rules::copied_text::{Phrases, Quote};
 
 impl Peer {
     /// What the comparison reads of a report, from the cells the cross-year rules keep (`id`: how the report is
@@ -196,8 +204,10 @@ impl Peer {
         }
     }
 
-    /// The record kept in the temporary file: lengths and numbers little-endian, texts as UTF-8.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// The record kept in the temporary file (lengths and numbers little-endian, names as UTF-8), and how long its
+    /// head is: what [`hold`] reads back, everything but the sections' compared characters, which follow it and
+    /// are read only where a passage is quoted ([`PeerAt`]).
+    pub fn to_bytes(&self) -> (Vec<u8>, usize) {
         fn text(out: &mut Vec<u8>, s: &str) {
             out.extend_from_slice(&(s.len() as u32).to_le_bytes());
             out.extend_from_slice(s.as_bytes());
@@ -213,21 +223,27 @@ impl Peer {
             text(&mut out, s.key);
             text(&mut out, &s.heading);
             text(&mut out, &s.origin);
-            let (chars, count, set, places) = s.phrases.parts();
-            out.extend_from_slice(&(chars.len() as u32).to_le_bytes());
-            out.extend_from_slice(chars);
-            out.extend_from_slice(&(count as u32).to_le_bytes());
-            for numbers in [set, places] {
-                out.extend_from_slice(&(numbers.len() as u32).to_le_bytes());
-                for n in numbers {
-                    out.extend_from_slice(&n.to_le_bytes());
-                }
+            let (_, chars, set, places) = s.phrases.parts();
+            out.extend_from_slice(&(chars as u32).to_le_bytes());
+            out.extend_from_slice(&(set.len() as u32).to_le_bytes());
+            set.iter().for_each(|n| out.extend_from_slice(&n.to_le_bytes()));
+            // A section's places fit in two bytes each unless it has more than 65 536 phrases.
+            if set.len() <= 1 << 16 {
+                out.push(2);
+                places.iter().for_each(|&n| out.extend_from_slice(&(n as u16).to_le_bytes()));
+            } else {
+                out.push(4);
+                places.iter().for_each(|n| out.extend_from_slice(&n.to_le_bytes()));
             }
         }
-        out
+        let head = out.len();
+        for s in &self.sections {
+            out.extend_from_slice(s.phrases.parts().0);
+        }
+        (out, head)
     }
 
-    /// The record [`Peer::to_bytes`] wrote; `None` when it is not one.
+    /// The head of a record [`Peer::to_bytes`] wrote; `None` when it is not one.
     pub fn from_bytes(bytes: &[u8]) -> Option<Peer> {
         struct Cursor<'a>(&'a [u8]);
         impl<'a> Cursor<'a> {
@@ -242,17 +258,17 @@ impl Peer {
             fn u64(&mut self) -> Option<u64> {
                 Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
             }
-            fn numbers(&mut self) -> Option<Vec<u32>> {
-                let n = self.u32()? as usize;
-                let bytes = self.take(n.checked_mul(4)?)?;
-                Some(bytes.chunks_exact(4).map(|h| u32::from_le_bytes([h[0], h[1], h[2], h[3]])).collect())
-            }
-            fn bytes(&mut self) -> Option<&'a [u8]> {
-                let n = self.u32()? as usize;
-                self.take(n)
+            fn numbers(&mut self, n: usize, width: usize) -> Option<Vec<u32>> {
+                let bytes = self.take(n.checked_mul(width)?)?;
+                match width {
+                    2 => Some(bytes.chunks_exact(2).map(|h| u32::from(u16::from_le_bytes([h[0], h[1]]))).collect()),
+                    4 => Some(bytes.chunks_exact(4).map(|h| u32::from_le_bytes([h[0], h[1], h[2], h[3]])).collect()),
+                    _ => None,
+                }
             }
             fn text(&mut self) -> Option<&'a str> {
-                std::str::from_utf8(self.bytes()?).ok()
+                let n = self.u32()? as usize;
+                std::str::from_utf8(self.take(n)?).ok()
             }
         }
         let mut c = Cursor(bytes);
@@ -266,12 +282,25 @@ impl Peer {
             let key = c.text()?;
             let key = *crate::layout::COMPARED_SECTIONS.iter().find(|k| **k == key)?;
             let (heading, origin) = (c.text()?.to_string(), c.text()?.to_string());
-            let (chars, count) = (c.bytes()?.to_vec(), c.u32()? as usize);
-            let (set, places) = (c.numbers()?, c.numbers()?);
-            let phrases = Phrases::from_parts(chars, count, set, places)?;
+            let chars = c.u32()? as usize;
+            let distinct = c.u32()? as usize;
+            let set = c.numbers(distinct, 4)?;
+            let width = usize::from(c.take(1)?[0]);
+            let places = c.numbers(chars.saturating_sub(lint::rules::copied_text::SHINGLE - 1), width)?;
+            let phrases = Phrases::from_parts(chars, set, places)?;
             sections.push(PeerSection { key, heading, origin, phrases });
         }
-        Some(Peer { id, agency, agency_hash, year, share, sections })
+        c.0.is_empty().then_some(Peer { id, agency, agency_hash, year, share, sections })
+    }
+
+    /// Where the passage `quote` is in the compared characters that follow this report's record head.
+    fn quoted(&self, key: &str, quote: &Quote) -> Option<std::ops::Range<usize>> {
+        let before: usize = self.sections.iter().take_while(|s| s.key != key).map(|s| s.phrases.len()).sum();
+        self.sections.iter().any(|s| s.key == key).then(|| {
+            let bytes = quote.bytes();
+            let shift = before * crate::lint::rules::copied_text::WIDTH;
+            bytes.start + shift..bytes.end + shift
+        })
     }
 
     /// The report's name in findings (its path, or its id in a batch).
@@ -309,31 +338,73 @@ impl Peer {
     }
 }
 
-/// The reports of `pairs`, each read once: those of `before` (the previous batch's) that `pairs` has again are kept,
-/// the others read with `record(index)`, which gives a report's [`Peer::to_bytes`] record (`None` when it has none),
-/// in turn; the records are then decoded on the threads.
+/// Where a report's [`Peer::to_bytes`] record is in a temporary file, and how long its head is.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerAt {
+    record: Span,
+    head: u64,
+}
+
+impl PeerAt {
+    pub fn new(record: Span, head: usize) -> PeerAt {
+        PeerAt { record, head: head as u64 }
+    }
+
+    /// What [`hold`] reads: the record's head.
+    pub fn head(&self) -> Span {
+        self.record.part(0, self.head).unwrap_or(self.record)
+    }
+
+    /// Where `bytes` of the compared characters that follow the head are; `None` when they are not in the record.
+    pub fn text(&self, bytes: std::ops::Range<usize>) -> Option<Span> {
+        self.record.part(self.head.checked_add(bytes.start as u64)?, bytes.len() as u64)
+    }
+}
+
+use crate::spill::Span;
+
+/// Where `bytes` of report `index`'s compared characters are, by each report's record (`at`).
 ///
 /// # Errors
-/// The first error of `record`.
-pub fn hold<E>(
+/// When the record has no such bytes (it is not the one written).
+pub fn text_span(at: &[Option<PeerAt>], index: usize, bytes: std::ops::Range<usize>) -> std::io::Result<Span> {
+    at.get(index)
+        .copied()
+        .flatten()
+        .and_then(|at| at.text(bytes))
+        .ok_or_else(|| std::io::Error::other("a report's record in the temporary file is not the one written"))
+}
+
+/// The reports of `pairs`, each read once: those of `before` (the previous batch's) that `pairs` has again are kept,
+/// the others read and decoded on the threads with `record(index)`, which gives the head of a report's
+/// [`Peer::to_bytes`] record (`None` when it has none).
+///
+/// # Errors
+/// An error of `record`.
+pub fn hold<E: Send>(
     pairs: &[(usize, usize)],
     mut before: FxHashMap<usize, Peer>,
-    mut record: impl FnMut(usize) -> Result<Option<Vec<u8>>, E>,
+    record: impl Fn(usize) -> Result<Option<Vec<u8>>, E> + Sync,
 ) -> Result<FxHashMap<usize, Peer>, E> {
     use rayon::prelude::*;
     let mut held = FxHashMap::default();
-    let (mut records, mut seen) = (Vec::new(), FxHashSet::default());
+    let (mut unread, mut seen) = (Vec::new(), FxHashSet::default());
     for index in pairs.iter().flat_map(|&(a, b)| [a, b]) {
         if !seen.insert(index) {
             continue;
         }
-        if let Some(peer) = before.remove(&index) {
-            held.insert(index, peer);
-        } else if let Some(bytes) = record(index)? {
-            records.push((index, bytes));
+        match before.remove(&index) {
+            Some(peer) => {
+                held.insert(index, peer);
+            }
+            None => unread.push(index),
         }
     }
-    held.par_extend(records.into_par_iter().filter_map(|(index, bytes)| Some((index, Peer::from_bytes(&bytes)?))));
+    let read: Vec<Option<(usize, Peer)>> = unread
+        .into_par_iter()
+        .map(|index| Ok(record(index)?.and_then(|bytes| Some((index, Peer::from_bytes(&bytes)?)))))
+        .collect::<Result<_, E>>()?;
+    held.extend(read.into_iter().flatten());
     Ok(held)
 }
 
@@ -346,11 +417,21 @@ pub struct Compared {
     pub found_b: Vec<Diagnostic>,
 }
 
-/// Compare `pairs` of the reports `held` (by index) on the threads; `findings(index, report, rules)` decides what a
-/// report's findings are (its gongkai.toml, the baseline). The pairs that share nothing at their threshold are left
-/// out.
-pub fn compare<F>(pairs: &[(usize, usize)], held: &FxHashMap<usize, Peer>, findings: F) -> Vec<Compared>
+/// Compare `pairs` of the reports `held` (by index) on the threads: the passages they share are read with
+/// `text(index, bytes)`, which gives `bytes` of the compared characters that follow a report's record head;
+/// `findings(index, report, rules)` decides what a report's findings are (its gongkai.toml, the baseline). The
+/// pairs that share nothing at their threshold are left out.
+///
+/// # Errors
+/// An error of `text`.
+pub fn compare<E, F>(
+    pairs: &[(usize, usize)],
+    held: &FxHashMap<usize, Peer>,
+    text: impl Fn(usize, std::ops::Range<usize>) -> Result<Vec<u8>, E> + Sync,
+    findings: F,
+) -> Result<Vec<Compared>, E>
 where
+    E: Send,
     F: Fn(usize, &Report, &dyn Fn(&Selection) -> Vec<Diagnostic>) -> Vec<Diagnostic> + Sync,
 {
     use rayon::prelude::*;
@@ -359,14 +440,23 @@ where
         .filter_map(|&(a, b)| {
             let (peer_a, peer_b) = (held.get(&a)?, held.get(&b)?);
             let threshold = [peer_a, peer_b].iter().map(|p| p.share.unwrap_or(DEFAULT_SHARE)).fold(1.0, f64::min);
-            let shared = shared(peer_a, peer_b, threshold);
+            let mut shared = shared(peer_a, peer_b, threshold);
             if shared.is_empty() {
                 return None;
+            }
+            for s in &mut shared {
+                let (index, peer) = if s.quote.in_first { (a, peer_a) } else { (b, peer_b) };
+                if let Some(bytes) = peer.quoted(s.key, &s.quote) {
+                    match text(index, bytes) {
+                        Ok(bytes) => s.passage = lint::rules::copied_text::text_of(&bytes),
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
             }
             let (report_a, report_b) = (peer_a.report(), peer_b.report());
             let found_a = findings(a, &report_a, &|s| findings_of(&shared, true, &report_b, &report_a, s));
             let found_b = findings(b, &report_b, &|s| findings_of(&shared, false, &report_a, &report_b, s));
-            Some(Compared { a, b, shared, found_a, found_b })
+            Some(Ok(Compared { a, b, shared, found_a, found_b }))
         })
         .collect()
 }
@@ -421,28 +511,38 @@ pub fn findings_of(
 }
 
 /// A pair of reports found to share text, for `similar_reports.csv`: each one's share of the other's phrases, by
-/// section.
+/// section, and the longest passage they share.
 #[derive(Debug, Clone)]
 pub struct Shared {
     key: &'static str,
     pub section: String,
     pub share_a: f64,
     pub share_b: f64,
+    /// Where the passage is; [`compare`] reads it into `passage`.
+    quote: Quote,
     pub passage: String,
 }
 
 /// What two reports' compared sections share, section by section, where either repeats the other at `threshold` or
-/// more.
+/// more (the passages not read yet).
 pub fn shared(a: &Peer, b: &Peer, threshold: f64) -> Vec<Shared> {
     let mut out = Vec::new();
     for section in &a.sections {
         let Some(theirs) = b.sections.iter().find(|s| s.key == section.key) else { continue };
-        let Some((share_a, share_b, passage)) =
+        let Some((share_a, share_b, quote)) =
             lint::rules::copied_text::repeats_between(&section.phrases, &theirs.phrases, threshold)
         else {
             continue;
         };
-        out.push(Shared { key: section.key, section: section.heading.clone(), share_a, share_b, passage });
+        let section_heading = section.heading.clone();
+        out.push(Shared {
+            key: section.key,
+            section: section_heading,
+            share_a,
+            share_b,
+            quote,
+            passage: String::new(),
+        });
     }
     out
 }
@@ -484,16 +584,26 @@ mod tests {
             });
         }
         let peer = Peer::of(&SeriesCells::of(&report).unwrap(), "a/甲局.docx");
-        let back = Peer::from_bytes(&peer.to_bytes()).expect("read back");
+        let (bytes, head) = peer.to_bytes();
+        let back = Peer::from_bytes(&bytes[..head]).expect("read back");
         assert_eq!((back.id(), back.agency(), back.year(), back.share), ("a/甲局.docx", "甲局", 2023, Some(0.7)));
         assert_eq!(Sketch::of(&back), Sketch::of(&peer));
         assert_eq!(back.sections.len(), 2);
         for (x, y) in back.sections.iter().zip(&peer.sections) {
             assert_eq!((x.key, &x.heading, &x.origin), (y.key, &y.heading, &y.origin));
-            assert_eq!(x.phrases.parts(), y.phrases.parts());
+            let ((_, chars, set, places), (_, their_chars, their_set, their_places)) =
+                (x.phrases.parts(), y.phrases.parts());
+            assert_eq!((chars, set, places), (their_chars, their_set, their_places));
         }
-        let bytes = peer.to_bytes();
-        assert!(Peer::from_bytes(&bytes[..bytes.len() - 1]).is_none(), "a record cut short is no record");
+        // Each section's passage is found after the head, where the other's begins.
+        let quote = Quote { in_first: true, at: 2, chars: 6 };
+        let second = back.quoted("problems", &quote).expect("a section it has");
+        let text = lint::rules::copied_text::text_of(&bytes[head..][second]);
+        assert_eq!(
+            text,
+            TEXT.chars().filter(|&c| lint::rules::copied_text::is_compared(c)).skip(2).take(6).collect::<String>()
+        );
+        assert!(Peer::from_bytes(&bytes[..head - 1]).is_none(), "a record cut short is no record");
     }
 
     const TEXT: &str = "本局坚持以人民为中心的发展思想，围绕全区中心工作，持续深化政务公开，加强政策解读和回应关切，\

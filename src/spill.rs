@@ -15,6 +15,13 @@ pub struct Span {
     len: u64,
 }
 
+impl Span {
+    /// The `len` bytes from `from` of this record; `None` when they are not all inside it.
+    pub fn part(self, from: u64, len: u64) -> Option<Span> {
+        (from.checked_add(len)? <= self.len).then(|| Span { offset: self.offset + from, len })
+    }
+}
+
 /// The writing side: records are appended, and can be read back while writing goes on.
 pub struct Spill {
     file: BufWriter<File>,
@@ -76,7 +83,7 @@ impl Spill {
     }
 }
 
-/// The reading side.
+/// The reading side: records are read by position, so that threads may read at once.
 pub struct SpillReader {
     file: File,
 }
@@ -86,8 +93,10 @@ impl SpillReader {
     ///
     /// # Errors
     /// When the file cannot be read.
-    pub fn get(&mut self, span: Span) -> std::io::Result<Vec<u8>> {
-        read_at(&mut self.file, span)
+    pub fn get(&self, span: Span) -> std::io::Result<Vec<u8>> {
+        let mut buf = vec![0; usize::try_from(span.len).map_err(std::io::Error::other)?];
+        read_exact_at(&self.file, &mut buf, span.offset)?;
+        Ok(buf)
     }
 }
 
@@ -98,6 +107,30 @@ fn read_at(file: &mut File, span: Span) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// A read at a position that leaves the file's own position alone (Unix: `pread`).
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+/// A read at a position (Windows: a read with its own offset, which every thread may make at once).
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,7 +139,7 @@ mod tests {
     fn records_come_back_by_position_in_any_order() {
         let mut spill = Spill::new().unwrap();
         let spans: Vec<Span> = ["一", "", "three"].iter().map(|r| spill.push(r.as_bytes()).unwrap()).collect();
-        let mut reader = spill.finish().unwrap();
+        let reader = spill.finish().unwrap();
         assert_eq!(reader.get(spans[2]).unwrap(), b"three");
         assert_eq!(reader.get(spans[0]).unwrap(), "一".as_bytes());
         assert_eq!(reader.get(spans[1]).unwrap(), b"");
@@ -120,7 +153,7 @@ mod tests {
         let b = spill.push(b"beta").unwrap();
         assert_eq!(spill.get(a).unwrap(), b"alpha");
         let c = spill.push(b"gamma").unwrap();
-        let mut reader = spill.finish().unwrap();
+        let reader = spill.finish().unwrap();
         assert_eq!(reader.get(b).unwrap(), b"beta");
         assert_eq!(reader.get(c).unwrap(), b"gamma");
         assert_eq!(reader.get(a).unwrap(), b"alpha");

@@ -27,8 +27,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("config", &["lint", "model", "raw", "lang"]),
     ("baseline", &["config", "lint", "model", "lang", "atomic"]),
     ("series", &["lint", "model", "layout", "normalize", "raw"]),
-    // Text shared between agencies, on what series keeps of each report.
-    ("similar", &["series", "lint", "model", "layout"]),
+    // Text shared between agencies, on what series keeps of each report (its records in a spill).
+    ("similar", &["series", "lint", "model", "layout", "spill"]),
     // export reads a workbook's own parts through import to patch it in place.
     ("export", &["import", "lint", "model", "layout", "normalize", "raw", "lang", "atomic", "contained"]),
     ("render", &["import", "lint", "model", "layout", "normalize", "raw", "lang"]),

@@ -96,6 +96,9 @@ fn text_shared_between_agencies_is_found_in_both_reports_in_check_and_batch() {
     assert_eq!(of("c.txt"), 0, "{said}");
     let line_b = found.iter().find(|l| l.contains("b.txt:")).unwrap();
     assert!(line_b.contains("某县教育局") && line_b.contains("一、总体情况") && line_b.contains("100%"), "{line_b}");
+    // The longest passage they share, quoted from the text kept apart from what the comparison reads.
+    let passage: String = SHARED_OVERVIEW.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).take(40).collect();
+    assert!(found.iter().all(|l| l.contains(&format!("「{passage}…」"))), "{said}");
 
     let dataset = dir.path().join("out");
     gongkai().args(["batch", "--to", "none", "-o"]).arg(&dataset).arg(dir.path()).output().unwrap();
@@ -103,7 +106,8 @@ fn text_shared_between_agencies_is_found_in_both_reports_in_check_and_batch() {
     let rows: Vec<&str> = similar.lines().skip(1).collect();
     assert_eq!(rows.len(), 2, "a–b and a-copy–b, not a–a-copy: {similar}");
     assert!(
-        rows.iter().all(|r| r.contains("b.txt") && r.contains("一、总体情况") && r.contains(",100,100,")),
+        rows.iter()
+            .all(|r| r.contains("b.txt") && r.contains("一、总体情况") && r.ends_with(&format!(",100,100,{passage}"))),
         "{similar}"
     );
     let diagnostics = std::fs::read_to_string(dataset.join("diagnostics.jsonl")).unwrap();

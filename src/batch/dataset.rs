@@ -116,10 +116,10 @@ pub(super) struct Sinks {
     pub sketches: Vec<Option<Sketch>>,
     /// What the rules across agencies read of each report with a sketch ([`crate::similar::Peer`]).
     pub peers: Spill,
-    pub peer_at: Vec<Option<Span>>,
+    pub peer_at: Vec<Option<crate::similar::PeerAt>>,
 }
 
-fn read_row(rows: &mut SpillReader, span: Span) -> std::io::Result<Row> {
+fn read_row(rows: &SpillReader, span: Span) -> std::io::Result<Row> {
     serde_json::from_slice(&rows.get(span)?).map_err(std::io::Error::other)
 }
 
@@ -158,15 +158,15 @@ impl Sinks {
         let temp = |name: &str| temporary(out, name);
         let Sinks { values, mut diagnostics, rows: spill, row_at, series, sketches, peers, peer_at } = self;
         let interrupted = row_at.iter().any(Option::is_none);
-        let mut rows = spill.finish().map_err(io("summary.csv"))?;
+        let rows = spill.finish().map_err(io("summary.csv"))?;
 
         // Cross-year rules over each agency's series: only the pairs of consecutive years are read back, as the
         // compact cells the rules read, which know their places.
         let mut cross: BTreeMap<usize, Vec<(Severity, &'static str)>> = BTreeMap::new();
         for (p, c) in series.pairs() {
             let (Some(at_prev), Some(at_cur)) = (row_at[p], row_at[c]) else { continue };
-            let prev_row = read_row(&mut rows, at_prev).map_err(io("summary.csv"))?;
-            let cur_row = read_row(&mut rows, at_cur).map_err(io("summary.csv"))?;
+            let prev_row = read_row(&rows, at_prev).map_err(io("summary.csv"))?;
+            let cur_row = read_row(&rows, at_cur).map_err(io("summary.csv"))?;
             let (Some(prev), Some(cur)) = (&prev_row.series, &cur_row.series) else { continue };
             if !prev.same_agency(cur) {
                 continue;
@@ -191,17 +191,21 @@ impl Sinks {
         let csv_error = |e: csv::Error| io("similar_reports.csv")(e.into());
         similar.write_record(SIMILAR_HEADER).map_err(csv_error)?;
         let mut named = crate::similar::Named::new(items.len());
-        let mut peers = peers.finish().map_err(io("similar_reports.csv"))?;
+        let peers = peers.finish().map_err(io("similar_reports.csv"))?;
         let mut held = rustc_hash::FxHashMap::default();
         for pairs in crate::similar::candidates(&sketches).chunks(crate::similar::PAIRS_AT_ONCE) {
             // Each report of the batch read back once, as what the comparison reads of it.
             held = crate::similar::hold(pairs, std::mem::take(&mut held), |index| {
-                peer_at[index].map(|at| peers.get(at)).transpose()
+                peer_at[index].map(|at| peers.get(at.head())).transpose()
             })
             .map_err(io("similar_reports.csv"))?;
-            let compared = crate::similar::compare(pairs, &held, |index, report, rules| {
-                options.policy.findings(&items[index].path, report, rules).0
-            });
+            let compared = crate::similar::compare(
+                pairs,
+                &held,
+                |index, bytes| peers.get(crate::similar::text_span(&peer_at, index, bytes)?),
+                |index, report, rules| options.policy.findings(&items[index].path, report, rules).0,
+            )
+            .map_err(io("similar_reports.csv"))?;
             for c in &compared {
                 let (peer_a, peer_b) = (&held[&c.a], &held[&c.b]);
                 let percent = |share: f64| format!("{:.0}", share * 100.0);
@@ -255,7 +259,7 @@ impl Sinks {
         summary.write_record(SUMMARY_HEADER).map_err(|e| io("summary.csv")(e.into()))?;
         for index in order {
             let Some(at) = row_at[index] else { continue };
-            let mut row = read_row(&mut rows, at).map_err(io("summary.csv"))?;
+            let mut row = read_row(&rows, at).map_err(io("summary.csv"))?;
             for &(severity, code) in cross.get(&index).into_iter().flatten() {
                 count(&mut row, severity, code);
             }

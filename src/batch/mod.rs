@@ -166,10 +166,10 @@ pub fn run(
                 if let Some(series) = &row.series {
                     s.series.add(series.key(index));
                 }
-                if let Some((sketch, bytes)) = peer {
+                if let Some((sketch, (bytes, head))) = peer {
                     s.sketches[index] = Some(sketch);
                     match s.peers.push(&bytes) {
-                        Ok(span) => s.peer_at[index] = Some(span),
+                        Ok(span) => s.peer_at[index] = Some(crate::similar::PeerAt::new(span, head)),
                         Err(e) => {
                             if let Ok(mut slot) = spill_error.lock() {
                                 slot.get_or_insert(e);

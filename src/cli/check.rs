@@ -92,7 +92,7 @@ pub fn run(args: CheckArgs) -> Run {
         gongkai::check::CheckError::Spill(e) => spill_error(e),
         gongkai::check::CheckError::Config(e) => Failure::Message(e.message(lang)),
     })?;
-    let mut spilled = spill.finish().map_err(spill_error)?;
+    let spilled = spill.finish().map_err(spill_error)?;
 
     let mut out = std::io::BufWriter::new(stdout.lock());
     let Tally { summary, statistics, mut failed, .. } = tally;

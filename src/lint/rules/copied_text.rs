@@ -8,7 +8,7 @@ pub const DEFAULT_SHARE: f64 = 0.8;
 /// Below the threshold, a share from this one up is said as an info (counted by `--statistics`).
 const INFO_SHARE: f64 = 0.5;
 /// Shingles of this many characters: a phrase, not a word.
-const SHINGLE: usize = 8;
+pub(crate) const SHINGLE: usize = 8;
 /// Sections shorter than this (characters compared) are not compared: a sentence may rightly recur.
 const MIN_CHARS: usize = 20;
 
@@ -78,21 +78,37 @@ pub(crate) fn is_compared(c: char) -> bool {
 const BASE: u64 = 0x9e37_79b9_7f4a_7c15;
 const BASE_OUT: u64 = BASE.wrapping_pow(SHINGLE as u32);
 
-/// Each phrase of `SHINGLE` characters as one 32-bit number, in order (a collision only counts a phrase as
-/// repeated that is not: at 1 in 4 billion a pair of phrases, no share shows). A polynomial hash rolled along the
-/// text, two multiplications a character, its high bits taken after one more.
-fn shingles(chars: impl Iterator<Item = char>, mut each: impl FnMut(u32)) {
-    let (mut window, mut hash) = ([0u32; SHINGLE], 0u64);
-    for (i, c) in chars.enumerate() {
-        let out = std::mem::replace(&mut window[i % SHINGLE], c as u32);
-        hash = hash
+/// Each phrase of `SHINGLE` characters as one 32-bit number (a collision only counts a phrase as repeated that is
+/// not: at 1 in 4 billion a pair of phrases, no share shows). A polynomial hash rolled along the text, two
+/// multiplications a character, its high bits taken after one more.
+#[derive(Default)]
+struct Rolling {
+    window: [u32; SHINGLE],
+    hash: u64,
+    seen: usize,
+}
+
+impl Rolling {
+    /// Take the next character; the hash of the phrase it ends, once there are `SHINGLE`.
+    fn push(&mut self, c: char) -> Option<u32> {
+        let out = std::mem::replace(&mut self.window[self.seen % SHINGLE], c as u32);
+        self.hash = self
+            .hash
             .wrapping_mul(BASE)
             .wrapping_add(u64::from(c as u32))
             .wrapping_sub(u64::from(out).wrapping_mul(BASE_OUT));
-        if i + 1 >= SHINGLE {
-            each((hash.wrapping_mul(0xff51_afd7_ed55_8ccd) >> 32) as u32);
-        }
+        self.seen += 1;
+        (self.seen >= SHINGLE).then(|| (self.hash.wrapping_mul(0xff51_afd7_ed55_8ccd) >> 32) as u32)
     }
+}
+
+/// How many bytes a compared character takes in [`Phrases`]' text: every character as wide as any (Unicode needs
+/// 21 bits), so that a passage is found by its place without reading the text before it.
+pub(crate) const WIDTH: usize = 3;
+
+/// A text as [`Phrases`] keeps it, read back: characters that are not ones (a damaged record) are left out.
+pub(crate) fn text_of(wide: &[u8]) -> String {
+    wide.chunks_exact(WIDTH).filter_map(|c| char::from_u32(u32::from_le_bytes([c[0], c[1], c[2], 0]))).collect()
 }
 
 /// How much of one text repeats another: the share of its phrases found in the other, and its longest repeated
@@ -107,8 +123,7 @@ pub(crate) struct Repeat {
 /// its phrases in order as places in that set. Two texts are then compared by merging their sets, without hashing
 /// or searching: what the comparison across agencies does for thousands of pairs.
 pub(crate) struct Phrases {
-    /// The compared characters, as UTF-8 (checked only where a passage is quoted: a record read back is not
-    /// checked whole).
+    /// The compared characters, `WIDTH` bytes each; empty when the phrases were read back without them.
     text: Vec<u8>,
     /// How many they are.
     chars: usize,
@@ -120,11 +135,15 @@ pub(crate) struct Phrases {
 
 impl Phrases {
     pub(crate) fn of(text: &str) -> Phrases {
-        let mut kept = String::with_capacity(text.len());
-        kept.extend(text.chars().filter(|&c| is_compared(c)));
+        let (mut wide, mut rolling) = (Vec::with_capacity(text.len()), Rolling::default());
         // One sort of (hash, position) gives both the set and each position's place in it.
-        let mut order: Vec<u64> = Vec::with_capacity(kept.len() / 3);
-        shingles(kept.chars(), |h| order.push(u64::from(h) << 32 | order.len() as u64));
+        let mut order: Vec<u64> = Vec::with_capacity(text.len() / 3);
+        for c in text.chars().filter(|&c| is_compared(c)) {
+            wide.extend_from_slice(&(c as u32).to_le_bytes()[..WIDTH]);
+            if let Some(hash) = rolling.push(c) {
+                order.push(u64::from(hash) << 32 | order.len() as u64);
+            }
+        }
         order.sort_unstable();
         let (mut set, mut places) = (Vec::with_capacity(order.len()), vec![0u32; order.len()]);
         for key in order {
@@ -134,22 +153,20 @@ impl Phrases {
             }
             places[(key & 0xffff_ffff) as usize] = set.len() as u32 - 1;
         }
-        let chars = places.len() + SHINGLE - 1;
-        let chars = if places.is_empty() { kept.chars().count() } else { chars };
-        Phrases { text: kept.into_bytes(), chars, set, places }
+        Phrases { chars: rolling.seen, text: wide, set, places }
     }
 
-    /// The phrases made before (e.g. on the thread that read the report, kept as [`Phrases::parts`]); `None` when
-    /// the parts do not fit together.
-    pub(crate) fn from_parts(text: Vec<u8>, chars: usize, set: Vec<u32>, places: Vec<u32>) -> Option<Phrases> {
+    /// The phrases made before (e.g. on the thread that read the report, kept as [`Phrases::parts`]), without
+    /// their text; `None` when the parts do not fit together.
+    pub(crate) fn from_parts(chars: usize, set: Vec<u32>, places: Vec<u32>) -> Option<Phrases> {
         let fits = places.len() == chars.saturating_sub(SHINGLE - 1)
             && places.iter().all(|&p| (p as usize) < set.len())
             && set.is_sorted();
-        fits.then_some(Phrases { text, chars, set, places })
+        fits.then_some(Phrases { text: Vec::new(), chars, set, places })
     }
 
-    /// The compared characters (UTF-8), how many they are, the sorted set of phrase hashes, and each phrase's place
-    /// in it.
+    /// The compared characters (`WIDTH` bytes each, as [`text_of`] reads them), how many they are, the sorted set
+    /// of phrase hashes, and each phrase's place in it.
     pub(crate) fn parts(&self) -> (&[u8], usize, &[u32], &[u32]) {
         (&self.text, self.chars, &self.set, &self.places)
     }
@@ -181,9 +198,8 @@ impl Phrases {
         (found_mine, found_theirs)
     }
 
-    /// The share of this text's phrases that `found` marks, and its longest run of them (where it starts, how many
-    /// phrases).
-    fn overlap(&self, found: &[bool]) -> Overlap {
+    /// The share of this text's phrases that `found` marks, and where its longest run of them is quoted from.
+    fn overlap(&self, found: &[bool]) -> (f64, Quote) {
         let (mut count, mut run, mut best, mut best_end) = (0usize, 0usize, 0usize, 0usize);
         for (i, &p) in self.places.iter().enumerate() {
             let hit = found[p as usize];
@@ -194,35 +210,29 @@ impl Phrases {
                 best_end = i + 1;
             }
         }
-        Overlap { share: count as f64 / self.places.len().max(1) as f64, at: best_end - best, phrases: best }
+        let quote = Quote { in_first: true, at: best_end - best, chars: (best + SHINGLE - 1).min(40) };
+        (count as f64 / self.places.len().max(1) as f64, quote)
     }
 
-    /// The passage an overlap's longest run covers, up to 40 characters.
-    fn passage(&self, overlap: &Overlap) -> String {
-        self.text
-            .utf8_chunks()
-            .flat_map(|chunk| chunk.valid().chars())
-            .skip(overlap.at)
-            .take(overlap.passage_chars())
-            .collect()
-    }
-
-    fn repeat(&self, overlap: &Overlap) -> Repeat {
-        Repeat { share: overlap.share, passage: self.passage(overlap) }
+    /// The passage `quote` points at in this text (empty when the text was not kept).
+    fn quote(&self, quote: &Quote) -> String {
+        self.text.get(quote.bytes()).map(text_of).unwrap_or_default()
     }
 }
 
-/// What of one text another has: its share of the text's phrases and the text's longest run of them.
-struct Overlap {
-    share: f64,
-    at: usize,
-    phrases: usize,
+/// Where a passage is quoted from: the first of two texts or the second, from its `at`-th compared character,
+/// `chars` of them (up to 40).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Quote {
+    pub in_first: bool,
+    pub at: usize,
+    pub chars: usize,
 }
 
-impl Overlap {
-    /// How many characters the longest run's passage quotes.
-    fn passage_chars(&self) -> usize {
-        (self.phrases + SHINGLE - 1).min(40)
+impl Quote {
+    /// Where the passage is in its text's compared characters as [`Phrases::parts`] gives them.
+    pub(crate) fn bytes(&self) -> std::ops::Range<usize> {
+        self.at * WIDTH..(self.at + self.chars) * WIDTH
     }
 }
 
@@ -238,23 +248,23 @@ pub(crate) fn repeat_of(text: &Phrases, other: &Phrases) -> Option<Repeat> {
         return None;
     }
     let (found, _) = text.found_both(other);
-    Some(text.repeat(&text.overlap(&found)))
+    let (share, quote) = text.overlap(&found);
+    Some(Repeat { share, passage: text.quote(&quote) })
 }
 
-/// What each of two texts made ready repeats of the other, from one merge: each one's share, and the longer of the
-/// two longest repeated passages (the first's when they are as long); `None` when either is shorter than
-/// `MIN_CHARS`, or when neither repeats `threshold` or more of the other (the passage is then not quoted).
-pub(crate) fn repeats_between(a: &Phrases, b: &Phrases, threshold: f64) -> Option<(f64, f64, String)> {
+/// What each of two texts made ready repeats of the other, from one merge: each one's share, and where the longer
+/// of the two longest repeated passages is (the first's when they are as long); `None` when either is shorter
+/// than `MIN_CHARS`, or when neither repeats `threshold` or more of the other.
+pub(crate) fn repeats_between(a: &Phrases, b: &Phrases, threshold: f64) -> Option<(f64, f64, Quote)> {
     if a.chars < MIN_CHARS || b.chars < MIN_CHARS {
         return None;
     }
     let (found_a, found_b) = a.found_both(b);
-    let (in_a, in_b) = (a.overlap(&found_a), b.overlap(&found_b));
-    if in_a.share.max(in_b.share) < threshold {
+    let ((share_a, in_a), (share_b, in_b)) = (a.overlap(&found_a), b.overlap(&found_b));
+    if share_a.max(share_b) < threshold {
         return None;
     }
-    let passage = if in_a.passage_chars() >= in_b.passage_chars() { a.passage(&in_a) } else { b.passage(&in_b) };
-    Some((in_a.share, in_b.share, passage))
+    Some((share_a, share_b, if in_a.chars >= in_b.chars { in_a } else { Quote { in_first: false, ..in_b } }))
 }
 
 /// Compare a report with the same agency's report for the year before.
@@ -332,8 +342,8 @@ mod compared_tests {
         #[test]
         fn the_rolling_hash_is_each_window_hashed_whole(text in "[一二三四五六七八九十公开政府信息ab]{0,40}") {
             let chars: Vec<char> = text.chars().collect();
-            let mut rolled = Vec::new();
-            super::shingles(chars.iter().copied(), |h| rolled.push(h));
+            let mut rolling = super::Rolling::default();
+            let rolled: Vec<u32> = chars.iter().filter_map(|&c| rolling.push(c)).collect();
             let whole: Vec<u32> = chars.windows(super::SHINGLE).map(window_hash).collect();
             proptest::prop_assert_eq!(rolled, whole);
         }
