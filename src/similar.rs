@@ -227,7 +227,7 @@ impl Peer {
             out.extend_from_slice(&(chars as u32).to_le_bytes());
             out.extend_from_slice(&(set.len() as u32).to_le_bytes());
             set.iter().for_each(|n| out.extend_from_slice(&n.to_le_bytes()));
-            // A section's places fit in two bytes each unless it has more than 65 536 phrases.
+            // A place fits in two bytes unless the section has more than 65 536 different phrases.
             if set.len() <= 1 << 16 {
                 out.push(2);
                 places.iter().for_each(|&n| out.extend_from_slice(&(n as u16).to_le_bytes()));
