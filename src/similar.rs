@@ -606,6 +606,30 @@ mod tests {
         assert!(Peer::from_bytes(&bytes[..head - 1]).is_none(), "a record cut short is no record");
     }
 
+    #[test]
+    fn a_section_of_more_phrases_than_two_bytes_number_is_read_back_whole() {
+        // 70 000 characters drawn in turn from the ideographs: more different phrases than a two-byte place counts
+        // (longer than the 64 KiB the cross-year cells keep of a section, so the peer is made by hand).
+        let mut x = 7u32;
+        let long: String = (0..70_000)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                char::from_u32(0x4e00 + (x >> 8) % 0x5000).unwrap()
+            })
+            .collect();
+        let mut peer = Peer::of(&cells("甲局", TEXT), "甲局.txt");
+        peer.sections[0].phrases = Phrases::of(&long);
+        assert!(peer.sections[0].phrases.hashes().len() > 1 << 16);
+        let (bytes, head) = peer.to_bytes();
+        let back = Peer::from_bytes(&bytes[..head]).expect("read back");
+        let ((_, chars, set, places), (_, their_chars, their_set, their_places)) =
+            (back.sections[0].phrases.parts(), peer.sections[0].phrases.parts());
+        assert_eq!((chars, set, places), (their_chars, their_set, their_places));
+        let quote = Quote { in_first: true, at: 69_000, chars: 40 };
+        let passage = lint::rules::copied_text::text_of(&bytes[head..][back.quoted("overview", &quote).unwrap()]);
+        assert_eq!(passage, long.chars().skip(69_000).take(40).collect::<String>());
+    }
+
     const TEXT: &str = "本局坚持以人民为中心的发展思想，围绕全区中心工作，持续深化政务公开，加强政策解读和回应关切，\
                         推进重点领域信息公开，完善政府信息公开制度，规范依申请公开办理流程，提升政务公开标准化规范化水平。";
 
