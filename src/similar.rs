@@ -295,12 +295,15 @@ impl Peer {
 
     /// Where the passage `quote` is in the compared characters that follow this report's record head.
     fn quoted(&self, key: &str, quote: &Quote) -> Option<std::ops::Range<usize>> {
-        let before: usize = self.sections.iter().take_while(|s| s.key != key).map(|s| s.phrases.len()).sum();
-        self.sections.iter().any(|s| s.key == key).then(|| {
-            let bytes = quote.bytes();
-            let shift = before * crate::lint::rules::copied_text::WIDTH;
-            bytes.start + shift..bytes.end + shift
-        })
+        let mut before = 0;
+        for section in &self.sections {
+            if section.key == key {
+                let (bytes, shift) = (quote.bytes(), before * lint::rules::copied_text::WIDTH);
+                return Some(bytes.start + shift..bytes.end + shift);
+            }
+            before += section.phrases.len();
+        }
+        None
     }
 
     /// The report's name in findings (its path, or its id in a batch).
